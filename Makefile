@@ -1,0 +1,40 @@
+# Fuyuan — two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench contracts clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+## run: the whole system with embedded NATS and PostgreSQL (unless NATS_URL / DATABASE_URL are set)
+run: $(STAMP)
+	$(BIN)/fuyuan up
+
+## test: lint, types, import contracts, then unit, contract, integration and end-to-end tests
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check contracts services tests bench
+	$(BIN)/ruff format --check contracts services tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## bench: measured throughput, written to docs/PERFORMANCE.md
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## contracts: regenerate the AsyncAPI document and JSON Schemas under contracts/generated
+contracts: $(STAMP)
+	$(BIN)/fuyuan contracts export
+
+clean:
+	rm -rf $(VENV) .fuyuan .pytest_cache .mypy_cache .ruff_cache

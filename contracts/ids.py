@@ -1,0 +1,3 @@
+"""Placeholder: replaced by the validated identifier types."""
+
+CaseNumber = str

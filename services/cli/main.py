@@ -1,0 +1,89 @@
+"""fuyuan — the one command-line entry point for everything an operator does."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from services.cli import contracts_cmd, dlq, ids
+
+app = typer.Typer(
+    name="fuyuan",
+    help="Fuyuan 府院联动: run the stack, check identifiers, export contracts, inspect dead letters.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(ids.app, name="ids")
+app.add_typer(contracts_cmd.app, name="contracts")
+app.add_typer(dlq.app, name="dlq")
+simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
+app.add_typer(simulate_app, name="simulate")
+
+
+@app.command()
+def up(
+    data_dir: Annotated[Path, typer.Option(help="Where the embedded servers keep their data.")] = Path(
+        ".fuyuan"
+    ),
+    simulate: Annotated[bool, typer.Option(help="Run simulated courts too.")] = True,
+    rate: Annotated[float, typer.Option(help="Simulated cases per second.")] = 1.0,
+) -> None:
+    """Start everything: NATS and PostgreSQL (embedded unless NATS_URL / DATABASE_URL are set),
+    migrations, every service, simulated courts, and a live view of the messages. Ctrl-C stops all."""
+    from services.cli.stack import up as run_up
+
+    asyncio.run(run_up(data_dir, simulate, rate))
+
+
+@app.command()
+def service(name: Annotated[str, typer.Argument(help="enforcement, …")]) -> None:
+    """Run one service in the foreground (reads NATS_URL and DATABASE_URL)."""
+    from services.runtime.catalog import SERVICES
+
+    if name not in SERVICES:
+        raise typer.BadParameter(f"unknown service {name!r}; known: {', '.join(SERVICES)}")
+    importlib.import_module(f"services.{name}.main").main()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the SQL migrations of every service schema to DATABASE_URL, then exit."""
+    from services.runtime.catalog import SERVICES
+    from services.runtime.migrations import migrate_all
+
+    url = os.environ.get("DATABASE_URL") or _missing("DATABASE_URL")
+    for schema, names in asyncio.run(migrate_all(url, SERVICES)).items():
+        typer.echo(f"{schema}: {len(names)} applied" + (f" ({', '.join(names)})" if names else ""))
+
+
+@simulate_app.command("courts")
+def simulate_courts(
+    rate: Annotated[float, typer.Option(help="Messages per second.")] = 1.0,
+    invalid: Annotated[float, typer.Option(help="Share of deliberately wrong messages.")] = 0.2,
+    count: Annotated[int, typer.Option(help="Stop after this many (0: run until stopped).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+) -> None:
+    """Courts registering enforcement cases 立案, some with mistakes, on their own subjects."""
+    from services.cli.simulate import run_courts
+
+    url = os.environ.get("NATS_URL") or _missing("NATS_URL")
+    sent = asyncio.run(run_courts(url, rate, invalid, count, seed))
+    typer.echo(f"sent {sent}")
+
+
+def _missing(name: str) -> str:
+    typer.echo(f"{name} is not set", err=True)
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""`fuyuan up`: embedded servers, migrations, every service, simulated courts, a live view."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nats
+from rich.console import Console
+from rich.table import Table
+
+from services.runtime.catalog import SERVICES
+from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
+from services.runtime.migrations import migrate_all
+
+console = Console(stderr=False, highlight=False)
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    nats_url: str = ""
+    database_url: str = ""
+    servers: list[EmbeddedNats | EmbeddedPostgres] = field(default_factory=list)
+    children: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+
+    def start_servers(self) -> None:
+        self.nats_url = os.environ.get("NATS_URL", "")
+        self.database_url = os.environ.get("DATABASE_URL", "")
+        if not self.nats_url:
+            n = EmbeddedNats(self.data_dir / "nats", sync_always=True).start()
+            self.servers.append(n)
+            self.nats_url = n.url
+        if not self.database_url:
+            console.print("starting the embedded PostgreSQL …")
+            pg = EmbeddedPostgres(self.data_dir / "postgres").start()
+            self.servers.append(pg)
+            self.database_url = pg.url
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "NATS_URL": self.nats_url, "DATABASE_URL": self.database_url}
+
+    async def spawn(self, name: str, *args: str) -> None:
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        out = open(logs / f"{name}.log", "ab")  # noqa: SIM115, ASYNC230 - owned by the child
+        self.children[name] = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "services.cli.main", *args,
+            stdout=out, stderr=out, env=self.env(), start_new_session=True,
+        )  # fmt: skip
+
+    async def stop_children(self) -> None:
+        for proc in self.children.values():
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+        for name, proc in self.children.items():
+            try:
+                await asyncio.wait_for(proc.wait(), 15)
+            except TimeoutError:
+                console.print(f"{name} did not stop in time: killed")
+                proc.kill()
+                await proc.wait()
+
+    def stop_servers(self) -> None:
+        for server in reversed(self.servers):
+            server.stop()
+
+
+def overview(stack: Stack) -> Table:
+    table = Table(title="Fuyuan 府院联动 — running", show_lines=False)
+    table.add_column("part")
+    table.add_column("where")
+    table.add_row("NATS (JetStream)", stack.nats_url)
+    table.add_row("PostgreSQL", stack.database_url)
+    for name, proc in stack.children.items():
+        table.add_row(name, f"pid {proc.pid}, log {stack.data_dir / 'logs' / (name + '.log')}")
+    table.add_row("dead letters", "fuyuan dlq list")
+    table.add_row("stop", "Ctrl-C")
+    return table
+
+
+def describe(subject: str, data: bytes) -> str:
+    try:
+        env = json.loads(data)["envelope"]
+        case = env.get("case_number") or ""
+        body = json.loads(data).get("data", {})
+        problems = body.get("problems")
+        extra = "  " + "; ".join(f"{p['field']}: {p['reason']}" for p in problems) if problems else ""
+        return f"{env['occurred_at'][11:19]}  {subject:<60} {case}{extra}"
+    except (ValueError, KeyError, TypeError):
+        return f"{subject}  ({len(data)} bytes)"
+
+
+async def watch(nats_url: str, stop: asyncio.Event) -> None:
+    """Print one line per message that crosses the system, until stopped."""
+    nc = await nats.connect(servers=nats_url.split(","), name="fuyuan-up-view")
+    for root in SERVICES:
+        await nc.subscribe(f"{root}.>", cb=lambda m: _show(m.subject, m.data))
+    await stop.wait()
+    await nc.close()
+
+
+async def _show(subject: str, data: bytes) -> None:
+    style = "red" if ".rejection." in subject else "green" if ".event." in subject else "cyan"
+    console.print(describe(subject, data), style=style, markup=False)
+
+
+async def up(data_dir: Path, simulate: bool, rate: float) -> None:
+    stack = Stack(data_dir.resolve())
+    stack.start_servers()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await migrate_all(stack.database_url, SERVICES)
+        for name in SERVICES:
+            await stack.spawn(name, "service", name)
+        if simulate:
+            await stack.spawn("simulated-courts", "simulate", "courts", "--rate", str(rate))
+        console.print(overview(stack))
+        console.print("messages as they flow (commands cyan, events green, rejections red):")
+        await watch(stack.nats_url, stop)
+    finally:
+        console.print("stopping …")
+        with contextlib.suppress(Exception):
+            await stack.stop_children()
+        stack.stop_servers()
+        console.print("stopped; nothing left running.")

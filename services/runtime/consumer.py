@@ -1,0 +1,150 @@
+"""消费 — durable JetStream consumers with the failure policy every service shares.
+
+Messages of one pull batch are handled one after another, in stream order (FastStream would
+otherwise run them concurrently). A handler error means redelivery with backoff, never a silent
+drop; after `max_attempts` the message goes to the dead-letter stream with its error and the
+consumer keeps going. Acknowledgement is manual: the default policy of FastStream on NATS
+terminates a message whose handler raised, so it would never be redelivered.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import structlog
+from faststream import AckPolicy, Context
+from faststream.nats import JStream, NatsBroker, PullSub
+from faststream.nats.message import NatsBatchMessage
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy as JsAckPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy
+from opentelemetry import trace
+
+from contracts.subjects import deadletter, stream_name
+from services.runtime.observability import extract_context, inject_headers
+
+log = structlog.get_logger("consumer")
+tracer = trace.get_tracer("fuyuan.consumer")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message as a handler sees it."""
+
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+    attempt: int
+    stream_sequence: int
+
+
+Handler = Callable[[Delivery], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """A durable consumer: which stream, which subjects, which handler, how hard to retry."""
+
+    context: str
+    durable: str
+    subject: str
+    handle: Handler
+    max_attempts: int = 5
+    backoff: tuple[float, ...] = (0.2, 1.0, 5.0, 15.0, 30.0)
+    batch_size: int = 64
+    ack_wait: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        return self.backoff[min(attempt, len(self.backoff)) - 1]
+
+    def config(self) -> ConsumerConfig:
+        # The server's own limit sits above ours, so our dead-letter step always runs first.
+        return ConsumerConfig(
+            durable_name=self.durable, ack_policy=JsAckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL, ack_wait=self.ack_wait,
+            max_deliver=self.max_attempts + 2, filter_subject=self.subject,
+            max_ack_pending=max(1000, self.batch_size * 4),
+        )  # fmt: skip
+
+
+def _delivery(msg: Msg) -> Delivery:
+    meta = msg.metadata
+    return Delivery(
+        subject=msg.subject, data=msg.data, headers=dict(msg.headers or {}),
+        attempt=meta.num_delivered or 1, stream_sequence=meta.sequence.stream,
+    )  # fmt: skip
+
+
+async def set_aside(js: JetStreamContext, c: Consumer, d: Delivery, error: str) -> None:
+    """Publish the failed message to the dead-letter stream with its error and origin."""
+    headers = {
+        **d.headers,
+        "Fuyuan-Original-Subject": d.subject,
+        "Fuyuan-Original-Sequence": str(d.stream_sequence),
+        "Fuyuan-Consumer": c.durable,
+        "Fuyuan-Attempts": str(d.attempt),
+        "Fuyuan-Error": error[:2000].replace("\r", " ").replace("\n", " | "),
+        "Fuyuan-Failed-At": str(int(time.time())),
+        "Nats-Msg-Id": f"dlq-{c.durable}-{d.stream_sequence}",
+    }
+    await js.publish(deadletter(c.context, c.durable), d.data, headers=headers)
+
+
+async def process(js: JetStreamContext, c: Consumer, msg: Msg) -> str:
+    """Handle one message and settle it; returns what happened: acked, retry or deadletter."""
+    d = _delivery(msg)
+    with tracer.start_as_current_span(
+        f"consume {d.subject}", context=extract_context(d.headers), kind=trace.SpanKind.CONSUMER,
+        attributes={"messaging.system": "nats", "messaging.destination.name": d.subject,
+                    "messaging.consumer.group.name": c.durable,
+                    "messaging.message.delivery_attempt": d.attempt},
+    ) as span:  # fmt: skip
+        try:
+            await c.handle(d)
+        except Exception as exc:
+            span.record_exception(exc)
+            return await _failed(js, c, msg, d, exc)
+    await msg.ack()
+    return "acked"
+
+
+async def _failed(js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, exc: Exception) -> str:
+    error = "".join(traceback.format_exception_only(exc)).strip()
+    if d.attempt >= c.max_attempts:
+        log.error("message set aside", subject=d.subject, consumer=c.durable,
+                  attempts=d.attempt, error=error)  # fmt: skip
+        await set_aside(js, c, d, error)
+        await msg.ack()
+        return "deadletter"
+    log.warning("handler failed, will redeliver", subject=d.subject, consumer=c.durable,
+                attempt=d.attempt, error=error)  # fmt: skip
+    await msg.nak(delay=c.delay(d.attempt))
+    return "retry"
+
+
+def attach(broker: NatsBroker, js: Callable[[], JetStreamContext], c: Consumer) -> None:
+    """Register the consumer on the FastStream broker (streams are declared by `streams`)."""
+
+    @broker.subscriber(
+        c.subject,
+        stream=JStream(stream_name(c.context), declare=False),
+        durable=c.durable,
+        config=c.config(),
+        pull_sub=PullSub(batch_size=c.batch_size, timeout=1.0, batch=True),
+        ack_policy=AckPolicy.MANUAL,
+        title=c.durable,
+        include_in_schema=False,
+    )
+    async def on_batch(
+        body: Any, message: Annotated[NatsBatchMessage, Context("message")]
+    ) -> None:
+        context = js()
+        for raw in message.raw_message:
+            await process(context, c, raw)
+
+    _ = on_batch

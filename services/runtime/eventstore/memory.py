@@ -1,0 +1,67 @@
+"""The in-memory event store: for unit tests of pure logic; passes the same suite as PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from services.runtime.eventstore import (
+    AlreadyProcessedError,
+    ConcurrencyError,
+    DuplicateEventError,
+    EventStore,
+    InboxEntry,
+    NewEvent,
+    StoredEvent,
+    StreamWrite,
+)
+
+
+class MemoryEventStore(EventStore):
+    def __init__(self) -> None:
+        self._events: list[StoredEvent] = []
+        self._streams: dict[str, list[StoredEvent]] = {}
+        self._ids: set[UUID] = set()
+        self._inbox: set[tuple[str, UUID]] = set()
+
+    async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
+        self._check(writes, inbox)
+        if inbox:
+            self._inbox.add((inbox.consumer, inbox.message_id))
+        return [self._store(w.stream_id, w.expected_version + i + 1, e)
+                for w in writes for i, e in enumerate(w.events)]  # fmt: skip
+
+    def _check(self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None) -> None:
+        if inbox and (inbox.consumer, inbox.message_id) in self._inbox:
+            raise AlreadyProcessedError(inbox.consumer, inbox.message_id)
+        seen: set[str] = set()
+        for w in writes:
+            actual = len(self._streams.get(w.stream_id, []))
+            if actual != w.expected_version or w.stream_id in seen:
+                raise ConcurrencyError(w.stream_id, w.expected_version, actual)
+            seen.add(w.stream_id)
+        ids = [e.message.envelope.event_id for w in writes for e in w.events]
+        if len(set(ids)) != len(ids) or self._ids.intersection(ids):
+            raise DuplicateEventError("an event with this id is already stored")
+
+    def _store(self, stream_id: str, version: int, e: NewEvent) -> int:
+        env = e.message.envelope
+        stored = StoredEvent(
+            position=len(self._events) + 1, stream_id=stream_id, version=version,
+            event_id=env.event_id, type=env.type, subject=e.subject, occurred_at=env.occurred_at,
+            recorded_at=datetime.now(UTC), message=e.message.model_dump(mode="json"),
+            headers=dict(e.headers),
+        )  # fmt: skip
+        self._events.append(stored)
+        self._streams.setdefault(stream_id, []).append(stored)
+        self._ids.add(env.event_id)
+        return stored.position
+
+    async def load(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
+        return [e for e in self._streams.get(stream_id, []) if e.version > after_version]
+
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        return self._events[after_position : after_position + limit]
+
+    async def has_processed(self, consumer: str, message_id: UUID) -> bool:
+        return (consumer, message_id) in self._inbox

@@ -1,0 +1,132 @@
+"""The PostgreSQL event store (asyncpg): one schema per service, append-only tables.
+
+A write is one statement per stream: the rows come in as arrays (`unnest`), and the statement
+inserts them only if the stream is at the expected version, so a batch costs one round trip.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.runtime.eventstore import (
+    AlreadyProcessedError,
+    ConcurrencyError,
+    DuplicateEventError,
+    EventStore,
+    InboxEntry,
+    StoredEvent,
+    StreamWrite,
+)
+
+_COLUMNS = "position, stream_id, version, event_id, type, subject, occurred_at, recorded_at, message, headers"
+
+
+def _insert_sql(schema: str) -> str:
+    # The version check and the insert are one statement; two writers racing on the same new
+    # version are stopped by the UNIQUE (stream_id, version) constraint.
+    return f"""
+        INSERT INTO "{schema}".events
+            (stream_id, version, event_id, type, subject, occurred_at, message, headers)
+        SELECT $1, v.version, v.event_id, v.type, v.subject, v.occurred_at,
+               v.message::jsonb, v.headers::jsonb
+        FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],
+                    $7::text[], $8::text[])
+             AS v(version, event_id, type, subject, occurred_at, message, headers)
+        WHERE (SELECT coalesce(max(version), 0) FROM "{schema}".events
+               WHERE stream_id = $1) = $9
+        RETURNING position"""
+
+
+def _row_args(write: StreamWrite) -> list[Any]:
+    envs = [e.message.envelope for e in write.events]
+    return [
+        write.stream_id,
+        [write.expected_version + i + 1 for i in range(len(envs))],
+        [env.event_id for env in envs],
+        [env.type for env in envs],
+        [e.subject for e in write.events],
+        [env.occurred_at for env in envs],
+        [e.message.model_dump_json() for e in write.events],
+        [json.dumps(dict(e.headers)) for e in write.events],
+        write.expected_version,
+    ]
+
+
+def _stored(row: asyncpg.Record) -> StoredEvent:
+    return StoredEvent(
+        position=row["position"], stream_id=row["stream_id"], version=row["version"],
+        event_id=row["event_id"], type=row["type"], subject=row["subject"],
+        occurred_at=row["occurred_at"], recorded_at=row["recorded_at"],
+        message=json.loads(row["message"]), headers=json.loads(row["headers"]),
+    )  # fmt: skip
+
+
+class PostgresEventStore(EventStore):
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self.pool, self.schema = pool, schema
+        self._insert = _insert_sql(schema)
+
+    async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            if inbox:
+                await self._record_inbox(conn, inbox)
+            positions: list[int] = []
+            for write in writes:
+                positions += await self._write(conn, write)
+            return positions
+
+    async def _record_inbox(self, conn: asyncpg.Connection, inbox: InboxEntry) -> None:
+        added = await conn.fetchval(
+            f'INSERT INTO "{self.schema}".inbox (consumer, message_id) VALUES ($1, $2) '
+            "ON CONFLICT DO NOTHING RETURNING 1",
+            inbox.consumer, inbox.message_id,
+        )  # fmt: skip
+        if added is None:
+            raise AlreadyProcessedError(inbox.consumer, inbox.message_id)
+
+    async def _write(self, conn: asyncpg.Connection, write: StreamWrite) -> list[int]:
+        if not write.events:
+            return []
+        try:
+            rows = await conn.fetch(self._insert, *_row_args(write))
+        except asyncpg.UniqueViolationError as e:
+            if e.constraint_name and "event_id" in e.constraint_name:
+                raise DuplicateEventError(str(e)) from e
+            raise ConcurrencyError(write.stream_id, write.expected_version) from e
+        if not rows:
+            raise ConcurrencyError(write.stream_id, write.expected_version)
+        return [r["position"] for r in rows]
+
+    async def load(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
+        rows = await self.pool.fetch(
+            f'SELECT {_COLUMNS} FROM "{self.schema}".events '
+            "WHERE stream_id = $1 AND version > $2 ORDER BY version",
+            stream_id, after_version,
+        )  # fmt: skip
+        return [_stored(r) for r in rows]
+
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        rows = await self.pool.fetch(
+            f'SELECT {_COLUMNS} FROM "{self.schema}".events '
+            "WHERE position > $1 ORDER BY position LIMIT $2",
+            after_position, limit,
+        )  # fmt: skip
+        return [_stored(r) for r in rows]
+
+    async def has_processed(self, consumer: str, message_id: UUID) -> bool:
+        found = await self.pool.fetchval(
+            f'SELECT 1 FROM "{self.schema}".inbox WHERE consumer = $1 AND message_id = $2',
+            consumer, message_id,
+        )  # fmt: skip
+        return found is not None
+
+    async def version(self, stream_id: str) -> int:
+        v = await self.pool.fetchval(
+            f'SELECT coalesce(max(version), 0) FROM "{self.schema}".events WHERE stream_id = $1',
+            stream_id,
+        )
+        return int(v)
