@@ -13,7 +13,11 @@ import nats
 
 from contracts.enforcement import Organization, Person, RegisterCase
 from contracts.envelope import Envelope, Message
-from contracts.ids import credit_code_check_character, resident_id_check_character
+from contracts.ids import (
+    credit_code_check_character,
+    organization_code_check_character,
+    resident_id_check_character,
+)
 from contracts.organizations import Organization as Org
 from contracts.organizations import Registry
 from contracts.subjects import subject
@@ -32,7 +36,8 @@ def resident_id(rng: random.Random, region: str) -> str:
 
 
 def credit_code(rng: random.Random, region: str) -> str:
-    body = "91" + region + "".join(rng.choice(CREDIT_ALPHABET[:10]) for _ in range(9))
+    org = "".join(rng.choice(CREDIT_ALPHABET[:10]) for _ in range(8))
+    body = "91" + region + org + organization_code_check_character(org)
     return body + credit_code_check_character(body)
 
 

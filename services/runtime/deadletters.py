@@ -37,6 +37,8 @@ async def list_deadletters(js: JetStreamContext, limit: int = 1000) -> list[Dead
         info = await js.stream_info(DEADLETTER_STREAM)
     except NotFoundError:
         return []
+    if info.state.messages == 0:
+        return []
     out: list[DeadLetter] = []
     seq = info.state.first_seq
     while seq <= info.state.last_seq and len(out) < limit:

@@ -141,7 +141,10 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 
     def _run(self, *args: str, timeout: float = 60) -> None:
-        subprocess.run(list(args), check=True, capture_output=True, user=self.user, timeout=timeout)
+        done = subprocess.run(list(args), capture_output=True, user=self.user, timeout=timeout)
+        if done.returncode != 0:
+            err = (done.stderr or done.stdout).decode(errors="replace").strip()
+            raise RuntimeError(f"{Path(args[0]).name} failed ({done.returncode}): {err}")
 
     def start(self) -> EmbeddedPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
