@@ -25,6 +25,8 @@ class Contract(BaseModel):
         extra="forbid",
         use_attribute_docstrings=True,
         ser_json_timedelta="iso8601",
+        # Validation errors are logged and sent back: never echo a personal id in them.
+        hide_input_in_errors=True,
     )
 
 

@@ -1,7 +1,8 @@
 """`fuyuan ids` — check identifiers: 公民身份号码, 统一社会信用代码, 案号.
 
-A personal id number is never echoed whole, even though the integrator typed it: resident ids,
-and unrecognised values with six or more digits, are shown masked (first 6 … last 4).
+A personal id number is never echoed whole, even though the integrator typed it: resident ids, and
+any other invalid value with six or more digits (it may be a mistyped id), are shown masked
+(first 6 … last 4). Valid credit codes and all case numbers are shown as typed.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ def _court_name(court_code: object) -> str | None:
 
 
 def _may_be_personal(value: str, result: IdentifyResult) -> bool:
+    if result.kind == "resident_id":
+        return True
     digits = sum(char.isdigit() for char in value)
-    return result.kind == "resident_id" or (result.kind == "unknown" and digits >= 6)
+    return result.kind != "case_number" and not result.valid and digits >= 6
 
 
 def _details(result: IdentifyResult) -> dict[str, Any]:

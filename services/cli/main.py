@@ -17,6 +17,7 @@ app = typer.Typer(
     help="Fuyuan 府院联动: run the stack, check identifiers, export contracts, inspect dead letters.",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,  # locals may hold personal id numbers
 )
 app.add_typer(ids.app, name="ids")
 app.add_typer(contracts_cmd.app, name="contracts")

