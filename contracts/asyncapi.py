@@ -9,13 +9,11 @@ from typing import Any
 from contracts import catalog
 from contracts.base import Payload
 from contracts.envelope import Envelope, Message
-from contracts.registry import PAYLOADS
 
 GENERATED = Path(__file__).resolve().parent / "generated"
 _REF = "#/components/schemas/{model}"
 _SENDS = {"command": "organization", "reply": "organization", "event": "service",
           "notice": "service", "rejection": "service"}  # fmt: skip
-_ = catalog
 
 
 def _name(message_type: str) -> str:
@@ -51,12 +49,12 @@ def _operation(t: str, cls: type[Payload]) -> dict[str, Any]:
 
 def schemas() -> dict[str, dict[str, Any]]:
     """One JSON Schema per message type: the whole wire message, envelope and data."""
-    return {t: Message[cls].model_json_schema() for t, cls in sorted(PAYLOADS.items())}  # type: ignore[valid-type]
+    return {t: Message[cls].model_json_schema() for t, cls in catalog.public().items()}  # type: ignore[valid-type]
 
 
 def _components() -> dict[str, Any]:
     out: dict[str, Any] = {"Envelope": Envelope.model_json_schema(ref_template=_REF)}
-    for t, cls in sorted(PAYLOADS.items()):
+    for t, cls in catalog.public().items():
         schema = Message[cls].model_json_schema(ref_template=_REF)  # type: ignore[valid-type]
         out.update(schema.pop("$defs", {}))
         out[_name(t)] = schema
@@ -64,7 +62,7 @@ def _components() -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    items = sorted(PAYLOADS.items())
+    items = catalog.public().items()
     return {
         "asyncapi": "3.0.0",
         "info": {"title": "Fuyuan 府院联动", "version": "1",

@@ -13,7 +13,9 @@ OrgCode = Annotated[
 ]
 """组织代码 — organization code: ASCII capitals and digits, used unchanged as a subject token."""
 
-TYPE_PATTERN = re.compile(r"^[a-z]+\.(command|event|notice|reply|rejection)\.[a-z][a-z0-9_]*\.v[1-9][0-9]*$")
+TYPE_PATTERN = re.compile(
+    r"^[a-z]+\.(command|event|notice|reply|rejection)\.[a-z][a-z0-9_]*\.v[1-9][0-9]*$"
+)
 KINDS = ("command", "event", "notice", "reply", "rejection")
 
 

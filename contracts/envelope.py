@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
@@ -14,7 +13,9 @@ from contracts.ids import CaseNumber
 
 def _known_shape(value: str) -> str:
     if not TYPE_PATTERN.match(value):
-        raise ValueError("must look like <context>.<kind>.<name>.v<N>, e.g. enforcement.event.case_registered.v1")
+        raise ValueError(
+            "must look like <context>.<kind>.<name>.v<N>, e.g. enforcement.event.case_registered.v1"
+        )
     return value
 
 
@@ -60,5 +61,3 @@ class Message(Contract, Generic[P]):
     """The envelope: identity, type, time, actor, correlation."""
     data: P = Field()
     """The payload, whose schema the envelope's `type` names."""
-
-

@@ -93,7 +93,9 @@ def peek_envelope(raw: bytes | str | dict[str, Any]) -> Envelope | None:
         return None
 
 
-def parse_message(raw: bytes | str | dict[str, Any], expected_type: str | None = None) -> Message[Any]:
+def parse_message(
+    raw: bytes | str | dict[str, Any], expected_type: str | None = None
+) -> Message[Any]:
     obj = upcast(_load(raw))
     env = obj.get("envelope")
     if not isinstance(env, dict):
@@ -105,11 +107,17 @@ def parse_message(raw: bytes | str | dict[str, Any], expected_type: str | None =
     message_type = env["type"]
     if expected_type and message_type != expected_type:
         raise InvalidMessageError(
-            [FieldError("envelope.type", f"{message_type} arrived on the subject of {expected_type}")]
+            [
+                FieldError(
+                    "envelope.type", f"{message_type} arrived on the subject of {expected_type}"
+                )
+            ]
         )
     cls = PAYLOADS.get(message_type)
     if cls is None:
-        raise InvalidMessageError([FieldError("envelope.type", f"unknown message type {message_type}")])
+        raise InvalidMessageError(
+            [FieldError("envelope.type", f"unknown message type {message_type}")]
+        )
     try:
         return Message[cls].model_validate(obj)  # type: ignore[valid-type]
     except ValidationError as e:

@@ -61,7 +61,9 @@ async def _replay(seqs: list[int], everything: bool) -> int:
 
 @app.command("replay")
 def replay_cmd(
-    seq: Annotated[list[int] | None, typer.Argument(help="Sequence numbers from `dlq list`.")] = None,
+    seq: Annotated[
+        list[int] | None, typer.Argument(help="Sequence numbers from `dlq list`.")
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Replay every dead letter.")] = False,
 ) -> None:
     """Publish dead letters again on their original subjects and remove them from the list."""

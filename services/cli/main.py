@@ -28,9 +28,9 @@ app.add_typer(simulate_app, name="simulate")
 
 @app.command()
 def up(
-    data_dir: Annotated[Path, typer.Option(help="Where the embedded servers keep their data.")] = Path(
-        ".fuyuan"
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(help="Where the embedded servers keep their data.")
+    ] = Path(".fuyuan"),
     simulate: Annotated[bool, typer.Option(help="Run simulated courts too.")] = True,
     rate: Annotated[float, typer.Option(help="Simulated cases per second.")] = 1.0,
 ) -> None:
@@ -38,7 +38,7 @@ def up(
     migrations, every service, simulated courts, and a live view of the messages. Ctrl-C stops all."""
     from services.cli.stack import up as run_up
 
-    asyncio.run(run_up(data_dir, simulate, rate))
+    asyncio.run(run_up(data_dir.resolve(), simulate, rate))
 
 
 @app.command()

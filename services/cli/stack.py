@@ -90,7 +90,7 @@ def overview(stack: Stack) -> Table:
 def describe(subject: str, data: bytes) -> str:
     """One short line: time, kind, message name, organization, case number, problems."""
     message_type, _, org = subject.rpartition(".")
-    context, kind, name, _version = (message_type.split(".") + ["", "", "", ""])[:4]
+    _context, kind, name, _version = ([*message_type.split("."), "", "", "", ""])[:4]
     try:
         obj = json.loads(data)
         env, body = obj["envelope"], obj.get("data", {})
@@ -127,7 +127,7 @@ async def declare_streams(nats_url: str) -> None:
 
 
 async def up(data_dir: Path, simulate: bool, rate: float) -> None:
-    stack = Stack(data_dir.resolve())
+    stack = Stack(data_dir)  # resolved by the caller
     stack.start_servers()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

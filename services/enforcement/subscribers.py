@@ -15,7 +15,6 @@ from services.runtime.eventstore import EventStore
 from services.runtime.intake import Intake
 
 
-
 def intake(store: EventStore, registry: Registry, clock: Callable[[], datetime]) -> Intake:
     return Intake(
         store=store, consumer=handlers.CONSUMER,

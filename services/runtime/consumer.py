@@ -26,7 +26,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
 from contracts.subjects import deadletter, stream_name
-from services.runtime.observability import extract_context, inject_headers
+from services.runtime.observability import extract_context
 
 log = structlog.get_logger("consumer")
 tracer = trace.get_tracer("fuyuan.consumer")
@@ -140,9 +140,7 @@ def attach(broker: NatsBroker, js: Callable[[], JetStreamContext], c: Consumer) 
         title=c.durable,
         include_in_schema=False,
     )
-    async def on_batch(
-        body: Any, message: Annotated[NatsBatchMessage, Context("message")]
-    ) -> None:
+    async def on_batch(body: Any, message: Annotated[NatsBatchMessage, Context("message")]) -> None:
         context = js()
         for raw in message.raw_message:
             await process(context, c, raw)

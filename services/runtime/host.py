@@ -84,7 +84,7 @@ async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> Running
 
 async def run_service(spec: ServiceSpec) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
-    settings = RuntimeSettings()  # type: ignore[call-arg]
+    settings = RuntimeSettings()
     running = await start_service(spec, settings)
     done = asyncio.Event()
     loop = asyncio.get_running_loop()

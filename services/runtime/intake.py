@@ -29,8 +29,6 @@ log = structlog.get_logger("intake")
 Route = Callable[[Message[Any], datetime], Awaitable[None]]
 
 
-
-
 @dataclass(frozen=True)
 class Intake:
     store: EventStore

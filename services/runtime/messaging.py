@@ -12,7 +12,7 @@ from contracts.base import Payload
 from contracts.envelope import Envelope, Message
 from contracts.registry import FieldError, peek_envelope
 from contracts.rejections import FieldProblem, MessageRejectedBase
-from contracts.subjects import subject, split
+from contracts.subjects import split, subject
 from services.runtime.eventstore import NewEvent
 from services.runtime.observability import trace_headers
 
@@ -32,7 +32,7 @@ def follow(
         causation_id=cause.event_id if cause else None,
         case_number=case_number if case_number is not None else (cause and cause.case_number),
     )  # fmt: skip
-    return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc]
+    return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
 
 
 def outgoing(message: Message[Any], org: str) -> NewEvent:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 
@@ -56,7 +55,7 @@ async def migrate(conn: asyncpg.Connection, schema: str) -> list[str]:
         rows = await conn.fetch(f'SELECT name, checksum FROM "{schema}".schema_migrations')
         applied = {r["name"]: r["checksum"] for r in rows}
         done: list[str] = []
-        await conn.execute(f"SET LOCAL search_path TO \"{schema}\"")
+        await conn.execute(f'SET LOCAL search_path TO "{schema}"')
         for m in migrations_for(schema):
             if m.name in applied:
                 if applied[m.name] != m.checksum:

@@ -70,9 +70,7 @@ def _exporter_from_env() -> SpanExporter | None:
     return None
 
 
-def configure_tracing(
-    service_name: str, processor: SpanProcessor | None = None
-) -> TracerProvider:
+def configure_tracing(service_name: str, processor: SpanProcessor | None = None) -> TracerProvider:
     """Install a tracer provider for this process; `processor` overrides the env exporter."""
     name = os.environ.get("OTEL_SERVICE_NAME", f"fuyuan-{service_name}")
     provider = TracerProvider(resource=Resource.create({"service.name": name}))

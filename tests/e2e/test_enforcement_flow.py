@@ -72,14 +72,18 @@ def case_from(court: str, seq: int = 1234) -> Any:
     return register_case(random.Random(seq), Registry.load().get(court), seq, datetime.now(UTC))
 
 
-async def send(nc: Client, org: str, body: bytes, msg_id: str, headers: dict[str, str] | None = None) -> None:
+async def send(
+    nc: Client, org: str, body: bytes, msg_id: str, headers: dict[str, str] | None = None
+) -> None:
     await nc.jetstream().publish(
         subject("enforcement.command.register_case.v1", org), body,
         headers={**(headers or {}), "Nats-Msg-Id": msg_id},
     )  # fmt: skip
 
 
-async def test_a_court_registers_its_case_and_receives_the_fact(service: RunningService, nc: Client) -> None:
+async def test_a_court_registers_its_case_and_receives_the_fact(
+    service: RunningService, nc: Client
+) -> None:
     inbox = await listen(nc, RUZHOU)
     cmd = case_from(RUZHOU)
     await send(nc, RUZHOU, cmd.model_dump_json().encode(), str(cmd.envelope.event_id))
@@ -92,7 +96,9 @@ async def test_a_court_registers_its_case_and_receives_the_fact(service: Running
     assert headers["Nats-Msg-Id"] == body["envelope"]["event_id"]
 
 
-async def test_a_redelivered_command_has_no_second_effect(service: RunningService, nc: Client) -> None:
+async def test_a_redelivered_command_has_no_second_effect(
+    service: RunningService, nc: Client
+) -> None:
     inbox = await listen(nc, RUZHOU)
     cmd = case_from(RUZHOU, 77)
     body = cmd.model_dump_json().encode()
@@ -110,7 +116,11 @@ async def test_a_redelivered_command_has_no_second_effect(service: RunningServic
     [
         (RUZHOU, lambda b: b.replace(b'"amount":', b'"amount_typo":'), "data.amount"),
         (RUZHOU, lambda b: b"not json at all", "$"),
-        (RUZHOU, lambda b: b.replace(RUZHOU.encode(), LUOYANG.encode(), 1), "envelope.organization"),
+        (
+            RUZHOU,
+            lambda b: b.replace(RUZHOU.encode(), LUOYANG.encode(), 1),
+            "envelope.organization",
+        ),
     ],
     ids=["missing-field", "not-json", "sent-as-another-court"],
 )
@@ -120,7 +130,11 @@ async def test_a_bad_message_is_rejected_to_its_sender_naming_the_field(
     inbox = await listen(nc, sender)
     cmd = case_from(RUZHOU, 5)
     await send(nc, sender, mutate(cmd.model_dump_json().encode()), str(cmd.envelope.event_id))
-    await inbox.wait(1)
+    try:
+        await inbox.wait(1)
+    except AssertionError as e:  # say where the message is, should it ever not arrive
+        info = await nc.jetstream().consumer_info("ENFORCEMENT", "enforcement_commands")
+        raise AssertionError(f"no rejection; consumer state: {info}") from e
     subj, body, _ = inbox.messages[0]
     assert subj == f"enforcement.rejection.message_rejected.v1.{sender}"
     assert field in [p["field"] for p in body["data"]["problems"]]
@@ -145,7 +159,9 @@ async def test_an_id_number_with_a_wrong_check_character_is_rejected(
     assert any("id_number" in p["field"] and "check" in p["reason"] for p in problems)
 
 
-async def test_a_court_cannot_register_another_courts_case(service: RunningService, nc: Client) -> None:
+async def test_a_court_cannot_register_another_courts_case(
+    service: RunningService, nc: Client
+) -> None:
     inbox = await listen(nc, LUOYANG)
     cmd = case_from(RUZHOU, 11)
     raw = json.loads(cmd.model_dump_json())
@@ -157,7 +173,9 @@ async def test_a_court_cannot_register_another_courts_case(service: RunningServi
     assert "豫0482" in problem["reason"]
 
 
-async def test_one_trace_spans_the_court_the_service_and_the_relay(service: RunningService, nc: Client) -> None:
+async def test_one_trace_spans_the_court_the_service_and_the_relay(
+    service: RunningService, nc: Client
+) -> None:
     SPANS.clear()
     inbox = await listen(nc, RUZHOU)
     cmd = case_from(RUZHOU, 31)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -21,10 +22,8 @@ pytestmark = pytest.mark.integration
 async def js(nc: Client) -> JetStreamContext:
     context = nc.jetstream()
     for name in ("TESTING", "DEADLETTER"):
-        try:
+        with contextlib.suppress(Exception):
             await context.delete_stream(name)
-        except Exception:
-            pass
     await streams.ensure_all(context, ("testing",), 1)
     return context
 

@@ -44,7 +44,9 @@ def note(n: int, event_id: uuid.UUID | None = None) -> NewEvent:
     env = Envelope(event_id=eid, type=Noted.TYPE, occurred_at=datetime.now(UTC),
                    organization="CT410300", correlation_id=eid)  # fmt: skip
     msg: Message[Any] = Message[Noted](envelope=env, data=Noted(n=n))
-    return NewEvent(msg, f"{Noted.TYPE}.CT410300", {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"})
+    return NewEvent(
+        msg, f"{Noted.TYPE}.CT410300", {"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"}
+    )
 
 
 @pytest.fixture(params=["memory", "postgres"])
@@ -68,7 +70,9 @@ async def test_appended_events_load_in_version_order(store: EventStore) -> None:
     assert await store.version("s-1") == 3
 
 
-async def test_append_with_a_stale_expected_version_fails_and_writes_nothing(store: EventStore) -> None:
+async def test_append_with_a_stale_expected_version_fails_and_writes_nothing(
+    store: EventStore,
+) -> None:
     await store.append(StreamWrite("s-1", 0, [note(1)]))
     with pytest.raises(ConcurrencyError):
         await store.append(StreamWrite("s-1", 0, [note(2)]))
@@ -107,7 +111,9 @@ async def test_read_all_returns_committed_events_in_position_order(store: EventS
     await store.append(StreamWrite("a", 1, [note(3)]))
     everything = await store.read_all()
     assert [e.message["data"]["n"] for e in everything] == [1, 2, 3]
-    assert [e.message["data"]["n"] for e in await store.read_all(after_position=everything[0].position)] == [2, 3]
+    assert [
+        e.message["data"]["n"] for e in await store.read_all(after_position=everything[0].position)
+    ] == [2, 3]
     assert [e.stream_id for e in await store.read_all(limit=2)] == ["a", "b"]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from services.runtime.eventstore import InboxEntry, StreamWrite
 from services.runtime.eventstore.postgres import PostgresEventStore
-from services.runtime.migrations import MigrationChangedError, Migration, migrate
+from services.runtime.migrations import Migration, MigrationChangedError, migrate
 from tests.integration.test_event_store import note
 
 pytestmark = pytest.mark.integration

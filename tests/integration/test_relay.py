@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
-import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -25,10 +25,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def js(nc: Client) -> JetStreamContext:
     context = nc.jetstream()
-    try:
+    with contextlib.suppress(Exception):
         await context.delete_stream("TESTING")
-    except Exception:
-        pass
     await streams.ensure(context, streams.context_stream("testing", 1))
     return context
 
@@ -145,7 +143,9 @@ async def test_only_one_relay_publishes_for_a_schema(
     assert sorted(r.published for r in relays) == [0, 30]
 
 
-async def _writer(store: PostgresEventStore, n: int, rng: random.Random, committed: list[str]) -> None:
+async def _writer(
+    store: PostgresEventStore, n: int, rng: random.Random, committed: list[str]
+) -> None:
     stream = f"w{n}"
     version = 0
     for _ in range(25):

@@ -40,4 +40,6 @@ def test_a_case_is_registered_only_once() -> None:
 def test_a_non_enforcement_case_type_is_refused() -> None:
     cmd = command().model_copy(update={"case_number": "（2026）豫0482民初12号"})  # type: ignore[attr-defined]
     with pytest.raises(domain.NotAnEnforcementCaseError, match="民初"):
-        domain.decide_register(cmd, domain.Case(), court="CT410482", court_case_code="豫0482", now=NOW)
+        domain.decide_register(
+            cmd, domain.Case(), court="CT410482", court_case_code="豫0482", now=NOW
+        )

@@ -80,9 +80,7 @@ class EventStore(abc.ABC):
     """The port every service uses; adapters: PostgresEventStore, MemoryEventStore."""
 
     @abc.abstractmethod
-    async def append(
-        self, *writes: StreamWrite, inbox: InboxEntry | None = None
-    ) -> list[int]:
+    async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
         """Append atomically; returns the new positions. Raises ConcurrencyError,
         DuplicateEventError or AlreadyProcessedError, and then nothing is written."""
 
