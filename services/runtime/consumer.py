@@ -1,28 +1,28 @@
 """消费 — durable JetStream consumers with the failure policy every service shares.
 
-Messages of one pull batch are handled one after another, in stream order (FastStream would
-otherwise run them concurrently). A handler error means redelivery with backoff, never a silent
+Messages of one pull batch are handled one after another, in stream order (FastStream's pull
+subscriber would run them concurrently). A handler error means redelivery with backoff, never a silent
 drop; after `max_attempts` the message goes to the dead-letter stream with its error and the
-consumer keeps going. Acknowledgement is manual: the default policy of FastStream on NATS
-terminates a message whose handler raised, so it would never be redelivered.
+consumer keeps going. Acknowledgement is explicit and done here: FastStream's default policy on
+NATS terminates a message whose handler raised, so it would never be redelivered.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
 
 import structlog
-from faststream import AckPolicy, Context
-from faststream.nats import JStream, NatsBroker, PullSub
-from faststream.nats.message import NatsBatchMessage
 from nats.aio.msg import Msg
+from nats.errors import ConnectionClosedError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.errors import ServiceUnavailableError
 from opentelemetry import trace
 
 from contracts.subjects import deadletter, stream_name
@@ -127,22 +127,32 @@ async def _failed(js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, exc:
     return "retry"
 
 
-def attach(broker: NatsBroker, js: Callable[[], JetStreamContext], c: Consumer) -> None:
-    """Register the consumer on the FastStream broker (streams are declared by `streams`)."""
+async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:
+    """Fetch and handle batches until `stop` is set; one message at a time, in stream order.
 
-    @broker.subscriber(
-        c.subject,
-        stream=JStream(stream_name(c.context), declare=False),
-        durable=c.durable,
-        config=c.config(),
-        pull_sub=PullSub(batch_size=c.batch_size, timeout=1.0, batch=True),
-        ack_policy=AckPolicy.MANUAL,
-        title=c.durable,
-        include_in_schema=False,
+    nats-py's `fetch` returns as soon as messages are there (a no-wait request first). FastStream
+    0.7's batch subscriber keeps fetching until the batch is full or its timeout ends, which adds
+    up to that timeout to every message's latency, so the runtime drives the pull itself.
+    """
+    sub = await js.pull_subscribe(
+        c.subject, durable=c.durable, stream=stream_name(c.context), config=c.config()
     )
-    async def on_batch(body: Any, message: Annotated[NatsBatchMessage, Context("message")]) -> None:
-        context = js()
-        for raw in message.raw_message:
-            await process(context, c, raw)
+    try:
+        while not stop.is_set():
+            try:
+                batch = await sub.fetch(batch=c.batch_size, timeout=1.0)
+            except TimeoutError:
+                continue
+            except (ConnectionClosedError, ServiceUnavailableError) as e:
+                log.warning("fetch failed, retrying", consumer=c.durable, error=repr(e))
+                await asyncio.sleep(0.5)
+                continue
+            for msg in batch:
+                await process(js, c, msg)
+    finally:
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
 
-    _ = on_batch
+
+def start(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> asyncio.Task[None]:
+    return asyncio.create_task(run(js, c, stop), name=f"consumer-{c.durable}")

@@ -1,4 +1,4 @@
-"""The process around a service: pool, store, streams, broker, consumers and relay, then stop.
+"""The process around a service: pool, store, streams, consumers and relay, then stop.
 
 Each service's `main.py` builds a `ServiceSpec` and hands it to `run_service`; this module is the
 one place that knows the order things start and stop in.
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 import asyncpg
 import nats
 import structlog
-from faststream.nats import NatsBroker
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
+from services.runtime import consumer as consuming
 from services.runtime import streams
-from services.runtime.consumer import Consumer, attach
+from services.runtime.consumer import Consumer
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.migrations import migrate_all
 from services.runtime.relay import Relay
@@ -50,16 +50,15 @@ class ServiceSpec:
 @dataclass
 class RunningService:
     wiring: Wiring
-    broker: NatsBroker
     relay: Relay
-    relay_task: asyncio.Task[None]
+    tasks: list[asyncio.Task[None]]
     stop: asyncio.Event
 
     async def close(self) -> None:
+        """Stop fetching, let the message in hand finish, stop the relay, close connections."""
         self.stop.set()
-        await self.broker.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(self.relay_task, 10)
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*self.tasks), 15)
         await self.wiring.nc.drain()
         await self.wiring.pool.close()
 
@@ -71,15 +70,12 @@ async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> Running
     js = nc.jetstream()
     await streams.ensure_all(js, spec.contexts or (spec.name,), settings.stream_replicas)
     wiring = Wiring(settings, pool, PostgresEventStore(pool, spec.name), nc, js)
-    broker = NatsBroker(servers=settings.nats_servers, logger=None)
-    for consumer in spec.consumers(wiring):
-        attach(broker, lambda: js, consumer)
-    await broker.start()
     stop = asyncio.Event()
+    tasks = [consuming.start(js, c, stop) for c in spec.consumers(wiring)]
     relay = Relay(pool, spec.name, js, batch_size=settings.relay_batch_size)
-    task = asyncio.create_task(relay.run(stop), name=f"relay-{spec.name}")
+    tasks.append(asyncio.create_task(relay.run(stop), name=f"relay-{spec.name}"))
     log.info("service started", service=spec.name)
-    return RunningService(wiring, broker, relay, task, stop)
+    return RunningService(wiring, relay, tasks, stop)
 
 
 async def run_service(spec: ServiceSpec) -> None:

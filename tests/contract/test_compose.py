@@ -260,7 +260,7 @@ def test_postgres_is_pinned_persistent_and_health_checked(
     postgres = services["postgres"]
     image, _, tag = postgres["image"].partition(":")
     assert image == "postgres" and tag and tag != "latest"
-    assert "/var/lib/postgresql/data" in named_volume_targets(postgres)
+    assert "/var/lib/postgresql" in named_volume_targets(postgres)
     assert "pg_isready" in json.dumps(postgres["healthcheck"]["test"])
 
 

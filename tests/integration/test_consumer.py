@@ -7,12 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from faststream.nats import NatsBroker
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
 from services.runtime import streams
-from services.runtime.consumer import Consumer, Delivery, attach
+from services.runtime.consumer import Consumer, Delivery, start
 from services.runtime.deadletters import list_deadletters, replay
 
 pytestmark = pytest.mark.integration
@@ -29,20 +28,16 @@ async def js(nc: Client) -> JetStreamContext:
 
 
 @pytest.fixture
-async def started(
-    nats_url: str, js: JetStreamContext
-) -> AsyncIterator[Callable[[Consumer], Awaitable[None]]]:
-    brokers: list[NatsBroker] = []
+async def started(js: JetStreamContext) -> AsyncIterator[Callable[[Consumer], Awaitable[None]]]:
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
 
-    async def start(consumer: Consumer) -> None:
-        broker = NatsBroker(servers=nats_url.split(","), logger=None)
-        attach(broker, lambda: js, consumer)
-        await broker.start()
-        brokers.append(broker)
+    async def begin(consumer: Consumer) -> None:
+        tasks.append(start(js, consumer, stop))
 
-    yield start
-    for b in brokers:
-        await b.stop()
+    yield begin
+    stop.set()
+    await asyncio.gather(*tasks)
 
 
 async def until(predicate: Callable[[], bool], seconds: float = 15) -> None:
