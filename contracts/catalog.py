@@ -1,10 +1,10 @@
 """Every context's messages, imported once so the registry knows them all."""
 
-from contracts import enforcement
+from contracts import enforcement, ledger
 from contracts.base import Payload
 from contracts.registry import PAYLOADS
 
-CONTEXTS = {"enforcement": enforcement}
+CONTEXTS = {"enforcement": enforcement, "ledger": ledger}
 
 
 def public() -> dict[str, type[Payload]]:

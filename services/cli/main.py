@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from services.cli import contracts_cmd, dlq, ids
+from services.cli import audit, contracts_cmd, dlq, ids
 
 app = typer.Typer(
     name="fuyuan",
@@ -22,6 +22,8 @@ app = typer.Typer(
 app.add_typer(ids.app, name="ids")
 app.add_typer(contracts_cmd.app, name="contracts")
 app.add_typer(dlq.app, name="dlq")
+app.add_typer(audit.app, name="audit")
+app.command("trace")(audit.trace)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
 app.add_typer(simulate_app, name="simulate")
 

@@ -16,6 +16,7 @@ from nats.aio.msg import Msg
 from rich.console import Console
 from rich.table import Table
 
+from services.ledger.signing import generate_key, public_key_of
 from services.runtime import streams
 from services.runtime.catalog import SERVICES
 from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
@@ -45,8 +46,19 @@ class Stack:
             self.servers.append(pg)
             self.database_url = pg.url
 
+    def signing_key(self) -> str:
+        """The ledger's key: FUYUAN_LEDGER_SIGNING_KEY, or one kept under the data folder."""
+        if key := os.environ.get("FUYUAN_LEDGER_SIGNING_KEY"):
+            return key
+        path = self.data_dir / "ledger-signing.key"
+        if not path.exists():
+            path.write_text(generate_key() + "\n")
+            path.chmod(0o600)
+        return path.read_text().strip()
+
     def env(self) -> dict[str, str]:
-        return {**os.environ, "NATS_URL": self.nats_url, "DATABASE_URL": self.database_url}
+        return {**os.environ, "NATS_URL": self.nats_url, "DATABASE_URL": self.database_url,
+                "FUYUAN_LEDGER_SIGNING_KEY": self.signing_key()}  # fmt: skip
 
     async def spawn(self, name: str, *args: str) -> None:
         logs = self.data_dir / "logs"
@@ -82,6 +94,8 @@ def overview(stack: Stack) -> Table:
     table.add_row("PostgreSQL", stack.database_url)
     for name, proc in stack.children.items():
         table.add_row(name, f"pid {proc.pid}, log {stack.data_dir / 'logs' / (name + '.log')}")
+    table.add_row("ledger public key", public_key_of(stack.signing_key()))
+    table.add_row("audit", "fuyuan audit verify · fuyuan trace CASE_NUMBER (with the URLs above)")
     table.add_row("dead letters", "fuyuan dlq list")
     table.add_row("stop", "Ctrl-C")
     return table

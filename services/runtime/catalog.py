@@ -1,3 +1,3 @@
 """The services this system runs, each its own process, schema and subject root."""
 
-SERVICES: tuple[str, ...] = ("enforcement",)
+SERVICES: tuple[str, ...] = ("enforcement", "ledger")

@@ -44,6 +44,7 @@ class Delivery:
 
 
 Handler = Callable[[Delivery], Awaitable[None]]
+BatchHandler = Callable[[list[Delivery]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Consumer:
     backoff: tuple[float, ...] = (0.2, 1.0, 5.0, 15.0, 30.0)
     batch_size: int = 64
     ack_wait: float = 30.0
+    handle_batch: BatchHandler | None = None
+    """Optional: takes a whole fetched batch at once (one transaction). If it fails, the batch
+    is handled again message by message through `handle`, so one bad message is isolated."""
 
     def delay(self, attempt: int) -> float:
         return self.backoff[min(attempt, len(self.backoff)) - 1]
@@ -127,6 +131,23 @@ async def _failed(js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, exc:
     return "retry"
 
 
+async def settle_batch(js: JetStreamContext, c: Consumer, batch: list[Msg]) -> None:
+    if c.handle_batch is not None and len(batch) > 1:
+        try:
+            with tracer.start_as_current_span(f"consume batch {c.durable}",
+                                              kind=trace.SpanKind.CONSUMER,
+                                              attributes={"messaging.batch.message_count": len(batch)}):  # fmt: skip
+                await c.handle_batch([_delivery(m) for m in batch])
+        except Exception as exc:
+            log.warning("batch failed, handling one by one", consumer=c.durable, error=repr(exc))
+        else:
+            for msg in batch:
+                await msg.ack()
+            return
+    for msg in batch:
+        await process(js, c, msg)
+
+
 async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:
     """Fetch and handle batches until `stop` is set; one message at a time, in stream order.
 
@@ -147,8 +168,7 @@ async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:
                 log.warning("fetch failed, retrying", consumer=c.durable, error=repr(e))
                 await asyncio.sleep(0.5)
                 continue
-            for msg in batch:
-                await process(js, c, msg)
+            await settle_batch(js, c, batch)
     finally:
         with contextlib.suppress(Exception):
             await sub.unsubscribe()

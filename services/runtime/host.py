@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 import nats
@@ -45,6 +46,9 @@ class ServiceSpec:
     name: str
     consumers: Callable[[Wiring], list[Consumer]]
     contexts: tuple[str, ...] = field(default_factory=tuple)
+    """Streams to declare; the service's own by default."""
+    background: Callable[[Wiring, asyncio.Event], list[Coroutine[Any, Any, None]]] = lambda _w, _s: []
+    """Other long-running work (timers, checkpoints), stopped with the service."""
 
 
 @dataclass
@@ -72,6 +76,7 @@ async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> Running
     wiring = Wiring(settings, pool, PostgresEventStore(pool, spec.name), nc, js)
     stop = asyncio.Event()
     tasks = [consuming.start(js, c, stop) for c in spec.consumers(wiring)]
+    tasks += [asyncio.create_task(work) for work in spec.background(wiring, stop)]
     relay = Relay(pool, spec.name, js, batch_size=settings.relay_batch_size)
     tasks.append(asyncio.create_task(relay.run(stop), name=f"relay-{spec.name}"))
     log.info("service started", service=spec.name)

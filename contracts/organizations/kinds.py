@@ -1,0 +1,117 @@
+"""类别 — levels of jurisdiction, kinds of organization and the capabilities they handle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+PLATFORM_CODE = "FUYUAN"
+"""The platform's own organization: the actor of events the system itself generates."""
+
+
+class Level(StrEnum):
+    """层级 — level of a jurisdiction: 省, 市, 县(市、区), 乡镇/街道."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWN = "town"
+
+
+LEVEL_RANK: Mapping[Level, int] = {level: rank for rank, level in enumerate(Level)}
+
+
+class OrgKind(StrEnum):
+    """单位类别 — what kind of organization it is; the org code starts with its prefix."""
+
+    COURT = "court"  # 法院 CT
+    PROCURATORATE = "procuratorate"  # 检察院 PR
+    POLICE = "police"  # 公安局 PS
+    VEHICLE_ADMINISTRATION = "vehicle_administration"  # 车管所 VA
+    NATURAL_RESOURCES = "natural_resources"  # 自然资源 / 不动产登记 NR
+    MARKET_REGULATION = "market_regulation"  # 市场监管 MR
+    PROVIDENT_FUND = "provident_fund"  # 公积金中心 HF
+    TAX = "tax"  # 税务 TX
+    HUMAN_RESOURCES = "human_resources"  # 人社 HR
+    HOUSING = "housing"  # 住建 HC
+    FINANCE = "finance"  # 财政 FN
+    PETITION = "petition"  # 信访 PT
+    DEVELOPMENT_REFORM = "development_reform"  # 发改 DR
+    FINANCIAL_REGULATION = "financial_regulation"  # 地方金融监管 FR
+    BANK = "bank"  # 银行 BK + institution
+    SECURITIES = "securities"  # 证券公司 SC + institution
+    PAYMENT = "payment"  # 网络支付机构 PY + institution
+    TELECOM = "telecom"  # 通信运营商 TC + institution
+    JOINT_OFFICE = "joint_office"  # 联席办 JO
+    PLATFORM = "platform"  # the platform itself, code FUYUAN
+
+
+KIND_PREFIXES: Mapping[OrgKind, str] = {
+    OrgKind.COURT: "CT",
+    OrgKind.PROCURATORATE: "PR",
+    OrgKind.POLICE: "PS",
+    OrgKind.VEHICLE_ADMINISTRATION: "VA",
+    OrgKind.NATURAL_RESOURCES: "NR",
+    OrgKind.MARKET_REGULATION: "MR",
+    OrgKind.PROVIDENT_FUND: "HF",
+    OrgKind.TAX: "TX",
+    OrgKind.HUMAN_RESOURCES: "HR",
+    OrgKind.HOUSING: "HC",
+    OrgKind.FINANCE: "FN",
+    OrgKind.PETITION: "PT",
+    OrgKind.DEVELOPMENT_REFORM: "DR",
+    OrgKind.FINANCIAL_REGULATION: "FR",
+    OrgKind.BANK: "BK",
+    OrgKind.SECURITIES: "SC",
+    OrgKind.PAYMENT: "PY",
+    OrgKind.TELECOM: "TC",
+    OrgKind.JOINT_OFFICE: "JO",
+}
+
+MARKET_KINDS = frozenset({OrgKind.BANK, OrgKind.SECURITIES, OrgKind.PAYMENT, OrgKind.TELECOM})
+"""Kinds with several institutions per jurisdiction: their codes name the institution."""
+
+NOT_BUREAUS = frozenset(
+    {OrgKind.COURT, OrgKind.PROCURATORATE, OrgKind.JOINT_OFFICE, OrgKind.PLATFORM}
+)
+
+
+class Capability(StrEnum):
+    """职能 — what an organization can be asked to do."""
+
+    REAL_ESTATE = "real_estate"  # 不动产 query, seize
+    VEHICLE = "vehicle"  # 车辆
+    EQUITY = "equity"  # 股权
+    DEPOSIT = "deposit"  # 存款
+    FINANCIAL_PRODUCT = "financial_product"  # 金融理财产品
+    SECURITIES = "securities"  # 证券
+    PROVIDENT_FUND = "provident_fund"  # 住房公积金
+    ONLINE_FUNDS = "online_funds"  # 网络资金 (payment accounts)
+    TELECOM = "telecom"  # 通讯信息
+    CREDIT_SANCTION = "credit_sanction"  # 失信联合惩戒: apply and lift
+    CREDIT_REPAIR = "credit_repair"  # 信用修复
+    DEBTOR_LOCATION = "debtor_location"  # 协作查找被执行人
+    PROSECUTION = "prosecution"  # 拒不执行判决裁定罪
+    BUSINESS_REGISTRATION = "business_registration"  # 变更注销
+    TAX = "tax"  # 税收征管
+    SOCIAL_INSURANCE = "social_insurance"  # 民生保障: wages, social insurance
+    HOUSING = "housing"  # 问题楼盘, pre-sale funds
+    EXPENSE_GUARANTEE = "expense_guarantee"  # 破产费用保障
+    FINANCIAL_COORDINATION = "financial_coordination"  # 金融协调
+    PETITION = "petition"  # 信访
+    COORDINATION = "coordination"  # 联席办: meetings, ledgers, tracking
+
+
+PROPERTY_KINDS = frozenset(
+    {
+        Capability.REAL_ESTATE,
+        Capability.VEHICLE,
+        Capability.EQUITY,
+        Capability.DEPOSIT,
+        Capability.FINANCIAL_PRODUCT,
+        Capability.SECURITIES,
+        Capability.PROVIDENT_FUND,
+        Capability.ONLINE_FUNDS,
+    }
+)
+"""财产类别 — the kinds of property a court can query and freeze through 网络查控."""

@@ -1,0 +1,136 @@
+"""审计链 — the journal's rules: what an entry is, how it is hashed and chained, how a chain is
+checked. Pure functions; no I/O, no clock.
+
+An entry's hash is SHA-256 over the UTF-8 of a JSON array of its fields in a fixed order
+(`ENTRY_FORMAT`, docs/LEDGER.md), the last field being the previous entry's hash; the first
+entry's previous hash is 32 zero bytes. The message itself is hashed as its canonical bytes
+(RFC 8785 JSON canonicalization, or the raw bytes when it is not JSON).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import rfc8785
+
+ENTRY_FORMAT = "fuyuan-ledger-entry/v1"
+GENESIS = bytes(32)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the journal keeps of one message, before it has a place in the chain."""
+
+    message_key: str
+    type: str
+    subject: str
+    organization: str | None
+    case_number: str | None
+    event_id: str | None
+    correlation_id: str | None
+    causation_id: str | None
+    trace_id: str | None
+    body: bytes
+    """The canonical bytes of the message."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    position: int
+    facts: Facts
+    recorded_at: datetime
+    prev_hash: bytes
+    hash: bytes
+
+    @property
+    def message_sha256(self) -> bytes:
+        return hashlib.sha256(self.facts.body).digest()
+
+
+def canonical_body(raw: bytes) -> tuple[bytes, Any]:
+    """(canonical bytes, parsed JSON or None): RFC 8785 when the bytes are JSON."""
+    try:
+        parsed = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return raw, None
+    try:
+        return rfc8785.dumps(parsed), parsed
+    except (rfc8785.CanonicalizationError, ValueError):
+        return raw, parsed
+
+
+def encode(position: int, f: Facts, recorded_at: datetime, digest: bytes, prev: bytes) -> bytes:
+    """The exact bytes an entry's hash covers."""
+    fields = [
+        ENTRY_FORMAT, position, f.message_key, f.type, f.subject, f.organization, f.case_number,
+        f.event_id, f.correlation_id, f.causation_id, recorded_at.isoformat(timespec="microseconds"),
+        digest.hex(), prev.hex(),
+    ]  # fmt: skip
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def entry_hash(position: int, f: Facts, recorded_at: datetime, digest: bytes, prev: bytes) -> bytes:
+    return hashlib.sha256(encode(position, f, recorded_at, digest, prev)).digest()
+
+
+def extend(
+    head_position: int, head_hash: bytes, batch: Iterable[Facts], recorded_at: datetime
+) -> list[Entry]:
+    """Chain new facts after the head: positions continue, each links to the one before."""
+    out: list[Entry] = []
+    position, prev = head_position, head_hash
+    for f in batch:
+        position += 1
+        h = entry_hash(position, f, recorded_at, hashlib.sha256(f.body).digest(), prev)
+        out.append(Entry(position, f, recorded_at, prev, h))
+        prev = h
+    return out
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """An entry as read back from the database, to be checked."""
+
+    position: int
+    facts: Facts
+    recorded_at: datetime
+    message_sha256: bytes
+    prev_hash: bytes
+    hash: bytes
+
+
+@dataclass(frozen=True)
+class Break:
+    position: int
+    reason: str
+
+
+def check(
+    rows: Iterable[StoredRow], start: int = 1, prev: bytes = GENESIS
+) -> Iterator[Break | bytes]:
+    """Yield each verified entry hash in order, or the first Break and stop."""
+    expected = start
+    for r in rows:
+        problem = _problem(r, expected, prev)
+        if problem:
+            yield Break(min(r.position, expected), problem)
+            return
+        prev, expected = r.hash, expected + 1
+        yield r.hash
+
+
+def _problem(r: StoredRow, expected: int, prev: bytes) -> str | None:
+    if r.position != expected:
+        return f"entry {expected} is missing (next is {r.position})"
+    if hashlib.sha256(r.facts.body).digest() != r.message_sha256:
+        return "the message does not match its recorded digest"
+    if r.prev_hash != prev:
+        return "the previous hash does not match the entry before"
+    if entry_hash(r.position, r.facts, r.recorded_at, r.message_sha256, r.prev_hash) != r.hash:
+        return "the entry's hash does not match its fields"
+    return None
