@@ -11,7 +11,7 @@ The signed message is exactly the UTF-8 bytes of four lines, each ending in a li
     <root_hash, 64 lowercase hex characters>
     <signed_at exactly as written in the checkpoint: ISO 8601 with a UTC offset>
 
-(`sign_checkpoint` writes signed_at in UTC, e.g. 2026-03-01T01:30:00+00:00.) The signature is
+(`sign_checkpoint` writes signed_at in UTC, e.g. 2026-03-01T01:30:00.000000+00:00.) The signature is
 base64 of the 64-byte Ed25519 signature over those bytes, so any Ed25519 tool verifies a
 checkpoint. With OpenSSL 3, having written the payload to the file `payload`, the decoded
 signature to `sig` and the public key as DER (hex 302a300506032b6570032100, then the 32 raw
@@ -37,6 +37,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 
 CHECKPOINT_FORMAT = "fuyuan-ledger-checkpoint/v1"
 _ROOT_HASH = re.compile(r"[0-9a-f]{64}")
+# As contracts.ledger.CheckpointSigned publishes it; ASCII digits only.
+_SIGNED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", re.ASCII)
 _KEY_SIZE = 32
 _ROOT_SIZE = 32
 _SIGNATURE_SIZE = 64
@@ -110,7 +112,7 @@ def sign_checkpoint(
     unsigned = Checkpoint(
         tree_size=tree_size,
         root_hash=root_hash.hex(),
-        signed_at=signed_at.astimezone(UTC).isoformat(),
+        signed_at=signed_at.astimezone(UTC).isoformat(timespec="microseconds"),
         key_id=key_id(_b64(private.public_key().public_bytes_raw())),
         signature="",
     )
@@ -144,11 +146,11 @@ def _well_formed(cp: Checkpoint) -> bool:
 
 
 def _is_aware_timestamp(text: object) -> bool:
-    if not isinstance(text, str) or not text.isascii() or not text.isprintable():
+    if not isinstance(text, str) or _SIGNED_AT.fullmatch(text) is None:
         return False
     try:
         return datetime.fromisoformat(text).utcoffset() is not None
-    except ValueError:
+    except ValueError:  # e.g. a 13th month
         return False
 
 

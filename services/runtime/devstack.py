@@ -74,9 +74,12 @@ class EmbeddedNats:
         conf = self.data_dir / "nats.conf"
         conf.write_text(self.config_text())
         log = open(self.data_dir / "nats.log", "ab")  # noqa: SIM115 - owned by the process
+        # Its own session: Ctrl-C in the terminal reaches `fuyuan up`, which stops the
+        # services first and the servers last, not every process at once.
         self.proc = subprocess.Popen(
-            [str(nats_server_binary()), "-c", str(conf)], stdout=log, stderr=log
-        )
+            [str(nats_server_binary()), "-c", str(conf)], stdout=log, stderr=log,
+            start_new_session=True,
+        )  # fmt: skip
         _wait_for_port(self.port, self.proc, "nats-server", timeout)
         return self
 
@@ -148,7 +151,10 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
 
     def _run(self, *args: str, timeout: float = 60) -> None:
-        done = subprocess.run(list(args), capture_output=True, user=self.user, timeout=timeout)
+        done = subprocess.run(
+            list(args), capture_output=True, user=self.user, timeout=timeout,
+            start_new_session=True,  # the server it starts stays out of the terminal's Ctrl-C
+        )  # fmt: skip
         if done.returncode != 0:
             err = (done.stderr or done.stdout).decode(errors="replace").strip()
             raise RuntimeError(f"{Path(args[0]).name} failed ({done.returncode}): {err}")

@@ -55,13 +55,15 @@ def test_a_key_id_is_the_start_of_the_sha256_of_the_raw_public_key() -> None:
 def test_a_checkpoint_records_what_was_signed(checkpoint: Checkpoint) -> None:
     assert checkpoint.tree_size == 8
     assert checkpoint.root_hash == ROOT.hex()
-    assert checkpoint.signed_at == "2026-03-01T01:30:00+00:00"
+    assert checkpoint.signed_at == "2026-03-01T01:30:00.000000+00:00"
     assert checkpoint.key_id == key_id(RFC8032_PUBLIC)
 
 
 def test_the_signed_payload_is_four_plain_lines(checkpoint: Checkpoint) -> None:
     assert checkpoint.signed_payload() == (
-        b"fuyuan-ledger-checkpoint/v1\n8\n" + ROOT.hex().encode() + b"\n2026-03-01T01:30:00+00:00\n"
+        b"fuyuan-ledger-checkpoint/v1\n8\n"
+        + ROOT.hex().encode()
+        + b"\n2026-03-01T01:30:00.000000+00:00\n"
     )
 
 
@@ -87,8 +89,10 @@ def test_a_checkpoint_survives_a_json_round_trip(checkpoint: Checkpoint) -> None
         {"tree_size": 7},
         {"root_hash": "00" * 32},
         {"root_hash": ROOT.hex().upper()},
-        {"signed_at": "2026-03-01T01:30:01+00:00"},
-        {"signed_at": "2026-03-01T09:30:00+08:00"},
+        {"signed_at": "2026-03-01T01:30:01.000000+00:00"},
+        {"signed_at": "2026-03-01T01:30:00+00:00"},
+        {"signed_at": "2026-03-01T09:30:00.000000+08:00"},
+        {"signed_at": "2026-03-01T01:30:00.000000Z"},
         {"key_id": "0" * 16},
     ],
     ids=repr,
@@ -142,7 +146,10 @@ def test_a_malformed_signature_is_refused_without_raising(
         {"root_hash": None},
         {"signed_at": "yesterday"},
         {"signed_at": "2026-03-01T01:30:00"},
-        {"signed_at": "2026-03-01T01:30:00+00:00\n8"},
+        {"signed_at": "2026-13-01T01:30:00+00:00"},
+        {"signed_at": "20260301T013000+0000"},
+        {"signed_at": "２０２６-03-01T01:30:00+00:00"},
+        {"signed_at": "2026-03-01T01:30:00.000000+00:00\n8"},
         {"signature": None},
     ],
     ids=repr,
