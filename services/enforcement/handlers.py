@@ -1,18 +1,24 @@
-"""One async function per message: load the stream, let the domain decide, append."""
+"""One async function per message: load the case, let the domain decide, append."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from contracts.envelope import Message
-from contracts.organizations import Registry
+from contracts.envelope import Envelope, Message
+from contracts.organizations import Capability, Registry
 from contracts.registry import parse_message
 from services.enforcement import domain
-from services.runtime.eventstore import EventStore, InboxEntry, StreamWrite
+from services.enforcement.domain import control as controls
+from services.enforcement.domain import query as queries
+from services.enforcement.domain.errors import MissingCaseNumberError
+from services.enforcement.domain.query import Out, Routing
+from services.enforcement.settings import EnforcementSettings
+from services.runtime.eventstore import EventStore, InboxEntry, NewEvent, StreamWrite
 from services.runtime.messaging import follow, outgoing
 
-CONSUMER = "enforcement_commands"
+COMMANDS = "enforcement_commands"
+REPLIES = "enforcement_replies"
 
 
 def case_stream(case_number: str) -> str:
@@ -27,18 +33,86 @@ async def load_case(store: EventStore, case_number: str) -> tuple[domain.Case, i
     return case, version
 
 
-async def register_case(
-    store: EventStore, registry: Registry, msg: Message[Any], now: datetime
-) -> None:
-    env, cmd = msg.envelope, msg.data
-    case, version = await load_case(store, cmd.case_number)
-    court = registry.get(env.organization)
-    events = domain.decide_register(
-        cmd, case, court=court.code, court_case_code=court.case_code, now=now
-    )
-    out = [outgoing(follow(env, e, organization=court.code, now=now,
-                           case_number=cmd.case_number), court.code) for e in events]  # fmt: skip
-    await store.append(
-        StreamWrite(case_stream(cmd.case_number), version, out),
-        inbox=InboxEntry(CONSUMER, env.event_id),
-    )
+def emit(outs: list[Out], cause: Envelope | None, actor: str, now: datetime,
+         case_number: str) -> list[NewEvent]:  # fmt: skip
+    """Messages for the log: an event acts as its subject's organization, a notice is sent by
+    `actor` to its subject's organization."""
+    out = []
+    for payload, org in outs:
+        acting = org if payload.kind() == "event" else actor
+        msg = follow(cause, payload, organization=acting, now=now, case_number=case_number)
+        out.append(outgoing(msg, org))
+    return out
+
+
+async def save(store: EventStore, case_number: str, version: int, events: list[NewEvent],
+               consumer: str | None, cause: Envelope | None) -> None:  # fmt: skip
+    inbox = InboxEntry(consumer, cause.event_id) if consumer and cause else None
+    await store.append(StreamWrite(case_stream(case_number), version, events), inbox=inbox)
+
+
+class Handlers:
+    """The enforcement handlers, with what they need: store, registry, settings."""
+
+    def __init__(
+        self, store: EventStore, registry: Registry, settings: EnforcementSettings
+    ) -> None:
+        self.store, self.registry, self.settings = store, registry, settings
+
+    async def _act(self, msg: Message[Any], consumer: str, now: datetime, decide: Any) -> None:
+        env = msg.envelope
+        case_number = getattr(msg.data, "case_number", None) or env.case_number
+        if not case_number:
+            raise MissingCaseNumberError("the envelope must name the case (case_number)")
+        case, version = await load_case(self.store, case_number)
+        outs = decide(case)
+        await save(self.store, case_number, version,
+                   emit(outs, env, env.organization, now, case_number), consumer, env)  # fmt: skip
+
+    async def register_case(self, msg: Message[Any], now: datetime) -> None:
+        court = self.registry.get(msg.envelope.organization)
+        await self._act(msg, COMMANDS, now, lambda case: [
+            (e, court.code) for e in domain.decide_register(
+                msg.data, case, court=court.code, court_case_code=court.case_code, now=now)])  # fmt: skip
+
+    def routing(self, court: str, kinds: list[Any]) -> Routing:
+        where = self.registry.get(court).jurisdiction
+        asked: dict[str, list[Any]] = {}
+        for kind in kinds:
+            for bureau in self.registry.handling(Capability(kind.value), where):
+                asked.setdefault(bureau.code, []).append(kind)
+        return {b: tuple(k) for b, k in asked.items()}
+
+    async def query_property(self, msg: Message[Any], now: datetime) -> None:
+        court = msg.envelope.organization
+        routing = self.routing(court, msg.data.kinds)
+        await self._act(msg, COMMANDS, now, lambda case: queries.decide_query(
+            msg.data, case, court=court, query_id=msg.envelope.event_id, routing=routing,
+            now=now, respond_within=self.settings.respond_within,
+            cache_window=self.settings.cache_window))  # fmt: skip
+
+    async def property_answer(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, REPLIES, now, lambda case: queries.decide_answer(
+            msg.data, case, bureau=msg.envelope.organization, now=now))  # fmt: skip
+
+    async def freeze_property(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, COMMANDS, now, lambda case: controls.decide_freeze(
+            msg.data, case, court=msg.envelope.organization, control_id=msg.envelope.event_id,
+            now=now))  # fmt: skip
+
+    async def renew_control(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, COMMANDS, now, lambda case: controls.decide_renew(
+            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id,
+            now=now))  # fmt: skip
+
+    async def release_control(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, COMMANDS, now, lambda case: controls.decide_release(
+            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id))  # fmt: skip
+
+    async def deduct_funds(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, COMMANDS, now, lambda case: controls.decide_deduct(
+            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id))  # fmt: skip
+
+    async def control_outcome(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, REPLIES, now, lambda case: controls.decide_outcome(
+            msg.data, case, bureau=msg.envelope.organization))  # fmt: skip

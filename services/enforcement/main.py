@@ -1,13 +1,19 @@
-"""Composition root: settings → observability → store → consumers → run."""
+"""Composition root: settings → observability → store → handlers → consumers, deadlines → run."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from contracts import catalog
 from contracts.organizations import Registry
 from services.enforcement import subscribers
+from services.enforcement.deadlines import Deadlines
+from services.enforcement.handlers import Handlers
+from services.enforcement.settings import EnforcementSettings
 from services.runtime import observability
 from services.runtime.consumer import Consumer
 from services.runtime.host import ServiceSpec, Wiring, run_service
@@ -19,11 +25,26 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def consumers(w: Wiring) -> list[Consumer]:
-    return subscribers.consumers(w.store, Registry.load(), now, w.settings.max_attempts)
+@functools.cache
+def settings() -> EnforcementSettings:
+    return EnforcementSettings()
 
 
-SPEC = ServiceSpec(name="enforcement", consumers=consumers)
+def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
+    """The service, on the given clock (tests pass one they can move)."""
+
+    def consumers(w: Wiring) -> list[Consumer]:
+        handlers = Handlers(w.store, Registry.load(), settings())
+        return subscribers.consumers(handlers, clock, w.settings.max_attempts)
+
+    def background(w: Wiring, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+        deadlines = Deadlines(w.store, w.pool, "enforcement", clock)
+        return [deadlines.run(stop, settings().deadline_tick)]
+
+    return ServiceSpec(name="enforcement", consumers=consumers, background=background)
+
+
+SPEC = spec()
 
 
 def main() -> None:

@@ -4,33 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 
-from contracts.enforcement import MessageRejected, RegisterCase
-from contracts.organizations import Registry, UnknownOrganizationError
-from contracts.subjects import commands
-from services.enforcement import domain, handlers
+from contracts import enforcement as msgs
+from contracts.organizations import UnknownOrganizationError
+from contracts.subjects import commands, replies
+from services.enforcement import domain
+from services.enforcement.handlers import COMMANDS, REPLIES, Handlers
 from services.runtime.consumer import Consumer
 from services.runtime.eventstore import EventStore
-from services.runtime.intake import Intake
+from services.runtime.intake import Intake, Route
 
 
-def intake(store: EventStore, registry: Registry, clock: Callable[[], datetime]) -> Intake:
-    return Intake(
-        store=store, consumer=handlers.CONSUMER,
-        routes={RegisterCase.TYPE: partial(handlers.register_case, store, registry)},
-        rejection_type=MessageRejected,
-        refusals=(domain.EnforcementError, UnknownOrganizationError),
-        clock=clock,
-    )  # fmt: skip
+def _intake(store: EventStore, consumer: str, routes: dict[str, Route],
+            clock: Callable[[], datetime]) -> Intake:  # fmt: skip
+    return Intake(store=store, consumer=consumer, routes=routes,
+                  rejection_type=msgs.MessageRejected,
+                  refusals=(domain.EnforcementError, UnknownOrganizationError),
+                  clock=clock)  # fmt: skip
 
 
-def consumers(
-    store: EventStore, registry: Registry, clock: Callable[[], datetime], max_attempts: int
-) -> list[Consumer]:
+def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> list[Consumer]:
+    command_routes: dict[str, Route] = {
+        msgs.RegisterCase.TYPE: h.register_case,
+        msgs.QueryProperty.TYPE: h.query_property,
+        msgs.FreezeProperty.TYPE: h.freeze_property,
+        msgs.RenewControl.TYPE: h.renew_control,
+        msgs.ReleaseControl.TYPE: h.release_control,
+        msgs.DeductFunds.TYPE: h.deduct_funds,
+    }
+    reply_routes: dict[str, Route] = {
+        msgs.PropertyAnswer.TYPE: h.property_answer,
+        msgs.ControlOutcome.TYPE: h.control_outcome,
+    }
     return [
-        Consumer(
-            context="enforcement", durable=handlers.CONSUMER, subject=commands("enforcement"),
-            handle=intake(store, registry, clock), max_attempts=max_attempts,
-        )
+        Consumer(context="enforcement", durable=COMMANDS, subject=commands("enforcement"),
+                 handle=_intake(h.store, COMMANDS, command_routes, clock),
+                 max_attempts=max_attempts),
+        Consumer(context="enforcement", durable=REPLIES, subject=replies("enforcement"),
+                 handle=_intake(h.store, REPLIES, reply_routes, clock),
+                 max_attempts=max_attempts),
     ]  # fmt: skip

@@ -67,9 +67,17 @@ class RunningService:
         await self.wiring.pool.close()
 
 
+async def keep_session(_conn: asyncpg.Connection) -> None:
+    """Release a connection without the default reset (a round trip on every release): the
+    services leave no session state behind — no LISTEN, no SET outside a transaction, and the
+    relay unlocks its advisory lock itself."""
+
+
 async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> RunningService:
     await migrate_all(settings.database_url, (spec.name,))
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.pool_size)
+    pool = await asyncpg.create_pool(
+        settings.database_url, min_size=2, max_size=settings.pool_size, reset=keep_session
+    )
     nc = await nats.connect(servers=settings.nats_servers, name=f"fuyuan-{spec.name}")
     js = nc.jetstream()
     await streams.ensure_all(js, spec.contexts or (spec.name,), settings.stream_replicas)

@@ -1,7 +1,8 @@
 """The PostgreSQL event store (asyncpg): one schema per service, append-only tables.
 
 A write is one statement per stream: the rows come in as arrays (`unnest`), and the statement
-inserts them only if the stream is at the expected version, so a batch costs one round trip.
+inserts them only if the stream is at the expected version. The common case — one stream, with
+or without an inbox row — is a single statement in autocommit: one round trip, atomic by itself.
 """
 
 from __future__ import annotations
@@ -41,6 +42,17 @@ def _insert_sql(schema: str) -> str:
         RETURNING position"""
 
 
+def _insert_with_inbox_sql(schema: str) -> str:
+    # The inbox row is written only if the events were, in the same statement: a stale version
+    # writes nothing, and a message already in the inbox fails the whole statement on the
+    # inbox's primary key, taking the events with it.
+    return f"""
+        WITH written AS ({_insert_sql(schema)})
+        INSERT INTO "{schema}".inbox (consumer, message_id)
+        SELECT $10, $11 WHERE EXISTS (SELECT 1 FROM written)
+        RETURNING (SELECT array_agg(position ORDER BY position) FROM written) AS positions"""
+
+
 def _row_args(write: StreamWrite) -> list[Any]:
     envs = [e.message.envelope for e in write.events]
     return [
@@ -69,8 +81,11 @@ class PostgresEventStore(EventStore):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self.pool, self.schema = pool, schema
         self._insert = _insert_sql(schema)
+        self._insert_with_inbox = _insert_with_inbox_sql(schema)
 
     async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
+        if len(writes) == 1 and writes[0].events:
+            return await self._append_one(writes[0], inbox)
         async with self.pool.acquire() as conn, conn.transaction():
             if inbox:
                 await self._record_inbox(conn, inbox)
@@ -78,6 +93,34 @@ class PostgresEventStore(EventStore):
             for write in writes:
                 positions += await self._write(conn, write)
             return positions
+
+    async def _append_one(self, write: StreamWrite, inbox: InboxEntry | None) -> list[int]:
+        args = _row_args(write)
+        try:
+            if inbox is None:
+                rows = await self.pool.fetch(self._insert, *args)
+                positions = [r["position"] for r in rows]
+            else:
+                found = await self.pool.fetchval(
+                    self._insert_with_inbox, *args, inbox.consumer, inbox.message_id
+                )
+                positions = list(found or [])
+        except asyncpg.UniqueViolationError as e:
+            raise self._unique_error(e, write, inbox) from e
+        if not positions:
+            raise ConcurrencyError(write.stream_id, write.expected_version)
+        return positions
+
+    @staticmethod
+    def _unique_error(
+        e: asyncpg.UniqueViolationError, write: StreamWrite, inbox: InboxEntry | None
+    ) -> Exception:
+        name = e.constraint_name or ""
+        if inbox is not None and name.startswith("inbox"):
+            return AlreadyProcessedError(inbox.consumer, inbox.message_id)
+        if "event_id" in name:
+            return DuplicateEventError(str(e))
+        return ConcurrencyError(write.stream_id, write.expected_version)
 
     async def _record_inbox(self, conn: asyncpg.Connection, inbox: InboxEntry) -> None:
         added = await conn.fetchval(
@@ -94,9 +137,7 @@ class PostgresEventStore(EventStore):
         try:
             rows = await conn.fetch(self._insert, *_row_args(write))
         except asyncpg.UniqueViolationError as e:
-            if e.constraint_name and "event_id" in e.constraint_name:
-                raise DuplicateEventError(str(e)) from e
-            raise ConcurrencyError(write.stream_id, write.expected_version) from e
+            raise self._unique_error(e, write, None) from e
         if not rows:
             raise ConcurrencyError(write.stream_id, write.expected_version)
         return [r["position"] for r in rows]

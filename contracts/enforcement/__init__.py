@@ -1,0 +1,37 @@
+"""执行联动 — enforcement: the messages between courts, bureaus and the enforcement service."""
+
+from contracts.enforcement.cases import CaseRegistered, MessageRejected, RegisterCase
+from contracts.enforcement.control import (
+    Action,
+    ControlOrder,
+    ControlOutcome,
+    ControlRecorded,
+    ControlReport,
+    DeductFunds,
+    FreezeProperty,
+    Measure,
+    Outcome,
+    ReleaseControl,
+    RenewControl,
+)
+from contracts.enforcement.events import BureauAsked, PropertyAnswerRecorded, PropertyQueryStarted
+from contracts.enforcement.parties import Organization, Party, Person, Yuan, party_id
+from contracts.enforcement.query import (
+    ALL_KINDS,
+    BureauHoldings,
+    Holding,
+    PropertyAnswer,
+    PropertyKind,
+    PropertyQueryNotice,
+    PropertyResult,
+    QueryProperty,
+)
+
+__all__ = [
+    "ALL_KINDS", "Action", "BureauAsked", "BureauHoldings", "CaseRegistered", "ControlOrder",
+    "ControlOutcome", "ControlRecorded", "ControlReport", "DeductFunds", "FreezeProperty",
+    "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",
+    "PropertyAnswer", "PropertyAnswerRecorded", "PropertyKind", "PropertyQueryNotice",
+    "PropertyQueryStarted", "PropertyResult", "QueryProperty", "RegisterCase", "ReleaseControl",
+    "RenewControl", "Yuan", "party_id",
+]  # fmt: skip

@@ -1,0 +1,189 @@
+"""网络查控·控制 — freezing or seizing a holding, renewing, releasing and deducting; each order
+goes to the bureau that holds the property, which applies or refuses it."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import Field
+
+from contracts.base import Command, Event, Notice, OrgCode, Reply
+from contracts.enforcement.parties import Yuan
+from contracts.enforcement.query import Holding
+from contracts.ids import CaseNumber
+from contracts.registry import register
+
+
+class Measure(StrEnum):
+    """控制措施."""
+
+    FREEZE = "freeze"  # 冻结 (money, equity, securities …)
+    SEIZE = "seize"  # 查封 (real estate, vehicles)
+
+
+class Action(StrEnum):
+    """What a control order asks the bureau to do."""
+
+    FREEZE = "freeze"  # 冻结
+    SEIZE = "seize"  # 查封
+    RENEW = "renew"  # 续冻 / 续封
+    RELEASE = "release"  # 解冻 / 解封
+    DEDUCT = "deduct"  # 扣划
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"  # 已执行
+    QUEUED = "queued"  # 轮候: another authority's order comes first
+    REFUSED = "refused"  # 拒绝, with a reason
+
+
+@register
+class FreezeProperty(Command):
+    """冻结 / 查封 — a court orders a holding it found frozen or seized."""
+
+    TYPE = "enforcement.command.freeze_property.v1"
+    case_number: CaseNumber
+    """案号."""
+    bureau: OrgCode
+    """The bureau holding the property (from the query result)."""
+    holding: Holding
+    """The holding, with the bureau's reference."""
+    measure: Measure
+    """Freeze (money, equity, securities) or seize (real estate, vehicles)."""
+    amount: Yuan
+    """The amount this control secures: the cap for money, the value attributed otherwise."""
+    term_days: int = Field(ge=1, le=3 * 366)
+    """期限 — days; at most the statutory term of the kind (deposits 1 year, movables 2,
+    real estate 3)."""
+    excess_reason: str | None = Field(default=None, max_length=1000)
+    """Why the case's total frozen may exceed the judgment plus costs (慎用查封冻结)."""
+
+
+@register
+class RenewControl(Command):
+    """续冻 — renew a control before it expires."""
+
+    TYPE = "enforcement.command.renew_control.v1"
+    case_number: CaseNumber
+    """案号."""
+    control_id: UUID
+    """The control to renew."""
+    term_days: int = Field(ge=1, le=3 * 366)
+    """The new term, from the old expiry; at most the statutory term."""
+
+
+@register
+class ReleaseControl(Command):
+    """解冻 / 解封 — release a control."""
+
+    TYPE = "enforcement.command.release_control.v1"
+    case_number: CaseNumber
+    """案号."""
+    control_id: UUID
+    """The control to release."""
+    reason: str = Field(min_length=1, max_length=1000)
+    """Why: paid, settled, replaced by other security …"""
+
+
+@register
+class DeductFunds(Command):
+    """扣划 — transfer frozen money to the court's account."""
+
+    TYPE = "enforcement.command.deduct_funds.v1"
+    case_number: CaseNumber
+    """案号."""
+    control_id: UUID
+    """The freeze whose money is transferred."""
+    amount: Yuan
+    """How much; at most the frozen amount."""
+    court_account: str = Field(min_length=4, max_length=64)
+    """The court's enforcement account (执行款专户)."""
+
+
+@register
+class ControlOrder(Notice):
+    """控制通知 — a bureau is told to freeze, seize, renew, release or deduct."""
+
+    TYPE = "enforcement.notice.control_order.v1"
+    order_id: UUID
+    """This order; the bureau's outcome names it."""
+    control_id: UUID
+    """The control the order belongs to (the same for its renewals and release)."""
+    action: Action
+    """What to do."""
+    case_number: CaseNumber
+    """案号."""
+    executing_court: OrgCode
+    """执行法院."""
+    holding: Holding
+    """The holding, with the bureau's own reference."""
+    amount: Yuan
+    """Amount to freeze or deduct, in yuan."""
+    until: date | None = None
+    """Last day of the control (freeze, seize, renew)."""
+    court_account: str | None = None
+    """For a deduction: the court's account."""
+
+
+@register
+class ControlOutcome(Reply):
+    """控制回执 — the bureau applied, queued or refused an order."""
+
+    TYPE = "enforcement.reply.control_outcome.v1"
+    order_id: UUID
+    """The order answered."""
+    outcome: Outcome
+    """Applied, queued (轮候) or refused."""
+    bureau_reference: str | None = Field(default=None, max_length=200)
+    """The bureau's own reference for the control (文书号 / 冻结编号)."""
+    reason: str | None = Field(default=None, max_length=1000)
+    """Why it was refused or queued."""
+
+
+@register
+class ControlRecorded(Event):
+    """控制状态 — what became of an order: requested, applied, queued, refused, expiring,
+    lapsed, released, deducted. One event type, its `status` saying which."""
+
+    TYPE = "enforcement.event.control_recorded.v1"
+    control_id: UUID
+    """The control."""
+    order_id: UUID | None = None
+    """The order concerned, if any."""
+    status: str = Field(
+        pattern=r"^(requested|applied|queued|refused|expiring|lapsed|released|deducted)$"
+    )
+    """requested · applied · queued · refused · expiring · lapsed · released · deducted."""
+    action: Action | None = None
+    """The order's action, if any."""
+    bureau: OrgCode
+    """The bureau holding the property."""
+    holding: Holding
+    """The holding."""
+    amount: Yuan
+    """Amount secured (or deducted)."""
+    until: date | None = None
+    """Last day of the control, where it has one."""
+    detail: str | None = None
+    """A reason, a bureau reference or a warning."""
+
+
+@register
+class ControlReport(Notice):
+    """控制情况 — the court is told what became of its order (or that a control expires)."""
+
+    TYPE = "enforcement.notice.control_report.v1"
+    control_id: UUID
+    """The control."""
+    case_number: CaseNumber
+    """案号."""
+    status: str
+    """As in `ControlRecorded`."""
+    bureau: OrgCode
+    """The bureau."""
+    until: date | None = None
+    """Last day of the control."""
+    detail: str | None = None
+    """A reason, a bureau reference or a warning."""

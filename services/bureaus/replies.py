@@ -1,0 +1,39 @@
+"""Answers to notices, with envelopes that follow them (same case, same flow, caused by them)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from contracts.base import Payload
+from contracts.enforcement import ControlOrder, ControlOutcome, Holding, Outcome, PropertyAnswer
+from contracts.envelope import Envelope, Message
+from contracts.subjects import subject
+
+
+def reply_to(notice: Envelope, payload: Payload, org: str, now: datetime) -> Message[Any]:
+    env = Envelope(
+        event_id=uuid.uuid4(), type=payload.TYPE, occurred_at=now, organization=org,
+        correlation_id=notice.correlation_id, causation_id=notice.event_id,
+        case_number=notice.case_number,
+    )  # fmt: skip
+    return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
+
+
+def answer(notice: Message[Any], holdings: list[Holding], org: str, now: datetime) -> Message[Any]:
+    """查询答复 to a property query notice."""
+    return reply_to(notice.envelope, PropertyAnswer(query_id=notice.data.query_id,
+                                                    holdings=holdings), org, now)  # fmt: skip
+
+
+def outcome(notice: Message[ControlOrder], result: Outcome, org: str, now: datetime,
+            reference: str | None = None, reason: str | None = None) -> Message[Any]:  # fmt: skip
+    """控制回执 to a control order."""
+    payload = ControlOutcome(order_id=notice.data.order_id, outcome=result,
+                             bureau_reference=reference, reason=reason)  # fmt: skip
+    return reply_to(notice.envelope, payload, org, now)
+
+
+def subject_of(msg: Message[Any]) -> str:
+    return subject(msg.envelope.type, msg.envelope.organization)

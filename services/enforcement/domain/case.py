@@ -1,0 +1,134 @@
+"""执行案件 — what the service knows of one enforcement case, rebuilt from its stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from contracts.base import Payload
+from contracts.enforcement import (
+    CaseRegistered,
+    ControlRecorded,
+    Holding,
+    Party,
+    PropertyAnswerRecorded,
+    PropertyKind,
+    PropertyQueryStarted,
+    PropertyResult,
+    party_id,
+)
+
+ACTIVE = frozenset({"requested", "applied", "queued", "expiring"})
+
+
+@dataclass(frozen=True)
+class Query:
+    """一次查询 — one property query and the answers gathered so far."""
+
+    query_id: UUID
+    debtor: Party
+    kinds: tuple[PropertyKind, ...]
+    asked: dict[str, tuple[PropertyKind, ...]]
+    respond_by: datetime
+    answers: dict[str, tuple[Holding, ...]] = field(default_factory=dict)
+    completed_at: datetime | None = None
+
+    @property
+    def unanswered(self) -> list[str]:
+        return sorted(b for b in self.asked if b not in self.answers)
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order sent to the bureau and not yet answered."""
+
+    action: str
+    amount: Decimal
+    until: date | None
+
+
+@dataclass(frozen=True)
+class Control:
+    """一项控制措施 — one freeze or seizure of one holding, through its orders."""
+
+    control_id: UUID
+    bureau: str
+    holding: Holding
+    amount: Decimal
+    status: str
+    until: date | None
+    pending: dict[UUID, Order] = field(default_factory=dict)
+    warned: bool = False
+
+
+@dataclass(frozen=True)
+class Case:
+    case_number: str | None = None
+    executing_court: str | None = None
+    debtors: tuple[Party, ...] = ()
+    amount: Decimal = Decimal(0)
+    queries: dict[UUID, Query] = field(default_factory=dict)
+    controls: dict[UUID, Control] = field(default_factory=dict)
+
+    @property
+    def registered(self) -> bool:
+        return self.case_number is not None
+
+    def debtor(self, identifier: str) -> Party | None:
+        return next((d for d in self.debtors if party_id(d) == identifier), None)
+
+    def secured(self) -> Decimal:
+        """Total the case holds under controls still in force or asked for."""
+        return sum((c.amount for c in self.controls.values() if c.status in ACTIVE), Decimal(0))
+
+
+def evolve(case: Case, event: Payload) -> Case:
+    match event:
+        case CaseRegistered():
+            return Case(event.case_number, event.executing_court, tuple(event.debtors),
+                        event.amount)  # fmt: skip
+        case PropertyQueryStarted():
+            q = Query(event.query_id, event.debtor, tuple(event.kinds),
+                      {a.bureau: tuple(a.kinds) for a in event.asked}, event.respond_by)  # fmt: skip
+            return replace(case, queries={**case.queries, q.query_id: q})
+        case PropertyAnswerRecorded():
+            q = case.queries[event.query_id]
+            q = replace(q, answers={**q.answers, event.bureau: tuple(event.holdings)})
+            return replace(case, queries={**case.queries, q.query_id: q})
+        case PropertyResult() if event.query_id in case.queries:
+            q = replace(case.queries[event.query_id], completed_at=event.completed_at)
+            return replace(case, queries={**case.queries, q.query_id: q})
+        case ControlRecorded():
+            return replace(case, controls={**case.controls,
+                                           event.control_id: _control(case, event)})  # fmt: skip
+    return case
+
+
+def _control(case: Case, e: ControlRecorded) -> Control:
+    old = case.controls.get(e.control_id)
+    order = Order(str(e.action), e.amount, e.until)
+    if old is None:
+        return Control(e.control_id, e.bureau, e.holding, e.amount, e.status, e.until,
+                       {e.order_id: order} if e.order_id else {})  # fmt: skip
+    pending = dict(old.pending)
+    if e.status == "requested" and e.order_id:
+        pending[e.order_id] = order
+        return replace(old, pending=pending)
+    if e.order_id:
+        pending.pop(e.order_id, None)
+    status, until = _after(old, e)
+    amount = e.amount if e.status == "deducted" else old.amount
+    return replace(old, status=status, until=until, pending=pending, amount=amount,
+                   warned=old.warned or e.status == "expiring")  # fmt: skip
+
+
+def _after(old: Control, e: ControlRecorded) -> tuple[str, date | None]:
+    if e.status == "refused" and old.status != "requested":
+        return old.status, old.until  # a refused renewal or release leaves the control as it was
+    if e.status == "expiring":
+        return old.status, old.until
+    if e.status == "deducted":
+        return old.status, old.until
+    return e.status, e.until if e.until is not None else old.until

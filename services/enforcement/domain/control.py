@@ -1,0 +1,156 @@
+"""控制 — freeze, seize, renew, release, deduct; prudence and statutory terms; expiry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from contracts.enforcement import (
+    Action,
+    ControlOrder,
+    ControlOutcome,
+    ControlRecorded,
+    ControlReport,
+    DeductFunds,
+    FreezeProperty,
+    Outcome,
+    ReleaseControl,
+    RenewControl,
+)
+from contracts.organizations import PLATFORM_CODE
+from services.enforcement.domain import terms
+from services.enforcement.domain.case import Case, Control
+from services.enforcement.domain.errors import (
+    ControlStateError,
+    OverFreezeError,
+    TermTooLongError,
+    UnknownControlError,
+    UnknownOrderError,
+    WrongBureauError,
+)
+from services.enforcement.domain.query import Out, check_case_court
+
+DONE = {Action.RELEASE: "released", Action.DEDUCT: "deducted"}
+
+
+def freeze_is_proportionate(case: Case, amount: Decimal, reason: str | None) -> bool:
+    """慎用查封冻结: the case's total secured stays within the judgment plus costs, unless the
+    court states why it must not."""
+    return bool(reason and reason.strip()) or case.secured() + amount <= case.amount
+
+
+def _order(case: Case, c: Control, order_id: UUID, action: Action, amount: Decimal,
+           until: date | None, account: str | None = None) -> list[Out]:  # fmt: skip
+    court = case.executing_court or ""
+    recorded = ControlRecorded(control_id=c.control_id, order_id=order_id, status="requested",
+                               action=action, bureau=c.bureau, holding=c.holding,
+                               amount=amount, until=until)  # fmt: skip
+    order = ControlOrder(order_id=order_id, control_id=c.control_id, action=action,
+                         case_number=case.case_number or "", executing_court=court,
+                         holding=c.holding, amount=amount, until=until,
+                         court_account=account)  # fmt: skip
+    return [(recorded, court), (order, c.bureau)]
+
+
+def decide_freeze(cmd: FreezeProperty, case: Case, *, court: str, control_id: UUID,
+                  now: datetime) -> list[Out]:  # fmt: skip
+    check_case_court(case, court)
+    kind, start = cmd.holding.kind, now.date()
+    if not terms.within_term(kind, start, cmd.term_days):
+        raise TermTooLongError(f"{kind} may be held at most {terms.TERM_YEARS[kind]} year(s): "
+                               f"until {terms.latest_until(kind, start)}")  # fmt: skip
+    if not freeze_is_proportionate(case, cmd.amount, cmd.excess_reason):
+        raise OverFreezeError(
+            f"secured {case.secured()} + {cmd.amount} would exceed the {case.amount} to be "
+            "enforced; state excess_reason if it must (慎用查封冻结)"
+        )
+    c = Control(control_id, cmd.bureau, cmd.holding, cmd.amount, "requested", None)
+    return _order(case, c, control_id, Action(cmd.measure.value), cmd.amount,
+                  terms.until(start, cmd.term_days))  # fmt: skip
+
+
+def _control(case: Case, control_id: UUID, allowed: set[str]) -> Control:
+    c = case.controls.get(control_id)
+    if c is None:
+        raise UnknownControlError(f"no control {control_id} in this case")
+    if c.status not in allowed or c.pending:
+        raise ControlStateError(f"control {control_id} is {c.status}"
+                                + (" with an order pending" if c.pending else ""))  # fmt: skip
+    return c
+
+
+def decide_renew(cmd: RenewControl, case: Case, *, court: str, order_id: UUID,
+                 now: datetime) -> list[Out]:  # fmt: skip
+    check_case_court(case, court)
+    c = _control(case, cmd.control_id, {"applied"})
+    start = max(now.date(), c.until or now.date())
+    if not terms.within_term(c.holding.kind, start, cmd.term_days):
+        raise TermTooLongError(f"a renewal of {c.holding.kind} may run at most "
+                               f"{terms.TERM_YEARS[c.holding.kind]} year(s)")  # fmt: skip
+    return _order(case, c, order_id, Action.RENEW, c.amount, terms.until(start, cmd.term_days))
+
+
+def decide_release(cmd: ReleaseControl, case: Case, *, court: str, order_id: UUID) -> list[Out]:
+    check_case_court(case, court)
+    c = _control(case, cmd.control_id, {"applied", "queued"})
+    return _order(case, c, order_id, Action.RELEASE, c.amount, c.until)
+
+
+def decide_deduct(cmd: DeductFunds, case: Case, *, court: str, order_id: UUID) -> list[Out]:
+    check_case_court(case, court)
+    c = _control(case, cmd.control_id, {"applied"})
+    if c.holding.kind not in terms.MONEY:
+        raise ControlStateError(f"{c.holding.kind} cannot be deducted; it must be sold first")
+    if cmd.amount > c.amount:
+        raise OverFreezeError(f"{cmd.amount} is more than the {c.amount} frozen")
+    return _order(case, c, order_id, Action.DEDUCT, cmd.amount, c.until, cmd.court_account)
+
+
+def decide_outcome(reply: ControlOutcome, case: Case, *, bureau: str) -> list[Out]:
+    found = [(c, c.pending[reply.order_id]) for c in case.controls.values()
+             if reply.order_id in c.pending]  # fmt: skip
+    if not found:
+        raise UnknownOrderError(f"no pending order {reply.order_id} in this case")
+    c, order = found[0]
+    if c.bureau != bureau:
+        raise WrongBureauError(f"order {reply.order_id} went to {c.bureau}, not {bureau}")
+    action = Action(order.action)
+    status = _status(action, reply.outcome)
+    amount = c.amount - order.amount if status == "deducted" else c.amount
+    until = order.until if status in ("applied", "queued") else c.until
+    detail = reply.reason or reply.bureau_reference
+    return _report(case, c, status, amount, until, detail, bureau, reply.order_id, action)
+
+
+def _status(action: Action, outcome: Outcome) -> str:
+    if outcome is Outcome.APPLIED:
+        return DONE.get(action, "applied")
+    return "queued" if outcome is Outcome.QUEUED else "refused"
+
+
+def _report(case: Case, c: Control, status: str, amount: Decimal, until: date | None,
+            detail: str | None, actor: str, order_id: UUID | None = None,
+            action: Action | None = None) -> list[Out]:  # fmt: skip
+    court = case.executing_court or ""
+    recorded = ControlRecorded(control_id=c.control_id, order_id=order_id, status=status,
+                               action=action, bureau=c.bureau, holding=c.holding, amount=amount,
+                               until=until, detail=detail)  # fmt: skip
+    report = ControlReport(control_id=c.control_id, case_number=case.case_number or "",
+                           status=status, bureau=c.bureau, until=until, detail=detail)  # fmt: skip
+    return [(recorded, actor), (report, court)]
+
+
+def decide_expiry(case: Case, today: date) -> list[Out]:
+    """Warn the court ahead of expiry; record a lapse the day after the last day."""
+    out: list[Out] = []
+    for c in case.controls.values():
+        if c.status != "applied" or c.until is None or c.pending:
+            continue
+        if terms.has_lapsed(c.until, today):
+            out += _report(case, c, "lapsed", c.amount, c.until, "expired without renewal",
+                           PLATFORM_CODE)  # fmt: skip
+        elif terms.is_expiring(c.until, today) and not c.warned:
+            out += _report(case, c, "expiring", c.amount, c.until,
+                           f"expires on {c.until}: renew before then (续冻)", PLATFORM_CODE)  # fmt: skip
+    return out

@@ -1,0 +1,69 @@
+"""Refusals: commands and answers the rules do not accept; `field` names what is at fault."""
+
+
+class EnforcementError(Exception):
+    field = "data"
+
+
+class NotAnEnforcementCaseError(EnforcementError):
+    field = "data.case_number"
+
+
+class NotTheExecutingCourtError(EnforcementError):
+    field = "envelope.organization"
+
+
+class CaseAlreadyRegisteredError(EnforcementError):
+    field = "data.case_number"
+
+
+class CaseNotRegisteredError(EnforcementError):
+    field = "data.case_number"
+
+
+class NotADebtorError(EnforcementError):
+    field = "data.debtor"
+
+
+class UnknownQueryError(EnforcementError):
+    field = "data.query_id"
+
+
+class BureauNotAskedError(EnforcementError):
+    field = "envelope.organization"
+
+
+class ResultClosedError(EnforcementError):
+    field = "data.query_id"
+
+
+class DuplicateAnswerError(EnforcementError):
+    field = "data.query_id"
+
+
+class TermTooLongError(EnforcementError):
+    field = "data.term_days"
+
+
+class OverFreezeError(EnforcementError):
+    field = "data.amount"
+
+
+class UnknownControlError(EnforcementError):
+    field = "data.control_id"
+
+
+class ControlStateError(EnforcementError):
+    field = "data.control_id"
+
+
+class UnknownOrderError(EnforcementError):
+    field = "data.order_id"
+
+
+class WrongBureauError(EnforcementError):
+    field = "envelope.organization"
+
+
+class MissingCaseNumberError(EnforcementError):
+    field = "envelope.case_number"

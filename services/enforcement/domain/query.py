@@ -1,0 +1,125 @@
+"""查询 — fan a court's query out to the bureaus, gather the answers, close on the deadline.
+
+Deciders return `(payload, organization)` pairs: the organization is the subject's last token
+(the acting organization of an event, the receiver of a notice).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from contracts.base import Payload
+from contracts.enforcement import (
+    BureauAsked,
+    BureauHoldings,
+    PropertyAnswer,
+    PropertyAnswerRecorded,
+    PropertyKind,
+    PropertyQueryNotice,
+    PropertyQueryStarted,
+    PropertyResult,
+    QueryProperty,
+    party_id,
+)
+from services.enforcement.domain.case import Case, Query
+from services.enforcement.domain.errors import (
+    BureauNotAskedError,
+    CaseNotRegisteredError,
+    DuplicateAnswerError,
+    NotADebtorError,
+    NotTheExecutingCourtError,
+    ResultClosedError,
+    UnknownQueryError,
+)
+
+Out = tuple[Payload, str]
+Routing = dict[str, tuple[PropertyKind, ...]]
+"""Bureau code → the kinds it is asked for (from the organization registry)."""
+
+
+def check_case_court(case: Case, court: str) -> None:
+    if not case.registered:
+        raise CaseNotRegisteredError("the case is not registered with the service (立案 first)")
+    if case.executing_court != court:
+        raise NotTheExecutingCourtError(f"{court} is not the executing court of the case")
+
+
+def recent_result(case: Case, debtor_id: str, kinds: set[PropertyKind], now: datetime,
+                  window: timedelta) -> Query | None:  # fmt: skip
+    """A completed query of the same debtor covering these kinds, recent enough to reuse."""
+    fresh = [q for q in case.queries.values()
+             if q.completed_at and now - q.completed_at <= window
+             and party_id(q.debtor) == debtor_id and kinds <= set(q.kinds)]  # fmt: skip
+    return max(fresh, key=lambda q: q.completed_at or now, default=None)
+
+
+def result(case: Case, q: Query, now: datetime, kinds: set[PropertyKind] | None = None,
+           query_id: UUID | None = None, from_cache: bool = False) -> PropertyResult:  # fmt: skip
+    wanted = kinds or set(q.kinds)
+    answers = [BureauHoldings(bureau=b, holdings=[h for h in hs if h.kind in wanted])
+               for b, hs in sorted(q.answers.items())]  # fmt: skip
+    return PropertyResult(
+        query_id=query_id or q.query_id, case_number=case.case_number or "", debtor=q.debtor,
+        answers=answers, unanswered=q.unanswered, complete=not q.unanswered,
+        completed_at=q.completed_at if from_cache and q.completed_at else now,
+        from_cache=from_cache,
+    )  # fmt: skip
+
+
+def decide_query(
+    cmd: QueryProperty, case: Case, *, court: str, query_id: UUID, routing: Routing,
+    now: datetime, respond_within: timedelta, cache_window: timedelta,
+) -> list[Out]:  # fmt: skip
+    check_case_court(case, court)
+    debtor = case.debtor(party_id(cmd.debtor))
+    if debtor is None:
+        raise NotADebtorError("the party queried is not a debtor of this case")
+    cached = recent_result(case, party_id(debtor), set(cmd.kinds), now, cache_window)
+    if cached:
+        return [(result(case, cached, now, set(cmd.kinds), query_id, from_cache=True), court)]
+    started = PropertyQueryStarted(
+        query_id=query_id, case_number=cmd.case_number, debtor=debtor, kinds=cmd.kinds,
+        asked=[BureauAsked(bureau=b, kinds=list(k)) for b, k in sorted(routing.items())],
+        respond_by=now + respond_within,
+    )  # fmt: skip
+    out: list[Out] = [(started, court)]
+    out += [(PropertyQueryNotice(query_id=query_id, case_number=cmd.case_number,
+                                 executing_court=court, debtor=debtor, kinds=list(kinds),
+                                 respond_by=started.respond_by), bureau)
+            for bureau, kinds in sorted(routing.items())]  # fmt: skip
+    if not routing:
+        q = Query(query_id, debtor, tuple(cmd.kinds), {}, started.respond_by)
+        out.append((result(case, q, now), court))
+    return out
+
+
+def decide_answer(reply: PropertyAnswer, case: Case, *, bureau: str, now: datetime) -> list[Out]:
+    q = case.queries.get(reply.query_id)
+    if q is None:
+        raise UnknownQueryError(f"no query {reply.query_id} in this case")
+    if bureau not in q.asked:
+        raise BureauNotAskedError(f"{bureau} was not asked in query {reply.query_id}")
+    if q.completed_at is not None:
+        raise ResultClosedError(f"the result of query {reply.query_id} is already closed")
+    if bureau in q.answers:
+        raise DuplicateAnswerError(f"{bureau} already answered query {reply.query_id}")
+    asked = set(q.asked[bureau])
+    holdings = [h for h in reply.holdings if h.kind in asked]
+    recorded = PropertyAnswerRecorded(query_id=q.query_id, bureau=bureau, holdings=holdings)
+    out: list[Out] = [(recorded, bureau)]
+    if len(q.answers) + 1 == len(q.asked):
+        done = Query(q.query_id, q.debtor, q.kinds, q.asked, q.respond_by,
+                     {**q.answers, bureau: tuple(holdings)})  # fmt: skip
+        out.append((result(case, done, now), case.executing_court or ""))
+    return out
+
+
+def is_overdue(q: Query, now: datetime) -> bool:
+    return q.completed_at is None and now >= q.respond_by
+
+
+def decide_deadline(case: Case, now: datetime) -> list[Out]:
+    """Close every overdue query: the court gets what arrived, the silent bureaus named."""
+    return [(result(case, q, now), case.executing_court or "")
+            for q in case.queries.values() if is_overdue(q, now)]  # fmt: skip

@@ -1,0 +1,19 @@
+"""The enforcement service's own settings, read once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EnforcementSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FUYUAN_ENFORCEMENT_", extra="ignore", frozen=True)
+
+    respond_within: timedelta = Field(default=timedelta(hours=72))
+    """How long a bureau has to answer a property query (答复期限)."""
+    cache_window: timedelta = Field(default=timedelta(hours=1))
+    """A repeated query of the same debtor within this window gets the result in hand."""
+    deadline_tick: float = Field(default=30.0, gt=0)
+    """Seconds between looks for overdue queries and expiring controls."""
