@@ -13,8 +13,20 @@ import asyncpg
 import nats
 import pytest
 from nats.aio.client import Client
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
+from services.runtime.observability import configure_tracing
+
+SPANS = InMemorySpanExporter()
+"""Every span the tests' processes make (the provider is global and set once per process)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tracer_provider() -> TracerProvider:
+    return configure_tracing("tests", SimpleSpanProcessor(SPANS))
 
 
 @pytest.fixture(scope="session")

@@ -12,26 +12,19 @@ from typing import Any
 import pytest
 from nats.aio.client import Client
 from opentelemetry import trace
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from contracts.organizations import Registry
 from contracts.subjects import subject
 from services.cli.simulate import register_case
 from services.enforcement.main import SPEC
 from services.runtime.host import RunningService, start_service
-from services.runtime.observability import configure_tracing, inject_headers
+from services.runtime.observability import inject_headers
 from services.runtime.settings import RuntimeSettings
+from tests.conftest import SPANS
 
 pytestmark = pytest.mark.integration
 
-SPANS = InMemorySpanExporter()
 RUZHOU, LUOYANG = "CT410482", "CT410300"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def tracing() -> None:
-    configure_tracing("enforcement", SimpleSpanProcessor(SPANS))
 
 
 @pytest.fixture
@@ -185,6 +178,8 @@ async def test_one_trace_spans_the_court_the_service_and_the_relay(
     await send(nc, RUZHOU, cmd.model_dump_json().encode(), str(cmd.envelope.event_id), headers)
     await inbox.wait(1)
     assert inbox.messages[0][2]["traceparent"].split("-")[1] == format(trace_id, "032x")
-    names = {s.name for s in SPANS.get_finished_spans() if s.context.trace_id == trace_id}
+    spans = SPANS.get_finished_spans()
+    names = {s.name for s in spans if s.context.trace_id == trace_id}
     assert "consume enforcement.command.register_case.v1.CT410482" in names
-    assert "publish enforcement.event.case_registered.v1" in names
+    relay = [s for s in spans if s.name == "relay publish"]
+    assert any(link.context.trace_id == trace_id for s in relay for link in s.links)

@@ -64,18 +64,22 @@ class World:
     holdings: dict[str, list[Holding]] = field(default_factory=dict)
     control_outcome: Outcome = Outcome.APPLIED
 
-    async def publish(self, msg: Message[Any]) -> None:
-        await self.nc.jetstream().publish(subject_of(msg), msg.model_dump_json().encode(),
-                                          headers={"Nats-Msg-Id": str(msg.envelope.event_id)})  # fmt: skip
+    async def publish(self, msg: Message[Any], headers: dict[str, str] | None = None) -> None:
+        await self.nc.jetstream().publish(
+            subject_of(msg), msg.model_dump_json().encode(),
+            headers={**(headers or {}), "Nats-Msg-Id": str(msg.envelope.event_id)},
+        )  # fmt: skip
 
-    async def command(self, payload: Any, org: str = COURT) -> Message[Any]:
+    async def command(
+        self, payload: Any, org: str = COURT, headers: dict[str, str] | None = None
+    ) -> Message[Any]:
         import uuid
 
         eid = uuid.uuid4()
         env = Envelope(event_id=eid, type=payload.TYPE, occurred_at=self.clock(), organization=org,
                        correlation_id=eid, case_number=payload.case_number)  # fmt: skip
         msg: Message[Any] = Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc]
-        await self.publish(msg)
+        await self.publish(msg, headers)
         return msg
 
     async def bureau(self, raw: Any) -> None:
