@@ -6,155 +6,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from nats.aio.client import Client
 
 from contracts.enforcement import (
-    ALL_KINDS,
     DeductFunds,
     FreezeProperty,
-    Holding,
     Measure,
-    Outcome,
     PropertyKind,
     QueryProperty,
     ReleaseControl,
 )
-from contracts.envelope import Envelope, Message
 from contracts.organizations import Capability, Registry
 from contracts.registry import parse_message
 from contracts.subjects import subject
-from services.bureaus.replies import answer, outcome, subject_of
-from services.cli.simulate import register_case
-from services.enforcement.deadlines import Deadlines
-from services.enforcement.main import spec
-from services.runtime.host import RunningService, start_service
-from services.runtime.settings import RuntimeSettings
+from services.bureaus.replies import answer
+from tests.e2e.world import ACCOUNT, COURT, HOUSE, World, expected_bureaus, registered
 
 pytestmark = pytest.mark.integration
-COURT = "CT410482"
-T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class World:
-    """The court's inbox, the bureaus' behaviour, and the service under test."""
-
-    nc: Client
-    service: RunningService
-    clock: Clock
-    court_inbox: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    notices: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    silent: set[str] = field(default_factory=set)
-    holdings: dict[str, list[Holding]] = field(default_factory=dict)
-    control_outcome: Outcome = Outcome.APPLIED
-
-    async def publish(self, msg: Message[Any], headers: dict[str, str] | None = None) -> None:
-        await self.nc.jetstream().publish(
-            subject_of(msg), msg.model_dump_json().encode(),
-            headers={**(headers or {}), "Nats-Msg-Id": str(msg.envelope.event_id)},
-        )  # fmt: skip
-
-    async def command(
-        self, payload: Any, org: str = COURT, headers: dict[str, str] | None = None
-    ) -> Message[Any]:
-        import uuid
-
-        eid = uuid.uuid4()
-        env = Envelope(event_id=eid, type=payload.TYPE, occurred_at=self.clock(), organization=org,
-                       correlation_id=eid, case_number=payload.case_number)  # fmt: skip
-        msg: Message[Any] = Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc]
-        await self.publish(msg, headers)
-        return msg
-
-    async def bureau(self, raw: Any) -> None:
-        bureau = raw.subject.rsplit(".", 1)[1]
-        self.notices.append((raw.subject, json.loads(raw.data)))
-        if bureau in self.silent:
-            return
-        notice = parse_message(raw.data)
-        if notice.envelope.type.endswith("property_query.v1"):
-            found = [h for h in self.holdings.get(bureau, []) if h.kind in notice.data.kinds]
-            await self.publish(answer(notice, found, bureau, self.clock()))
-        else:
-            await self.publish(outcome(notice, self.control_outcome, bureau, self.clock(),
-                                       reference=f"{bureau}-2026-0001",
-                                       reason=None if self.control_outcome is Outcome.APPLIED
-                                       else "账户已销户"))  # fmt: skip
-
-    async def court(self, raw: Any) -> None:
-        self.court_inbox.append((raw.subject, json.loads(raw.data)))
-
-    def received(self, name: str) -> list[dict[str, Any]]:
-        return [body for subj, body in self.court_inbox if f".{name}." in subj]
-
-    async def wait(self, name: str, count: int = 1, seconds: float = 15) -> list[dict[str, Any]]:
-        for _ in range(int(seconds / 0.02)):
-            if len(self.received(name)) >= count:
-                return self.received(name)
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"no {name} for the court; it has {self.court_inbox}")
-
-    def deadlines(self) -> Deadlines:
-        w = self.service.wiring
-        return Deadlines(w.store, w.pool, "enforcement", self.clock)
-
-
-@pytest.fixture
-async def world(nats_url: str, database_url: str, nc: Client) -> AsyncIterator[World]:
-    clock = Clock()
-    settings = RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=database_url)
-    service = await start_service(spec(clock), settings)
-    w = World(nc, service, clock)
-    await nc.subscribe("enforcement.notice.*.*.*", cb=_route(w))
-    await nc.subscribe(f"enforcement.event.*.*.{COURT}", cb=w.court)
-    await nc.subscribe(f"enforcement.rejection.*.*.{COURT}", cb=w.court)
-    try:
-        yield w
-    finally:
-        await service.close()
-
-
-def _route(w: World) -> Any:
-    async def route(raw: Any) -> None:
-        await (w.court(raw) if raw.subject.endswith(f".{COURT}") else w.bureau(raw))
-
-    return route
-
-
-async def registered(w: World) -> Message[Any]:
-    reg = register_case(random.Random(11), Registry.load().get(COURT), 2001, w.clock())
-    reg = reg.model_copy(update={"data": reg.data.model_copy(update={"amount": Decimal("100000")})})
-    await w.publish(reg)
-    await w.wait("case_registered")
-    return reg
-
-
-def expected_bureaus(kinds: tuple[PropertyKind, ...] = ALL_KINDS) -> set[str]:
-    reg = Registry.load()
-    where = reg.get(COURT).jurisdiction
-    return {b.code for k in kinds for b in reg.handling(Capability(k.value), where)}
-
-
-HOUSE = Holding(kind=PropertyKind.REAL_ESTATE, reference="豫(2021)汝州市不动产权第0012345号",
-                description="汝州市丹阳中路88号", value=Decimal("865000.00"))  # fmt: skip
-ACCOUNT = Holding(kind=PropertyKind.DEPOSIT, reference="6222021705001234567",
-                  description="活期", value=Decimal("48210.55"))  # fmt: skip
 
 
 async def test_a_query_reaches_every_bureau_and_the_court_gets_one_result(world: World) -> None:

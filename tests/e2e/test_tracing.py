@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from nats.aio.client import Client
@@ -21,19 +21,13 @@ from contracts.registry import parse_message
 from services.bureaus.replies import answer
 from services.runtime.devstack import free_port
 from services.runtime.observability import inject_headers
-from tests.e2e.test_property_flow import (  # noqa: F401 - `world` is a fixture
-    COURT,
-    World,
-    expected_bureaus,
-    registered,
-    world,
-)
+from tests.e2e.world import COURT, World, expected_bureaus, registered
 
 pytestmark = pytest.mark.integration
 
 
 class Receiver(BaseHTTPRequestHandler):
-    spans: list[Any] = []
+    spans: ClassVar[list[Any]] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))

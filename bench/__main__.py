@@ -1,0 +1,313 @@
+"""`python -m bench`: run every benchmark against embedded servers and write the results.
+
+python -m bench            # full run, writes docs/PERFORMANCE.md
+python -m bench --quick    # smoke run: one small round, writes nothing unless --output
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from rich.console import Console
+
+from bench.breakdown import Breakdown, run_breakdown, serialization
+from bench.relay import run_relay, run_relay_breakdown
+from bench.report import Report, markdown, print_tables
+from bench.servers import Servers, embedded
+from bench.store import AppendResult, run_append
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+
+
+@dataclass(frozen=True)
+class Plan:
+    rounds: int
+    warmup: dict[int, int]
+    """Warm-up events per batch size; the warm-up's rates set the round size."""
+    fixed_events: dict[int, int | None]
+    target_seconds: float
+    cap_seconds: float
+    relay_events: int
+    relay_warmup: int
+    breakdown_events: dict[int, int]
+    breakdown: bool
+    breakdown_rounds: int
+    relay_breakdown_events: int
+
+
+FULL = Plan(
+    rounds=7,
+    warmup={1: 300, 100: 3000},
+    fixed_events={1: None, 100: None},
+    target_seconds=1.5,
+    cap_seconds=3.0,
+    relay_events=20_000,
+    relay_warmup=2_000,
+    breakdown_events={1: 300, 100: 5_000},
+    breakdown=True,
+    breakdown_rounds=5,
+    relay_breakdown_events=10_000,
+)
+
+QUICK = Plan(
+    rounds=1,
+    warmup={1: 10, 100: 200},
+    fixed_events={1: 50, 100: 500},
+    target_seconds=0.2,
+    cap_seconds=0.5,
+    relay_events=1_000,
+    relay_warmup=500,
+    breakdown_events={1: 50, 100: 500},
+    breakdown=False,
+    breakdown_rounds=1,
+    relay_breakdown_events=1_000,
+)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+async def _postgres_settings(url: str) -> str:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[]) ORDER BY name",
+            [
+                "fsync",
+                "synchronous_commit",
+                "full_page_writes",
+                "wal_sync_method",
+                "shared_buffers",
+                "max_wal_size",
+            ],
+        )
+    finally:
+        await conn.close()
+    out = []
+    for r in rows:
+        value = r["setting"]
+        if r["unit"] == "8kB":
+            value = f"{int(value) * 8 // 1024} MB"
+        elif r["unit"] == "MB":
+            value = f"{value} MB"
+        out.append(f"{r['name']}={value}")
+    return ", ".join(out)
+
+
+def _psycopg() -> str:
+    try:
+        import psycopg
+
+        return f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__} implementation, libpq {psycopg.pq.version()})"
+    except Exception as e:  # pragma: no cover - informational only
+        return f"psycopg unavailable: {e}"
+
+
+def _code() -> str:
+    """The commit measured, and which files of the measured code (services/runtime and the
+    migrations) differed from it."""
+    root = DEFAULT_OUTPUT.parent.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "not a git checkout"
+    changed = [
+        line.split(maxsplit=1)[-1] for line in git("status", "--porcelain", "--", "services/runtime", "deploy/migrations").splitlines()
+    ]  # fmt: skip
+    return f"commit {commit}" + (
+        f", with uncommitted changes to {', '.join(changed)}" if changed else ""
+    )
+
+
+def machine(servers: Servers, pg_settings: str) -> list[tuple[str, str]]:
+    return [
+        ("CPU", f"{_cpu_model()}, {os.cpu_count()} cores"),
+        ("Memory", _memory()),
+        ("OS", platform.platform()),
+        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
+        ("PostgreSQL", f"{servers.postgres_version} (embedded), {pg_settings}"),
+        ("NATS", f"{servers.nats_version} (embedded), JetStream file storage, default sync"),
+        ("Code", _code()),
+        (
+            "Libraries",
+            f"asyncpg {_version('asyncpg')}, nats-py {_version('nats-py')}, "
+            f"pydantic {_version('pydantic')}, eventsourcing {_version('eventsourcing')} "
+            f"with {_psycopg()}",
+        ),
+    ]
+
+
+async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Report:
+    started = time.perf_counter()
+    pg_settings = await _postgres_settings(servers.postgres_url)
+    appends: list[AppendResult] = []
+    for batch in (1, 100):
+        say(f"[bold]append, batch {batch}[/bold] ({time.perf_counter() - started:.0f} s)")
+        appends.append(
+            await run_append(
+                servers.postgres_url,
+                batch,
+                rounds=plan.rounds,
+                warmup=plan.warmup[batch],
+                target=plan.target_seconds,
+                cap=plan.cap_seconds,
+                fixed_events=plan.fixed_events[batch],
+                log=say,
+            )
+        )
+    say(f"[bold]relay[/bold] ({time.perf_counter() - started:.0f} s)")
+    relay = await run_relay(
+        servers.postgres_url,
+        servers.nats_url,
+        count=plan.relay_events,
+        rounds=plan.rounds,
+        warmup=plan.relay_warmup,
+        log=say,
+    )
+    breakdowns: list[Breakdown] = []
+    ser = None
+    if plan.breakdown:
+        say(f"[bold]append breakdown[/bold] ({time.perf_counter() - started:.0f} s)")
+        for batch in (1, 100):
+            breakdowns.append(
+                await run_breakdown(
+                    servers.postgres_url,
+                    batch,
+                    rounds=plan.breakdown_rounds,
+                    count=plan.breakdown_events[batch],
+                    log=say,
+                )
+            )
+        ser = serialization()
+        say(f"[bold]relay breakdown[/bold] ({time.perf_counter() - started:.0f} s)")
+        breakdowns.append(
+            await run_relay_breakdown(
+                servers.postgres_url,
+                servers.nats_url,
+                count=plan.relay_breakdown_events,
+                rounds=max(1, plan.breakdown_rounds - 2),
+                log=say,
+            )
+        )
+    return Report(
+        when=datetime.now(UTC),
+        machine=machine(servers, pg_settings),
+        quick=plan.rounds == 1,
+        appends=appends,
+        relay=relay,
+        breakdowns=breakdowns,
+        serialization=ser,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    def plain(obj: Any) -> Any:
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return {k: plain(v) for k, v in dataclasses.asdict(obj).items()}
+        if isinstance(obj, datetime):
+            return obj.isoformat()
+        return obj
+
+    return {
+        "report": plain(report),
+        "rows": [plain(r) for r in report.rows()],
+        "targets": [{**plain(t), "met": t.met} for t in report.targets()],
+    }
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--quick", action="store_true", help="one small round of each: a smoke run")
+    p.add_argument("--rounds", type=int, help="timed rounds per benchmark (default 5, quick 1)")
+    p.add_argument(
+        "--output", type=Path, help=f"Markdown report (default {DEFAULT_OUTPUT}; none with --quick)"
+    )
+    p.add_argument("--no-write", action="store_true", help="write no Markdown report")
+    p.add_argument("--json", type=Path, help="also write the results as JSON here")
+    p.add_argument("--no-breakdown", action="store_true", help="skip the breakdowns")
+    p.add_argument(
+        "--breakdown", action="store_true", help="run the breakdowns (also with --quick)"
+    )
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    plan = QUICK if args.quick else FULL
+    if args.rounds:
+        plan = dataclasses.replace(plan, rounds=args.rounds)
+    if args.no_breakdown:
+        plan = dataclasses.replace(plan, breakdown=False)
+    if args.breakdown:
+        plan = dataclasses.replace(plan, breakdown=True)
+    output = None if args.no_write else args.output or (None if args.quick else DEFAULT_OUTPUT)
+    console = Console(width=None if sys.stdout.isatty() else 130)
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False)
+
+    with embedded() as servers:
+        say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
+        report = asyncio.run(run(plan, servers, say))
+    report = dataclasses.replace(report, quick=args.quick)
+    print_tables(report, console)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(markdown(report), encoding="utf-8")
+        say(f"wrote {output}")
+    if args.json:
+        args.json.write_text(json.dumps(as_json(report), indent=2, ensure_ascii=False))
+        say(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""What every benchmark shares: the event type it writes, the events, timing and medians."""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from contracts.base import Event
+from contracts.envelope import Envelope, Message
+from contracts.registry import PAYLOADS, register
+from services.runtime.eventstore import NewEvent
+
+ORG = "CT410300"
+TRACEPARENT = "00-" + "1" * 32 + "-" + "2" * 16 + "-01"
+
+
+class Measured(Event):
+    """A fact recorded only by the benchmarks."""
+
+    TYPE = "bench.event.measured.v1"
+    n: int
+    """Sequence number within a round."""
+    note: str
+    """Free text, so a message has a realistic size (about 400 bytes of JSON)."""
+
+
+if PAYLOADS.get(Measured.TYPE) is None:
+    register(Measured)
+
+SUBJECT = f"{Measured.TYPE}.{ORG}"
+NOTE = "执行案件进度通知 — enforcement progress notice; " * 2
+
+
+def measured(n: int) -> NewEvent:
+    """One event as a service would append it: a typed message, its subject, trace headers."""
+    eid = uuid.uuid4()
+    env = Envelope(
+        event_id=eid,
+        type=Measured.TYPE,
+        occurred_at=datetime.now(UTC),
+        organization=ORG,
+        correlation_id=eid,
+    )
+    msg: Message[Any] = Message[Measured](envelope=env, data=Measured(n=n, note=NOTE))
+    return NewEvent(msg, SUBJECT, {"traceparent": TRACEPARENT})
+
+
+def events(count: int) -> list[NewEvent]:
+    return [measured(i) for i in range(count)]
+
+
+def batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+@dataclass
+class Samples:
+    """Events per second of each timed round of one contender."""
+
+    name: str
+    rates: list[float] = field(default_factory=list)
+
+    def add(self, count: int, seconds: float) -> None:
+        self.rates.append(count / seconds)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rates) if self.rates else float("nan")
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        return (min(self.rates), max(self.rates)) if self.rates else (float("nan"),) * 2
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def service_pool_options() -> tuple[dict[str, Any], str]:
+    """The asyncpg pool options the services use (`services/runtime/host.py`), described."""
+    try:
+        from services.runtime.host import keep_session
+    except ImportError:
+        return {}, "asyncpg's default reset on release"
+    return {"reset": keep_session}, "`reset=keep_session` as in services/runtime/host.py"
