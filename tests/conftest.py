@@ -26,7 +26,9 @@ SPANS = InMemorySpanExporter()
 
 @pytest.fixture(scope="session", autouse=True)
 def tracer_provider() -> TracerProvider:
-    return configure_tracing("tests", SimpleSpanProcessor(SPANS))
+    provider = configure_tracing("tests", SimpleSpanProcessor(SPANS))
+    assert provider is not None
+    return provider
 
 
 @pytest.fixture(scope="session")

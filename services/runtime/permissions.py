@@ -1,23 +1,30 @@
-"""授权 — the NATS users and permissions, generated from the organization registry.
+"""授权 — NATS accounts, users and permissions, generated from the organization registry.
 
-Pure functions (no I/O): `authorization(registry, …)` gives the `authorization { users: […] }`
-block as data, `render(…)` as nats-server configuration text. `fuyuan deploy nats-config`
+Pure functions, no I/O: `accounts(registry, …)` gives the nats-server `accounts { … }` block as
+data, `nats_config(registry, …)` as configuration text. `fuyuan deploy nats-config`
 (services/cli/deploy.py) writes it; docs/PERMISSIONS.md explains it.
 
-Three kinds of user, all in the one (global) account, so JetStream works as it does without
-authorization:
+- Account `SERVICES` holds the platform: the streams (JetStream is enabled here only), one user
+  per service (`svc_<service>`: its context's subjects, the dead letters, the whole JetStream API,
+  `_INBOX.>`; the ledger reads every context) and `operator` (everything, administration only).
+- Every organization has an account of its own, named by its code, with one user of that name.
+  It imports from `SERVICES`, and may use, exactly what concerns it: publish (service imports)
+  `*.command.*.*.<ORG>` and `*.reply.*.*.<ORG>`; receive (stream imports)
+  `*.notice|rejection|event.*.*.<ORG>`; and the JetStream API subjects of its own durable
+  consumer `<context>_<ORG>` per context stream, which it may create only with a filter subject
+  that ends in its own code. The user's permissions allow the same subjects (plus `_INBOX.>`,
+  which in its own account only ever carries its own replies), so a violation is reported to the
+  client at once.
 
-- one per organization, named by its code (`CT410300`, `NR410300`, …). It publishes only as
-  itself (`*.command.*.*.<ORG>`, `*.reply.*.*.<ORG>`), reads only what is addressed to it or what
-  it did (`*.notice|rejection|event.*.*.<ORG>`), receives replies only on its own inbox prefix
-  `_INBOX_<ORG>`, and uses JetStream only through its own durable consumer `<context>_<ORG>` per
-  context stream, created with a filter subject that ends in its own code.
-- one per service, `svc_<service>`: its context's subjects, the dead letters, the whole JetStream
-  API and `_INBOX.>`; the ledger reads every context.
-- `operator`: everything, for administration only.
+Why an account per organization and not one shared account: NATS never checks the reply subject
+of a request against permissions. In a shared account an organization could ask its own consumer
+for messages "in reply to" any subject (`$JS.API.CONSUMER.MSG.NEXT…` with reply `deadletter.…`) and
+the server would deliver them there, into other streams or other organizations' subscriptions.
+Across an account boundary the reply is rewritten to a private `_R_.…` subject that leads only
+back into the requester's own account.
 
-Subject and permission wildcards are per token, so a pattern ending in `.<ORG>` can never match
-another organization's code.
+Subject and permission wildcards match whole tokens, so a pattern ending in `.<ORG>` can never
+match another organization's code.
 """
 
 from __future__ import annotations
@@ -34,14 +41,15 @@ from contracts.organizations import Registry
 from contracts.subjects import DEADLETTER_ROOT, stream_name
 from services.runtime.catalog import SERVICES
 
+SERVICE_ACCOUNT = "SERVICES"
+"""The account of the services, the operator and the streams."""
 OPERATOR_USER = "operator"
 SERVICE_USER_PREFIX = "svc_"
-PASSWORD_ENV_PREFIX = "FUYUAN_NATS_PW_"
-"""`$FUYUAN_NATS_PW_<USER>` (user name in capitals) holds a user's password in production."""
-SERVICE_INBOX = "_INBOX"
+INBOX = "_INBOX"
 LEDGER_SERVICE = "ledger"
 """The service that journals every context, so it reads them all."""
-
+PASSWORD_ENV_PREFIX = "FUYUAN_NATS_PW_"
+"""`$FUYUAN_NATS_PW_<USER>` (user name in capitals) holds a user's password in production."""
 DEV_PASSWORD_SALT = "fuyuan-nats-dev-password"
 """Development passwords are `dev-` + the first 24 hex digits of
 sha256(`fuyuan-nats-dev-password:<user>`): deterministic, documented, and therefore no secret."""
@@ -51,6 +59,25 @@ class Role(StrEnum):
     ORGANIZATION = "organization"
     SERVICE = "service"
     OPERATOR = "operator"
+
+
+class Direction(StrEnum):
+    """How an organization uses a subject of the services' account."""
+
+    SERVICE = "service"
+    """It publishes (or sends requests) there: a service import."""
+    STREAM = "stream"
+    """It receives from there: a stream import."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One subject of the services' account an organization may use."""
+
+    direction: Direction
+    subject: str
+    streamed_responses: bool = False
+    """A request answered by several messages (a pull batch), not by one."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,14 @@ class Permissions:
 
 
 @dataclass(frozen=True)
+class User:
+    name: str
+    account: str
+    role: Role
+    permissions: Permissions
+
+
+@dataclass(frozen=True)
 class EnvVar:
     """A reference nats-server resolves from its environment when it loads the config."""
 
@@ -75,13 +110,6 @@ class EnvVar:
 
     def __str__(self) -> str:
         return f"${self.name}"
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    role: Role
-    permissions: Permissions
 
 
 # ---- names -----------------------------------------------------------------------------------
@@ -92,16 +120,12 @@ def consumer_name(context: str, org: str) -> str:
     return f"{context}_{org}"
 
 
-def inbox_prefix(org: str) -> str:
-    """What an organization passes as nats-py `connect(inbox_prefix=…)`."""
-    return f"{SERVICE_INBOX}_{org}"
-
-
 def service_user(service: str) -> str:
     return f"{SERVICE_USER_PREFIX}{service}"
 
 
 def password_variable(user: str) -> str:
+    """`FUYUAN_NATS_PW_CT410300`, `FUYUAN_NATS_PW_SVC_ENFORCEMENT`, `FUYUAN_NATS_PW_OPERATOR`."""
     return f"{PASSWORD_ENV_PREFIX}{user.upper()}"
 
 
@@ -110,41 +134,61 @@ def dev_password(user: str) -> str:
     return f"dev-{digest[:24]}"
 
 
-# ---- permissions -----------------------------------------------------------------------------
+def _contexts(contexts: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(CONTEXTS) if contexts is None else tuple(contexts)
 
 
-def organization_permissions(org: str, contexts: Iterable[str]) -> Permissions:
-    """A court, bureau, bank, joint office …: publishes as itself, reads what is its own."""
-    js: list[str] = ["$JS.API.INFO"]
-    for context in contexts:
+def _services(services: Iterable[str] | None) -> tuple[str, ...]:
+    return SERVICES if services is None else tuple(services)
+
+
+# ---- what each kind of user may do -----------------------------------------------------------
+
+
+def organization_grants(org: str, contexts: Iterable[str] | None = None) -> list[Grant]:
+    """Every subject of the services' account an organization may use, in a fixed order."""
+    publish = [Grant(Direction.SERVICE, f"*.{kind}.*.*.{org}") for kind in ("command", "reply")]
+    receive = [
+        Grant(Direction.STREAM, f"*.{kind}.*.*.{org}") for kind in ("notice", "rejection", "event")
+    ]
+    api = [Grant(Direction.SERVICE, "$JS.API.INFO")]
+    for context in _contexts(contexts):
         stream, consumer = stream_name(context), consumer_name(context, org)
-        js += [
-            f"$JS.API.STREAM.INFO.{stream}",
-            # The create subject carries the filter (NATS 2.9+), and the server refuses a request
+        api += [
+            Grant(Direction.SERVICE, f"$JS.API.STREAM.INFO.{stream}"),
+            # The create subject carries the filter (NATS 2.9+) and the server refuses a request
             # whose filter differs from it: only a filter of this stream ending in the org's code.
-            # `CONSUMER.DURABLE.CREATE` carries no filter, so it is not allowed.
-            f"$JS.API.CONSUMER.CREATE.{stream}.{consumer}.{context}.*.*.*.{org}",
-            f"$JS.API.CONSUMER.INFO.{stream}.{consumer}",
-            f"$JS.API.CONSUMER.DELETE.{stream}.{consumer}",
-            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}",
-            f"$JS.ACK.{stream}.{consumer}.>",
+            # `CONSUMER.DURABLE.CREATE` carries no filter, so it is not granted.
+            Grant(
+                Direction.SERVICE,
+                f"$JS.API.CONSUMER.CREATE.{stream}.{consumer}.{context}.*.*.*.{org}",
+            ),
+            Grant(Direction.SERVICE, f"$JS.API.CONSUMER.INFO.{stream}.{consumer}"),
+            Grant(Direction.SERVICE, f"$JS.API.CONSUMER.DELETE.{stream}.{consumer}"),
+            Grant(
+                Direction.SERVICE,
+                f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}",
+                streamed_responses=True,
+            ),
+            Grant(Direction.SERVICE, f"$JS.ACK.{stream}.{consumer}.>"),
         ]
+    return [*publish, *api, *receive]
+
+
+def organization_permissions(org: str, contexts: Iterable[str] | None = None) -> Permissions:
+    """The same subjects as its grants; replies come back on `_INBOX.>` of its own account."""
+    grants = organization_grants(org, contexts)
     return Permissions(
-        publish=(f"*.command.*.*.{org}", f"*.reply.*.*.{org}", *js),
-        subscribe=(
-            f"*.notice.*.*.{org}",
-            f"*.rejection.*.*.{org}",
-            f"*.event.*.*.{org}",
-            f"{inbox_prefix(org)}.>",
-        ),
+        publish=tuple(g.subject for g in grants if g.direction is Direction.SERVICE),
+        subscribe=(*(g.subject for g in grants if g.direction is Direction.STREAM), f"{INBOX}.>"),
     )
 
 
-def service_permissions(service: str, contexts: Iterable[str]) -> Permissions:
+def service_permissions(service: str, contexts: Iterable[str] | None = None) -> Permissions:
     """A service: its own context (the ledger: every context), dead letters, all of JetStream."""
-    reads = list(contexts) if service == LEDGER_SERVICE else []
+    reads = _contexts(contexts) if service == LEDGER_SERVICE else ()
     own = [f"{context}.>" for context in dict.fromkeys([service, *reads])]
-    common = (f"{DEADLETTER_ROOT}.>", f"{SERVICE_INBOX}.>")
+    common = (f"{DEADLETTER_ROOT}.>", f"{INBOX}.>")
     return Permissions(
         publish=(f"{service}.>", *common, "$JS.API.>", "$JS.ACK.>"),
         subscribe=(*own, *common),
@@ -160,60 +204,115 @@ def users(
     contexts: Sequence[str] | None = None,
     services: Sequence[str] | None = None,
 ) -> list[User]:
-    """Every user: the organizations (by code), the services, the operator. Contexts and
+    """Every user: the services, the operator, then the organizations (by code). Contexts and
     services default to the catalogs (`contracts.catalog.CONTEXTS`, `SERVICES`)."""
-    contexts = tuple(CONTEXTS) if contexts is None else tuple(contexts)
-    services = SERVICES if services is None else tuple(services)
-    orgs = [
-        User(org.code, Role.ORGANIZATION, organization_permissions(org.code, contexts))
-        for org in registry
+    found = [
+        User(service_user(s), SERVICE_ACCOUNT, Role.SERVICE, service_permissions(s, contexts))
+        for s in _services(services)
     ]
-    svcs = [User(service_user(s), Role.SERVICE, service_permissions(s, contexts)) for s in services]
-    return [*orgs, *svcs, User(OPERATOR_USER, Role.OPERATOR, operator_permissions())]
+    found.append(User(OPERATOR_USER, SERVICE_ACCOUNT, Role.OPERATOR, operator_permissions()))
+    for org in registry:
+        if org.code == SERVICE_ACCOUNT:
+            raise ValueError(f"organization code {org.code!r} is the services' account name")
+        perms = organization_permissions(org.code, contexts)
+        found.append(User(org.code, org.code, Role.ORGANIZATION, perms))
+    return found
 
 
 # ---- the configuration -----------------------------------------------------------------------
 
 
-def authorization(
+def _user_entry(user: User, dev_passwords: bool) -> dict[str, Any]:
+    password = dev_password(user.name) if dev_passwords else EnvVar(password_variable(user.name))
+    return {"user": user.name, "password": password, "permissions": user.permissions.as_dict()}
+
+
+def exports(registry: Registry, contexts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """What the services' account lends each organization, each subject to exactly the
+    organizations that use it (one entry per subject: nats-server keys exports by subject)."""
+    lent: dict[Grant, list[str]] = {}
+    for org in registry:
+        for grant in organization_grants(org.code, contexts):
+            lent.setdefault(grant, []).append(org.code)
+    entries = []
+    for grant, orgs in lent.items():
+        entry: dict[str, Any] = {str(grant.direction): grant.subject}
+        if grant.streamed_responses:
+            entry["response_type"] = "stream"
+        entry["accounts"] = orgs
+        entries.append(entry)
+    return entries
+
+
+def imports(org: str, contexts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    return [
+        {str(g.direction): {"account": SERVICE_ACCOUNT, "subject": g.subject}}
+        for g in organization_grants(org, contexts)
+    ]
+
+
+def accounts(
     registry: Registry,
     contexts: Sequence[str] | None = None,
     services: Sequence[str] | None = None,
     *,
     dev_passwords: bool,
 ) -> dict[str, Any]:
-    """The `authorization` block as data; a password is a string (dev) or an `EnvVar`."""
-    entries = []
-    for user in users(registry, contexts, services):
-        password: str | EnvVar = (
-            dev_password(user.name) if dev_passwords else EnvVar(password_variable(user.name))
-        )
-        entries.append(
-            {"user": user.name, "password": password, "permissions": user.permissions.as_dict()}
-        )
-    return {"users": entries}
+    """The `accounts` block as data; a password is a string (dev) or an `EnvVar`."""
+    everyone = users(registry, contexts, services)
+    platform = [u for u in everyone if u.account == SERVICE_ACCOUNT]
+    block: dict[str, Any] = {
+        SERVICE_ACCOUNT: {
+            "jetstream": "enabled",
+            "users": [_user_entry(u, dev_passwords) for u in platform],
+            "exports": exports(registry, contexts),
+        }
+    }
+    for user in everyone:
+        if user.role is Role.ORGANIZATION:
+            block[user.account] = {
+                "users": [_user_entry(user, dev_passwords)],
+                "imports": imports(user.name, contexts),
+            }
+    return block
 
 
-def _value(value: Any, indent: str) -> str:
-    """One value; mappings and lists one item a line, indented by two spaces a level."""
-    inner = indent + "  "
+_BARE = frozenset({"enabled"})
+"""Words written unquoted (`jetstream: enabled`)."""
+WIDTH = 150
+"""Lines of the generated file stay within this width where a value allows."""
+
+
+def _inline(value: Any) -> str:
     if isinstance(value, EnvVar):
         return str(value)  # unquoted: nats-server resolves `$NAME`; quoted it would be literal
     if isinstance(value, str):
-        return json.dumps(value)  # quoted: `$JS.API…` unquoted would be a variable reference
+        # quoted: `$JS.API…` unquoted would be read as a variable reference
+        return value if value in _BARE else json.dumps(value)
     if isinstance(value, list):
-        items = [f"{inner}{_value(item, inner)}" for item in value]
-        return "[\n" + "\n".join(items) + f"\n{indent}]"
+        return "[" + ", ".join(_inline(item) for item in value) + "]"
     if isinstance(value, Mapping):
-        items = [f"{inner}{key}: {_value(item, inner)}" for key, item in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{indent}}}"
+        return "{" + ", ".join(f"{key}: {_inline(item)}" for key, item in value.items()) + "}"
     raise TypeError(f"cannot render {value!r}")
 
 
-def render(block: Mapping[str, Any], header: Sequence[str] = ()) -> str:
-    """nats-server configuration text: the `authorization { … }` block, after `# header` lines."""
+def _value(value: Any, indent: str) -> str:
+    """A value on one line if it fits in `WIDTH`, else one item a line, indented by two."""
+    inline = _inline(value)
+    if len(indent) + len(inline) <= WIDTH or not isinstance(value, list | Mapping):
+        return inline
+    inner = indent + "  "
+    if isinstance(value, list):
+        items = [f"{inner}{_value(item, inner)}" for item in value]
+        return "[\n" + "\n".join(items) + f"\n{indent}]"
+    items = [f"{inner}{key}: {_value(item, inner)}" for key, item in value.items()]
+    return "{\n" + "\n".join(items) + f"\n{indent}}}"
+
+
+def render(name: str, block: Mapping[str, Any], header: Sequence[str] = ()) -> str:
+    """nats-server configuration text: `<name> { … }` after `# header` lines."""
     lines = [f"# {line}".rstrip() for line in header]
-    return "\n".join([*lines, f"authorization {_value(block, '')}", ""])
+    return "\n".join([*lines, f"{name} {_value(block, '')}", ""])
 
 
 def nats_config(
@@ -225,14 +324,14 @@ def nats_config(
 ) -> str:
     """The text `fuyuan deploy nats-config` writes (auth.conf, included by common.conf)."""
     mode = (
-        "development passwords (NOT secret: derived as documented in docs/PERMISSIONS.md)"
+        "development passwords, NOT secret (derived as docs/PERMISSIONS.md describes)"
         if dev_passwords
-        else f"passwords from the environment of nats-server (${PASSWORD_ENV_PREFIX}<USER>)"
+        else f"from the environment of nats-server, ${PASSWORD_ENV_PREFIX}<USER IN CAPITALS>"
     )
     header = [
         "Generated by `fuyuan deploy nats-config` from the organization registry: do not edit.",
-        "Who may publish and read what: docs/PERMISSIONS.md.",
+        "Who may publish and read what, and why: docs/PERMISSIONS.md.",
         f"Passwords: {mode}.",
     ]
-    block = authorization(registry, contexts, services, dev_passwords=dev_passwords)
-    return render(block, header)
+    block = accounts(registry, contexts, services, dev_passwords=dev_passwords)
+    return render("accounts", block, header)

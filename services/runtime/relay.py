@@ -89,12 +89,15 @@ class Relay:
         caused it — so its consumers continue that trace. The relay's own span covers the batch
         and links to each of those traces (a span per message would cost more than the publish).
         """
-        links = [trace.Link(ctx) for p in batch
-                 if (ctx := trace.get_current_span(extract_context(p.headers)).get_span_context()).is_valid]  # fmt: skip
         with tracer.start_as_current_span(
-            "relay publish", kind=trace.SpanKind.PRODUCER, links=links,
+            "relay publish", kind=trace.SpanKind.PRODUCER,
             attributes={"messaging.system": "nats", "messaging.batch.message_count": len(batch)},
-        ):  # fmt: skip
+        ) as span:  # fmt: skip
+            if span.is_recording():  # links cost; only when someone records them
+                for p in batch:
+                    ctx = trace.get_current_span(extract_context(p.headers)).get_span_context()
+                    if ctx.is_valid:
+                        span.add_link(ctx)
             futures = [await self._send(p) for p in batch]
             acks = await asyncio.gather(*futures)
         self.published += sum(1 for a in acks if not a.duplicate)

@@ -1,0 +1,271 @@
+"""The generated NATS accounts and permissions: exact allow lists, coverage of the registry, and
+a config the pinned nats-server accepts (`-t`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from contracts.catalog import CONTEXTS
+from contracts.organizations import Registry
+from services.cli import deploy
+from services.runtime import permissions as perms
+from services.runtime.catalog import SERVICES
+from services.runtime.devstack import nats_server_binary
+
+COURT, OTHER_COURT, BUREAU, OTHER_BUREAU = "CT410300", "CT410482", "NR410300", "VA410300"
+ENFORCEMENT_ONLY = ("enforcement",)
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.load()
+
+
+def matches(pattern: str, subject: str) -> bool:
+    """NATS subject matching: `*` is one token, `>` one or more trailing tokens."""
+    pat, sub = pattern.split("."), subject.split(".")
+    for i, token in enumerate(pat):
+        if token == ">":
+            return len(sub) > i
+        if i >= len(sub) or (token != "*" and token != sub[i]):
+            return False
+    return len(pat) == len(sub)
+
+
+def allowed(patterns: tuple[str, ...], subject: str) -> bool:
+    return any(matches(p, subject) for p in patterns)
+
+
+def org_api(org: str) -> list[str]:
+    return [
+        "$JS.API.INFO",
+        "$JS.API.STREAM.INFO.ENFORCEMENT",
+        f"$JS.API.CONSUMER.CREATE.ENFORCEMENT.enforcement_{org}.enforcement.*.*.*.{org}",
+        f"$JS.API.CONSUMER.INFO.ENFORCEMENT.enforcement_{org}",
+        f"$JS.API.CONSUMER.DELETE.ENFORCEMENT.enforcement_{org}",
+        f"$JS.API.CONSUMER.MSG.NEXT.ENFORCEMENT.enforcement_{org}",
+        f"$JS.ACK.ENFORCEMENT.enforcement_{org}.>",
+    ]
+
+
+@pytest.mark.parametrize("org", [COURT, BUREAU])
+def test_a_court_and_a_bureau_get_exactly_their_own_subjects(org: str) -> None:
+    got = perms.organization_permissions(org, ENFORCEMENT_ONLY)
+    assert got.publish == (f"*.command.*.*.{org}", f"*.reply.*.*.{org}", *org_api(org))
+    assert got.subscribe == (
+        f"*.notice.*.*.{org}",
+        f"*.rejection.*.*.{org}",
+        f"*.event.*.*.{org}",
+        "_INBOX.>",
+    )
+
+
+@pytest.mark.parametrize("org", [COURT, BUREAU])
+def test_an_organization_imports_exactly_what_it_may_use(org: str) -> None:
+    got = perms.imports(org, ENFORCEMENT_ONLY)
+    services = [f"*.command.*.*.{org}", f"*.reply.*.*.{org}", *org_api(org)]
+    streams = [f"*.notice.*.*.{org}", f"*.rejection.*.*.{org}", f"*.event.*.*.{org}"]
+    assert got == [
+        *({"service": {"account": "SERVICES", "subject": s}} for s in services),
+        *({"stream": {"account": "SERVICES", "subject": s}} for s in streams),
+    ]
+
+
+def test_each_export_goes_only_to_the_organizations_it_names(registry: Registry) -> None:
+    exports = perms.exports(registry, ENFORCEMENT_ONLY)
+    by_subject = {e.get("service") or e.get("stream"): e for e in exports}
+    assert len(by_subject) == len(exports), "nats-server keys exports by subject"
+    everyone = sorted(org.code for org in registry)
+    for subject, entry in by_subject.items():
+        if subject in ("$JS.API.INFO", "$JS.API.STREAM.INFO.ENFORCEMENT"):
+            assert sorted(entry["accounts"]) == everyone
+        else:
+            tokens = set(re.split(r"[._]", subject))
+            owners = [code for code in everyone if code in tokens]
+            assert len(owners) == 1, subject
+            assert entry["accounts"] == owners, subject
+    assert by_subject[f"*.command.*.*.{COURT}"] == {
+        "service": f"*.command.*.*.{COURT}",
+        "accounts": [COURT],
+    }
+    assert by_subject[f"$JS.API.CONSUMER.MSG.NEXT.ENFORCEMENT.enforcement_{BUREAU}"] == {
+        "service": f"$JS.API.CONSUMER.MSG.NEXT.ENFORCEMENT.enforcement_{BUREAU}",
+        "response_type": "stream",
+        "accounts": [BUREAU],
+    }
+    assert by_subject[f"*.notice.*.*.{BUREAU}"] == {
+        "stream": f"*.notice.*.*.{BUREAU}",
+        "accounts": [BUREAU],
+    }
+
+
+def test_an_organization_cannot_act_as_or_read_for_another() -> None:
+    court = perms.organization_permissions(COURT, ENFORCEMENT_ONLY)
+    bureau = perms.organization_permissions(BUREAU, ENFORCEMENT_ONLY)
+    assert allowed(court.publish, f"enforcement.command.query_property.v1.{COURT}")
+    assert not allowed(court.publish, f"enforcement.command.query_property.v1.{OTHER_COURT}")
+    assert not allowed(bureau.publish, f"enforcement.command.register_case.v1.{OTHER_COURT}")
+    assert allowed(bureau.publish, f"enforcement.reply.property_answer.v1.{BUREAU}")
+    assert not allowed(bureau.publish, f"enforcement.reply.property_answer.v1.{OTHER_BUREAU}")
+    assert not allowed(bureau.publish, f"enforcement.notice.property_query.v1.{BUREAU}")
+    assert not allowed(bureau.publish, f"enforcement.event.case_registered.v1.{BUREAU}")
+    assert allowed(bureau.subscribe, f"enforcement.notice.property_query.v1.{BUREAU}")
+    assert not allowed(bureau.subscribe, f"enforcement.notice.property_query.v1.{OTHER_BUREAU}")
+    assert not allowed(bureau.subscribe, f"enforcement.command.query_property.v1.{COURT}")
+    # Its own consumer, created with a filter ending in its own code — and nothing else.
+    create = f"$JS.API.CONSUMER.CREATE.ENFORCEMENT.enforcement_{BUREAU}"
+    assert allowed(bureau.publish, f"{create}.enforcement.notice.*.*.{BUREAU}")
+    assert allowed(bureau.publish, f"{create}.enforcement.*.*.*.{BUREAU}")
+    assert not allowed(bureau.publish, f"{create}.enforcement.notice.*.*.{OTHER_BUREAU}")
+    assert not allowed(bureau.publish, f"{create}.enforcement.>")
+    assert not allowed(bureau.publish, create)  # multi-filter form: no filter in the subject
+    assert not allowed(bureau.publish, f"$JS.API.CONSUMER.DURABLE.CREATE.ENFORCEMENT.enforcement_{BUREAU}")
+    other = f"$JS.API.CONSUMER.CREATE.ENFORCEMENT.enforcement_{OTHER_BUREAU}"
+    assert not allowed(bureau.publish, f"{other}.enforcement.notice.*.*.{OTHER_BUREAU}")
+    assert not allowed(bureau.publish, f"$JS.API.CONSUMER.MSG.NEXT.ENFORCEMENT.enforcement_{OTHER_BUREAU}")
+    assert not allowed(bureau.publish, "$JS.API.STREAM.CREATE.ENFORCEMENT")
+    assert not allowed(bureau.publish, "$JS.API.STREAM.MSG.GET.ENFORCEMENT")
+
+
+CONSUMER_API = re.compile(
+    r"^\$JS\.(?:API\.CONSUMER\.(CREATE|INFO|DELETE|MSG\.NEXT)|ACK)\.([A-Z]+)\.([^.]+)(\..+)?$"
+)
+
+
+def test_every_organization_subject_ends_in_its_own_code(registry: Registry) -> None:
+    for user in perms.users(registry):
+        if user.role is not perms.Role.ORGANIZATION:
+            continue
+        code = user.name
+        for subject in (*user.permissions.publish, *user.permissions.subscribe):
+            if subject in ("$JS.API.INFO", "_INBOX.>") or subject.startswith("$JS.API.STREAM.INFO."):
+                continue
+            if subject.startswith("$JS."):
+                found = CONSUMER_API.match(subject)
+                assert found, subject
+                action, stream, consumer, rest = found.groups()
+                assert consumer == f"{stream.lower()}_{code}", subject
+                if action == "CREATE":
+                    assert rest == f".{stream.lower()}.*.*.*.{code}", subject
+                elif action is None:
+                    assert rest == ".>", subject
+                else:
+                    assert rest is None, subject
+            else:
+                assert subject.endswith(f".{code}"), subject
+
+
+def test_every_organization_of_the_registry_has_its_account_and_user(registry: Registry) -> None:
+    users = perms.users(registry)
+    names = [u.name for u in users]
+    assert len(names) == len(set(names))
+    orgs = {u.name: u for u in users if u.role is perms.Role.ORGANIZATION}
+    assert set(orgs) == {org.code for org in registry}
+    assert all(u.account == u.name for u in orgs.values())
+    assert {u.name for u in users if u.role is perms.Role.SERVICE} == {f"svc_{s}" for s in SERVICES}
+    block = perms.accounts(registry, dev_passwords=True)
+    assert set(block) == {"SERVICES", *orgs}
+    assert block["SERVICES"]["jetstream"] == "enabled"
+    assert [u["user"] for u in block["SERVICES"]["users"]] == [
+        *(f"svc_{s}" for s in SERVICES),
+        "operator",
+    ]
+    for code in orgs:
+        assert [u["user"] for u in block[code]["users"]] == [code]
+        assert "jetstream" not in block[code]  # they use the services' streams, through imports
+
+
+def test_an_organization_gets_one_consumer_per_context_stream() -> None:
+    got = perms.organization_permissions(BUREAU)
+    for context in CONTEXTS:
+        stream = context.upper()
+        assert f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{context}_{BUREAU}" in got.publish
+    assert perms.consumer_name("enforcement", BUREAU) == "enforcement_NR410300"
+
+
+def test_services_and_the_operator() -> None:
+    enforcement = perms.service_permissions("enforcement", ("enforcement", "ledger"))
+    assert enforcement.publish == (
+        "enforcement.>", "deadletter.>", "_INBOX.>", "$JS.API.>", "$JS.ACK.>",
+    )  # fmt: skip
+    assert enforcement.subscribe == ("enforcement.>", "deadletter.>", "_INBOX.>")
+    ledger = perms.service_permissions("ledger", ("enforcement", "bankruptcy", "ledger"))
+    assert ledger.publish == ("ledger.>", "deadletter.>", "_INBOX.>", "$JS.API.>", "$JS.ACK.>")
+    assert ledger.subscribe == (
+        "ledger.>", "enforcement.>", "bankruptcy.>", "deadletter.>", "_INBOX.>",
+    )  # fmt: skip
+    assert perms.operator_permissions() == perms.Permissions((">",), (">",))
+
+
+def test_passwords_dev_scheme_and_environment_references(registry: Registry) -> None:
+    import hashlib
+
+    expected = "dev-" + hashlib.sha256(b"fuyuan-nats-dev-password:CT410300").hexdigest()[:24]
+    assert perms.dev_password(COURT) == expected
+    assert perms.dev_password(COURT) != perms.dev_password(OTHER_COURT)
+    assert perms.password_variable("svc_enforcement") == "FUYUAN_NATS_PW_SVC_ENFORCEMENT"
+    text = perms.nats_config(registry, dev_passwords=False)
+    assert f"password: $FUYUAN_NATS_PW_{COURT}\n" in text  # unquoted: a variable reference
+    assert "dev-" not in text
+    dev = perms.nats_config(registry, dev_passwords=True)
+    assert f'password: "{perms.dev_password(COURT)}"' in dev
+    assert "$FUYUAN_NATS_PW_" not in dev.split("accounts {", 1)[1]
+
+
+def test_the_output_is_deterministic(registry: Registry) -> None:
+    assert perms.nats_config(registry, dev_passwords=False) == perms.nats_config(
+        Registry.load(), dev_passwords=False
+    )
+
+
+def _check_config(tmp_path: Path, auth: str, env: dict[str, str] | None = None) -> str:
+    (tmp_path / "auth.conf").write_text(auth, encoding="utf-8")
+    server = tmp_path / "server.conf"
+    server.write_text(
+        "listen: 127.0.0.1:4222\n"
+        f'jetstream {{ store_dir: "{tmp_path / "store"}" }}\n'
+        "include ./auth.conf\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [str(nats_server_binary()), "-c", str(server), "-t"],
+        capture_output=True, text=True, timeout=30,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    return f"{result.returncode}\n{result.stdout}{result.stderr}"
+
+
+def test_nats_server_accepts_the_dev_config(tmp_path: Path, registry: Registry) -> None:
+    out = _check_config(tmp_path, perms.nats_config(registry, dev_passwords=True))
+    assert out.startswith("0\n") and "is valid" in out, out
+
+
+def test_nats_server_resolves_the_passwords_from_its_environment(
+    tmp_path: Path, registry: Registry
+) -> None:
+    text = perms.nats_config(registry, dev_passwords=False)
+    missing = _check_config(tmp_path, text)
+    assert not missing.startswith("0\n")
+    assert "FUYUAN_NATS_PW_" in missing and "can not be found" in missing, missing
+    env = {perms.password_variable(u.name): f"pw{i}x" for i, u in enumerate(perms.users(registry))}
+    out = _check_config(tmp_path, text, env)
+    assert out.startswith("0\n") and "is valid" in out, out
+
+
+def test_the_command_writes_the_file_or_prints_it(tmp_path: Path, registry: Registry) -> None:
+    runner = CliRunner()
+    target = tmp_path / "cluster" / "auth.conf"
+    result = runner.invoke(deploy.app, ["nats-config", "--out", str(target), "--dev-passwords"])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == perms.nats_config(registry, dev_passwords=True)
+    printed = runner.invoke(deploy.app, ["nats-config"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == perms.nats_config(registry, dev_passwords=False)
+    bad = runner.invoke(deploy.app, ["nats-config", "--registry", str(tmp_path / "missing.yaml")])
+    assert bad.exit_code == 2
