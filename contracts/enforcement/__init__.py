@@ -1,6 +1,11 @@
 """执行联动 — enforcement: the messages between courts, bureaus and the enforcement service."""
 
-from contracts.enforcement.cases import CaseRegistered, MessageRejected, RegisterCase
+from contracts.enforcement.cases import (
+    CaseRegistered,
+    CloseWithoutProperty,
+    MessageRejected,
+    RegisterCase,
+)
 from contracts.enforcement.control import (
     Action,
     ControlOrder,
@@ -14,7 +19,12 @@ from contracts.enforcement.control import (
     ReleaseControl,
     RenewControl,
 )
-from contracts.enforcement.events import BureauAsked, PropertyAnswerRecorded, PropertyQueryStarted
+from contracts.enforcement.events import (
+    BureauAsked,
+    CaseClosedWithoutProperty,
+    PropertyAnswerRecorded,
+    PropertyQueryStarted,
+)
 from contracts.enforcement.parties import Organization, Party, Person, Yuan, party_id
 from contracts.enforcement.query import (
     ALL_KINDS,
@@ -28,7 +38,8 @@ from contracts.enforcement.query import (
 )
 
 __all__ = [
-    "ALL_KINDS", "Action", "BureauAsked", "BureauHoldings", "CaseRegistered", "ControlOrder",
+    "ALL_KINDS", "Action", "BureauAsked", "BureauHoldings", "CaseClosedWithoutProperty",
+    "CaseRegistered", "CloseWithoutProperty", "ControlOrder",
     "ControlOutcome", "ControlRecorded", "ControlReport", "DeductFunds", "FreezeProperty",
     "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",
     "PropertyAnswer", "PropertyAnswerRecorded", "PropertyKind", "PropertyQueryNotice",

@@ -57,3 +57,15 @@ class MessageRejected(MessageRejectedBase):
     """消息拒收 — a message to the enforcement service was refused."""
 
     TYPE = "enforcement.rejection.message_rejected.v1"
+
+
+@register
+class CloseWithoutProperty(Command):
+    """终结本次执行 — the court closes the case for lack of property (终本); the service will
+    re-query the debtors' property every six months for five years."""
+
+    TYPE = "enforcement.command.close_without_property.v1"
+    case_number: CaseNumber
+    """案号."""
+    closed_on: date
+    """The day the ruling took effect."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
@@ -39,6 +40,9 @@ class PropertyQueryStarted(Event):
     """Every bureau asked; empty when no bureau handles these kinds there."""
     respond_by: AwareDatetime
     """答复期限."""
+    requery: int | None = None
+    """Set when the service itself re-queries a case closed for lack of property (终本):
+    1 for the first re-query six months after closing, up to 10 at five years."""
 
 
 @register
@@ -52,3 +56,15 @@ class PropertyAnswerRecorded(Event):
     """The bureau that answered."""
     holdings: list[Holding] = Field(default_factory=list)
     """What it found."""
+
+
+@register
+class CaseClosedWithoutProperty(Event):
+    """终本 — the court closed the case for lack of property; the service re-queries every six
+    months for five years and reports any property newly found."""
+
+    TYPE = "enforcement.event.case_closed_without_property.v1"
+    case_number: CaseNumber
+    """案号."""
+    closed_on: date
+    """终结本次执行程序的日期."""

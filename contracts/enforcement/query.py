@@ -121,3 +121,7 @@ class PropertyResult(Notice):
     """When the result was closed."""
     from_cache: bool = False
     """True when a repeated query was answered with a recent result instead of asking again."""
+    newly_found: list[BureauHoldings] = Field(default_factory=list)
+    """For a re-query after 终本: holdings no earlier query of this debtor had found."""
+    requery: int | None = None
+    """For a re-query after 终本: which one (1 = six months after closing)."""

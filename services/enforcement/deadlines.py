@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from uuid import UUID
 
 import asyncpg
 import structlog
 
 from contracts.organizations import PLATFORM_CODE
+from services.enforcement.domain import Case, requery
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
+from services.enforcement.domain.query import Out, Routing
+from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.terms import WARN_AHEAD
 from services.enforcement.handlers import emit, load_case, save
 from services.runtime.eventstore import ConcurrencyError, EventStore
@@ -40,34 +45,84 @@ WHERE c.type = 'enforcement.event.control_recorded.v1'
                   WHERE e.stream_id = c.stream_id AND e.type = c.type
                     AND e.message->'data'->>'control_id' = c.message->'data'->>'control_id'
                     AND e.message->'data'->>'status' IN ('released', 'lapsed'))
+UNION
+SELECT DISTINCT z.message->'envelope'->>'case_number'
+FROM "{s}".events z
+WHERE z.type = 'enforcement.event.case_closed_without_property.v1'
+  AND (z.message->'data'->>'closed_on')::date BETWEEN $3::date AND $4::date
 """
+
+
+# The first queued control of every holding on which no control is in force any more: it takes
+# effect next (轮候), in the order the bureau queued them.
+_PROMOTIONS = """
+WITH latest AS (
+    SELECT DISTINCT ON (message->'data'->>'control_id')
+           message->'data'->>'control_id' AS control_id,
+           message->'envelope'->>'case_number' AS case_number,
+           message->'data'->>'bureau' AS bureau,
+           message->'data'->'holding'->>'reference' AS reference,
+           message->'data'->>'status' AS status, position
+    FROM "{s}".events WHERE type = 'enforcement.event.control_recorded.v1'
+    ORDER BY message->'data'->>'control_id', position DESC
+)
+SELECT DISTINCT ON (q.bureau, q.reference) q.case_number, q.control_id
+FROM latest q
+WHERE q.status = 'queued'
+  AND NOT EXISTS (SELECT 1 FROM latest a WHERE a.bureau = q.bureau AND a.reference = q.reference
+                  AND a.status IN ('applied', 'expiring', 'requested'))
+ORDER BY q.bureau, q.reference, q.position
+"""
+
+
+def _promote(case: Case, control_id: UUID) -> list[Out]:
+    return controls.decide_promotion(case, control_id)
 
 
 class Deadlines:
     def __init__(self, store: EventStore, pool: asyncpg.Pool, schema: str,
-                 clock: Callable[[], datetime]) -> None:  # fmt: skip
+                 clock: Callable[[], datetime], routing: Callable[[str], Routing],
+                 respond_within: timedelta) -> None:  # fmt: skip
         self.store, self.pool, self.clock = store, pool, clock
+        self.routing, self.respond_within = routing, respond_within
         self._due = _DUE.format(s=schema)
+        self._promotions = _PROMOTIONS.format(s=schema)
 
     async def due_cases(self, now: datetime) -> list[str]:
-        rows = await self.pool.fetch(self._due, now, now.date() + WARN_AHEAD)
+        today = now.date()
+        # closed within the re-query period and at least one interval ago
+        oldest = add_months(today, -requery.EVERY_MONTHS * requery.TIMES - 1)
+        newest = add_months(today, -requery.EVERY_MONTHS)
+        rows = await self.pool.fetch(self._due, now, today + WARN_AHEAD, oldest, newest)
         return sorted(r["case_number"] for r in rows if r["case_number"])
+
+    def decide(self, case: Case, now: datetime) -> list[Out]:
+        routing = self.routing(case.executing_court or "") if case.closed_on else {}
+        return (queries.decide_deadline(case, now) + controls.decide_expiry(case, now.date())
+                + requery.decide_requery(case, now, routing, self.respond_within))  # fmt: skip
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""
         now, written = self.clock(), 0
         for case_number in await self.due_cases(now):
-            case, version = await load_case(self.store, case_number)
-            outs = queries.decide_deadline(case, now) + controls.decide_expiry(case, now.date())
-            if not outs:
-                continue
-            try:
-                await save(self.store, case_number, version,
-                           emit(outs, None, PLATFORM_CODE, now, case_number), None, None)  # fmt: skip
-            except ConcurrencyError:  # the case moved meanwhile; look again next tick
-                continue
-            written += len(outs)
+            written += await self._apply(case_number, now, lambda case: self.decide(case, now))
+        for row in await self.pool.fetch(self._promotions):
+            promote = functools.partial(_promote, control_id=UUID(row["control_id"]))
+            written += await self._apply(row["case_number"], now, promote)
         return written
+
+    async def _apply(self, case_number: str, now: datetime,
+                     decide: Callable[[Case], list[Out]]) -> int:  # fmt: skip
+        case, version = await load_case(self.store, case_number)
+        outs = decide(case)
+        if not outs:
+            return 0
+        try:
+            await save(self.store, case_number, version,
+                       emit(outs, None, PLATFORM_CODE, now, case_number), None, None)  # fmt: skip
+        except ConcurrencyError:  # the case moved meanwhile; look again next tick
+            return 0
+        return len(outs)
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
         while not stop.is_set():

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from contracts.enforcement import ALL_KINDS
 from contracts.envelope import Envelope, Message
 from contracts.organizations import Capability, Registry
 from contracts.registry import parse_message
 from services.enforcement import domain
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
+from services.enforcement.domain import requery
 from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
 from services.enforcement.settings import EnforcementSettings
@@ -75,7 +77,11 @@ class Handlers:
             (e, court.code) for e in domain.decide_register(
                 msg.data, case, court=court.code, court_case_code=court.case_code, now=now)])  # fmt: skip
 
-    def routing(self, court: str, kinds: list[Any]) -> Routing:
+    async def close_without_property(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, COMMANDS, now, lambda case: requery.decide_close(
+            msg.data, case, court=msg.envelope.organization))  # fmt: skip
+
+    def routing(self, court: str, kinds: Any = ALL_KINDS) -> Routing:
         where = self.registry.get(court).jurisdiction
         asked: dict[str, list[Any]] = {}
         for kind in kinds:

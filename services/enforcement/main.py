@@ -38,7 +38,9 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
         return subscribers.consumers(handlers, clock, w.settings.max_attempts)
 
     def background(w: Wiring, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
-        deadlines = Deadlines(w.store, w.pool, "enforcement", clock)
+        handlers = Handlers(w.store, Registry.load(), settings())
+        deadlines = Deadlines(w.store, w.pool, "enforcement", clock, handlers.routing,
+                              settings().respond_within)  # fmt: skip
         return [deadlines.run(stop, settings().deadline_tick)]
 
     return ServiceSpec(name="enforcement", consumers=consumers, background=background)

@@ -31,6 +31,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         msgs.RenewControl.TYPE: h.renew_control,
         msgs.ReleaseControl.TYPE: h.release_control,
         msgs.DeductFunds.TYPE: h.deduct_funds,
+        msgs.CloseWithoutProperty.TYPE: h.close_without_property,
     }
     reply_routes: dict[str, Route] = {
         msgs.PropertyAnswer.TYPE: h.property_answer,

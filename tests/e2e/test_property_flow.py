@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from contracts.enforcement import (
+    CloseWithoutProperty,
     DeductFunds,
     FreezeProperty,
     Measure,
@@ -185,3 +186,51 @@ async def test_frozen_money_is_deducted_to_the_court(world: World) -> None:
                                     amount=Decimal("20000"), court_account="41050166360800000123"))  # fmt: skip
     reports = await world.wait("control_report", 2)
     assert reports[1]["data"]["status"] == "deducted"
+
+
+async def test_after_closing_for_no_property_the_debtor_is_requeried_and_new_property_reported(
+    world: World,
+) -> None:
+    reg = await registered(world)
+    case = reg.data.case_number
+    await world.command(QueryProperty(case_number=case, debtor=reg.data.debtors[0]))
+    [first] = await world.wait("property_result")
+    assert all(a["holdings"] == [] for a in first["data"]["answers"])
+    await world.command(CloseWithoutProperty(case_number=case, closed_on=world.clock.now.date()))
+    await world.wait("case_closed_without_property")
+    world.clock.now += timedelta(days=100)
+    assert await world.deadlines().tick() == 0  # not six months yet
+    registry = Registry.load()
+    real_estate = next(b for b in expected_bureaus()
+                       if Capability.REAL_ESTATE in registry.get(b).handles)  # fmt: skip
+    world.holdings = {real_estate: [HOUSE]}
+    world.clock.now += timedelta(days=90)
+    assert await world.deadlines().tick() > 0
+    results = await world.wait("property_result", 2)
+    requery = results[1]["data"]
+    assert requery["requery"] == 1
+    assert [n["bureau"] for n in requery["newly_found"]] == [real_estate]
+    assert requery["newly_found"][0]["holdings"][0]["reference"] == HOUSE.reference
+    assert await world.deadlines().tick() == 0  # the next one is due six months later
+
+
+async def test_a_queued_seizure_takes_effect_when_the_one_before_it_is_released(
+    world: World,
+) -> None:
+    first, second = await registered(world, 3001), await registered(world, 3002)
+    orders = []
+    for reg in (first, second):
+        orders.append(await world.command(FreezeProperty(
+            case_number=reg.data.case_number, bureau="NR410482", holding=HOUSE,
+            measure=Measure.SEIZE, amount=Decimal("90000"), term_days=365)))  # fmt: skip
+    reports = await world.wait("control_report", 2)
+    assert [r["data"]["status"] for r in reports] == ["applied", "queued"]
+    assert await world.deadlines().tick() == 0  # the first is still in force
+    await world.command(ReleaseControl(case_number=first.data.case_number,
+                                       control_id=orders[0].envelope.event_id, reason="已履行"))  # fmt: skip
+    await world.wait("control_report", 3)
+    assert await world.deadlines().tick() == 2
+    reports = await world.wait("control_report", 4)
+    assert reports[3]["data"]["status"] == "applied"
+    assert reports[3]["data"]["control_id"] == str(orders[1].envelope.event_id)
+    assert await world.deadlines().tick() == 0

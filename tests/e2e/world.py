@@ -20,6 +20,8 @@ from contracts.registry import parse_message
 from services.bureaus.replies import answer, outcome, subject_of
 from services.cli.simulate import register_case
 from services.enforcement.deadlines import Deadlines
+from services.enforcement.handlers import Handlers
+from services.enforcement.main import settings
 from services.runtime.host import RunningService
 
 COURT = "CT410482"
@@ -46,6 +48,8 @@ class World:
     silent: set[str] = field(default_factory=set)
     holdings: dict[str, list[Holding]] = field(default_factory=dict)
     control_outcome: Outcome = Outcome.APPLIED
+    in_force: dict[str, str] = field(default_factory=dict)
+    """The bureau's own register: holding reference → the order in force on it."""
 
     async def publish(self, msg: Message[Any], headers: dict[str, str] | None = None) -> None:
         await self.nc.jetstream().publish(
@@ -72,11 +76,26 @@ class World:
         if notice.envelope.type.endswith("property_query.v1"):
             found = [h for h in self.holdings.get(bureau, []) if h.kind in notice.data.kinds]
             await self.publish(answer(notice, found, bureau, self.clock()))
+        elif self.control_outcome is Outcome.APPLIED:
+            await self.publish(self.register(notice, bureau))
         else:
             await self.publish(outcome(notice, self.control_outcome, bureau, self.clock(),
                                        reference=f"{bureau}-2026-0001",
                                        reason=None if self.control_outcome is Outcome.APPLIED
                                        else "账户已销户"))  # fmt: skip
+
+    def register(self, notice: Message[Any], bureau: str) -> Message[Any]:
+        """Apply an order as a bureau does: a second seizure of a held item waits (轮候)."""
+        ref, action = notice.data.holding.reference, notice.data.action
+        if action in ("freeze", "seize") and ref in self.in_force:
+            return outcome(notice, Outcome.QUEUED, bureau, self.clock(), reason="轮候: 已被查封")
+        if action in ("freeze", "seize"):
+            self.in_force[ref] = str(notice.data.control_id)
+        if action == "release" and self.in_force.get(ref) == str(notice.data.control_id):
+            del self.in_force[ref]
+        return outcome(
+            notice, Outcome.APPLIED, bureau, self.clock(), reference=f"{bureau}-2026-0001"
+        )
 
     async def court(self, raw: Any) -> None:
         self.court_inbox.append((raw.subject, json.loads(raw.data)))
@@ -93,7 +112,9 @@ class World:
 
     def deadlines(self) -> Deadlines:
         w = self.service.wiring
-        return Deadlines(w.store, w.pool, "enforcement", self.clock)
+        handlers = Handlers(w.store, Registry.load(), settings())
+        return Deadlines(w.store, w.pool, "enforcement", self.clock, handlers.routing,
+                         settings().respond_within)  # fmt: skip
 
 
 def _route(w: World) -> Any:
@@ -103,11 +124,11 @@ def _route(w: World) -> Any:
     return route
 
 
-async def registered(w: World) -> Message[Any]:
-    reg = register_case(random.Random(11), Registry.load().get(COURT), 2001, w.clock())
+async def registered(w: World, seq: int = 2001) -> Message[Any]:
+    reg = register_case(random.Random(11), Registry.load().get(COURT), seq, w.clock())
     reg = reg.model_copy(update={"data": reg.data.model_copy(update={"amount": Decimal("100000")})})
     await w.publish(reg)
-    await w.wait("case_registered")
+    await w.wait("case_registered", len(w.received("case_registered")) + 1)
     return reg
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from contracts.base import Payload
 from contracts.enforcement import (
+    CaseClosedWithoutProperty,
     CaseRegistered,
     ControlRecorded,
     Holding,
@@ -34,6 +35,7 @@ class Query:
     respond_by: datetime
     answers: dict[str, tuple[Holding, ...]] = field(default_factory=dict)
     completed_at: datetime | None = None
+    requery: int | None = None
 
     @property
     def unanswered(self) -> list[str]:
@@ -71,6 +73,7 @@ class Case:
     amount: Decimal = Decimal(0)
     queries: dict[UUID, Query] = field(default_factory=dict)
     controls: dict[UUID, Control] = field(default_factory=dict)
+    closed_on: date | None = None
 
     @property
     def registered(self) -> bool:
@@ -91,7 +94,8 @@ def evolve(case: Case, event: Payload) -> Case:
                         event.amount)  # fmt: skip
         case PropertyQueryStarted():
             q = Query(event.query_id, event.debtor, tuple(event.kinds),
-                      {a.bureau: tuple(a.kinds) for a in event.asked}, event.respond_by)  # fmt: skip
+                      {a.bureau: tuple(a.kinds) for a in event.asked}, event.respond_by,
+                      requery=event.requery)  # fmt: skip
             return replace(case, queries={**case.queries, q.query_id: q})
         case PropertyAnswerRecorded():
             q = case.queries[event.query_id]
@@ -100,6 +104,8 @@ def evolve(case: Case, event: Payload) -> Case:
         case PropertyResult() if event.query_id in case.queries:
             q = replace(case.queries[event.query_id], completed_at=event.completed_at)
             return replace(case, queries={**case.queries, q.query_id: q})
+        case CaseClosedWithoutProperty():
+            return replace(case, closed_on=event.closed_on)
         case ControlRecorded():
             return replace(case, controls={**case.controls,
                                            event.control_id: _control(case, event)})  # fmt: skip

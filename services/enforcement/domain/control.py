@@ -154,3 +154,12 @@ def decide_expiry(case: Case, today: date) -> list[Out]:
             out += _report(case, c, "expiring", c.amount, c.until,
                            f"expires on {c.until}: renew before then (续冻)", PLATFORM_CODE)  # fmt: skip
     return out
+
+
+def decide_promotion(case: Case, control_id: UUID) -> list[Out]:
+    """轮候生效 — a queued control takes effect: the control before it on the holding ended."""
+    c = case.controls.get(control_id)
+    if c is None or c.status != "queued":
+        return []
+    return _report(case, c, "applied", c.amount, c.until,
+                   "轮候生效: the earlier control on this holding ended", PLATFORM_CODE)  # fmt: skip

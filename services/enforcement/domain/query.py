@@ -54,12 +54,29 @@ def recent_result(case: Case, debtor_id: str, kinds: set[PropertyKind], now: dat
     return max(fresh, key=lambda q: q.completed_at or now, default=None)
 
 
+def _known_before(case: Case, q: Query) -> set[tuple[str, str]]:
+    """(bureau, reference) of everything earlier queries of the same debtor found."""
+    debtor = party_id(q.debtor)
+    return {(b, h.reference) for other in case.queries.values()
+            if other.query_id != q.query_id and party_id(other.debtor) == debtor
+            and other.respond_by <= q.respond_by
+            for b, hs in other.answers.items() for h in hs}  # fmt: skip
+
+
+def newly_found(case: Case, q: Query) -> list[BureauHoldings]:
+    known = _known_before(case, q)
+    fresh = [BureauHoldings(bureau=b, holdings=[h for h in hs if (b, h.reference) not in known])
+             for b, hs in sorted(q.answers.items())]  # fmt: skip
+    return [f for f in fresh if f.holdings]
+
+
 def result(case: Case, q: Query, now: datetime, kinds: set[PropertyKind] | None = None,
            query_id: UUID | None = None, from_cache: bool = False) -> PropertyResult:  # fmt: skip
     wanted = kinds or set(q.kinds)
     answers = [BureauHoldings(bureau=b, holdings=[h for h in hs if h.kind in wanted])
                for b, hs in sorted(q.answers.items())]  # fmt: skip
     return PropertyResult(
+        newly_found=newly_found(case, q) if q.requery else [], requery=q.requery,
         query_id=query_id or q.query_id, case_number=case.case_number or "", debtor=q.debtor,
         answers=answers, unanswered=q.unanswered, complete=not q.unanswered,
         completed_at=q.completed_at if from_cache and q.completed_at else now,
@@ -110,7 +127,7 @@ def decide_answer(reply: PropertyAnswer, case: Case, *, bureau: str, now: dateti
     out: list[Out] = [(recorded, bureau)]
     if len(q.answers) + 1 == len(q.asked):
         done = Query(q.query_id, q.debtor, q.kinds, q.asked, q.respond_by,
-                     {**q.answers, bureau: tuple(holdings)})  # fmt: skip
+                     {**q.answers, bureau: tuple(holdings)}, requery=q.requery)  # fmt: skip
         out.append((result(case, done, now), case.executing_court or ""))
     return out
 

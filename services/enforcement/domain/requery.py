@@ -1,0 +1,77 @@
+"""终本后续查 — after a case is closed for lack of property (终本), its debtors' property is
+queried again every six months for five years; what is newly found goes to the court."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from contracts.enforcement import (
+    ALL_KINDS,
+    BureauAsked,
+    CaseClosedWithoutProperty,
+    CloseWithoutProperty,
+    PropertyQueryNotice,
+    PropertyQueryStarted,
+    party_id,
+)
+from contracts.organizations import PLATFORM_CODE
+from services.enforcement.domain.case import Case, Query
+from services.enforcement.domain.query import Out, Routing, check_case_court, result
+
+EVERY_MONTHS = 6
+TIMES = 10
+"""Every six months for five years."""
+_IDS = uuid.UUID("0c6f8f5e-7a8e-4f3c-9d55-52a1f1c6b0e1")
+
+
+def add_months(day: date, months: int) -> date:
+    y, m = divmod(day.month - 1 + months, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(day.year + y, m + 1, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def decide_close(cmd: CloseWithoutProperty, case: Case, *, court: str) -> list[Out]:
+    check_case_court(case, court)
+    return [(CaseClosedWithoutProperty(case_number=cmd.case_number, closed_on=cmd.closed_on),
+             court)]  # fmt: skip
+
+
+def next_due(case: Case) -> tuple[int, date] | None:
+    """Which re-query is next and when it is due; None when all ten are done."""
+    if case.closed_on is None:
+        return None
+    done = max((q.requery or 0 for q in case.queries.values()), default=0)
+    if done >= TIMES:
+        return None
+    return done + 1, add_months(case.closed_on, EVERY_MONTHS * (done + 1))
+
+
+def decide_requery(
+    case: Case, now: datetime, routing: Routing, respond_within: timedelta
+) -> list[Out]:
+    due = next_due(case)
+    if due is None or now.date() < due[1]:
+        return []
+    n, court = due[0], case.executing_court or ""
+    out: list[Out] = []
+    for debtor in case.debtors:
+        query_id = uuid.uuid5(_IDS, f"{case.case_number}/{n}/{party_id(debtor)}")
+        started = PropertyQueryStarted(
+            query_id=query_id, case_number=case.case_number or "", debtor=debtor,
+            kinds=list(ALL_KINDS), respond_by=now + respond_within, requery=n,
+            asked=[BureauAsked(bureau=b, kinds=list(k)) for b, k in sorted(routing.items())],
+        )  # fmt: skip
+        out.append((started, PLATFORM_CODE))
+        out += [(PropertyQueryNotice(query_id=query_id, case_number=started.case_number,
+                                     executing_court=court, debtor=debtor, kinds=list(k),
+                                     respond_by=started.respond_by), b)
+                for b, k in sorted(routing.items())]  # fmt: skip
+        if not routing:
+            q = Query(query_id, debtor, ALL_KINDS, {}, started.respond_by, requery=n)
+            out.append((result(case, q, now), court))
+    return out
