@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from services.cli import audit, contracts_cmd, dlq, ids
+from services.cli import audit, contracts_cmd, deploy, dlq, ids
 
 app = typer.Typer(
     name="fuyuan",
@@ -23,6 +23,7 @@ app.add_typer(ids.app, name="ids")
 app.add_typer(contracts_cmd.app, name="contracts")
 app.add_typer(dlq.app, name="dlq")
 app.add_typer(audit.app, name="audit")
+app.add_typer(deploy.app, name="deploy")
 app.command("trace")(audit.trace)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
 app.add_typer(simulate_app, name="simulate")

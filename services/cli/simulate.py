@@ -12,7 +12,15 @@ from typing import Any
 import nats
 import nats.errors
 
-from contracts.enforcement import Organization, Person, RegisterCase
+from contracts.enforcement import (
+    CloseWithoutProperty,
+    FreezeProperty,
+    Measure,
+    Organization,
+    Person,
+    QueryProperty,
+    RegisterCase,
+)
 from contracts.envelope import Envelope, Message
 from contracts.ids import (
     credit_code_check_character,
@@ -21,6 +29,7 @@ from contracts.ids import (
 )
 from contracts.organizations import Organization as Org
 from contracts.organizations import Registry
+from contracts.registry import parse_message
 from contracts.subjects import subject
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
@@ -75,22 +84,69 @@ def spoil(rng: random.Random, body: bytes) -> bytes:
     return text.replace('"amount":', '"amount_typo":').encode()
 
 
+def command(court: Org, payload: Any, case_number: str, now: datetime) -> Message[Any]:
+    event_id = uuid.uuid4()
+    env = Envelope(event_id=event_id, type=payload.TYPE, occurred_at=now, organization=court.code,
+                   correlation_id=event_id, case_number=case_number)  # fmt: skip
+    return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
+
+
+class Courts:
+    """Simulated courts: register cases, query their debtors' property, freeze what is found,
+    close some cases for lack of property (终本). Some messages are deliberately wrong."""
+
+    def __init__(self, js: Any, rng: random.Random, invalid: float) -> None:
+        self.js, self.rng, self.invalid = js, rng, invalid
+        self.courts = {c.code: c for c in Registry.load().courts() if c.case_code}
+        self.cases: list[tuple[Org, RegisterCase]] = []
+
+    async def send(self, msg: Message[Any], spoilable: bool = False) -> None:
+        body = msg.model_dump_json().encode()
+        if spoilable and self.rng.random() < self.invalid:
+            body = spoil(self.rng, body)
+        await self.js.publish(subject(msg.envelope.type, msg.envelope.organization), body,
+                              headers={"Nats-Msg-Id": str(msg.envelope.event_id)})  # fmt: skip
+
+    async def step(self) -> None:
+        now, roll = datetime.now(UTC), self.rng.random()
+        if not self.cases or roll < 0.5:
+            court = self.rng.choice(list(self.courts.values()))
+            msg = register_case(self.rng, court, self.rng.randrange(1, 99999), now)
+            self.cases.append((court, msg.data))
+            await self.send(msg, spoilable=True)
+        elif roll < 0.9:
+            court, case = self.rng.choice(self.cases[-50:])
+            query = QueryProperty(case_number=case.case_number, debtor=case.debtors[0])
+            await self.send(command(court, query, case.case_number, now))
+        else:
+            court, case = self.rng.choice(self.cases[-50:])
+            close = CloseWithoutProperty(case_number=case.case_number, closed_on=now.date())
+            await self.send(command(court, close, case.case_number, now))
+
+    async def on_result(self, raw: Any) -> None:
+        """Freeze or seize the first holding a result names, within the statutory term."""
+        court = self.courts.get(raw.subject.rsplit(".", 1)[1])
+        result = parse_message(raw.data).data
+        found = [(a.bureau, h) for a in result.answers for h in a.holdings]
+        if court is None or not found or result.from_cache:
+            return
+        bureau, holding = found[0]
+        measure = Measure.SEIZE if holding.kind in ("real_estate", "vehicle") else Measure.FREEZE
+        freeze = FreezeProperty(case_number=result.case_number, bureau=bureau, holding=holding,
+                                measure=measure, amount=min(holding.value or 1, 50_000),
+                                term_days=300)  # fmt: skip
+        await self.send(command(court, freeze, result.case_number, datetime.now(UTC)))
+
+
 async def run_courts(nats_url: str, rate: float, invalid: float, count: int, seed: int) -> int:
-    rng = random.Random(seed)
-    courts = [c for c in Registry.load().courts() if c.case_code]
     nc = await nats.connect(servers=nats_url.split(","), name="simulated-courts")
-    js = nc.jetstream()
+    courts = Courts(nc.jetstream(), random.Random(seed), invalid)
+    await nc.subscribe("enforcement.notice.property_result.v1.*", cb=courts.on_result)
     sent = 0
     try:
         while count <= 0 or sent < count:
-            court = rng.choice(courts)
-            msg = register_case(rng, court, rng.randrange(1, 99999), datetime.now(UTC))
-            body = msg.model_dump_json().encode()
-            if rng.random() < invalid:
-                body = spoil(rng, body)
             try:
-                await js.publish(subject(msg.envelope.type, court.code), body,
-                                 headers={"Nats-Msg-Id": str(msg.envelope.event_id)})  # fmt: skip
+                await courts.step()
             except nats.errors.Error as e:  # the server may be starting or failing over
                 print(f"publish failed, will go on: {e!r}", flush=True)
                 await asyncio.sleep(1.0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from contracts.subjects import DEADLETTER_STREAM
+from contracts.subjects import DEADLETTER_ROOT, DEADLETTER_STREAM
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ async def list_deadletters(js: JetStreamContext, limit: int = 1000) -> list[Dead
         except NotFoundError:  # deleted after a replay
             seq += 1
             continue
-        out.append(_deadletter(seq, raw.data or b"", dict(raw.headers or {})))
+        # Only what the consumers set aside: anything else in the stream did not come from them.
+        if (raw.subject or "").startswith(f"{DEADLETTER_ROOT}."):
+            out.append(_deadletter(seq, raw.data or b"", dict(raw.headers or {})))
         seq += 1
     return out
 

@@ -12,9 +12,9 @@ data, `nats_config(registry, …)` as configuration text. `fuyuan deploy nats-co
   `*.command.*.*.<ORG>` and `*.reply.*.*.<ORG>`; receive (stream imports)
   `*.notice|rejection|event.*.*.<ORG>`; and the JetStream API subjects of its own durable
   consumer `<context>_<ORG>` per context stream, which it may create only with a filter subject
-  that ends in its own code. The user's permissions allow the same subjects (plus `_INBOX.>`,
-  which in its own account only ever carries its own replies), so a violation is reported to the
-  client at once.
+  that ends in its own code. The user's permissions allow the same subjects (plus the inboxes
+  `_INBOX.>` and `_INBOX_<ORG>.>`, which in its own account only ever carry its own replies), so
+  a violation is reported to the client at once.
 
 Why an account per organization and not one shared account: NATS never checks the reply subject
 of a request against permissions. In a shared account an organization could ask its own consumer
@@ -120,6 +120,12 @@ def consumer_name(context: str, org: str) -> str:
     return f"{context}_{org}"
 
 
+def inbox_prefix(org: str) -> str:
+    """An inbox prefix an organization may pass to nats-py `connect(inbox_prefix=…)`; the
+    default `_INBOX` works as well: both exist only in the organization's own account."""
+    return f"{INBOX}_{org}"
+
+
 def service_user(service: str) -> str:
     return f"{SERVICE_USER_PREFIX}{service}"
 
@@ -176,11 +182,13 @@ def organization_grants(org: str, contexts: Iterable[str] | None = None) -> list
 
 
 def organization_permissions(org: str, contexts: Iterable[str] | None = None) -> Permissions:
-    """The same subjects as its grants; replies come back on `_INBOX.>` of its own account."""
+    """The same subjects as its grants; replies come back on `_INBOX.>` or `_INBOX_<ORG>.>`,
+    which exist only in its own account."""
     grants = organization_grants(org, contexts)
+    inboxes = (f"{INBOX}.>", f"{inbox_prefix(org)}.>")
     return Permissions(
         publish=tuple(g.subject for g in grants if g.direction is Direction.SERVICE),
-        subscribe=(*(g.subject for g in grants if g.direction is Direction.STREAM), f"{INBOX}.>"),
+        subscribe=(*(g.subject for g in grants if g.direction is Direction.STREAM), *inboxes),
     )
 
 

@@ -63,6 +63,7 @@ def test_a_court_and_a_bureau_get_exactly_their_own_subjects(org: str) -> None:
         f"*.rejection.*.*.{org}",
         f"*.event.*.*.{org}",
         "_INBOX.>",
+        f"_INBOX_{org}.>",
     )
 
 
@@ -125,14 +126,20 @@ def test_an_organization_cannot_act_as_or_read_for_another() -> None:
     assert not allowed(bureau.publish, f"{create}.enforcement.notice.*.*.{OTHER_BUREAU}")
     assert not allowed(bureau.publish, f"{create}.enforcement.>")
     assert not allowed(bureau.publish, create)  # multi-filter form: no filter in the subject
-    assert not allowed(bureau.publish, f"$JS.API.CONSUMER.DURABLE.CREATE.ENFORCEMENT.enforcement_{BUREAU}")
+    assert not allowed(
+        bureau.publish, f"$JS.API.CONSUMER.DURABLE.CREATE.ENFORCEMENT.enforcement_{BUREAU}"
+    )
     other = f"$JS.API.CONSUMER.CREATE.ENFORCEMENT.enforcement_{OTHER_BUREAU}"
     assert not allowed(bureau.publish, f"{other}.enforcement.notice.*.*.{OTHER_BUREAU}")
-    assert not allowed(bureau.publish, f"$JS.API.CONSUMER.MSG.NEXT.ENFORCEMENT.enforcement_{OTHER_BUREAU}")
+    assert not allowed(
+        bureau.publish, f"$JS.API.CONSUMER.MSG.NEXT.ENFORCEMENT.enforcement_{OTHER_BUREAU}"
+    )
     assert not allowed(bureau.publish, "$JS.API.STREAM.CREATE.ENFORCEMENT")
     assert not allowed(bureau.publish, "$JS.API.STREAM.MSG.GET.ENFORCEMENT")
 
 
+SHARED = ("$JS.API.INFO", "_INBOX.>")
+"""Subjects every organization has: account info, and the inboxes of its own account."""
 CONSUMER_API = re.compile(
     r"^\$JS\.(?:API\.CONSUMER\.(CREATE|INFO|DELETE|MSG\.NEXT)|ACK)\.([A-Z]+)\.([^.]+)(\..+)?$"
 )
@@ -144,7 +151,9 @@ def test_every_organization_subject_ends_in_its_own_code(registry: Registry) -> 
             continue
         code = user.name
         for subject in (*user.permissions.publish, *user.permissions.subscribe):
-            if subject in ("$JS.API.INFO", "_INBOX.>") or subject.startswith("$JS.API.STREAM.INFO."):
+            if subject in SHARED or subject.startswith("$JS.API.STREAM.INFO."):
+                continue
+            if subject == f"_INBOX_{code}.>":
                 continue
             if subject.startswith("$JS."):
                 found = CONSUMER_API.match(subject)

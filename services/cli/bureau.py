@@ -1,0 +1,182 @@
+"""`fuyuan bureau listen`: connect a bureau's own system to its notices; and `bureaus`, the
+simulated property bureaus mounted as `fuyuan simulate bureaus`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="Bureaus 府: receive notices and answer them from a bureau's own system.",
+    no_args_is_help=True,
+)
+
+
+def _url() -> str:
+    url = os.environ.get("NATS_URL")
+    if not url:
+        typer.echo("NATS_URL is not set", err=True)
+        raise typer.Exit(2)
+    return url
+
+
+def _logging() -> None:
+    from services.runtime.observability import configure_logging
+
+    configure_logging()
+
+
+async def _until_signalled(
+    work: Callable[[asyncio.Event], Awaitable[Any]], seconds: float = 0.0
+) -> Any:
+    """Run `work(stop)`; set `stop` on SIGINT or SIGTERM, or after `seconds` if given."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    timer = loop.call_later(seconds, stop.set) if seconds > 0 else None
+    try:
+        return await work(stop)
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
+def _check_org(org: str) -> None:
+    """The code must be a bureau of the registry, when there is a registry to ask."""
+    from contracts.organizations import Registry, RegistryError
+
+    try:
+        registry = Registry.load()
+    except (OSError, RegistryError):
+        return  # a bureau's own machine need not carry the registry
+    if org not in registry:
+        raise typer.BadParameter(f"no organization {org!r} in the registry", param_hint="--org")
+
+
+@app.command("listen")
+def listen(
+    org: Annotated[
+        str, typer.Option("--org", help="The bureau's organization code, e.g. NR410300.")
+    ],
+    exec_command: Annotated[
+        str | None,
+        typer.Option(
+            "--exec",
+            help="Run this command (by /bin/sh) per notice: notice JSON on stdin, reply "
+            "data JSON (or nothing) on stdout; exit status 75 means 'not yet'.",
+        ),
+    ] = None,
+    webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook",
+            help="POST each notice's JSON to this URL; the response body is the reply "
+            "data (204: nothing to answer, 202: not yet).",
+        ),
+    ] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Write notices to DIR/inbox/<event_id>.json; take replies from "
+            "DIR/outbox/<event_id>.json.",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds to wait per notice for the command, the webhook or the outbox file before "
+            "asking again later."
+        ),
+    ] = 60.0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Notices handled at once.")] = 1,
+) -> None:
+    """Receive ORG's notices from its durable consumer and answer them through a command, a
+    webhook or a directory (reads NATS_URL; credentials may be in it). Ctrl-C stops."""
+    from services.bureaus.client import BureauClient, dir_handler, exec_handler, webhook_handler
+
+    chosen = [x for x in (exec_command, webhook, directory) if x is not None]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --exec, --webhook and --dir")
+    _check_org(org)
+    url = _url()
+    if exec_command is not None:
+        handler = exec_handler(org, exec_command, timeout=timeout)
+    elif webhook is not None:
+        try:
+            handler = webhook_handler(org, webhook, timeout=timeout)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--webhook") from None
+    else:
+        assert directory is not None
+        handler = dir_handler(org, directory, wait=timeout)
+    _logging()
+    client = BureauClient(org, url, handler, concurrency=concurrency,
+                          handler_timeout=timeout + 30.0)  # fmt: skip
+    asyncio.run(_until_signalled(client.run))
+    typer.echo(_counts(dict(client.stats)), err=True)
+
+
+def _counts(stats: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(stats.items())) or "no notices"
+
+
+def bureaus(
+    org: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--org",
+            help="Only this bureau (repeat for several); default: every bureau of the "
+            "registry that handles a property kind.",
+        ),
+    ] = None,
+    latency_ms: Annotated[
+        float, typer.Option(min=0, help="Mean answer time in milliseconds (each 50–150 % of it).")
+    ] = 300.0,
+    failure_rate: Annotated[
+        float,
+        typer.Option(min=0, max=1, help="Share of notices never answered, to show deadlines."),
+    ] = 0.05,
+    refusal_rate: Annotated[
+        float, typer.Option(min=0, max=1, help="Share of freeze, seize and deduct orders refused.")
+    ] = 0.05,
+    seed: Annotated[int, typer.Option(help="Seed of the dataset and of every choice.")] = 7,
+    duration: Annotated[
+        float, typer.Option(min=0, help="Stop after this many seconds (0: run until stopped).")
+    ] = 0.0,
+) -> None:
+    """Property bureaus 府 answering queries from a generated dataset and applying, queueing
+    (轮候) or refusing control orders, all in one process (reads NATS_URL). Ctrl-C stops."""
+    from contracts.organizations import Registry
+    from services.bureaus.simulator import Behaviour, property_bureaus, run_bureaus
+
+    try:
+        chosen = property_bureaus(Registry.load(), org or ())
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint="--org") from None
+    url = _url()
+    _logging()
+    behaviour = Behaviour(latency_ms=latency_ms, failure_rate=failure_rate,
+                          refusal_rate=refusal_rate, seed=seed)  # fmt: skip
+    typer.echo(f"simulating {len(chosen)} bureaus: {', '.join(b.code for b in chosen)}", err=True)
+    stats = asyncio.run(
+        _until_signalled(lambda stop: run_bureaus(url, chosen, behaviour, stop), duration)
+    )
+    table = Table(title="simulated bureaus")
+    for column in ("bureau", "replied", "unanswered", "retried", "rejections"):
+        table.add_column(column)
+    for code, counts in stats.items():
+        table.add_row(code, *(str(counts.get(k, 0)) for k in ("replied", "unanswered", "retried",
+                                                              "rejections")))  # fmt: skip
+    Console(stderr=True).print(table)

@@ -1,0 +1,435 @@
+"""The generated NATS accounts and permissions, proven with real connections to a real server.
+
+One nats-server (loopback, free port, JetStream in a temporary folder) runs the config that
+`fuyuan deploy nats-config --dev-passwords` generates from deploy/organizations.yaml. The
+enforcement service's user creates the streams; courts and bureaus then try what they may and
+what they may not. A denied publish or subscribe is reported by the server as a permissions
+violation (nats-py passes it to the error callback); a denied request is never answered, so it
+times out after `SHORT` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.errors import Error as NatsError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
+from nats.js.errors import NotFoundError
+
+from contracts.enforcement.cases import RegisterCase
+from contracts.enforcement.query import PropertyAnswer, PropertyQueryNotice, QueryProperty
+from contracts.organizations import Registry
+from contracts.subjects import DEADLETTER_STREAM, commands, subject
+from services.runtime import streams
+from services.runtime.consumer import Consumer, Delivery
+from services.runtime.devstack import free_port, nats_server_binary
+from services.runtime.permissions import dev_password, nats_config
+
+pytestmark = pytest.mark.integration
+
+SHORT = 1.0
+"""Seconds a denied request is given before it counts as unanswered."""
+COURT, OTHER_COURT = "CT410300", "CT410482"
+BUREAU, OTHER_BUREAU, THIRD_BUREAU = "NR410300", "VA410300", "BKICBC410300"
+STREAM = "ENFORCEMENT"
+
+
+# ---- the server ------------------------------------------------------------------------------
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"nats-server exited: {log.read_text(errors='replace')[-2000:]}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise TimeoutError("nats-server did not listen within 20 s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("nats-permissions")
+    (home / "auth.conf").write_text(nats_config(Registry.load(), dev_passwords=True))
+    port = free_port()
+    config = home / "nats.conf"
+    config.write_text(
+        f"listen: 127.0.0.1:{port}\n"
+        f'jetstream {{ store_dir: "{home / "store"}" }}\n'
+        "include ./auth.conf\n",
+        encoding="utf-8",
+    )
+    log_path = home / "nats.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(nats_server_binary()), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_for_port(port, proc, log_path)
+            yield f"nats://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+# ---- connections -----------------------------------------------------------------------------
+
+
+@dataclass
+class Conn:
+    """A connection as one user, with the errors the server sent it."""
+
+    user: str
+    nc: Client
+    errors: list[Exception] = field(default_factory=list)
+
+    def js(self) -> JetStreamContext:
+        return self.nc.jetstream(timeout=SHORT)
+
+    async def violation(self, what: str) -> str:
+        """The permissions violation naming `what` (a subject), waiting up to SHORT for it."""
+        await self.nc.flush(timeout=SHORT)
+        deadline = time.monotonic() + SHORT
+        while True:
+            for error in self.errors:
+                text = str(error).lower()
+                if "permissions violation" in text and f'"{what.lower()}"' in text:
+                    return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no permissions violation for {what!r}: {self.errors}")
+            await asyncio.sleep(0.02)
+
+
+Connect = Callable[..., Awaitable[Conn]]
+
+
+@pytest.fixture
+async def connect(server: str) -> AsyncIterator[Connect]:
+    opened: list[Conn] = []
+
+    async def open_as(user: str, inbox_prefix: str = "_INBOX") -> Conn:
+        errors: list[Exception] = []
+
+        async def on_error(error: Exception) -> None:
+            errors.append(error)
+
+        nc = await nats.connect(
+            server, user=user, password=dev_password(user), error_cb=on_error,
+            allow_reconnect=False, connect_timeout=5, name=f"test-{user}",
+            inbox_prefix=inbox_prefix,
+        )  # fmt: skip
+        conn = Conn(user, nc, errors)
+        opened.append(conn)
+        return conn
+
+    yield open_as
+    for conn in opened:
+        await conn.nc.close()
+
+
+@pytest.fixture
+async def service(connect: Connect) -> Conn:
+    """The enforcement service's user, with the production streams created through it."""
+    conn = await connect("svc_enforcement")
+    await streams.ensure_all(conn.nc.jetstream(), ("enforcement",), 1)
+    return conn
+
+
+async def notice(service: Conn, org: str, body: bytes) -> str:
+    """A notice for `org`, published and stored the way the relay does it."""
+    name = subject(PropertyQueryNotice.TYPE, org)
+    await service.nc.jetstream().publish(name, body)
+    return name
+
+
+def unique() -> bytes:
+    """A message body no other test sends."""
+    return json.dumps({"marker": uuid.uuid4().hex}).encode()
+
+
+async def stored(service: Conn, name: str) -> bytes | None:
+    """The last message stored on `name`, if any."""
+    try:
+        return (await service.nc.jetstream().get_last_msg(STREAM, name)).data
+    except NotFoundError:
+        return None
+
+
+# ---- logging in ------------------------------------------------------------------------------
+
+
+async def test_only_known_users_with_their_password_get_in(server: str) -> None:
+    for credentials in ({}, {"user": BUREAU, "password": dev_password(OTHER_BUREAU)}):
+        with pytest.raises(NatsError, match="Authorization Violation"):
+            await nats.connect(
+                server, allow_reconnect=False, connect_timeout=2, max_reconnect_attempts=0,
+                error_cb=_ignore, **credentials,
+            )  # fmt: skip
+
+
+async def _ignore(_error: Exception) -> None:
+    return None
+
+
+# ---- (1) a bureau cannot read another bureau's notices ---------------------------------------
+
+
+async def test_a_bureau_cannot_subscribe_to_another_bureaus_notices(
+    connect: Connect, service: Conn
+) -> None:
+    bureau = await connect(BUREAU)
+    theirs = f"enforcement.notice.*.*.{OTHER_BUREAU}"
+    sub = await bureau.nc.subscribe(theirs)
+    assert "subscription" in await bureau.violation(theirs)
+    await notice(service, OTHER_BUREAU, b"for VA only")
+    with pytest.raises(NatsTimeoutError):
+        await sub.next_msg(timeout=0.3)
+    everything = "enforcement.>"
+    await bureau.nc.subscribe(everything)
+    assert "subscription" in await bureau.violation(everything)
+
+
+async def test_a_bureau_cannot_read_another_bureaus_notices_through_a_consumer(
+    connect: Connect, service: Conn
+) -> None:
+    await notice(service, OTHER_BUREAU, b"for VA only")
+    bureau = await connect(BUREAU)
+    js = bureau.js()
+    theirs = f"enforcement.notice.*.*.{OTHER_BUREAU}"
+    own_name = f"enforcement_{BUREAU}"
+    # Its own consumer name with their filter: the create subject carries the filter.
+    with pytest.raises(NatsTimeoutError):
+        await js.add_consumer(
+            STREAM, ConsumerConfig(name=own_name, durable_name=own_name, filter_subject=theirs)
+        )
+    await bureau.violation(f"$JS.API.CONSUMER.CREATE.{STREAM}.{own_name}.{theirs}")
+    # Their consumer: neither created nor looked at nor pulled from.
+    with pytest.raises(NatsTimeoutError):
+        await js.pull_subscribe(theirs, durable=f"enforcement_{OTHER_BUREAU}", stream=STREAM)
+    await bureau.violation(f"$JS.API.CONSUMER.INFO.{STREAM}.enforcement_{OTHER_BUREAU}")
+    next_theirs = f"$JS.API.CONSUMER.MSG.NEXT.{STREAM}.enforcement_{OTHER_BUREAU}"
+    with pytest.raises(NatsTimeoutError):
+        await bureau.nc.request(next_theirs, b'{"batch": 1}', timeout=SHORT)
+    await bureau.violation(next_theirs)
+    # The legacy create subject names no filter, so it is not allowed at all.
+    with pytest.raises(NatsTimeoutError):
+        await js.add_consumer(STREAM, ConsumerConfig(durable_name=own_name, filter_subject=theirs))
+    await bureau.violation(f"$JS.API.CONSUMER.DURABLE.CREATE.{STREAM}.{own_name}")
+    # The allowed subject with a different filter in the request: the server refuses it.
+    create = f"$JS.API.CONSUMER.CREATE.{STREAM}.{own_name}.enforcement.notice.*.*.{BUREAU}"
+    request = {"stream_name": STREAM, "config": {"name": own_name, "durable_name": own_name,
+                                                 "filter_subject": theirs, "ack_policy": "explicit"}}  # fmt: skip
+    answer = json.loads((await bureau.nc.request(create, json.dumps(request).encode())).data)
+    assert answer["error"]["err_code"] == 10131, answer  # filter does not match the subject
+    # Nor can it read the stream by sequence.
+    with pytest.raises(NatsTimeoutError):
+        await js.get_msg(STREAM, 1)
+    infos = await service.nc.jetstream().consumers_info(STREAM)
+    assert not [c for c in infos if OTHER_BUREAU in (c.config.filter_subject or "")]
+
+
+# ---- (2) and (3): nobody publishes as somebody else ------------------------------------------
+
+
+async def test_a_bureau_cannot_publish_as_a_court(connect: Connect, service: Conn) -> None:
+    bureau = await connect(BUREAU)
+    forged = subject(RegisterCase.TYPE, OTHER_COURT)
+    body = unique()
+    with pytest.raises(NatsTimeoutError):
+        await bureau.js().publish(forged, body, timeout=SHORT)
+    assert "publish" in await bureau.violation(forged)
+    assert await stored(service, forged) != body
+
+
+async def test_a_court_cannot_publish_a_query_as_another_court(
+    connect: Connect, service: Conn
+) -> None:
+    court = await connect(COURT)
+    forged = subject(QueryProperty.TYPE, OTHER_COURT)
+    body = unique()
+    with pytest.raises(NatsTimeoutError):
+        await court.js().publish(forged, body, timeout=SHORT)
+    assert "publish" in await court.violation(forged)
+    await court.nc.publish(forged, body)  # core NATS: the same refusal
+    await court.violation(forged)
+    assert await stored(service, forged) != body
+
+
+async def test_an_organization_cannot_publish_notices_events_or_to_the_api(
+    connect: Connect, service: Conn
+) -> None:
+    bureau = await connect(BUREAU)
+    for name in (
+        subject(PropertyQueryNotice.TYPE, OTHER_BUREAU),
+        subject(PropertyQueryNotice.TYPE, BUREAU),  # notices come from the services only
+        "enforcement.event.case_registered.v1." + BUREAU,
+        "deadletter.enforcement.enforcement_commands",
+    ):
+        body = unique()
+        await bureau.nc.publish(name, body)
+        await bureau.violation(name)
+        if name.startswith("enforcement."):
+            assert await stored(service, name) != body
+    with pytest.raises(NatsTimeoutError):
+        await bureau.js().delete_stream(STREAM)
+    await bureau.violation(f"$JS.API.STREAM.DELETE.{STREAM}")
+
+
+# ---- (4) what they may do works --------------------------------------------------------------
+
+
+async def test_a_court_publishes_its_own_command_and_gets_the_pub_ack(
+    connect: Connect, service: Conn
+) -> None:
+    court = await connect(COURT)
+    own = subject(QueryProperty.TYPE, COURT)
+    ack = await court.js().publish(own, b'{"query": 1}', headers={"Nats-Msg-Id": "q-1"})
+    assert ack.stream == STREAM and ack.seq > 0
+    assert await stored(service, own) == b'{"query": 1}'
+    assert not court.errors
+
+    # The service reads it with its production consumer settings.
+    async def never(_: Delivery) -> None:  # pragma: no cover - only the config is used
+        raise AssertionError
+
+    config = Consumer(
+        "enforcement", "enforcement_commands", commands("enforcement"), never
+    ).config()
+    sub = await service.nc.jetstream().pull_subscribe(
+        commands("enforcement"), durable="enforcement_commands", stream=STREAM, config=config
+    )
+    subjects = [m.subject for m in await sub.fetch(100, timeout=2)]
+    assert own in subjects
+
+
+async def test_a_bureau_reads_its_own_notices_with_its_durable_consumer_and_replies(
+    connect: Connect, service: Conn
+) -> None:
+    mine = await notice(service, BUREAU, b"for NR")
+    await notice(service, OTHER_BUREAU, b"for VA")
+    bureau = await connect(BUREAU, inbox_prefix=f"_INBOX_{BUREAU}")  # as services/bureaus does
+    js = bureau.js()
+    sub = await js.pull_subscribe(
+        f"enforcement.notice.*.*.{BUREAU}", durable=f"enforcement_{BUREAU}", stream=STREAM,
+        config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT),
+    )  # fmt: skip
+    received = await sub.fetch(100, timeout=2)
+    assert received and all(m.subject.endswith(f".{BUREAU}") for m in received)
+    assert (mine, b"for NR") in [(m.subject, m.data) for m in received]
+    for message in received:
+        await message.ack_sync(timeout=2)
+    info = await service.nc.jetstream().consumer_info(STREAM, f"enforcement_{BUREAU}")
+    assert info.config.filter_subject == f"enforcement.notice.*.*.{BUREAU}"
+    assert info.num_ack_pending == 0
+    # The consumer is durable: the next notice comes through the same consumer.
+    later = await notice(service, BUREAU, b"second for NR")
+    again = await js.pull_subscribe_bind(f"enforcement_{BUREAU}", stream=STREAM)
+    assert [(m.subject, m.data) for m in await again.fetch(10, timeout=2)] == [
+        (later, b"second for NR")
+    ]
+    # Its answer, as itself, is stored.
+    answer = subject(PropertyAnswer.TYPE, BUREAU)
+    ack = await js.publish(answer, b'{"answer": 1}', timeout=2)
+    assert ack.stream == STREAM
+    assert await stored(service, answer) == b'{"answer": 1}'
+    # Its own notices, live, on core NATS.
+    live = await bureau.nc.subscribe(f"enforcement.notice.*.*.{BUREAU}")
+    await bureau.nc.flush()
+    await notice(service, BUREAU, b"live")
+    assert (await live.next_msg(timeout=2)).data == b"live"
+    assert not bureau.errors
+
+
+# ---- replies stay in the organization's own account ------------------------------------------
+
+
+async def test_one_organization_never_sees_anothers_replies(
+    connect: Connect, service: Conn
+) -> None:
+    court, bureau = await connect(COURT), await connect(BUREAU)
+    spy = await court.nc.subscribe("_INBOX.>")  # allowed: its own account's inboxes
+    await court.nc.flush()
+    await bureau.js().publish(subject(PropertyAnswer.TYPE, BUREAU), b"{}")
+    await bureau.js().account_info()
+    with pytest.raises(NatsTimeoutError):
+        await spy.next_msg(timeout=0.3)
+    assert not court.errors
+
+
+async def test_a_reply_subject_cannot_carry_messages_out_of_the_organizations_account(
+    connect: Connect, service: Conn
+) -> None:
+    """NATS does not check reply subjects against permissions: a pull request "in reply to"
+    `deadletter.…` would, in a shared account, deliver the bureau's messages into the dead
+    letters. Across the account boundary the reply leads back into the bureau's account only."""
+    bureau = await connect(THIRD_BUREAU)
+    consumer = f"enforcement_{THIRD_BUREAU}"
+    await bureau.js().pull_subscribe(
+        f"enforcement.*.*.*.{THIRD_BUREAU}", durable=consumer, stream=STREAM
+    )
+    forged = subject(PropertyAnswer.TYPE, THIRD_BUREAU)
+    headers = {"Fuyuan-Original-Subject": subject(RegisterCase.TYPE, COURT)}
+    await bureau.js().publish(forged, b'{"forged": true}', headers=headers)
+    watcher = await service.nc.subscribe("deadletter.>")
+    await service.nc.flush()
+    before = (await service.nc.jetstream().stream_info(DEADLETTER_STREAM)).state.messages
+    await bureau.nc.publish(
+        f"$JS.API.CONSUMER.MSG.NEXT.{STREAM}.{consumer}", b'{"batch": 10}',
+        reply="deadletter.enforcement.enforcement_commands",
+    )  # fmt: skip
+    await bureau.nc.flush()
+    with pytest.raises(NatsTimeoutError):
+        await watcher.next_msg(timeout=0.5)
+    after = (await service.nc.jetstream().stream_info(DEADLETTER_STREAM)).state.messages
+    assert after == before
+    assert not bureau.errors
+
+
+async def test_a_push_consumer_delivers_nothing_outside_the_organizations_reach(
+    connect: Connect, service: Conn
+) -> None:
+    """The create request names the deliver subject, and permissions cannot see inside it, so a
+    bureau can aim a push consumer (of its own messages) into the services' account. The pinned
+    server delivers it nothing while only streams and wildcard subscriptions listen there, as in
+    this deployment; a literal core subscription on that subject would receive the bureau's
+    messages (and a stream would then store them too). docs/PERMISSIONS.md, "Limits"."""
+    org = "MR410300"
+    bureau = await connect(org)
+    consumer = f"enforcement_{org}"
+    await bureau.js().publish(subject(PropertyAnswer.TYPE, org), unique())
+    watcher = await service.nc.subscribe("deadletter.>")
+    await service.nc.flush()
+    before = (await service.nc.jetstream().stream_info(DEADLETTER_STREAM)).state.messages
+    create = f"$JS.API.CONSUMER.CREATE.{STREAM}.{consumer}.enforcement.*.*.*.{org}"
+    config = {"name": consumer, "durable_name": consumer, "ack_policy": "none",
+              "filter_subject": f"enforcement.*.*.*.{org}",
+              "deliver_subject": "deadletter.enforcement.enforcement_commands"}  # fmt: skip
+    request = json.dumps({"stream_name": STREAM, "config": config}).encode()
+    answer = json.loads((await bureau.nc.request(create, request, timeout=2)).data)
+    try:
+        with pytest.raises(NatsTimeoutError):
+            await watcher.next_msg(timeout=1.0)
+        after = (await service.nc.jetstream().stream_info(DEADLETTER_STREAM)).state.messages
+        assert after == before
+    finally:
+        if "error" not in answer:
+            await bureau.js().delete_consumer(STREAM, consumer)
