@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from services.cli import audit, contracts_cmd, deploy, dlq, ids
+from services.cli import audit, bureau, contracts_cmd, deploy, dlq, ids
 
 app = typer.Typer(
     name="fuyuan",
@@ -24,9 +24,11 @@ app.add_typer(contracts_cmd.app, name="contracts")
 app.add_typer(dlq.app, name="dlq")
 app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
+app.add_typer(bureau.app, name="bureau")
 app.command("trace")(audit.trace)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
 app.add_typer(simulate_app, name="simulate")
+simulate_app.command("bureaus")(bureau.bureaus)
 
 
 @app.command()

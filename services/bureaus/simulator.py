@@ -1,0 +1,154 @@
+"""模拟府 — simulated bureaus: every property bureau of the registry answering from the dataset.
+
+Each bureau runs a `BureauClient` (its own connection, its own durable consumer), all in one
+process on one asyncio loop. A property query is answered with what `dataset.holdings` says the
+bureau holds of the debtor; a control order is applied, queued (轮候) when the holding is
+already encumbered by another authority, or now and then refused with a reason a bureau gives.
+Answers take `latency_ms` on average (±50 %), and a share `failure_rate` of notices is never
+answered, so deadlines (答复期限) and unanswered bureaus (未答复) show up in results.
+
+Every choice is a function of the seed and the notice: run it again, get the same answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from contracts.enforcement import (
+    Action,
+    ControlOrder,
+    Outcome,
+    PropertyKind,
+    PropertyQueryNotice,
+)
+from contracts.envelope import Message
+from contracts.organizations import PROPERTY_KINDS, Organization, Registry
+from services.bureaus.client import BureauClient, Handler, stable, utc_now
+from services.bureaus.dataset import holdings, rng_for
+from services.bureaus.replies import answer, outcome
+
+log = structlog.get_logger("fuyuan.bureau.simulator")
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How the simulated bureaus behave."""
+
+    latency_ms: float = 300.0
+    """Mean time to answer, in milliseconds; each answer takes 50 % to 150 % of it."""
+    failure_rate: float = 0.05
+    """Share of notices never answered (to show deadlines)."""
+    refusal_rate: float = 0.05
+    """Share of freeze, seize and deduct orders refused."""
+    seed: int = 7
+    """Seed of the dataset and of every choice."""
+
+
+# ---- control orders --------------------------------------------------------------------------
+
+REFUSALS: dict[PropertyKind, tuple[str, ...]] = {
+    PropertyKind.REAL_ESTATE: ("不动产已办理转移登记，现登记权利人非被执行人",
+                               "不动产权证书号与登记簿记载不符"),
+    PropertyKind.VEHICLE: ("车辆已办理注销登记", "车辆已办理转移登记，现所有人非被执行人"),
+    PropertyKind.EQUITY: ("公司已办理注销登记", "被执行人已非该公司股东（股权已变更登记）"),
+    PropertyKind.DEPOSIT: ("账户已销户", "账户户名与被执行人不符",
+                           "该账户为社会保障卡金融账户，依法不得冻结"),
+    PropertyKind.FINANCIAL_PRODUCT: ("理财产品已到期兑付，资金已转入活期账户", "理财账户已销户"),
+    PropertyKind.SECURITIES: ("证券账户已销户", "资金账号与证件号码不符"),
+    PropertyKind.PROVIDENT_FUND: ("公积金账户已销户（已提取转出）", "公积金账户已转移至异地"),
+    PropertyKind.ONLINE_FUNDS: ("支付账户已注销", "支付账户未完成实名认证，无法核实身份"),
+}  # fmt: skip
+DEDUCT_REFUSAL = "账户可用余额不足，无法扣划"
+QUEUED = "该财产已被其他机关{m}，本次{m}登记为轮候{m}，自在先{m}解除之日起自动生效"
+DOCUMENT_WORDS = {Action.FREEZE: "冻", Action.SEIZE: "封", Action.RENEW: "续",
+                  Action.RELEASE: "解", Action.DEDUCT: "扣"}  # fmt: skip
+
+
+def control_outcome(order: ControlOrder, bureau: str, *, seed: int, refusal_rate: float,
+                    now: datetime) -> tuple[Outcome, str | None, str | None]:  # fmt: skip
+    """(outcome, bureau reference, reason) of a control order: renewals and releases are
+    applied; a freeze, seizure or deduction is refused at `refusal_rate` with a realistic
+    reason, and a freeze or seizure of an encumbered holding is queued 轮候."""
+    rng = rng_for(seed, "control", bureau, order.order_id)
+    kind, action = order.holding.kind, order.action
+    if action in (Action.FREEZE, Action.SEIZE, Action.DEDUCT) and rng.random() < refusal_rate:
+        if action == Action.DEDUCT and kind in (PropertyKind.DEPOSIT, PropertyKind.ONLINE_FUNDS):
+            return Outcome.REFUSED, None, DEDUCT_REFUSAL
+        return Outcome.REFUSED, None, rng.choice(REFUSALS[kind])
+    reference = f"（{now.year}）{bureau}{DOCUMENT_WORDS[action]}字第{rng.randrange(1, 10**6):06d}号"
+    if action in (Action.FREEZE, Action.SEIZE) and order.holding.encumbered:
+        measure = "冻结" if action == Action.FREEZE else "查封"
+        return Outcome.QUEUED, reference, QUEUED.format(m=measure)
+    return Outcome.APPLIED, reference, None
+
+
+# ---- the handler -----------------------------------------------------------------------------
+
+
+def asked_kinds(bureau: Organization, notice: PropertyQueryNotice) -> list[PropertyKind]:
+    """The kinds asked that the bureau handles."""
+    handled = {PropertyKind(c.value) for c in bureau.handles if c in PROPERTY_KINDS}
+    return [kind for kind in notice.kinds if kind in handled]
+
+
+def simulated_handler(
+    bureau: Organization, behaviour: Behaviour, *, clock: Callable[[], datetime] = utc_now,
+    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+) -> Handler:  # fmt: skip
+    """The handler of one simulated bureau."""
+    code, seed = bureau.code, behaviour.seed
+
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        rng = rng_for(seed, "notice", code, notice.envelope.event_id)
+        if rng.random() < behaviour.failure_rate:
+            log.info("simulated bureau leaves a notice unanswered", org=code,
+                     event_id=str(notice.envelope.event_id))  # fmt: skip
+            return None
+        await sleep(behaviour.latency_ms / 1000 * rng.uniform(0.5, 1.5))
+        data = notice.data
+        if isinstance(data, PropertyQueryNotice):
+            found = holdings(seed, code, data.debtor, asked_kinds(bureau, data))
+            return stable(answer(notice, found, code, clock()), notice)
+        if isinstance(data, ControlOrder):
+            result, reference, reason = control_outcome(
+                data, code, seed=seed, refusal_rate=behaviour.refusal_rate, now=clock()
+            )
+            return stable(outcome(notice, result, code, clock(), reference, reason), notice)
+        return None  # a notice of another kind: nothing a property bureau answers
+
+    return handle
+
+
+# ---- running them ----------------------------------------------------------------------------
+
+
+def property_bureaus(registry: Registry, codes: Sequence[str] = ()) -> list[Organization]:
+    """Every bureau that handles a property kind, or those of `codes` (each must be one)."""
+    every = {org.code: org for org in registry.bureaus() if org.handles & PROPERTY_KINDS}
+    if not codes:
+        return list(every.values())
+    unknown = [code for code in codes if code not in every]
+    if unknown:
+        raise ValueError(f"not a bureau that handles a property kind: {', '.join(unknown)}")
+    return [every[code] for code in dict.fromkeys(codes)]
+
+
+async def run_bureaus(
+    nats_url: str, bureaus: Sequence[Organization], behaviour: Behaviour, stop: asyncio.Event,
+    **client_options: Any,
+) -> dict[str, collections.Counter[str]]:  # fmt: skip
+    """Run one client per bureau until `stop` is set; returns each bureau's counts."""
+    options = {"concurrency": 16, **client_options}
+    clients = [BureauClient(b.code, nats_url, simulated_handler(b, behaviour), **options)
+               for b in bureaus]  # fmt: skip
+    async with asyncio.TaskGroup() as group:
+        for client in clients:
+            group.create_task(client.run(stop), name=f"bureau-{client.org}")
+    return {client.org: client.stats for client in clients}

@@ -1,0 +1,473 @@
+"""The bureau client against a real JetStream: notices in through the durable consumer, answers
+out with their envelope following the notice, acknowledged only once the answer is stored; the
+command, webhook and directory handlers; failures asked again; unreadable notices set aside;
+rejections heard; the simulated bureaus answering from the dataset."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.server
+import json
+import shlex
+import sys
+import threading
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from contracts.enforcement import (
+    Action,
+    ControlOrder,
+    ControlOutcome,
+    Holding,
+    MessageRejected,
+    Outcome,
+    Person,
+    PropertyAnswer,
+    PropertyKind,
+    PropertyQueryNotice,
+)
+from contracts.envelope import Envelope, Message
+from contracts.ids import resident_id_check_character
+from contracts.organizations import Registry
+from contracts.registry import parse_message
+from contracts.rejections import FieldProblem
+from contracts.subjects import subject
+from services.bureaus.client import (
+    BureauClient,
+    Handler,
+    dir_handler,
+    exec_handler,
+    reply_id,
+    webhook_handler,
+)
+from services.bureaus.dataset import holdings
+from services.bureaus.replies import answer
+from services.bureaus.simulator import Behaviour, run_bureaus
+from services.runtime import streams
+from services.runtime.devstack import EmbeddedNats
+from services.runtime.permissions import dev_password, nats_config
+from services.runtime.streams import context_stream
+
+pytestmark = pytest.mark.integration
+
+BUREAU = "NR410300"
+COURT = "CT410300"
+CASE = "（2025）豫03执1234号"
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+ANSWERS = f"enforcement.reply.property_answer.v1.{BUREAU}"
+FAST = {"backoff": (0.05, 0.1), "fetch_timeout": 0.2}
+
+
+@pytest.fixture
+async def js(nc: Client) -> JetStreamContext:
+    context = nc.jetstream()
+    with contextlib.suppress(Exception):
+        await context.delete_stream("ENFORCEMENT")
+    await streams.ensure(context, context_stream("enforcement", 1))
+    return context
+
+
+def debtor() -> Person:
+    body = "41030219880315002"
+    return Person(name="王伟", id_number=body + resident_id_check_character(body))
+
+
+def envelope(message_type: str) -> Envelope:
+    return Envelope(event_id=uuid.uuid4(), type=message_type, occurred_at=datetime.now(UTC),
+                    organization=COURT, correlation_id=uuid.uuid4(), causation_id=uuid.uuid4(),
+                    case_number=CASE)  # fmt: skip
+
+
+def query_notice() -> Message[Any]:
+    data = PropertyQueryNotice(
+        query_id=uuid.uuid4(), case_number=CASE, executing_court=COURT, debtor=debtor(),
+        kinds=[PropertyKind.REAL_ESTATE], respond_by=datetime.now(UTC) + timedelta(days=3),
+    )  # fmt: skip
+    return Message[PropertyQueryNotice](envelope=envelope(data.TYPE), data=data)
+
+
+def control_order(encumbered: bool) -> Message[Any]:
+    data = ControlOrder(
+        order_id=uuid.uuid4(), control_id=uuid.uuid4(), action=Action.SEIZE, case_number=CASE,
+        executing_court=COURT, amount=Decimal("300000.00"), until=date(2028, 3, 1),
+        holding=Holding(kind=PropertyKind.REAL_ESTATE, encumbered=encumbered,
+                        reference="豫（2021）洛阳市不动产权第0012345号"),
+    )  # fmt: skip
+    return Message[ControlOrder](envelope=envelope(data.TYPE), data=data)
+
+
+async def publish(js: JetStreamContext, message: Message[Any], org: str = BUREAU) -> None:
+    await js.publish(subject(message.envelope.type, org), message.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": str(message.envelope.event_id),
+                              "traceparent": TRACEPARENT})  # fmt: skip
+
+
+async def until(predicate: Callable[[], bool], seconds: float = 15) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not reached in time")
+
+
+@contextlib.asynccontextmanager
+async def listening(nc: Client, subject_name: str = ANSWERS) -> AsyncIterator[list[Msg]]:
+    """Every message published on the subject while inside."""
+    got: list[Msg] = []
+
+    async def keep(msg: Msg) -> None:
+        got.append(msg)
+
+    sub = await nc.subscribe(subject_name, cb=keep)
+    await nc.flush()
+    try:
+        yield got
+    finally:
+        await sub.unsubscribe()
+
+
+@contextlib.asynccontextmanager
+async def running(client: BureauClient) -> AsyncIterator[BureauClient]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(client.run(stop))
+    try:
+        yield client
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+async def settled(js: JetStreamContext, org: str = BUREAU) -> None:
+    """Every notice delivered to the bureau's consumer was acknowledged (or terminated)."""
+    info = None
+    for _ in range(500):
+        with contextlib.suppress(NotFoundError):  # not created yet
+            info = await js.consumer_info("ENFORCEMENT", f"enforcement_{org}")
+            if info.num_ack_pending == 0 and info.num_pending == 0 and info.delivered.stream_seq:
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"notices not acknowledged: {info}")
+
+
+def check_answer(msg: Msg, notice: Message[Any]) -> Message[Any]:
+    """The reply follows the notice: same flow and case, caused by it, trace continued."""
+    reply = parse_message(msg.data)
+    assert msg.subject == ANSWERS
+    assert isinstance(reply.data, PropertyAnswer)
+    assert reply.data.query_id == notice.data.query_id
+    env = reply.envelope
+    assert env.organization == BUREAU
+    assert env.causation_id == notice.envelope.event_id
+    assert env.correlation_id == notice.envelope.correlation_id
+    assert env.case_number == CASE
+    assert msg.headers is not None
+    assert msg.headers["Nats-Msg-Id"] == str(env.event_id)
+    assert msg.headers["traceparent"] == TRACEPARENT
+    return reply
+
+
+async def answered_by(nc: Client, js: JetStreamContext, nats_url: str, handler: Handler,
+                      **options: Any) -> tuple[Message[Any], Message[Any]]:  # fmt: skip
+    """Publish one query notice, run a client with the handler: the notice and its checked
+    answer."""
+    notice = query_notice()
+    async with listening(nc) as got:
+        await publish(js, notice)
+        async with running(BureauClient(BUREAU, nats_url, handler, **{**FAST, **options})):
+            await until(lambda: len(got) >= 1)
+            await settled(js)
+        assert len(got) == 1
+        return notice, check_answer(got[0], notice)
+
+
+# ---- the three ways in, and a Python handler -------------------------------------------------
+
+
+async def test_a_python_handler_answers_and_the_notice_is_acknowledged(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    found = Holding(kind=PropertyKind.REAL_ESTATE, reference="豫（2021）洛阳市不动产权第0012345号",
+                    description="河南省洛阳市洛龙区开元大道218号3幢2单元1502室", value=Decimal("1200000.00"))  # fmt: skip
+
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        return answer(notice, [found], BUREAU, datetime.now(UTC))
+
+    _, reply = await answered_by(nc, js, nats_url, handle)
+    assert reply.data.holdings == [found]
+
+
+SCRIPT = (
+    "import json, os, sys\n"
+    "notice = json.load(sys.stdin)\n"
+    "print(json.dumps({'holdings': [{'kind': 'real_estate', 'value': '880000.00',\n"
+    "    'reference': 'NR-' + notice['data']['query_id'][:8],\n"
+    "    'description': os.environ['FUYUAN_ORG'] + ' ' + notice['data']['debtor']['name']}]}))\n"
+)
+
+
+async def test_a_command_answers_from_its_stdout(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(SCRIPT)}"
+    notice, reply = await answered_by(nc, js, nats_url, exec_handler(BUREAU, command, timeout=30))
+    [holding] = reply.data.holdings
+    assert holding.reference == f"NR-{str(reply.data.query_id)[:8]}"
+    assert holding.description == f"{BUREAU} 王伟"
+    assert holding.value == Decimal("880000.00")
+    assert reply.envelope.event_id == reply_id(notice, BUREAU)  # the same if answered again
+
+
+async def test_a_command_that_prints_nothing_answers_nothing_and_the_notice_is_acknowledged(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    client = BureauClient(BUREAU, nats_url, exec_handler(BUREAU, "cat > /dev/null"), **FAST)
+    async with listening(nc) as got:
+        await publish(js, query_notice())
+        async with running(client):
+            await settled(js)
+        await asyncio.sleep(0.1)
+    assert got == []
+    assert client.stats["unanswered"] == 1
+
+
+@contextlib.contextmanager
+def webhook(status: int, body: bytes, seen: list[tuple[dict[str, str], bytes]]) -> Iterator[str]:
+    """A loopback HTTP server answering every POST with `status` and `body`."""
+
+    class Handle(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers["Content-Length"])
+            seen.append((dict(self.headers.items()), self.rfile.read(length)))
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handle)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/notices"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+async def test_a_webhook_answers_with_its_response_body(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    seen: list[tuple[dict[str, str], bytes]] = []
+    body = json.dumps({"holdings": [{"kind": "real_estate", "reference": "豫（2019）洛阳市不动产权第0100200号",
+                                     "encumbered": True}]}, ensure_ascii=False).encode()  # fmt: skip
+    with webhook(200, body, seen) as url:
+        _, reply = await answered_by(nc, js, nats_url, webhook_handler(BUREAU, url, timeout=10))
+    [holding] = reply.data.holdings
+    assert holding.encumbered and holding.reference == "豫（2019）洛阳市不动产权第0100200号"
+    [(headers, posted)] = seen
+    assert headers["Fuyuan-Org"] == BUREAU
+    assert headers["Fuyuan-Type"] == PropertyQueryNotice.TYPE
+    notice = parse_message(posted)
+    assert isinstance(notice.data, PropertyQueryNotice)
+    assert str(notice.envelope.event_id) == headers["Fuyuan-Event-Id"]
+
+
+async def test_the_directory_handler_waits_for_the_outbox_and_asks_again_until_it_is_there(
+    nc: Client, js: JetStreamContext, nats_url: str, tmp_path: Path
+) -> None:
+    root = tmp_path / "bureau"
+    notice = query_notice()
+    name = f"{notice.envelope.event_id}.json"
+    inbox, outbox = root / "inbox" / name, root / "outbox" / name
+
+    async def legacy_system() -> None:
+        """Sees the notice, and answers a while later (longer than the handler waits)."""
+        await until(inbox.exists)
+        seen = parse_message(inbox.read_bytes())
+        assert seen.envelope.event_id == notice.envelope.event_id
+        await asyncio.sleep(0.8)
+        partial = outbox.with_suffix(".part")
+        partial.write_text(json.dumps({"holdings": []}))
+        partial.rename(outbox)
+
+    handler = dir_handler(BUREAU, root, wait=0.3, poll=0.05)
+    client = BureauClient(BUREAU, nats_url, handler, **FAST)
+    async with listening(nc) as got:
+        await publish(js, notice)
+        async with running(client):
+            writer = asyncio.create_task(legacy_system())
+            try:
+                await until(lambda: len(got) >= 1)
+                await settled(js)
+            finally:
+                await asyncio.wait_for(writer, 10)
+    [msg] = got
+    assert check_answer(msg, notice).data.holdings == []
+    assert client.stats["pending"] >= 1
+    assert not inbox.exists() and not outbox.exists()
+    assert (root / "done" / name).exists()
+
+
+# ---- failures --------------------------------------------------------------------------------
+
+
+async def test_a_handler_that_raises_gets_the_notice_again(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    calls: list[uuid.UUID] = []
+
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        calls.append(notice.envelope.event_id)
+        if len(calls) == 1:
+            raise ConnectionError("the registry's database is briefly away")
+        return answer(notice, [], BUREAU, datetime.now(UTC))
+
+    _, reply = await answered_by(nc, js, nats_url, handle)
+    assert len(calls) == 2 and calls[0] == calls[1] == reply.envelope.causation_id
+
+
+async def test_an_unreadable_notice_is_asked_again_then_terminated_and_the_next_one_answered(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    handled: list[Message[Any]] = []
+
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        handled.append(notice)
+        return answer(notice, [], BUREAU, datetime.now(UTC))
+
+    await js.publish(subject(PropertyQueryNotice.TYPE, BUREAU), b'{"envelope": "not one"}')
+    client = BureauClient(BUREAU, nats_url, handle, max_invalid_attempts=2, **FAST)
+    notice = query_notice()
+    async with listening(nc) as got:
+        await publish(js, notice)
+        async with running(client):
+            await until(lambda: len(got) >= 1 and client.stats["terminated"] == 1)
+            await settled(js)
+    assert [n.envelope.event_id for n in handled] == [notice.envelope.event_id]
+    check_answer(got[0], notice)
+
+
+async def test_rejections_of_the_bureaus_replies_are_heard(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    heard: list[Message[Any]] = []
+
+    async def keep(rejection: Message[Any]) -> None:
+        heard.append(rejection)
+
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        return None
+
+    rejected = uuid.uuid4()
+    data = MessageRejected(
+        rejected_event_id=rejected, rejected_type=PropertyAnswer.TYPE, subject=ANSWERS,
+        problems=[FieldProblem(field="data.query_id", reason="NR410300 already answered")],
+        received_sha256="0" * 64, received="{}",
+    )  # fmt: skip
+    message = Message[MessageRejected](envelope=envelope(data.TYPE).model_copy(
+        update={"organization": "FUYUAN"}), data=data)  # fmt: skip
+    client = BureauClient(BUREAU, nats_url, handle, on_rejection=keep, **FAST)
+    async with running(client):
+        for _ in range(500):  # the rejection subscription is made before the consumer is bound
+            with contextlib.suppress(Exception):
+                await js.consumer_info("ENFORCEMENT", client.durable)
+                break
+            await asyncio.sleep(0.02)
+        await publish(js, message)
+        await until(lambda: len(heard) == 1)
+    assert heard[0].data.rejected_event_id == rejected
+    assert client.stats["rejections"] == 1
+
+
+# ---- the simulated bureaus -------------------------------------------------------------------
+
+
+async def test_simulated_bureaus_answer_from_the_dataset_and_queue_encumbered_seizures(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    bureau = Registry.load().get(BUREAU)
+    query, free, taken = query_notice(), control_order(False), control_order(True)
+    outcomes = f"enforcement.reply.control_outcome.v1.{BUREAU}"
+    stop = asyncio.Event()
+    behaviour = Behaviour(latency_ms=20, failure_rate=0.0, refusal_rate=0.0, seed=11)
+    async with listening(nc) as answers, listening(nc, outcomes) as results:
+        for message in (query, free, taken):
+            await publish(js, message)
+        task = asyncio.create_task(run_bureaus(nats_url, [bureau], behaviour, stop, **FAST))
+        try:
+            await until(lambda: len(answers) == 1 and len(results) == 2)
+            await settled(js)
+        finally:
+            stop.set()
+            stats = await asyncio.wait_for(task, 10)
+    reply = check_answer(answers[0], query)
+    assert reply.data.holdings == holdings(11, BUREAU, debtor(), [PropertyKind.REAL_ESTATE])
+    assert reply.envelope.event_id == reply_id(query, BUREAU)
+    by_order = {parse_message(m.data).data.order_id: parse_message(m.data).data for m in results}
+    applied, queued = by_order[free.data.order_id], by_order[taken.data.order_id]
+    assert isinstance(applied, ControlOutcome) and applied.outcome == Outcome.APPLIED
+    assert applied.bureau_reference
+    assert queued.outcome == Outcome.QUEUED and queued.reason and "轮候查封" in queued.reason
+    assert stats[BUREAU]["replied"] == 3
+
+
+# ---- under the per-organization permissions --------------------------------------------------
+
+
+@dataclass
+class SecuredNats(EmbeddedNats):
+    """The embedded server with the users and permissions generated from the registry."""
+
+    def config_text(self) -> str:
+        auth = nats_config(Registry.load(), dev_passwords=True)
+        (self.data_dir / "auth.conf").write_text(auth, encoding="utf-8")
+        return super().config_text() + "include ./auth.conf\n"
+
+
+def as_user(server: SecuredNats, user: str) -> str:
+    return f"nats://{user}:{dev_password(user)}@127.0.0.1:{server.port}"
+
+
+async def test_the_client_works_within_the_bureaus_own_permissions(tmp_path: Path) -> None:
+    server = SecuredNats(tmp_path / "secured").start()
+    violations: list[Exception] = []
+
+    async def denied(error: Exception) -> None:
+        violations.append(error)
+
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        return answer(notice, [], BUREAU, datetime.now(UTC))
+
+    service = await nats.connect(as_user(server, "svc_enforcement"))
+    try:
+        js = service.jetstream()
+        await streams.ensure(js, context_stream("enforcement", 1))
+        notice = query_notice()
+        client = BureauClient(BUREAU, as_user(server, BUREAU), handle, error_cb=denied, **FAST)
+        async with listening(service) as got:
+            await publish(js, notice)
+            async with running(client):
+                await until(lambda: len(got) >= 1)
+                await settled(js)
+        check_answer(got[0], notice)
+        assert violations == []
+    finally:
+        await service.close()
+        server.stop()
