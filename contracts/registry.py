@@ -79,7 +79,9 @@ def _load(raw: bytes | str | dict[str, Any]) -> dict[str, Any]:
 def upcast(obj: dict[str, Any]) -> dict[str, Any]:
     """Bring a stored message of an old version up to the current one."""
     seen = 0
-    while isinstance(env := obj.get("envelope"), dict) and env.get("type") in UPCASTERS and seen < 100:
+    while (
+        isinstance(env := obj.get("envelope"), dict) and env.get("type") in UPCASTERS and seen < 100
+    ):
         t = env["type"]
         obj, seen = UPCASTERS[t](obj), seen + 1
     return obj
