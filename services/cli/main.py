@@ -36,11 +36,12 @@ def up(
     data_dir: Annotated[
         Path, typer.Option(help="Where the embedded servers keep their data.")
     ] = Path(".fuyuan"),
-    simulate: Annotated[bool, typer.Option(help="Run simulated courts too.")] = True,
+    simulate: Annotated[bool, typer.Option(help="Run simulated courts and bureaus too.")] = True,
     rate: Annotated[float, typer.Option(help="Simulated cases per second.")] = 1.0,
 ) -> None:
     """Start everything: NATS and PostgreSQL (embedded unless NATS_URL / DATABASE_URL are set),
-    migrations, every service, simulated courts, and a live view of the messages. Ctrl-C stops all."""
+    migrations, every service, simulated courts and bureaus, and a live view of the messages.
+    Ctrl-C stops all."""
     from services.cli.stack import up as run_up
 
     asyncio.run(run_up(data_dir.resolve(), simulate, rate))

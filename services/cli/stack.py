@@ -57,7 +57,10 @@ class Stack:
         return path.read_text().strip()
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "NATS_URL": self.nats_url, "DATABASE_URL": self.database_url,
+        # Short deadlines so a newcomer sees a silent bureau named within minutes, not days.
+        demo = {"FUYUAN_ENFORCEMENT_RESPOND_WITHIN": "PT2M", "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5"}
+        return {**demo, **os.environ, "NATS_URL": self.nats_url,
+                "DATABASE_URL": self.database_url,
                 "FUYUAN_LEDGER_SIGNING_KEY": self.signing_key()}  # fmt: skip
 
     async def spawn(self, name: str, *args: str) -> None:
@@ -112,7 +115,7 @@ def describe(subject: str, data: bytes) -> str:
         problems = "; ".join(f"{p['field']}: {p['reason']}" for p in body.get("problems", []))
     except (ValueError, KeyError, TypeError):
         when, case, problems = "--:--:--", f"({len(data)} bytes, not a valid message)", ""
-    line = f"{when}  {kind:<9} {name:<18} {org:<10} {case}"
+    line = f"{when}  {kind:<9} {name:<26} {org:<15} {case}"
     return f"{line}\n          {problems}" if problems else line
 
 
@@ -127,7 +130,10 @@ async def watch(nats_url: str, stop: asyncio.Event) -> None:
 
 async def _show(msg: Msg) -> None:
     subject = msg.subject
-    style = "red" if ".rejection." in subject else "green" if ".event." in subject else "cyan"
+    kind = subject.split(".")[1] if subject.count(".") > 1 else ""
+    style = {"rejection": "red", "event": "green", "notice": "yellow", "reply": "magenta"}.get(
+        kind, "cyan"
+    )
     console.print(describe(subject, msg.data), style=style, markup=False)
 
 
@@ -153,9 +159,12 @@ async def up(data_dir: Path, simulate: bool, rate: float) -> None:
         for name in SERVICES:
             await stack.spawn(name, "service", name)
         if simulate:
+            await stack.spawn("simulated-bureaus", "simulate", "bureaus", "--latency-ms", "300",
+                              "--failure-rate", "0.05")  # fmt: skip
             await stack.spawn("simulated-courts", "simulate", "courts", "--rate", str(rate))
         console.print(overview(stack))
-        console.print("messages as they flow (commands cyan, events green, rejections red):")
+        console.print("messages as they flow: commands cyan, events green, notices yellow, "
+                      "replies magenta, rejections red")  # fmt: skip
         await watch(stack.nats_url, stop)
     finally:
         console.print("stopping …")
