@@ -1,5 +1,6 @@
 """执行联动 — enforcement: the messages between courts, bureaus and the enforcement service."""
 
+from contracts.enforcement import sanctions
 from contracts.enforcement.cases import (
     CaseRegistered,
     CloseWithoutProperty,
@@ -44,5 +45,5 @@ __all__ = [
     "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",
     "PropertyAnswer", "PropertyAnswerRecorded", "PropertyKind", "PropertyQueryNotice",
     "PropertyQueryStarted", "PropertyResult", "QueryProperty", "RegisterCase", "ReleaseControl",
-    "RenewControl", "Yuan", "party_id",
+    "RenewControl", "Yuan", "party_id", "sanctions",
 ]  # fmt: skip

@@ -42,6 +42,19 @@ class OrgKind(StrEnum):
     SECURITIES = "securities"  # 证券公司 SC + institution
     PAYMENT = "payment"  # 网络支付机构 PY + institution
     TELECOM = "telecom"  # 通信运营商 TC + institution
+    # The bureaus that enforce joint sanctions and consumption restrictions (限制消费):
+    RAILWAY = "railway"  # 铁路局集团公司 RW
+    CIVIL_AVIATION = "civil_aviation"  # 民航地区监管局 CA
+    TRANSPORT = "transport"  # 交通运输局 TR (waterway and road passenger transport)
+    CULTURE_TOURISM = "culture_tourism"  # 文化广电和旅游局 CU
+    EDUCATION = "education"  # 教育局 ED
+    PUBLIC_RESOURCES_TRADING = "public_resources_trading"  # 公共资源交易中心 PP
+    CIVIL_AFFAIRS = "civil_affairs"  # 民政局 CF
+    ORGANIZATION_DEPARTMENT = "organization_department"  # 党委组织部 (with 编办) OD
+    SASAC = "sasac"  # 国资委 SA
+    CIVILIZATION_OFFICE = "civilization_office"  # 精神文明建设委员会办公室 文明办 CV
+    FINANCIAL_SUPERVISION = "financial_supervision"  # 国家金融监督管理总局派出机构 FS
+    SECURITIES_REGULATION = "securities_regulation"  # 证监会派出机构 SR
     JOINT_OFFICE = "joint_office"  # 联席办 JO
     PLATFORM = "platform"  # the platform itself, code FUYUAN
 
@@ -65,6 +78,18 @@ KIND_PREFIXES: Mapping[OrgKind, str] = {
     OrgKind.SECURITIES: "SC",
     OrgKind.PAYMENT: "PY",
     OrgKind.TELECOM: "TC",
+    OrgKind.RAILWAY: "RW",
+    OrgKind.CIVIL_AVIATION: "CA",
+    OrgKind.TRANSPORT: "TR",
+    OrgKind.CULTURE_TOURISM: "CU",
+    OrgKind.EDUCATION: "ED",
+    OrgKind.PUBLIC_RESOURCES_TRADING: "PP",
+    OrgKind.CIVIL_AFFAIRS: "CF",
+    OrgKind.ORGANIZATION_DEPARTMENT: "OD",
+    OrgKind.SASAC: "SA",
+    OrgKind.CIVILIZATION_OFFICE: "CV",
+    OrgKind.FINANCIAL_SUPERVISION: "FS",
+    OrgKind.SECURITIES_REGULATION: "SR",
     OrgKind.JOINT_OFFICE: "JO",
 }
 
@@ -89,6 +114,7 @@ class Capability(StrEnum):
     ONLINE_FUNDS = "online_funds"  # 网络资金 (payment accounts)
     TELECOM = "telecom"  # 通讯信息
     CREDIT_SANCTION = "credit_sanction"  # 失信联合惩戒: apply and lift
+    CONSUMPTION_RESTRICTION = "consumption_restriction"  # 限制消费令: enforce the nine kinds
     CREDIT_REPAIR = "credit_repair"  # 信用修复
     DEBTOR_LOCATION = "debtor_location"  # 协作查找被执行人
     PROSECUTION = "prosecution"  # 拒不执行判决裁定罪

@@ -58,7 +58,10 @@ class Stack:
 
     def env(self) -> dict[str, str]:
         # Short deadlines so a newcomer sees a silent bureau named within minutes, not days.
-        demo = {"FUYUAN_ENFORCEMENT_RESPOND_WITHIN": "PT2M", "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5"}
+        demo = {
+            "FUYUAN_ENFORCEMENT_RESPOND_WITHIN": "PT2M",
+            "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5",
+        }
         return {**demo, **os.environ, "NATS_URL": self.nats_url,
                 "DATABASE_URL": self.database_url,
                 "FUYUAN_LEDGER_SIGNING_KEY": self.signing_key()}  # fmt: skip

@@ -20,6 +20,11 @@ from contracts.enforcement import (
     PropertyResult,
     party_id,
 )
+from services.enforcement.domain.sanction_state import (
+    SANCTION_TYPES,
+    Sanction,
+    evolve_sanctions,
+)
 
 ACTIVE = frozenset({"requested", "applied", "queued", "expiring"})
 
@@ -74,6 +79,7 @@ class Case:
     queries: dict[UUID, Query] = field(default_factory=dict)
     controls: dict[UUID, Control] = field(default_factory=dict)
     closed_on: date | None = None
+    sanctions: dict[UUID, Sanction] = field(default_factory=dict)
 
     @property
     def registered(self) -> bool:
@@ -88,6 +94,8 @@ class Case:
 
 
 def evolve(case: Case, event: Payload) -> Case:
+    if event.TYPE in SANCTION_TYPES:
+        return replace(case, sanctions=evolve_sanctions(case.sanctions, event))
     match event:
         case CaseRegistered():
             return Case(event.case_number, event.executing_court, tuple(event.debtors),

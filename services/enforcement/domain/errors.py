@@ -67,3 +67,39 @@ class WrongBureauError(EnforcementError):
 
 class MissingCaseNumberError(EnforcementError):
     field = "envelope.case_number"
+
+
+class MinorError(EnforcementError):
+    field = "data.debtor.id_number"
+
+
+class UnknownGroundError(EnforcementError):
+    field = "data.grounds"
+
+
+class ExtensionReasonError(EnforcementError):
+    field = "data.extension_reason"
+
+
+class AlreadySanctionedError(EnforcementError):
+    field = "data.debtor"
+
+
+class UnknownSanctionError(EnforcementError):
+    field = "data.sanction_id"
+
+
+class SanctionEndedError(EnforcementError):
+    field = "data.sanction_id"
+
+
+class UnknownNoticeError(EnforcementError):
+    field = "data.notice_id"
+
+
+class DuplicateAckError(EnforcementError):
+    field = "data.notice_id"
+
+
+class BoundPartyMissingError(EnforcementError):
+    field = "data.legal_representative"

@@ -1,0 +1,312 @@
+"""失信联合惩戒 — dishonest-debtor listings, consumption restrictions, the notices every bureau
+gets to apply its measures, their acknowledgements, and the lifting of it all."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field
+
+from contracts.base import Command, Contract, Event, Notice, OrgCode, Reply
+from contracts.enforcement.parties import Party, Person
+from contracts.ids import CaseNumber
+from contracts.registry import register
+
+
+class Performance(StrEnum):
+    """履行情况."""
+
+    NONE = "none"  # 全部未履行
+    PARTIAL = "partial"  # 部分未履行
+
+
+class SanctionKind(StrEnum):
+    LISTING = "listing"  # 纳入失信被执行人名单
+    CONSUMPTION_RESTRICTION = "consumption_restriction"  # 限制消费令
+
+
+class AckOutcome(StrEnum):
+    APPLIED = "applied"  # 已实施
+    REFUSED = "refused"  # 拒绝, with a reason
+    LIFTED = "lifted"  # 已解除
+
+
+class ExecutionBasis(Contract):
+    """执行依据 — the title being enforced."""
+
+    issuing_body: str = Field(min_length=1, max_length=200)
+    """作出执行依据单位, e.g. 汝州市人民法院."""
+    document_number: str = Field(min_length=1, max_length=100)
+    """执行依据文号, e.g. （2021）豫0482民初1234号."""
+
+
+class Bound(Contract):
+    """Someone a sanction binds: the debtor, or an organization's legal representative or
+    actual controller (法定代表人、实际控制人)."""
+
+    whom: str = Field(pattern=r"^(person|organization|legal_representative|actual_controller)$")
+    """Which role the party has in this sanction."""
+    party: Party
+    """The party, with its id."""
+
+
+@register
+class ListDishonestDebtor(Command):
+    """纳入失信被执行人名单 — a court lists a judgment debtor as dishonest, with the fields the
+    published list carries."""
+
+    TYPE = "enforcement.command.list_dishonest_debtor.v1"
+    case_number: CaseNumber
+    """案号."""
+    debtor: Party
+    """被执行人: for a person name and ID number (sex and age follow from it), for an
+    organization its credit code and legal representative."""
+    legal_representative: Person | None = None
+    """法定代表人 of an organization debtor, with ID number, if measures bind them."""
+    actual_controller: Person | None = None
+    """实际控制人 of an organization debtor, if known."""
+    filed_on: date
+    """立案时间."""
+    basis: ExecutionBasis
+    """执行依据."""
+    obligations: str = Field(min_length=1, max_length=2000)
+    """生效法律文书确定的义务."""
+    performance: Performance
+    """被执行人的履行情况: 全部未履行 / 部分未履行."""
+    grounds: list[str] = Field(min_length=1, max_length=6)
+    """失信被执行人行为具体情形: ids of the six statutory grounds (measures catalogue)."""
+    extension_years: int = Field(default=0, ge=0, le=3)
+    """Years added to the 2-year term for a serious case (1–3)."""
+    extension_reason: str | None = Field(default=None, max_length=1000)
+    """Why the term is extended; required when it is."""
+
+
+@register
+class RestrictConsumption(Command):
+    """限制消费令 — a court restricts a debtor's (and an organization's legal representative's
+    and actual controller's) spending in the nine restricted kinds."""
+
+    TYPE = "enforcement.command.restrict_consumption.v1"
+    case_number: CaseNumber
+    """案号."""
+    debtor: Party
+    """被执行人."""
+    legal_representative: Person | None = None
+    """法定代表人, bound too when the debtor is an organization."""
+    actual_controller: Person | None = None
+    """实际控制人, bound too when known."""
+    order_number: str = Field(min_length=1, max_length=100)
+    """The order's document number."""
+
+
+@register
+class LiftSanction(Command):
+    """删除 / 屏蔽 — the court ends a listing or a consumption restriction."""
+
+    TYPE = "enforcement.command.lift_sanction.v1"
+    case_number: CaseNumber
+    """案号."""
+    sanction_id: UUID
+    """The listing or restriction (its event id)."""
+    ground: str
+    """Deletion ground id (catalogue): paid in full, settlement performed, term expired,
+    bankruptcy accepted, error corrected …"""
+    shield: bool = False
+    """屏蔽 (hidden, e.g. while a settlement is performed) rather than 删除."""
+
+
+@register
+class RecordCreditRepair(Command):
+    """信用承诺 / 信用修复 — the debtor's credit commitment or completed repair, recorded with
+    the listing's history."""
+
+    TYPE = "enforcement.command.record_credit_repair.v1"
+    case_number: CaseNumber
+    """案号."""
+    sanction_id: UUID
+    """The listing."""
+    repair_kind: str = Field(pattern=r"^(commitment|repair)$")
+    """`commitment` (信用承诺) or `repair` (信用修复)."""
+    statement: str = Field(min_length=1, max_length=2000)
+    """What was committed or repaired."""
+
+
+@register
+class SanctionImposed(Event):
+    """已纳入 / 已限制 — a listing or consumption restriction took effect."""
+
+    TYPE = "enforcement.event.sanction_imposed.v1"
+    sanction_id: UUID
+    """Id of the listing or restriction (the court's command id)."""
+    sanction_kind: SanctionKind
+    """Listing or consumption restriction."""
+    case_number: CaseNumber
+    """案号."""
+    bound: list[Bound]
+    """Everyone it binds."""
+    effective_on: date
+    """From when."""
+    until: date | None
+    """Last day of a listing's term; None for a restriction (until lifted)."""
+    detail: ListDishonestDebtor | RestrictConsumption
+    """The court's command, as published."""
+
+
+class MeasureFor(Contract):
+    """One measure a bureau applies, and to whom."""
+
+    measure: str
+    """Measure id (catalogue)."""
+    whom: list[str]
+    """The roles (`person`, `organization`, `legal_representative`, `actual_controller`) it
+    applies to."""
+
+
+@register
+class SanctionNotice(Notice):
+    """联合惩戒通知 — a bureau is told to apply its measures, with only the fields they need."""
+
+    TYPE = "enforcement.notice.sanction.v1"
+    notice_id: UUID
+    """This notice; the acknowledgement names it."""
+    bureau: OrgCode
+    """The bureau addressed."""
+    sanction_id: UUID
+    """The listing or restriction."""
+    sanction_kind: SanctionKind
+    """Listing or consumption restriction."""
+    case_number: CaseNumber
+    """案号."""
+    executing_court: OrgCode
+    """执行法院."""
+    measures: list[MeasureFor] = Field(min_length=1)
+    """What this bureau applies."""
+    bound: list[Bound] = Field(min_length=1)
+    """Only those of the bound parties the bureau's measures reach."""
+    effective_on: date
+    """From when."""
+    until: date | None
+    """Until when (a listing's term); None for a restriction."""
+    acknowledge_by: AwareDatetime
+    """The acknowledgement is due by then; later it is overdue and escalated."""
+
+
+@register
+class LiftNotice(Notice):
+    """解除通知 — a bureau is told to lift what it applied (sent to every bureau notified,
+    whether or not it acknowledged)."""
+
+    TYPE = "enforcement.notice.sanction_lift.v1"
+    notice_id: UUID
+    """This notice; the confirmation names it."""
+    bureau: OrgCode
+    """The bureau addressed."""
+    sanction_id: UUID
+    """The listing or restriction lifted."""
+    case_number: CaseNumber
+    """案号."""
+    ground: str
+    """Deletion ground id."""
+    effective_on: date
+    """From when the measures no longer apply."""
+    confirm_by: AwareDatetime
+    """The confirmation is due by then."""
+
+
+@register
+class SanctionAck(Reply):
+    """回执 — a bureau applied or refused a sanction notice, or confirms a lift."""
+
+    TYPE = "enforcement.reply.sanction_ack.v1"
+    notice_id: UUID
+    """The notice answered."""
+    outcome: AckOutcome
+    """applied · refused · lifted."""
+    bureau_reference: str | None = Field(default=None, max_length=200)
+    """The bureau's own record number."""
+    reason: str | None = Field(default=None, max_length=1000)
+    """Why it refused."""
+
+
+@register
+class SanctionAcknowledged(Event):
+    """A bureau's acknowledgement or lift confirmation was recorded."""
+
+    TYPE = "enforcement.event.sanction_acknowledged.v1"
+    sanction_id: UUID
+    """The listing or restriction."""
+    notice_id: UUID
+    """The notice answered."""
+    outcome: AckOutcome
+    """applied · refused · lifted."""
+    bureau_reference: str | None = None
+    """The bureau's record number."""
+    reason: str | None = None
+    """Why it refused."""
+
+
+@register
+class SanctionLifted(Event):
+    """已删除 / 已屏蔽 — the court ended the listing or restriction; lift notices went out."""
+
+    TYPE = "enforcement.event.sanction_lifted.v1"
+    sanction_id: UUID
+    """The listing or restriction."""
+    ground: str
+    """Deletion ground id."""
+    shield: bool
+    """屏蔽 rather than 删除."""
+    effective_on: date
+    """From when."""
+
+
+@register
+class LiftCompleted(Event):
+    """解除完毕 — the last bureau confirmed the lift."""
+
+    TYPE = "enforcement.event.lift_completed.v1"
+    sanction_id: UUID
+    """The listing or restriction."""
+    completed_at: AwareDatetime
+    """When the last confirmation arrived."""
+
+
+@register
+class CreditRepairRecorded(Event):
+    """信用承诺 / 信用修复 recorded with the listing's history."""
+
+    TYPE = "enforcement.event.credit_repair_recorded.v1"
+    sanction_id: UUID
+    """The listing."""
+    repair_kind: str
+    """commitment · repair."""
+    statement: str
+    """What was committed or repaired."""
+
+
+class Overdue(Contract):
+    """One notice not answered in time."""
+
+    bureau: OrgCode
+    """The silent bureau."""
+    notice_id: UUID
+    """The notice."""
+    due: AwareDatetime
+    """When its answer was due."""
+    lift: bool
+    """A lift notice (True) or a sanction notice (False)."""
+
+
+@register
+class OverdueSanctions(Notice):
+    """逾期未回执 — the joint office is told which bureaus have not acknowledged, to chase them."""
+
+    TYPE = "enforcement.notice.overdue_sanctions.v1"
+    sanction_id: UUID
+    """The listing or restriction."""
+    case_number: CaseNumber
+    """案号."""
+    overdue: list[Overdue] = Field(min_length=1)
+    """The notices overdue now."""

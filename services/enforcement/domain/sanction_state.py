@@ -1,0 +1,81 @@
+"""The state of a case's sanctions, rebuilt from its stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from uuid import UUID
+
+from contracts.enforcement import party_id
+from contracts.enforcement.sanctions import (
+    AckOutcome,
+    LiftCompleted,
+    LiftNotice,
+    OverdueSanctions,
+    SanctionAcknowledged,
+    SanctionImposed,
+    SanctionKind,
+    SanctionLifted,
+    SanctionNotice,
+)
+
+SANCTION_TYPES = frozenset(
+    cls.TYPE for cls in (SanctionImposed, SanctionNotice, LiftNotice, SanctionAcknowledged,
+                         SanctionLifted, LiftCompleted, OverdueSanctions)
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sent:
+    bureau: str
+    lift: bool
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Sanction:
+    sanction_id: UUID
+    kind: SanctionKind
+    debtor_id: str
+    until: date | None
+    notices: dict[UUID, Sent] = field(default_factory=dict)
+    acks: dict[UUID, AckOutcome] = field(default_factory=dict)
+    escalated: frozenset[UUID] = frozenset()
+    lifted: bool = False
+    lift_completed: bool = False
+
+    def notified(self) -> list[str]:
+        return sorted({s.bureau for s in self.notices.values() if not s.lift})
+
+    def lift_notices(self) -> dict[UUID, Sent]:
+        return {n: s for n, s in self.notices.items() if s.lift}
+
+
+def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUID, Sanction]:
+    match event:
+        case SanctionImposed():
+            debtor = next(b.party for b in event.bound if b.whom in ("person", "organization"))
+            s = Sanction(event.sanction_id, event.sanction_kind, party_id(debtor), event.until)
+            return {**sanctions, s.sanction_id: s}
+        case SanctionNotice() | LiftNotice():
+            s = sanctions[event.sanction_id]
+            lift = isinstance(event, LiftNotice)
+            due = event.confirm_by if isinstance(event, LiftNotice) else event.acknowledge_by
+            sent = Sent(event.bureau, lift, due)
+            return {**sanctions, s.sanction_id: replace(s, notices={**s.notices,
+                                                                    event.notice_id: sent})}  # fmt: skip
+        case SanctionAcknowledged():
+            s = sanctions[event.sanction_id]
+            return {**sanctions, s.sanction_id: replace(s, acks={**s.acks,
+                                                                 event.notice_id: event.outcome})}  # fmt: skip
+        case SanctionLifted():
+            s = sanctions[event.sanction_id]
+            return {**sanctions, s.sanction_id: replace(s, lifted=True)}
+        case LiftCompleted():
+            s = sanctions[event.sanction_id]
+            return {**sanctions, s.sanction_id: replace(s, lift_completed=True)}
+        case OverdueSanctions():
+            s = sanctions[event.sanction_id]
+            more = frozenset(o.notice_id for o in event.overdue)
+            return {**sanctions, s.sanction_id: replace(s, escalated=s.escalated | more)}
+    return sanctions
