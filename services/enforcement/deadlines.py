@@ -7,20 +7,20 @@ import asyncio
 import contextlib
 import functools
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 import structlog
 
 from contracts.organizations import PLATFORM_CODE
-from services.enforcement.domain import Case, requery
+from services.enforcement.domain import Case, requery, sanctions
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
-from services.enforcement.domain.query import Out, Routing
+from services.enforcement.domain.query import Out
 from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.terms import WARN_AHEAD
-from services.enforcement.handlers import emit, load_case, save
+from services.enforcement.handlers import Handlers, emit, load_case, save
 from services.runtime.eventstore import ConcurrencyError, EventStore
 
 log = structlog.get_logger("deadlines")
@@ -50,6 +50,27 @@ SELECT DISTINCT z.message->'envelope'->>'case_number'
 FROM "{s}".events z
 WHERE z.type = 'enforcement.event.case_closed_without_property.v1'
   AND (z.message->'data'->>'closed_on')::date BETWEEN $3::date AND $4::date
+UNION
+SELECT DISTINCT n.message->'envelope'->>'case_number'
+FROM "{s}".events n
+WHERE n.type IN ('enforcement.notice.sanction.v1', 'enforcement.notice.sanction_lift.v1')
+  AND coalesce(n.message->'data'->>'acknowledge_by',
+               n.message->'data'->>'confirm_by')::timestamptz <= $1
+  AND NOT EXISTS (SELECT 1 FROM "{s}".events a
+                  WHERE a.stream_id = n.stream_id
+                    AND a.type IN ('enforcement.event.sanction_acknowledged.v1',
+                                   'enforcement.notice.overdue_sanctions.v1')
+                    AND (a.message->'data'->>'notice_id' = n.message->'data'->>'notice_id'
+                         OR a.message->'data'->'overdue' @> jsonb_build_array(jsonb_build_object(
+                                'notice_id', n.message->'data'->>'notice_id')::jsonb)))
+UNION
+SELECT DISTINCT i.message->'envelope'->>'case_number'
+FROM "{s}".events i
+WHERE i.type = 'enforcement.event.sanction_imposed.v1'
+  AND (i.message->'data'->>'until')::date < $5::date
+  AND NOT EXISTS (SELECT 1 FROM "{s}".events l
+                  WHERE l.stream_id = i.stream_id AND l.type = 'enforcement.event.sanction_lifted.v1'
+                    AND l.message->'data'->>'sanction_id' = i.message->'data'->>'sanction_id')
 """
 
 
@@ -81,10 +102,8 @@ def _promote(case: Case, control_id: UUID) -> list[Out]:
 
 class Deadlines:
     def __init__(self, store: EventStore, pool: asyncpg.Pool, schema: str,
-                 clock: Callable[[], datetime], routing: Callable[[str], Routing],
-                 respond_within: timedelta) -> None:  # fmt: skip
-        self.store, self.pool, self.clock = store, pool, clock
-        self.routing, self.respond_within = routing, respond_within
+                 clock: Callable[[], datetime], handlers: Handlers) -> None:  # fmt: skip
+        self.store, self.pool, self.clock, self.handlers = store, pool, clock, handlers
         self._due = _DUE.format(s=schema)
         self._promotions = _PROMOTIONS.format(s=schema)
 
@@ -93,13 +112,18 @@ class Deadlines:
         # closed within the re-query period and at least one interval ago
         oldest = add_months(today, -requery.EVERY_MONTHS * requery.TIMES - 1)
         newest = add_months(today, -requery.EVERY_MONTHS)
-        rows = await self.pool.fetch(self._due, now, today + WARN_AHEAD, oldest, newest)
+        rows = await self.pool.fetch(self._due, now, today + WARN_AHEAD, oldest, newest, today)
         return sorted(r["case_number"] for r in rows if r["case_number"])
 
     def decide(self, case: Case, now: datetime) -> list[Out]:
-        routing = self.routing(case.executing_court or "") if case.closed_on else {}
+        h, court = self.handlers, case.executing_court or ""
+        routing = h.routing(court) if case.closed_on else {}
+        office = h.joint_office(court) if case.sanctions else PLATFORM_CODE
+        ack = h.settings.ack_within
         return (queries.decide_deadline(case, now) + controls.decide_expiry(case, now.date())
-                + requery.decide_requery(case, now, routing, self.respond_within))  # fmt: skip
+                + requery.decide_requery(case, now, routing, h.settings.respond_within)
+                + sanctions.decide_expiry(case, now, ack)
+                + sanctions.decide_overdue(case, now, office))  # fmt: skip
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from contracts.enforcement import ALL_KINDS
+from contracts.enforcement import ALL_KINDS, Person
+from contracts.enforcement.measures import Applicable, Catalogue
+from contracts.enforcement.sanctions import MeasureFor
 from contracts.envelope import Envelope, Message
-from contracts.organizations import Capability, Registry
+from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import parse_message
 from services.enforcement import domain
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
-from services.enforcement.domain import requery
+from services.enforcement.domain import requery, sanctions
 from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
 from services.enforcement.settings import EnforcementSettings
@@ -54,12 +56,12 @@ async def save(store: EventStore, case_number: str, version: int, events: list[N
 
 
 class Handlers:
-    """The enforcement handlers, with what they need: store, registry, settings."""
+    """The enforcement handlers, with what they need: store, registry, catalogue, settings."""
 
-    def __init__(
-        self, store: EventStore, registry: Registry, settings: EnforcementSettings
-    ) -> None:
+    def __init__(self, store: EventStore, registry: Registry, settings: EnforcementSettings,
+                 catalogue: Catalogue | None = None) -> None:  # fmt: skip
         self.store, self.registry, self.settings = store, registry, settings
+        self.catalogue = catalogue or Catalogue.load()
 
     async def _act(self, msg: Message[Any], consumer: str, now: datetime, decide: Any) -> None:
         env = msg.envelope
@@ -122,3 +124,62 @@ class Handlers:
     async def control_outcome(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, REPLIES, now, lambda case: controls.decide_outcome(
             msg.data, case, bureau=msg.envelope.organization))  # fmt: skip
+
+    def sanction_plan(self, court: str, applicable: list[Applicable]) -> sanctions.Plan:
+        """Bureau → the measures it applies, for the bureaus that enforce them where the court is."""
+        where = self.registry.get(court).jurisdiction
+        bureaus = self.registry.handling(Capability.CREDIT_SANCTION, where)
+        wanted: dict[str, dict[str, list[str]]] = {}
+        for a in applicable:
+            kinds = set(self.catalogue.enforcers(a.measure))
+            for b in bureaus:
+                if b.kind in kinds:
+                    wanted.setdefault(b.code, {}).setdefault(a.measure.id, []).append(str(a.whom))
+        return {b: [MeasureFor(measure=m, whom=sorted(set(w))) for m, w in sorted(ms.items())]
+                for b, ms in wanted.items()}  # fmt: skip
+
+    def joint_office(self, court: str) -> str:
+        """联席办 of the court's jurisdiction, or of the nearest level above it."""
+        offices = {o.jurisdiction: o.code for o in self.registry if o.kind == OrgKind.JOINT_OFFICE}
+        for place in self.registry.ancestors(self.registry.get(court).jurisdiction):
+            if place.code in offices:
+                return offices[place.code]
+        return PLATFORM_CODE
+
+    def _applicable(self, cmd: Any) -> list[Applicable]:
+        return self.catalogue.for_party(
+            "person" if isinstance(cmd.debtor, Person) else "organization"
+        )
+
+    async def list_dishonest_debtor(self, msg: Message[Any], now: datetime) -> None:
+        court = msg.envelope.organization
+        plan = self.sanction_plan(court, self._applicable(msg.data))
+        grounds = {g.id for g in self.catalogue.grounds}
+        open_ended = all(self.catalogue.ground(g).term_years is None
+                         for g in msg.data.grounds if g in grounds)  # fmt: skip
+        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_list(
+            msg.data, case, court=court, sanction_id=msg.envelope.event_id, now=now, plan=plan,
+            grounds=grounds, ack_within=self.settings.ack_within, open_ended=open_ended))  # fmt: skip
+
+    async def restrict_consumption(self, msg: Message[Any], now: datetime) -> None:
+        court = msg.envelope.organization
+        restricted = {m.id for m in self.catalogue.consumption_restrictions()}
+        applicable = [a for a in self._applicable(msg.data) if a.measure.id in restricted]
+        plan = self.sanction_plan(court, applicable)
+        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_restrict(
+            msg.data, case, court=court, sanction_id=msg.envelope.event_id, now=now, plan=plan,
+            ack_within=self.settings.ack_within))  # fmt: skip
+
+    async def lift_sanction(self, msg: Message[Any], now: datetime) -> None:
+        deletion = {g.id for g in self.catalogue.deletion_grounds}
+        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_lift(
+            msg.data, case, court=msg.envelope.organization, now=now, deletion_grounds=deletion,
+            confirm_within=self.settings.ack_within))  # fmt: skip
+
+    async def record_credit_repair(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_credit_repair(
+            msg.data, case, court=msg.envelope.organization))  # fmt: skip
+
+    async def sanction_ack(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, REPLIES, now, lambda case: sanctions.decide_ack(
+            msg.data, case, bureau=msg.envelope.organization, now=now))  # fmt: skip

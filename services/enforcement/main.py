@@ -39,8 +39,7 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
 
     def background(w: Wiring, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
         handlers = Handlers(w.store, Registry.load(), settings())
-        deadlines = Deadlines(w.store, w.pool, "enforcement", clock, handlers.routing,
-                              settings().respond_within)  # fmt: skip
+        deadlines = Deadlines(w.store, w.pool, "enforcement", clock, handlers)
         return [deadlines.run(stop, settings().deadline_tick)]
 
     return ServiceSpec(name="enforcement", consumers=consumers, background=background)

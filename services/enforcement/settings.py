@@ -15,5 +15,7 @@ class EnforcementSettings(BaseSettings):
     """How long a bureau has to answer a property query (答复期限)."""
     cache_window: timedelta = Field(default=timedelta(hours=1))
     """A repeated query of the same debtor within this window gets the result in hand."""
+    ack_within: timedelta = Field(default=timedelta(days=7))
+    """How long a bureau has to acknowledge a sanction notice or confirm a lift (回执期限)."""
     deadline_tick: float = Field(default=30.0, gt=0)
     """Seconds between looks for overdue queries and expiring controls."""

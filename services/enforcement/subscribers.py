@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts import enforcement as msgs
+from contracts.enforcement import sanctions as sanction_msgs
 from contracts.organizations import UnknownOrganizationError
 from contracts.subjects import commands, replies
 from services.enforcement import domain
@@ -32,10 +33,15 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         msgs.ReleaseControl.TYPE: h.release_control,
         msgs.DeductFunds.TYPE: h.deduct_funds,
         msgs.CloseWithoutProperty.TYPE: h.close_without_property,
+        sanction_msgs.ListDishonestDebtor.TYPE: h.list_dishonest_debtor,
+        sanction_msgs.RestrictConsumption.TYPE: h.restrict_consumption,
+        sanction_msgs.LiftSanction.TYPE: h.lift_sanction,
+        sanction_msgs.RecordCreditRepair.TYPE: h.record_credit_repair,
     }
     reply_routes: dict[str, Route] = {
         msgs.PropertyAnswer.TYPE: h.property_answer,
         msgs.ControlOutcome.TYPE: h.control_outcome,
+        sanction_msgs.SanctionAck.TYPE: h.sanction_ack,
     }
     return [
         Consumer(context="enforcement", durable=COMMANDS, subject=commands("enforcement"),

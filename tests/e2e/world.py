@@ -14,10 +14,11 @@ from typing import Any
 from nats.aio.client import Client
 
 from contracts.enforcement import ALL_KINDS, Holding, Outcome, PropertyKind
+from contracts.enforcement.sanctions import AckOutcome, SanctionAck
 from contracts.envelope import Envelope, Message
 from contracts.organizations import Capability, Registry
 from contracts.registry import parse_message
-from services.bureaus.replies import answer, outcome, subject_of
+from services.bureaus.replies import answer, outcome, reply_to, subject_of
 from services.cli.simulate import register_case
 from services.enforcement.deadlines import Deadlines
 from services.enforcement.handlers import Handlers
@@ -73,7 +74,13 @@ class World:
         if bureau in self.silent:
             return
         notice = parse_message(raw.data)
-        if notice.envelope.type.endswith("property_query.v1"):
+        if ".sanction" in notice.envelope.type:
+            lift = notice.envelope.type.endswith("sanction_lift.v1")
+            ack = SanctionAck(notice_id=notice.data.notice_id,
+                              outcome=AckOutcome.LIFTED if lift else AckOutcome.APPLIED,
+                              bureau_reference=f"{bureau}-SX-1")  # fmt: skip
+            await self.publish(reply_to(notice.envelope, ack, bureau, self.clock()))
+        elif notice.envelope.type.endswith("property_query.v1"):
             found = [h for h in self.holdings.get(bureau, []) if h.kind in notice.data.kinds]
             await self.publish(answer(notice, found, bureau, self.clock()))
         elif self.control_outcome is Outcome.APPLIED:
@@ -113,8 +120,7 @@ class World:
     def deadlines(self) -> Deadlines:
         w = self.service.wiring
         handlers = Handlers(w.store, Registry.load(), settings())
-        return Deadlines(w.store, w.pool, "enforcement", self.clock, handlers.routing,
-                         settings().respond_within)  # fmt: skip
+        return Deadlines(w.store, w.pool, "enforcement", self.clock, handlers)
 
 
 def _route(w: World) -> Any:
@@ -124,9 +130,12 @@ def _route(w: World) -> Any:
     return route
 
 
-async def registered(w: World, seq: int = 2001) -> Message[Any]:
+async def registered(w: World, seq: int = 2001, debtor: Any = None) -> Message[Any]:
     reg = register_case(random.Random(11), Registry.load().get(COURT), seq, w.clock())
-    reg = reg.model_copy(update={"data": reg.data.model_copy(update={"amount": Decimal("100000")})})
+    change: dict[str, Any] = {"amount": Decimal("100000")}
+    if debtor is not None:
+        change["debtors"] = [debtor]
+    reg = reg.model_copy(update={"data": reg.data.model_copy(update=change)})
     await w.publish(reg)
     await w.wait("case_registered", len(w.received("case_registered")) + 1)
     return reg

@@ -16,6 +16,7 @@ from contracts.enforcement import Person, party_id
 from contracts.enforcement.sanctions import (
     AckOutcome,
     Bound,
+    CreditRepairRecorded,
     LiftCompleted,
     LiftNotice,
     LiftSanction,
@@ -23,6 +24,7 @@ from contracts.enforcement.sanctions import (
     MeasureFor,
     Overdue,
     OverdueSanctions,
+    RecordCreditRepair,
     RestrictConsumption,
     SanctionAck,
     SanctionAcknowledged,
@@ -99,8 +101,10 @@ def _notices(sanction_id: UUID, kind: SanctionKind, case_number: str, court: str
 
 
 def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id: UUID,
-                now: datetime, plan: Plan, grounds: set[str],
-                ack_within: timedelta) -> list[Out]:  # fmt: skip
+                now: datetime, plan: Plan, grounds: set[str], ack_within: timedelta,
+                open_ended: bool = False) -> list[Out]:  # fmt: skip
+    """List the debtor. The term is 2 years plus any extension; a listing only for refusing
+    to perform while able (第一条第（一）项) has none and lasts until it is deleted."""
     check_case_court(case, court)
     _check_subject(case.debtor(party_id(cmd.debtor)), cmd, case.sanctions,
                    SanctionKind.LISTING, now.date(), sanction_id)  # fmt: skip
@@ -109,7 +113,11 @@ def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id
     if cmd.extension_years and not (cmd.extension_reason or "").strip():
         raise errors.ExtensionReasonError("an extended term needs its reason (情节严重)")
     start = now.date()
-    until = add_years(start, BASE_TERM_YEARS + cmd.extension_years) - timedelta(days=1)
+    until = (
+        None
+        if open_ended
+        else (add_years(start, BASE_TERM_YEARS + cmd.extension_years) - timedelta(days=1))
+    )
     return _impose(cmd, case.case_number or "", court, sanction_id, SanctionKind.LISTING, start,
                    until, plan, now + ack_within)  # fmt: skip
 
@@ -221,3 +229,11 @@ def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[
                     lift_all(s, case.case_number or "", "term_expired", False, now,
                              confirm_within)]  # fmt: skip
     return out
+
+
+def decide_credit_repair(cmd: RecordCreditRepair, case: Case, *, court: str) -> list[Out]:
+    """信用承诺 / 信用修复: recorded with the listing's history."""
+    check_case_court(case, court)
+    s = _sanction(case, cmd.sanction_id)
+    return [(CreditRepairRecorded(sanction_id=s.sanction_id, repair_kind=cmd.repair_kind,
+                                  statement=cmd.statement), court)]  # fmt: skip
