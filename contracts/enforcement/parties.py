@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from contracts.base import Contract
-from contracts.ids import CreditCode, ResidentId
+from contracts.ids import CreditCode, ResidentId, unmasked
 
 Yuan = Annotated[Decimal, Field(ge=0, max_digits=16, decimal_places=2)]
 """An amount in yuan (元), two decimal places."""
@@ -40,5 +40,8 @@ Party = Annotated[Person | Organization, Field(discriminator="kind")]
 
 
 def party_id(party: Person | Organization) -> str:
-    """The identifier that names a party: ID number or credit code."""
-    return party.id_number if isinstance(party, Person) else party.credit_code
+    """The identifier that names a party: ID number or credit code, as a plain string (a
+    resident id's `str` is masked; this is the full value, for keys and lookups)."""
+    if isinstance(party, Person):
+        return unmasked(party.id_number)
+    return party.credit_code

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, Field
 
 from contracts.base import Command, Contract, Event, Notice, OrgCode, Reply
 from contracts.enforcement.parties import Party, Person
-from contracts.ids import CaseNumber
+from contracts.ids import CaseNumber, CreditCode, ResidentId
 from contracts.registry import register
 
 
@@ -310,3 +310,54 @@ class OverdueSanctions(Notice):
     """案号."""
     overdue: list[Overdue] = Field(min_length=1)
     """The notices overdue now."""
+
+
+@register
+class AskSanctionStatus(Command):
+    """查询惩戒状态 — a bureau asks whether a person or organization is under a measure now."""
+
+    TYPE = "enforcement.command.ask_sanction_status.v1"
+    party_id: ResidentId | CreditCode
+    """公民身份号码 or 统一社会信用代码 of the party asked about."""
+    measure: str | None = None
+    """A measure id (catalogue); all measures when absent."""
+
+
+class InForce(Contract):
+    """One measure in force on the party."""
+
+    measure: str
+    """Measure id."""
+    whom: str
+    """The party's role in the sanction: person, organization, legal_representative,
+    actual_controller."""
+    sanction_id: UUID
+    """The listing or restriction it comes from."""
+    sanction_kind: SanctionKind
+    """Listing or consumption restriction."""
+    since: date
+    """In force since."""
+    until: date | None
+    """Until (a listing's term), if it has one."""
+    case_number: CaseNumber
+    """案号."""
+    executing_court: OrgCode
+    """执行法院."""
+
+
+@register
+class SanctionStatus(Notice):
+    """惩戒状态 — the answer: the measures in force on the party now, and since when. The id is
+    masked: the asker knows it, no one else who reads the record needs to."""
+
+    TYPE = "enforcement.notice.sanction_status.v1"
+    asked: UUID
+    """The question answered (its event id)."""
+    party: str
+    """The party's id, masked (first 6 … last 4)."""
+    measure: str | None
+    """The measure asked about, if one was."""
+    in_force: list[InForce]
+    """What is in force now; empty when nothing is."""
+    as_of: AwareDatetime
+    """When the answer was taken."""

@@ -38,7 +38,7 @@ from contracts.ids.credit import (
 )
 from contracts.ids.errors import LABELS, IdKind, InvalidIdentifierError
 from contracts.ids.identification import UNKNOWN_REASON, Details, IdentifyResult, identify
-from contracts.ids.masking import MaskedId, mask_id
+from contracts.ids.masking import MaskedId, mask_id, unmasked
 from contracts.ids.regions import PROVINCES, RESIDENT_PROVINCE_CODES
 from contracts.ids.resident import (
     ResidentId,
@@ -85,4 +85,5 @@ __all__ = [
     "parse_resident_id",
     "resident_id_check_character",
     "sex",
+    "unmasked",
 ]

@@ -33,3 +33,8 @@ class MaskedId(str):
     @property
     def unmasked(self) -> str:
         return str.__str__(self)
+
+
+def unmasked(value: str) -> str:
+    """The full value as a plain `str`, whether or not it is a `MaskedId`."""
+    return str.__str__(value)

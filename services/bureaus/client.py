@@ -9,6 +9,11 @@ its replies was refused. `BureauClient` does all of that; the bureau writes one 
     async def handle(notice: Message) -> Message | None:
         if isinstance(notice.data, PropertyQueryNotice):
             return answer(notice, look_up(notice.data.debtor), "NR410300", datetime.now(UTC))
+        if isinstance(notice.data, SanctionNotice):  # 联合惩戒: apply the measures, say so
+            ref = apply(notice.data)  # the bureau's own record number
+            return acknowledge(notice, "applied", "NR410300", datetime.now(UTC), ref)
+        if isinstance(notice.data, LiftNotice):  # 解除: lift them, confirm
+            return acknowledge(notice, "lifted", "NR410300", datetime.now(UTC))
         return None
 
     await BureauClient("NR410300", "nats://…", handle).run(stop)
@@ -71,10 +76,11 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from contracts.base import Payload
 from contracts.enforcement import ControlOrder, ControlOutcome, PropertyAnswer, PropertyQueryNotice
+from contracts.enforcement.sanctions import AckOutcome, LiftNotice, SanctionAck, SanctionNotice
 from contracts.envelope import Message
 from contracts.registry import InvalidMessageError, parse_message
 from contracts.subjects import notices_for, rejections_for, stream_name
-from services.bureaus.replies import reply_to, subject_of
+from services.bureaus.replies import check_ack, reply_to, subject_of
 
 log = structlog.get_logger("fuyuan.bureau")
 
@@ -414,8 +420,16 @@ def _short(error: BaseException) -> str:
 REPLY_TYPES: dict[str, tuple[type[Payload], str]] = {
     PropertyQueryNotice.TYPE: (PropertyAnswer, "query_id"),
     ControlOrder.TYPE: (ControlOutcome, "order_id"),
+    SanctionNotice.TYPE: (SanctionAck, "notice_id"),
+    LiftNotice.TYPE: (SanctionAck, "notice_id"),
 }
 """Notice type → (reply payload, the field naming what is answered, filled in if left out)."""
+
+REPLY_DEFAULTS: dict[str, dict[str, Any]] = {
+    LiftNotice.TYPE: {"outcome": AckOutcome.LIFTED.value},
+}
+"""Notice type → reply fields filled in when the data leaves them out: a lift is confirmed
+with `lifted`, so `{}` (or just a `bureau_reference`) confirms it."""
 
 
 def reply_id(notice: Message[Any], org: str) -> uuid.UUID:
@@ -437,17 +451,24 @@ def reply_for(notice: Message[Any], data: Mapping[str, Any] | None, org: str,
     """The reply whose `data` the bureau's system gave (None: nothing to answer).
 
     For a property query the data is a `PropertyAnswer` (`{"holdings": [...]}`), for a control
-    order a `ControlOutcome` (`{"outcome": "applied", "bureau_reference": "…"}`); `query_id` /
-    `order_id` may be left out. The envelope follows the notice (`reply_to`), with the stable
-    event id `reply_id(notice, org)`.
+    order a `ControlOutcome` (`{"outcome": "applied", "bureau_reference": "…"}`), for a sanction
+    notice a `SanctionAck` (`{"outcome": "applied", "bureau_reference": "…"}` or
+    `{"outcome": "refused", "reason": "查无此人"}`) and for a lift notice a `SanctionAck` whose
+    outcome is `lifted` (it may be left out). `query_id` / `order_id` / `notice_id` may be left
+    out. The envelope follows the notice (`reply_to`), with the stable event id
+    `reply_id(notice, org)`.
     """
     if data is None:
         return None
     if notice.envelope.type not in REPLY_TYPES:
         raise ValueError(f"no reply is defined for {notice.envelope.type}")
     payload_type, key = REPLY_TYPES[notice.envelope.type]
-    fields = {key: getattr(notice.data, key), **data}
-    return stable(reply_to(notice.envelope, payload_type.model_validate(fields), org, now), notice)
+    fields = {key: getattr(notice.data, key), **REPLY_DEFAULTS.get(notice.envelope.type, {}),
+              **data}  # fmt: skip
+    payload = payload_type.model_validate(fields)
+    if isinstance(payload, SanctionAck):
+        check_ack(notice.envelope.type, payload.outcome)
+    return stable(reply_to(notice.envelope, payload, org, now), notice)
 
 
 def parse_data(raw: bytes | str) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from contracts.base import Payload
 from contracts.enforcement import ControlOrder, ControlOutcome, Holding, Outcome, PropertyAnswer
+from contracts.enforcement.sanctions import AckOutcome, LiftNotice, SanctionAck, SanctionNotice
 from contracts.envelope import Envelope, Message
 from contracts.subjects import subject
 
@@ -32,6 +33,36 @@ def outcome(notice: Message[ControlOrder], result: Outcome, org: str, now: datet
     """控制回执 to a control order."""
     payload = ControlOutcome(order_id=notice.data.order_id, outcome=result,
                              bureau_reference=reference, reason=reason)  # fmt: skip
+    return reply_to(notice.envelope, payload, org, now)
+
+
+ACK_OUTCOMES: dict[str, frozenset[AckOutcome]] = {
+    SanctionNotice.TYPE: frozenset({AckOutcome.APPLIED, AckOutcome.REFUSED}),
+    LiftNotice.TYPE: frozenset({AckOutcome.LIFTED}),
+}
+"""The outcomes that answer each sanction notice: a sanction notice is applied or refused, a
+lift notice is confirmed lifted (the service rejects any other pairing)."""
+
+
+def check_ack(notice_type: str, result: AckOutcome) -> None:
+    """Raise `ValueError` when `result` does not answer a notice of this type."""
+    allowed = ACK_OUTCOMES.get(notice_type)
+    if allowed is None:
+        raise ValueError(f"{notice_type} is not a sanction or lift notice")
+    if result not in allowed:
+        expected = " or ".join(sorted(a.value for a in allowed))
+        raise ValueError(f"{notice_type} is answered {expected}, not {result.value}")
+
+
+def acknowledge(notice: Message[SanctionNotice] | Message[LiftNotice], outcome: AckOutcome | str,
+                org: str, now: datetime, reference: str | None = None,
+                reason: str | None = None) -> Message[Any]:  # fmt: skip
+    """回执 to a sanction notice (`applied`, or `refused` with a reason) or a lift notice
+    (`lifted`), with the bureau's own record number as `reference`."""
+    result = AckOutcome(outcome)
+    check_ack(notice.envelope.type, result)
+    payload = SanctionAck(notice_id=notice.data.notice_id, outcome=result,
+                          bureau_reference=reference, reason=reason)  # fmt: skip
     return reply_to(notice.envelope, payload, org, now)
 
 

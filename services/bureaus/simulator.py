@@ -1,11 +1,15 @@
-"""模拟府 — simulated bureaus: every property bureau of the registry answering from the dataset.
+"""模拟府 — simulated bureaus: every property bureau of the registry answering from the dataset,
+and every bureau that enforces joint sanctions (失信联合惩戒) acknowledging its notices.
 
 Each bureau runs a `BureauClient` (its own connection, its own durable consumer), all in one
 process on one asyncio loop. A property query is answered with what `dataset.holdings` says the
 bureau holds of the debtor; a control order is applied, queued (轮候) when the holding is
 already encumbered by another authority, or now and then refused with a reason a bureau gives.
+A sanction notice is acknowledged applied with the bureau's record number, or now and then
+refused (查无此人 …); a lift notice is confirmed lifted.
 Answers take `latency_ms` on average (±50 %), and a share `failure_rate` of notices is never
-answered, so deadlines (答复期限) and unanswered bureaus (未答复) show up in results.
+answered, so deadlines (答复期限), unanswered bureaus (未答复) and overdue acknowledgements
+(逾期未回执) show up.
 
 Every choice is a function of the seed and the notice: run it again, get the same answers.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,11 +33,12 @@ from contracts.enforcement import (
     PropertyKind,
     PropertyQueryNotice,
 )
+from contracts.enforcement.sanctions import AckOutcome, LiftNotice, SanctionNotice
 from contracts.envelope import Message
-from contracts.organizations import PROPERTY_KINDS, Organization, Registry
+from contracts.organizations import PROPERTY_KINDS, Capability, Organization, Registry
 from services.bureaus.client import BureauClient, Handler, stable, utc_now
 from services.bureaus.dataset import holdings, rng_for
-from services.bureaus.replies import answer, outcome
+from services.bureaus.replies import acknowledge, answer, outcome
 
 log = structlog.get_logger("fuyuan.bureau.simulator")
 
@@ -46,7 +52,7 @@ class Behaviour:
     failure_rate: float = 0.05
     """Share of notices never answered (to show deadlines)."""
     refusal_rate: float = 0.05
-    """Share of freeze, seize and deduct orders refused."""
+    """Share of freeze, seize and deduct orders, and of sanction notices, refused."""
     seed: int = 7
     """Seed of the dataset and of every choice."""
 
@@ -89,6 +95,39 @@ def control_outcome(order: ControlOrder, bureau: str, *, seed: int, refusal_rate
     return Outcome.APPLIED, reference, None
 
 
+# ---- sanction notices 联合惩戒 ---------------------------------------------------------------
+
+SANCTION_REFUSALS = {
+    "person": ("查无此人：该公民身份号码在本系统无登记记录",
+               "被执行人姓名与公民身份号码不一致，无法核实身份",
+               "被执行人已死亡，户籍已注销"),
+    "organization": ("查无此单位：该统一社会信用代码在本系统无登记记录",
+                     "该单位已办理注销登记，无法实施惩戒措施",
+                     "单位名称与统一社会信用代码不一致，无法核实主体"),
+}  # fmt: skip
+"""Why a bureau refuses a sanction notice, by whom the notice binds first."""
+
+
+def number(rng: random.Random) -> str:
+    """A bureau's six-digit record number."""
+    return f"{rng.randrange(1, 10**6):06d}"
+
+
+def sanction_outcome(notice: SanctionNotice | LiftNotice, bureau: str, *, seed: int,
+                     refusal_rate: float,
+                     now: datetime) -> tuple[AckOutcome, str | None, str | None]:  # fmt: skip
+    """(outcome, bureau reference, reason) of a sanction or lift notice: a lift is confirmed;
+    a sanction is applied with the bureau's record number, or refused at `refusal_rate` with
+    the reason a bureau gives when it cannot find the party (查无此人 …)."""
+    rng = rng_for(seed, "sanction", bureau, notice.notice_id)
+    if isinstance(notice, LiftNotice):
+        return AckOutcome.LIFTED, f"（{now.year}）{bureau}解惩字第{number(rng)}号", None
+    if rng.random() < refusal_rate:
+        party = notice.bound[0].party
+        return AckOutcome.REFUSED, None, rng.choice(SANCTION_REFUSALS[party.kind])
+    return AckOutcome.APPLIED, f"（{now.year}）{bureau}惩字第{number(rng)}号", None
+
+
 # ---- the handler -----------------------------------------------------------------------------
 
 
@@ -121,7 +160,12 @@ def simulated_handler(
                 data, code, seed=seed, refusal_rate=behaviour.refusal_rate, now=clock()
             )
             return stable(outcome(notice, result, code, clock(), reference, reason), notice)
-        return None  # a notice of another kind: nothing a property bureau answers
+        if isinstance(data, SanctionNotice | LiftNotice):
+            acked, reference, reason = sanction_outcome(
+                data, code, seed=seed, refusal_rate=behaviour.refusal_rate, now=clock()
+            )
+            return stable(acknowledge(notice, acked, code, clock(), reference, reason), notice)
+        return None  # a notice of another kind: nothing a simulated bureau answers
 
     return handle
 
@@ -129,14 +173,20 @@ def simulated_handler(
 # ---- running them ----------------------------------------------------------------------------
 
 
+SIMULATED = PROPERTY_KINDS | {Capability.CREDIT_SANCTION}
+"""What a simulated bureau answers: property queries and control orders, sanction notices."""
+
+
 def property_bureaus(registry: Registry, codes: Sequence[str] = ()) -> list[Organization]:
-    """Every bureau that handles a property kind, or those of `codes` (each must be one)."""
-    every = {org.code: org for org in registry.bureaus() if org.handles & PROPERTY_KINDS}
+    """Every bureau that handles a property kind or enforces joint sanctions (credit_sanction),
+    or those of `codes` (each must be one)."""
+    every = {org.code: org for org in registry.bureaus() if org.handles & SIMULATED}
     if not codes:
         return list(every.values())
     unknown = [code for code in codes if code not in every]
     if unknown:
-        raise ValueError(f"not a bureau that handles a property kind: {', '.join(unknown)}")
+        raise ValueError("not a bureau that handles a property kind or credit_sanction: "
+                         + ", ".join(unknown))  # fmt: skip
     return [every[code] for code in dict.fromkeys(codes)]
 
 

@@ -1,10 +1,12 @@
-"""Simulated courts: register enforcement cases, some of them wrong, so a newcomer sees flows."""
+"""Simulated courts: register enforcement cases, some of them wrong, query and freeze, list
+dishonest debtors and restrict consumption (and lift some of it), so a newcomer sees flows."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,6 +22,15 @@ from contracts.enforcement import (
     Person,
     QueryProperty,
     RegisterCase,
+)
+from contracts.enforcement.measures import Catalogue
+from contracts.enforcement.sanctions import (
+    ExecutionBasis,
+    LiftSanction,
+    ListDishonestDebtor,
+    Performance,
+    RestrictConsumption,
+    SanctionKind,
 )
 from contracts.envelope import Envelope, Message
 from contracts.ids import (
@@ -91,37 +102,205 @@ def command(court: Org, payload: Any, case_number: str, now: datetime) -> Messag
     return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
 
 
+# ---- 失信联合惩戒: listings, consumption restrictions, their lifting --------------------------
+
+OBLIGATIONS = (
+    "给付申请执行人货款人民币{amount}元及逾期付款利息",
+    "偿还申请执行人借款本金人民币{amount}元及利息（按全国银行间同业拆借中心公布的贷款市场报价利率计算）",
+    "支付申请执行人工程款人民币{amount}元",
+    "支付申请执行人劳动报酬人民币{amount}元",
+    "赔偿申请执行人各项损失人民币{amount}元",
+    "返还申请执行人租赁物并支付租金人民币{amount}元",
+)  # fmt: skip
+GROUND_WEIGHTS = {"ability_refusal": 10, "property_report_violation": 5, "evasion": 3,
+                  "consumption_order_violation": 2, "settlement_refusal": 2, "obstruction": 1}  # fmt: skip
+"""How often courts list on each statutory ground; most listings are for refusing to perform
+while able (第一条第（一）项) or for not reporting property."""
+EXTENSION_REASON = "被执行人以暴力、威胁方法妨碍、抗拒执行，情节严重，且具有多项失信行为"
+DELETION_WEIGHTS = {"performed": 12, "settlement_performed": 4, "applicant_request": 2,
+                    "error_corrected": 1, "early_deletion": 1}  # fmt: skip
+"""How often courts lift on each deletion ground; most debtors listed end up paying."""
+SHIELDED = {"settlement_performed"}
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A listing or restriction a court issued: lift it later by its id (the command's event
+    id)."""
+
+    court: Org
+    case_number: str
+    sanction_id: uuid.UUID
+    kind: SanctionKind
+
+
+def document_number(rng: random.Random, court: Org, filed_on: date) -> str:
+    """执行依据文号 — the judgment the case enforces, e.g. （2025）豫0482民初1234号."""
+    year = filed_on.year - rng.choice((0, 1, 1, 1, 2))
+    trial = rng.choice(("民初", "民初", "民初", "民终", "民特"))
+    return f"（{year}）{court.case_code}{trial}{rng.randrange(1, 20000)}号"
+
+
+def weighted(rng: random.Random, weights: dict[str, int], known: set[str]) -> str:
+    """A choice among the weighted ids the catalogue knows."""
+    ids = [i for i in weights if i in known] or sorted(known)
+    return rng.choices(ids, weights=[weights.get(i, 1) for i in ids])[0]
+
+
+def representative(rng: random.Random, debtor: Organization, region: str) -> Person:
+    """法定代表人 of an organization debtor, with an ID number."""
+    name = debtor.legal_representative or rng.choice(SURNAMES) + rng.choice(GIVEN)
+    return Person(name=name, id_number=resident_id(rng, region))
+
+
+def listing(rng: random.Random, court: Org, case: RegisterCase, catalogue: Catalogue,
+            legal_representative: Person | None) -> ListDishonestDebtor:  # fmt: skip
+    """纳入失信被执行人名单, with the fields the published list carries."""
+    known = {g.id for g in catalogue.grounds}
+    grounds = [weighted(rng, GROUND_WEIGHTS, known)]
+    if rng.random() < 0.15:
+        grounds = sorted({*grounds, weighted(rng, GROUND_WEIGHTS, known)})
+    fixed = any(catalogue.ground(g).term_years is not None for g in grounds)
+    extension = rng.randint(1, 3) if fixed and rng.random() < 0.05 else 0
+    return ListDishonestDebtor(
+        case_number=case.case_number, debtor=case.debtors[0],
+        legal_representative=legal_representative, filed_on=case.filed_on,
+        basis=ExecutionBasis(issuing_body=court.name,
+                             document_number=document_number(rng, court, case.filed_on)),
+        obligations=rng.choice(OBLIGATIONS).format(amount=f"{case.amount:,.2f}"),
+        performance=Performance.NONE if rng.random() < 0.75 else Performance.PARTIAL,
+        grounds=grounds, extension_years=extension,
+        extension_reason=EXTENSION_REASON if extension else None,
+    )  # fmt: skip
+
+
 class Courts:
     """Simulated courts: register cases, query their debtors' property, freeze what is found,
-    close some cases for lack of property (终本). Some messages are deliberately wrong."""
+    close some cases for lack of property (终本), list some debtors as dishonest, restrict some
+    organizations' consumption, and lift some of those later. Some messages are deliberately
+    wrong."""
 
-    def __init__(self, js: Any, rng: random.Random, invalid: float) -> None:
+    MIX = (("register", 0.45), ("query", 0.35), ("close", 0.08), ("list", 0.07),
+           ("restrict", 0.03), ("lift", 0.02))  # fmt: skip
+    """What the courts do, and how often: mostly registrations and queries."""
+
+    def __init__(self, js: Any, rng: random.Random, invalid: float,
+                 catalogue: Catalogue | None = None) -> None:  # fmt: skip
         self.js, self.rng, self.invalid = js, rng, invalid
         self.courts = {c.code: c for c in Registry.load().courts() if c.case_code}
+        self.catalogue = catalogue or Catalogue.load()
         self.cases: list[tuple[Org, RegisterCase]] = []
+        self.spoiled: set[str] = set()
+        """Case numbers whose registration went out wrong: never registered, not sanctioned."""
+        self.issued: list[Issued] = []
+        """Listings and restrictions in force, oldest first: lifted from the front half."""
+        self.representatives: dict[str, Person] = {}
+        """Credit code → the generated legal representative, the same in every order."""
 
-    async def send(self, msg: Message[Any], spoilable: bool = False) -> None:
+    async def send(self, msg: Message[Any], spoilable: bool = False) -> bool:
+        """Publish; returns whether the message went out spoiled."""
         body = msg.model_dump_json().encode()
-        if spoilable and self.rng.random() < self.invalid:
+        spoiled = spoilable and self.rng.random() < self.invalid
+        if spoiled:
             body = spoil(self.rng, body)
         await self.js.publish(subject(msg.envelope.type, msg.envelope.organization), body,
                               headers={"Nats-Msg-Id": str(msg.envelope.event_id)})  # fmt: skip
+        return spoiled
+
+    def choose(self, roll: float) -> str:
+        for action, weight in self.MIX:
+            if roll < weight:
+                return action
+            roll -= weight
+        return self.MIX[-1][0]
 
     async def step(self) -> None:
-        now, roll = datetime.now(UTC), self.rng.random()
-        if not self.cases or roll < 0.5:
+        now, action = datetime.now(UTC), self.choose(self.rng.random())
+        if action == "list" and await self.list_debtor(now):
+            return
+        if action == "restrict" and await self.restrict(now):
+            return
+        if action == "lift" and await self.lift(now):
+            return
+        if not self.cases or action == "register":
             court = self.rng.choice(list(self.courts.values()))
             msg = register_case(self.rng, court, self.rng.randrange(1, 99999), now)
             self.cases.append((court, msg.data))
-            await self.send(msg, spoilable=True)
-        elif roll < 0.9:
-            court, case = self.rng.choice(self.cases[-50:])
-            query = QueryProperty(case_number=case.case_number, debtor=case.debtors[0])
-            await self.send(command(court, query, case.case_number, now))
-        else:
+            if await self.send(msg, spoilable=True):
+                self.spoiled.add(msg.data.case_number)
+        elif action == "close":
             court, case = self.rng.choice(self.cases[-50:])
             close = CloseWithoutProperty(case_number=case.case_number, closed_on=now.date())
             await self.send(command(court, close, case.case_number, now))
+        else:  # a query, also when there was nothing to sanction or lift
+            court, case = self.rng.choice(self.cases[-50:])
+            query = QueryProperty(case_number=case.case_number, debtor=case.debtors[0])
+            await self.send(command(court, query, case.case_number, now))
+
+    # ---- 失信联合惩戒 ------------------------------------------------------------------------
+
+    def sanctionable(self, kind: SanctionKind,
+                     organizations_only: bool = False) -> tuple[Org, RegisterCase] | None:  # fmt: skip
+        """A recent, registered case whose debtor is not under this kind of sanction yet."""
+        active = {i.case_number for i in self.issued if i.kind == kind}
+        recent = [(court, case) for court, case in self.cases[-50:-1]
+                  if case.case_number not in self.spoiled and case.case_number not in active
+                  and (not organizations_only or isinstance(case.debtors[0], Organization))]  # fmt: skip
+        return self.rng.choice(recent) if recent else None
+
+    def legal_representative(self, court: Org, debtor: Person | Organization) -> Person | None:
+        if not isinstance(debtor, Organization):
+            return None
+        if debtor.credit_code not in self.representatives:
+            self.representatives[debtor.credit_code] = representative(
+                self.rng, debtor, court.jurisdiction
+            )
+        return self.representatives[debtor.credit_code]
+
+    async def issue(self, court: Org, payload: ListDishonestDebtor | RestrictConsumption,
+                    kind: SanctionKind, now: datetime) -> None:  # fmt: skip
+        msg = command(court, payload, payload.case_number, now)
+        await self.send(msg)
+        self.issued.append(Issued(court, payload.case_number, msg.envelope.event_id, kind))
+
+    async def list_debtor(self, now: datetime) -> bool:
+        """纳入失信被执行人名单 of a recent case's debtor."""
+        found = self.sanctionable(SanctionKind.LISTING)
+        if found is None:
+            return False
+        court, case = found
+        representative = self.legal_representative(court, case.debtors[0])
+        cmd = listing(self.rng, court, case, self.catalogue, representative)
+        await self.issue(court, cmd, SanctionKind.LISTING, now)
+        return True
+
+    async def restrict(self, now: datetime) -> bool:
+        """限制消费令 against an organization debtor, binding its legal representative."""
+        found = self.sanctionable(SanctionKind.CONSUMPTION_RESTRICTION, organizations_only=True)
+        if found is None:
+            return False
+        court, case = found
+        cmd = RestrictConsumption(
+            case_number=case.case_number, debtor=case.debtors[0],
+            legal_representative=self.legal_representative(court, case.debtors[0]),
+            order_number=case.case_number,
+        )  # fmt: skip
+        await self.issue(court, cmd, SanctionKind.CONSUMPTION_RESTRICTION, now)
+        return True
+
+    async def lift(self, now: datetime) -> bool:
+        """删除 / 屏蔽 one of the older listings or restrictions, by its id."""
+        older = self.issued[: len(self.issued) // 2]
+        if not older:
+            return False
+        issued = self.rng.choice(older)
+        known = {g.id for g in self.catalogue.deletion_grounds}
+        ground = weighted(self.rng, DELETION_WEIGHTS, known)
+        cmd = LiftSanction(case_number=issued.case_number, sanction_id=issued.sanction_id,
+                           ground=ground, shield=ground in SHIELDED and self.rng.random() < 0.5)  # fmt: skip
+        await self.send(command(issued.court, cmd, issued.case_number, now))
+        self.issued.remove(issued)
+        return True
 
     async def on_result(self, raw: Any) -> None:
         """Freeze or seize the first holding a result names, within the statutory term."""

@@ -9,6 +9,7 @@ from contracts.enforcement import ALL_KINDS, Person
 from contracts.enforcement.measures import Applicable, Catalogue
 from contracts.enforcement.sanctions import MeasureFor
 from contracts.envelope import Envelope, Message
+from contracts.ids import unmasked
 from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import parse_message
 from services.enforcement import domain
@@ -17,6 +18,7 @@ from services.enforcement.domain import query as queries
 from services.enforcement.domain import requery, sanctions
 from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
+from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime.eventstore import EventStore, InboxEntry, NewEvent, StreamWrite
 from services.runtime.messaging import follow, outgoing
@@ -59,9 +61,11 @@ class Handlers:
     """The enforcement handlers, with what they need: store, registry, catalogue, settings."""
 
     def __init__(self, store: EventStore, registry: Registry, settings: EnforcementSettings,
-                 catalogue: Catalogue | None = None) -> None:  # fmt: skip
+                 catalogue: Catalogue | None = None,
+                 sanctions_read: Sanctions | None = None) -> None:  # fmt: skip
         self.store, self.registry, self.settings = store, registry, settings
         self.catalogue = catalogue or Catalogue.load()
+        self.sanctions_read = sanctions_read
 
     async def _act(self, msg: Message[Any], consumer: str, now: datetime, decide: Any) -> None:
         env = msg.envelope
@@ -183,3 +187,28 @@ class Handlers:
     async def sanction_ack(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, REPLIES, now, lambda case: sanctions.decide_ack(
             msg.data, case, bureau=msg.envelope.organization, now=now))  # fmt: skip
+
+    def applicable_by_role(self) -> dict[str, dict[str, set[str]]]:
+        """Sanction kind → role → the measures such a sanction puts on that role."""
+        restricted = {m.id for m in self.catalogue.consumption_restrictions()}
+        out: dict[str, dict[str, set[str]]] = {"listing": {}, "consumption_restriction": {}}
+        for kind in ("person", "organization"):
+            for a in self.catalogue.for_party(kind):
+                out["listing"].setdefault(str(a.whom), set()).add(a.measure.id)
+                if a.measure.id in restricted:
+                    out["consumption_restriction"].setdefault(str(a.whom), set()).add(a.measure.id)
+        return out
+
+    async def ask_sanction_status(self, msg: Message[Any], now: datetime) -> None:
+        env, q = msg.envelope, msg.data
+        if self.sanctions_read is None:
+            raise RuntimeError("no sanctions read model wired")
+        party = unmasked(q.party_id)
+        imposed = await self.sanctions_read.in_force(party, now.date())
+        answer = sanctions.status(env.event_id, party, q.measure, imposed,
+                                  self.applicable_by_role(), now)  # fmt: skip
+        reply = follow(env, answer, organization=PLATFORM_CODE, now=now)
+        await self.store.append(
+            StreamWrite(f"status-{env.event_id}", 0, [outgoing(reply, env.organization)]),
+            inbox=InboxEntry(COMMANDS, env.event_id),
+        )

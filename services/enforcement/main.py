@@ -13,6 +13,7 @@ from contracts.organizations import Registry
 from services.enforcement import subscribers
 from services.enforcement.deadlines import Deadlines
 from services.enforcement.handlers import Handlers
+from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime import observability
 from services.runtime.consumer import Consumer
@@ -34,7 +35,8 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
     """The service, on the given clock (tests pass one they can move)."""
 
     def consumers(w: Wiring) -> list[Consumer]:
-        handlers = Handlers(w.store, Registry.load(), settings())
+        handlers = Handlers(w.store, Registry.load(), settings(),
+                            sanctions_read=Sanctions(w.pool, "enforcement"))  # fmt: skip
         return subscribers.consumers(handlers, clock, w.settings.max_attempts)
 
     def background(w: Wiring, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:

@@ -37,6 +37,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         sanction_msgs.RestrictConsumption.TYPE: h.restrict_consumption,
         sanction_msgs.LiftSanction.TYPE: h.lift_sanction,
         sanction_msgs.RecordCreditRepair.TYPE: h.record_credit_repair,
+        sanction_msgs.AskSanctionStatus.TYPE: h.ask_sanction_status,
     }
     reply_routes: dict[str, Route] = {
         msgs.PropertyAnswer.TYPE: h.property_answer,

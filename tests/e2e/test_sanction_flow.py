@@ -13,13 +13,14 @@ import pytest
 
 from contracts.enforcement import Organization, Person
 from contracts.enforcement.sanctions import (
+    AskSanctionStatus,
     ExecutionBasis,
     LiftSanction,
     ListDishonestDebtor,
     Performance,
     RestrictConsumption,
 )
-from contracts.ids import resident_id_check_character
+from contracts.ids import resident_id_check_character, unmasked
 from tests.e2e.world import World, registered
 
 pytestmark = pytest.mark.integration
@@ -142,3 +143,24 @@ class _Raw:
 
     def __init__(self, subject: str, body: dict[str, Any]) -> None:
         self.subject, self.data = subject, json.dumps(body).encode()
+
+
+async def test_a_bureau_asks_what_is_in_force_and_gets_the_id_masked(world: World) -> None:
+    debtor = person("19800101")
+    reg = await registered(world, 4004, debtor=debtor)
+    listed = await world.command(listing(reg.data.case_number, debtor))
+    await world.wait("sanction_imposed")
+    asked = await world.command(AskSanctionStatus(party_id=debtor.id_number), org="RW410000")
+    [answer] = [b for _, b in await notices_of(world, "sanction_status", 1)]
+    data = answer["data"]
+    assert data["asked"] == str(asked.envelope.event_id)
+    assert unmasked(debtor.id_number) not in json.dumps(answer, ensure_ascii=False)
+    assert data["party"].startswith("410482") and "*" in data["party"]
+    assert data["in_force"] and {f["whom"] for f in data["in_force"]} == {"person"}
+    assert all(f["since"] == str(world.clock.now.date()) for f in data["in_force"])
+    await world.command(LiftSanction(case_number=reg.data.case_number,
+                                     sanction_id=listed.envelope.event_id, ground="performed"))  # fmt: skip
+    await notices_of(world, "sanction_lift", 1)
+    await world.command(AskSanctionStatus(party_id=debtor.id_number), org="RW410000")
+    answers = await notices_of(world, "sanction_status", 2)
+    assert answers[1][1]["data"]["in_force"] == []

@@ -63,7 +63,7 @@ class World:
     ) -> Message[Any]:
         eid = uuid.uuid4()
         env = Envelope(event_id=eid, type=payload.TYPE, occurred_at=self.clock(), organization=org,
-                       correlation_id=eid, case_number=payload.case_number)  # fmt: skip
+                       correlation_id=eid, case_number=getattr(payload, "case_number", None))  # fmt: skip
         msg: Message[Any] = Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc]
         await self.publish(msg, headers)
         return msg
@@ -74,6 +74,8 @@ class World:
         if bureau in self.silent:
             return
         notice = parse_message(raw.data)
+        if notice.envelope.type.endswith("status.v1"):
+            return
         if ".sanction" in notice.envelope.type:
             lift = notice.envelope.type.endswith("sanction_lift.v1")
             ack = SanctionAck(notice_id=notice.data.notice_id,

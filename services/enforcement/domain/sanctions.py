@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from contracts.enforcement import Person, party_id
@@ -17,6 +17,7 @@ from contracts.enforcement.sanctions import (
     AckOutcome,
     Bound,
     CreditRepairRecorded,
+    InForce,
     LiftCompleted,
     LiftNotice,
     LiftSanction,
@@ -32,8 +33,9 @@ from contracts.enforcement.sanctions import (
     SanctionKind,
     SanctionLifted,
     SanctionNotice,
+    SanctionStatus,
 )
-from contracts.ids import age_on
+from contracts.ids import age_on, mask_id
 from services.enforcement.domain import errors
 from services.enforcement.domain.query import Out, check_case_court
 from services.enforcement.domain.sanction_state import Sanction
@@ -237,3 +239,23 @@ def decide_credit_repair(cmd: RecordCreditRepair, case: Case, *, court: str) -> 
     s = _sanction(case, cmd.sanction_id)
     return [(CreditRepairRecorded(sanction_id=s.sanction_id, repair_kind=cmd.repair_kind,
                                   statement=cmd.statement), court)]  # fmt: skip
+
+
+def status(asked: UUID, party: str, measure: str | None, imposed: list[tuple[dict[str, Any], str]],
+           applicable: dict[str, dict[str, set[str]]], now: datetime) -> SanctionStatus:  # fmt: skip
+    """What is in force on `party` now. `imposed` holds (SanctionImposed data, court) still in
+    force; `applicable[kind][role]` the measures a sanction of that kind puts on that role."""
+    found = []
+    for data, court in imposed:
+        roles = {b["whom"] for b in data["bound"]
+                 if party in (b["party"].get("id_number"), b["party"].get("credit_code"))}  # fmt: skip
+        for role in sorted(roles):
+            for m in sorted(applicable.get(data["sanction_kind"], {}).get(role, set())):
+                if measure in (None, m):
+                    found.append(InForce(
+                        measure=m, whom=role, sanction_id=data["sanction_id"],
+                        sanction_kind=data["sanction_kind"], since=data["effective_on"],
+                        until=data["until"], case_number=data["case_number"],
+                        executing_court=court))  # fmt: skip
+    return SanctionStatus(asked=asked, party=mask_id(party), measure=measure, in_force=found,
+                          as_of=now)  # fmt: skip
