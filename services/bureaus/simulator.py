@@ -100,7 +100,7 @@ def control_outcome(order: ControlOrder, bureau: str, *, seed: int, refusal_rate
 SANCTION_REFUSALS = {
     "person": ("查无此人：该公民身份号码在本系统无登记记录",
                "被执行人姓名与公民身份号码不一致，无法核实身份",
-               "被执行人已死亡，户籍已注销"),
+               "该公民身份号码已注销，请核实后重新推送"),
     "organization": ("查无此单位：该统一社会信用代码在本系统无登记记录",
                      "该单位已办理注销登记，无法实施惩戒措施",
                      "单位名称与统一社会信用代码不一致，无法核实主体"),

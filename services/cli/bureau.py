@@ -138,7 +138,7 @@ def bureaus(
         typer.Option(
             "--org",
             help="Only this bureau (repeat for several); default: every bureau of the "
-            "registry that handles a property kind.",
+            "registry that handles a property kind or applies joint sanctions.",
         ),
     ] = None,
     latency_ms: Annotated[
@@ -149,7 +149,7 @@ def bureaus(
         typer.Option(min=0, max=1, help="Share of notices never answered, to show deadlines."),
     ] = 0.05,
     refusal_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Share of freeze, seize and deduct orders refused.")
+        float, typer.Option(min=0, max=1, help="Share of control orders and sanction notices refused.")
     ] = 0.05,
     seed: Annotated[int, typer.Option(help="Seed of the dataset and of every choice.")] = 7,
     duration: Annotated[

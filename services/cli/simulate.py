@@ -106,21 +106,21 @@ def command(court: Org, payload: Any, case_number: str, now: datetime) -> Messag
 
 OBLIGATIONS = (
     "给付申请执行人货款人民币{amount}元及逾期付款利息",
-    "偿还申请执行人借款本金人民币{amount}元及利息（按全国银行间同业拆借中心公布的贷款市场报价利率计算）",
+    "偿还申请执行人借款本金人民币{amount}元及利息",
     "支付申请执行人工程款人民币{amount}元",
     "支付申请执行人劳动报酬人民币{amount}元",
     "赔偿申请执行人各项损失人民币{amount}元",
     "返还申请执行人租赁物并支付租金人民币{amount}元",
 )  # fmt: skip
 GROUND_WEIGHTS = {"ability_refusal": 10, "property_report_violation": 5, "evasion": 3,
-                  "consumption_order_violation": 2, "settlement_refusal": 2, "obstruction": 1}  # fmt: skip
+                  "consumption_order_violation": 2, "settlement_refusal": 2,
+                  "obstruction": 1}  # fmt: skip
 """How often courts list on each statutory ground; most listings are for refusing to perform
 while able (第一条第（一）项) or for not reporting property."""
 EXTENSION_REASON = "被执行人以暴力、威胁方法妨碍、抗拒执行，情节严重，且具有多项失信行为"
 DELETION_WEIGHTS = {"performed": 12, "settlement_performed": 4, "applicant_request": 2,
                     "error_corrected": 1, "early_deletion": 1}  # fmt: skip
 """How often courts lift on each deletion ground; most debtors listed end up paying."""
-SHIELDED = {"settlement_performed"}
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Issued:
 def document_number(rng: random.Random, court: Org, filed_on: date) -> str:
     """执行依据文号 — the judgment the case enforces, e.g. （2025）豫0482民初1234号."""
     year = filed_on.year - rng.choice((0, 1, 1, 1, 2))
-    trial = rng.choice(("民初", "民初", "民初", "民终", "民特"))
+    trial = rng.choice(("民初", "民初", "民初", "民初", "民特"))
     return f"（{year}）{court.case_code}{trial}{rng.randrange(1, 20000)}号"
 
 
@@ -240,12 +240,13 @@ class Courts:
     # ---- 失信联合惩戒 ------------------------------------------------------------------------
 
     def sanctionable(self, kind: SanctionKind,
-                     organizations_only: bool = False) -> tuple[Org, RegisterCase] | None:  # fmt: skip
-        """A recent, registered case whose debtor is not under this kind of sanction yet."""
+                     organizations: bool = False) -> tuple[Org, RegisterCase] | None:  # fmt: skip
+        """A recent case, registered (not the newest: it may still be on its way), whose
+        debtor is not under this kind of sanction; with `organizations`, an organization."""
         active = {i.case_number for i in self.issued if i.kind == kind}
         recent = [(court, case) for court, case in self.cases[-50:-1]
                   if case.case_number not in self.spoiled and case.case_number not in active
-                  and (not organizations_only or isinstance(case.debtors[0], Organization))]  # fmt: skip
+                  and (not organizations or isinstance(case.debtors[0], Organization))]  # fmt: skip
         return self.rng.choice(recent) if recent else None
 
     def legal_representative(self, court: Org, debtor: Person | Organization) -> Person | None:
@@ -276,7 +277,7 @@ class Courts:
 
     async def restrict(self, now: datetime) -> bool:
         """限制消费令 against an organization debtor, binding its legal representative."""
-        found = self.sanctionable(SanctionKind.CONSUMPTION_RESTRICTION, organizations_only=True)
+        found = self.sanctionable(SanctionKind.CONSUMPTION_RESTRICTION, organizations=True)
         if found is None:
             return False
         court, case = found
@@ -297,7 +298,7 @@ class Courts:
         known = {g.id for g in self.catalogue.deletion_grounds}
         ground = weighted(self.rng, DELETION_WEIGHTS, known)
         cmd = LiftSanction(case_number=issued.case_number, sanction_id=issued.sanction_id,
-                           ground=ground, shield=ground in SHIELDED and self.rng.random() < 0.5)  # fmt: skip
+                           ground=ground)  # fmt: skip
         await self.send(command(issued.court, cmd, issued.case_number, now))
         self.issued.remove(issued)
         return True

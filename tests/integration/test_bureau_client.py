@@ -1,7 +1,8 @@
 """The bureau client against a real JetStream: notices in through the durable consumer, answers
 out with their envelope following the notice, acknowledged only once the answer is stored; the
 command, webhook and directory handlers; failures asked again; unreadable notices set aside;
-rejections heard; the simulated bureaus answering from the dataset."""
+rejections heard; sanction notices acknowledged and lifts confirmed; the simulated bureaus
+answering from the dataset and acknowledging sanctions."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import asyncio
 import contextlib
 import http.server
 import json
+import re
 import shlex
 import sys
 import threading
@@ -39,6 +41,15 @@ from contracts.enforcement import (
     PropertyKind,
     PropertyQueryNotice,
 )
+from contracts.enforcement.sanctions import (
+    AckOutcome,
+    Bound,
+    LiftNotice,
+    MeasureFor,
+    SanctionAck,
+    SanctionKind,
+    SanctionNotice,
+)
 from contracts.envelope import Envelope, Message
 from contracts.ids import resident_id_check_character
 from contracts.organizations import Registry
@@ -54,7 +65,7 @@ from services.bureaus.client import (
     webhook_handler,
 )
 from services.bureaus.dataset import holdings
-from services.bureaus.replies import answer
+from services.bureaus.replies import acknowledge, answer
 from services.bureaus.simulator import Behaviour, run_bureaus
 from services.runtime import streams
 from services.runtime.devstack import EmbeddedNats
@@ -107,6 +118,24 @@ def control_order(encumbered: bool) -> Message[Any]:
                         reference="豫（2021）洛阳市不动产权第0012345号"),
     )  # fmt: skip
     return Message[ControlOrder](envelope=envelope(data.TYPE), data=data)
+
+
+def sanction_notice(bureau: str = BUREAU) -> Message[Any]:
+    data = SanctionNotice(
+        notice_id=uuid.uuid4(), bureau=bureau, sanction_id=uuid.uuid4(),
+        sanction_kind=SanctionKind.LISTING, case_number=CASE, executing_court=COURT,
+        measures=[MeasureFor(measure="real_estate_purchase_building", whom=["person"])],
+        bound=[Bound(whom="person", party=debtor())], effective_on=date(2025, 3, 1),
+        until=date(2027, 2, 28), acknowledge_by=datetime.now(UTC) + timedelta(days=3),
+    )  # fmt: skip
+    return Message[SanctionNotice](envelope=envelope(data.TYPE), data=data)
+
+
+def lift_notice(bureau: str = BUREAU) -> Message[Any]:
+    data = LiftNotice(notice_id=uuid.uuid4(), bureau=bureau, sanction_id=uuid.uuid4(),
+                      case_number=CASE, ground="performed", effective_on=date(2025, 9, 1),
+                      confirm_by=datetime.now(UTC) + timedelta(days=3))  # fmt: skip
+    return Message[LiftNotice](envelope=envelope(data.TYPE), data=data)
 
 
 async def publish(js: JetStreamContext, message: Message[Any], org: str = BUREAU) -> None:
@@ -325,6 +354,94 @@ async def test_the_directory_handler_waits_for_the_outbox_and_asks_again_until_i
     assert (root / "done" / name).exists()
 
 
+# ---- sanction notices 联合惩戒 ----------------------------------------------------------------
+
+ACKS = f"enforcement.reply.sanction_ack.v1.{BUREAU}"
+
+
+def check_ack(msg: Msg, notice: Message[Any], outcome: AckOutcome,
+              org: str = BUREAU) -> SanctionAck:  # fmt: skip
+    """The acknowledgement answers the notice with `outcome`, its envelope following it."""
+    reply = parse_message(msg.data)
+    assert msg.subject == f"enforcement.reply.sanction_ack.v1.{org}"
+    assert reply.envelope.type == SanctionAck.TYPE and isinstance(reply.data, SanctionAck)
+    assert reply.data.notice_id == notice.data.notice_id
+    assert reply.data.outcome == outcome
+    env = reply.envelope
+    assert env.organization == org
+    assert env.causation_id == notice.envelope.event_id
+    assert env.correlation_id == notice.envelope.correlation_id
+    assert env.case_number == CASE
+    assert msg.headers is not None and msg.headers["traceparent"] == TRACEPARENT
+    return reply.data
+
+
+async def acknowledged(nc: Client, js: JetStreamContext, nats_url: str, handler: Handler,
+                       notices: list[Message[Any]]) -> dict[uuid.UUID, Msg]:  # fmt: skip
+    """Publish the notices, run a client with the handler: each notice's acknowledgement, by
+    notice id."""
+    async with listening(nc, ACKS) as got:
+        for notice in notices:
+            await publish(js, notice)
+        async with running(BureauClient(BUREAU, nats_url, handler, **FAST)):
+            await until(lambda: len(got) >= len(notices))
+            await settled(js)
+        assert len(got) == len(notices)
+    return {parse_message(m.data).data.notice_id: m for m in got}
+
+
+async def test_a_python_handler_acknowledges_a_sanction_and_confirms_its_lift(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        now = datetime.now(UTC)
+        if isinstance(notice.data, SanctionNotice):
+            return acknowledge(notice, AckOutcome.APPLIED, BUREAU, now, "（2025）洛不动产惩字第1号")
+        if isinstance(notice.data, LiftNotice):
+            return acknowledge(notice, AckOutcome.LIFTED, BUREAU, now)
+        return None
+
+    sanction, lift = sanction_notice(), lift_notice()
+    acks = await acknowledged(nc, js, nats_url, handle, [sanction, lift])
+    applied = check_ack(acks[sanction.data.notice_id], sanction, AckOutcome.APPLIED)
+    assert applied.bureau_reference == "（2025）洛不动产惩字第1号" and applied.reason is None
+    check_ack(acks[lift.data.notice_id], lift, AckOutcome.LIFTED)
+
+
+ACK_SCRIPT = (
+    "import json, os, sys\n"
+    "notice = json.load(sys.stdin)\n"
+    "if os.environ['FUYUAN_NOTICE_TYPE'] == 'enforcement.notice.sanction_lift.v1':\n"
+    "    print(json.dumps({'bureau_reference': 'JC-' + notice['data']['notice_id'][:8]}))\n"
+    "elif notice['data']['bound'][0]['party']['name'] == '王伟':\n"
+    "    org = os.environ['FUYUAN_ORG']\n"
+    "    print(json.dumps({'outcome': 'applied', 'bureau_reference': 'SX-' + org}))\n"
+    "else:\n"
+    "    print(json.dumps({'outcome': 'refused', 'reason': '查无此人'}, ensure_ascii=False))\n"
+)
+
+
+async def test_a_command_acknowledges_sanctions_and_confirms_lifts_from_its_stdout(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    sanction, unknown, lift = sanction_notice(), sanction_notice(), lift_notice()
+    stranger = Bound(whom="person", party=debtor().model_copy(update={"name": "李娜"}))
+    unknown = unknown.model_copy(update={"data": unknown.data.model_copy(
+        update={"bound": [stranger]})})  # fmt: skip
+    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(ACK_SCRIPT)}"
+    handler = exec_handler(BUREAU, command, timeout=30)
+    acks = await acknowledged(nc, js, nats_url, handler, [sanction, unknown, lift])
+    applied = check_ack(acks[sanction.data.notice_id], sanction, AckOutcome.APPLIED)
+    assert applied.bureau_reference == f"SX-{BUREAU}"
+    refused = check_ack(acks[unknown.data.notice_id], unknown, AckOutcome.REFUSED)
+    assert refused.reason == "查无此人" and refused.bureau_reference is None
+    lifted = check_ack(acks[lift.data.notice_id], lift, AckOutcome.LIFTED)  # outcome left out
+    assert lifted.bureau_reference == f"JC-{str(lift.data.notice_id)[:8]}"
+    for notice in (sanction, unknown, lift):  # the same if answered again
+        reply = parse_message(acks[notice.data.notice_id].data)
+        assert reply.envelope.event_id == reply_id(notice, BUREAU)
+
+
 # ---- failures --------------------------------------------------------------------------------
 
 
@@ -426,6 +543,58 @@ async def test_simulated_bureaus_answer_from_the_dataset_and_queue_encumbered_se
     assert applied.bureau_reference
     assert queued.outcome == Outcome.QUEUED and queued.reason and "轮候查封" in queued.reason
     assert stats[BUREAU]["replied"] == 3
+
+
+async def test_simulated_bureaus_acknowledge_sanctions_and_confirm_lifts(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    registry = Registry.load()
+    railway = "RW410000"  # enforces sanctions only: no property kind
+    bureaus = [registry.get(BUREAU), registry.get(railway)]
+    sanction, lift, train = sanction_notice(), lift_notice(), sanction_notice(railway)
+    stop = asyncio.Event()
+    behaviour = Behaviour(latency_ms=20, failure_rate=0.0, refusal_rate=0.0, seed=11)
+    async with listening(nc, "enforcement.reply.sanction_ack.v1.*") as got:
+        await publish(js, sanction)
+        await publish(js, lift)
+        await publish(js, train, railway)
+        task = asyncio.create_task(run_bureaus(nats_url, bureaus, behaviour, stop, **FAST))
+        try:
+            await until(lambda: len(got) == 3)
+            await settled(js)
+            await settled(js, railway)
+        finally:
+            stop.set()
+            stats = await asyncio.wait_for(task, 10)
+    acks = {parse_message(m.data).data.notice_id: m for m in got}
+    applied = check_ack(acks[sanction.data.notice_id], sanction, AckOutcome.APPLIED)
+    assert re.match(rf"^（20\d\d）{BUREAU}惩字第\d{{6}}号$", applied.bureau_reference or "")
+    check_ack(acks[lift.data.notice_id], lift, AckOutcome.LIFTED)
+    check_ack(acks[train.data.notice_id], train, AckOutcome.APPLIED, railway)
+    assert parse_message(acks[sanction.data.notice_id].data).envelope.event_id == reply_id(
+        sanction, BUREAU
+    )
+    assert stats[BUREAU]["replied"] == 2 and stats[railway]["replied"] == 1
+
+
+async def test_a_failed_sanction_notice_is_never_acknowledged(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    stop = asyncio.Event()
+    behaviour = Behaviour(latency_ms=20, failure_rate=1.0, refusal_rate=0.0, seed=11)
+    async with listening(nc, ACKS) as got:
+        await publish(js, sanction_notice())
+        task = asyncio.create_task(
+            run_bureaus(nats_url, [Registry.load().get(BUREAU)], behaviour, stop, **FAST)
+        )
+        try:
+            await settled(js)
+            await asyncio.sleep(0.2)
+        finally:
+            stop.set()
+            stats = await asyncio.wait_for(task, 10)
+    assert got == []  # the service's overdue escalation shows it
+    assert stats[BUREAU]["unanswered"] == 1
 
 
 # ---- under the per-organization permissions --------------------------------------------------

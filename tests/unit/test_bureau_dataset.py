@@ -1,12 +1,14 @@
 """模拟财产数据 — the generated dataset is deterministic, realistic in shape, and answers only the
-kinds asked; the simulated bureaus' control outcomes follow the holding."""
+kinds asked; the simulated bureaus' control outcomes follow the holding; sanction notices are
+applied or refused, lifts confirmed; replies to sanction notices from plain data."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -19,19 +21,37 @@ from contracts.enforcement import (
     Person,
     PropertyKind,
 )
+from contracts.enforcement.sanctions import (
+    AckOutcome,
+    Bound,
+    LiftNotice,
+    MeasureFor,
+    SanctionAck,
+    SanctionKind,
+    SanctionNotice,
+)
+from contracts.envelope import Envelope, Message
 from contracts.ids import (
     credit_code_check_character,
     organization_code_check_character,
     parse_credit_code,
     resident_id_check_character,
 )
+from contracts.organizations import Registry
+from services.bureaus.client import reply_for, reply_id
 from services.bureaus.dataset import (
     holdings,
     holdings_of_kind,
     luhn_check_digit,
     vin_check_character,
 )
-from services.bureaus.simulator import control_outcome
+from services.bureaus.replies import acknowledge
+from services.bureaus.simulator import (
+    SANCTION_REFUSALS,
+    control_outcome,
+    property_bureaus,
+    sanction_outcome,
+)
 
 ALL = list(PropertyKind)
 BUREAUS = {
@@ -204,3 +224,103 @@ def test_control_outcomes_are_deterministic() -> None:
     first = control_outcome(o, "BKICBC410300", seed=7, refusal_rate=0.5, now=NOW)
     assert all(control_outcome(o, "BKICBC410300", seed=7, refusal_rate=0.5, now=NOW) == first
                for _ in range(5))  # fmt: skip
+
+
+# ---- sanction notices 联合惩戒 ---------------------------------------------------------------
+
+
+def sanction(debtor: Person | Organization) -> SanctionNotice:
+    whom = "person" if isinstance(debtor, Person) else "organization"
+    return SanctionNotice(
+        notice_id=uuid.uuid4(), bureau="NR410300", sanction_id=uuid.uuid4(),
+        sanction_kind=SanctionKind.LISTING, case_number="（2025）豫03执12号",
+        executing_court="CT410300",
+        measures=[MeasureFor(measure="real_estate_purchase_building", whom=[whom])],
+        bound=[Bound(whom=whom, party=debtor)], effective_on=NOW.date(),
+        until=date(2027, 2, 28), acknowledge_by=NOW + timedelta(days=3),
+    )  # fmt: skip
+
+
+def lift() -> LiftNotice:
+    return LiftNotice(notice_id=uuid.uuid4(), bureau="NR410300", sanction_id=uuid.uuid4(),
+                      case_number="（2025）豫03执12号", ground="performed",
+                      effective_on=NOW.date(), confirm_by=NOW + timedelta(days=3))  # fmt: skip
+
+
+def message(data: SanctionNotice | LiftNotice) -> Message[Any]:
+    env = Envelope(event_id=uuid.uuid4(), type=data.TYPE, occurred_at=NOW,
+                   organization="FUYUAN", correlation_id=uuid.uuid4(),
+                   causation_id=uuid.uuid4(), case_number=data.case_number)  # fmt: skip
+    return Message[type(data)](envelope=env, data=data)  # type: ignore[misc]
+
+
+def test_sanctions_are_applied_with_a_bureau_reference_and_lifts_confirmed() -> None:
+    result, reference, reason = sanction_outcome(sanction(person(1)), "NR410300", seed=7,
+                                                 refusal_rate=0.0, now=NOW)  # fmt: skip
+    assert result == AckOutcome.APPLIED and reason is None
+    assert reference and re.match(r"^（2025）NR410300惩字第\d{6}号$", reference)
+    for rate in (0.0, 1.0):
+        result, reference, reason = sanction_outcome(lift(), "NR410300", seed=7,
+                                                     refusal_rate=rate, now=NOW)  # fmt: skip
+        assert result == AckOutcome.LIFTED and reference and reason is None
+
+
+def test_refused_sanctions_give_the_reason_a_bureau_gives_for_whom_it_binds() -> None:
+    reasons = {sanction_outcome(sanction(person(n)), "NR410300", seed=7, refusal_rate=1.0,
+                                now=NOW)[2] for n in range(40)}  # fmt: skip
+    assert reasons <= set(SANCTION_REFUSALS["person"]) and any("查无此人" in r for r in reasons)
+    result, reference, reason = sanction_outcome(sanction(firm(1)), "MR410300", seed=7,
+                                                 refusal_rate=1.0, now=NOW)  # fmt: skip
+    assert result == AckOutcome.REFUSED and reference is None
+    assert reason in SANCTION_REFUSALS["organization"]
+
+
+def test_a_share_of_sanctions_is_refused_deterministically() -> None:
+    notices = [sanction(person(n)) for n in range(400)]
+    first = [sanction_outcome(n, "NR410300", seed=7, refusal_rate=0.1, now=NOW) for n in notices]
+    again = [sanction_outcome(n, "NR410300", seed=7, refusal_rate=0.1, now=NOW) for n in notices]
+    assert first == again
+    refused = sum(result == AckOutcome.REFUSED for result, _, _ in first)
+    assert 0.04 * 400 < refused < 0.18 * 400
+
+
+def test_the_simulated_bureaus_are_the_property_and_the_sanction_bureaus() -> None:
+    registry = Registry.load()
+    codes = {b.code for b in property_bureaus(registry)}
+    assert {"NR410300", "BKICBC410300", "PYALIPAY410000"} <= codes  # property
+    assert {"RW410000", "CA410000", "OD410300", "DR410482"} <= codes  # credit_sanction only
+    assert [b.code for b in property_bureaus(registry, ["RW410000"])] == ["RW410000"]
+    with pytest.raises(ValueError, match="CT410300"):
+        property_bureaus(registry, ["CT410300"])
+
+
+def test_sanction_acknowledgements_from_plain_data() -> None:
+    notice, lifted = message(sanction(person(1))), message(lift())
+    applied = reply_for(notice, {"outcome": "applied", "bureau_reference": "NR-1"}, "NR410300",
+                        NOW)  # fmt: skip
+    assert applied is not None and isinstance(applied.data, SanctionAck)
+    assert applied.data.notice_id == notice.data.notice_id
+    assert applied.data.outcome == AckOutcome.APPLIED
+    assert applied.envelope.event_id == reply_id(notice, "NR410300")
+    assert applied.envelope.causation_id == notice.envelope.event_id
+    refused = reply_for(notice, {"outcome": "refused", "reason": "查无此人"}, "NR410300", NOW)
+    assert refused is not None and refused.data.reason == "查无此人"
+    confirmed = reply_for(lifted, {}, "NR410300", NOW)  # a lift's outcome may be left out
+    assert confirmed is not None and confirmed.data.outcome == AckOutcome.LIFTED
+    assert confirmed.data.notice_id == lifted.data.notice_id
+    with pytest.raises(ValueError, match="applied or refused"):
+        reply_for(notice, {"outcome": "lifted"}, "NR410300", NOW)
+    with pytest.raises(ValueError, match="lifted"):
+        reply_for(lifted, {"outcome": "applied"}, "NR410300", NOW)
+
+
+def test_acknowledge_answers_a_sanction_or_lift_notice_with_a_fitting_outcome() -> None:
+    notice, lifted = message(sanction(person(1))), message(lift())
+    ack = acknowledge(notice, AckOutcome.REFUSED, "NR410300", NOW, reason="查无此人")
+    assert ack.envelope.type == SanctionAck.TYPE and ack.envelope.organization == "NR410300"
+    assert ack.data.outcome == AckOutcome.REFUSED and ack.data.reason == "查无此人"
+    assert acknowledge(lifted, "lifted", "NR410300", NOW).data.outcome == AckOutcome.LIFTED
+    with pytest.raises(ValueError):
+        acknowledge(lifted, AckOutcome.APPLIED, "NR410300", NOW)
+    with pytest.raises(ValueError):
+        acknowledge(notice, AckOutcome.LIFTED, "NR410300", NOW)
