@@ -149,7 +149,8 @@ def bureaus(
         typer.Option(min=0, max=1, help="Share of notices never answered, to show deadlines."),
     ] = 0.05,
     refusal_rate: Annotated[
-        float, typer.Option(min=0, max=1, help="Share of control orders and sanction notices refused.")
+        float,
+        typer.Option(min=0, max=1, help="Share of control orders and sanction notices refused."),
     ] = 0.05,
     seed: Annotated[int, typer.Option(help="Seed of the dataset and of every choice.")] = 7,
     duration: Annotated[
