@@ -26,6 +26,8 @@ import asyncpg
 from rich.console import Console
 
 from bench.breakdown import Breakdown, run_breakdown, serialization
+from bench.fanout import FanoutResult, run_fanout
+from bench.ledger import BATCH, LedgerAppendResult, VerifyResult, run_ledger_append, run_verify
 from bench.relay import run_relay, run_relay_breakdown
 from bench.report import Report, markdown, print_tables
 from bench.servers import Servers, embedded
@@ -48,6 +50,23 @@ class Plan:
     breakdown: bool
     breakdown_rounds: int
     relay_breakdown_events: int
+    ledger: bool = True
+    ledger_rounds: int = 5
+    ledger_warmup: int = 2_560
+    ledger_fixed_events: int | None = None
+    verify_entries: int = 1_000_000
+    verify_parts: int = 50_000
+    fanout: bool = True
+    fanout_rate: float = 10.0
+    """Queries/s of the interleaved rounds: a rate the service sustains (see the search)."""
+    fanout_rounds: int = 3
+    fanout_seconds: float = 5.0
+    fanout_warmup: int = 5
+    fanout_search: tuple[float, ...] = (8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40)
+    fanout_step_seconds: float = 5.0
+    fanout_one_case: int = 15
+    profile_verify: bool = False
+    """Also run `audit.verify` under cProfile and print the top functions (not written)."""
 
 
 FULL = Plan(
@@ -76,6 +95,16 @@ QUICK = Plan(
     breakdown=False,
     breakdown_rounds=1,
     relay_breakdown_events=1_000,
+    ledger_rounds=1,
+    ledger_warmup=512,
+    ledger_fixed_events=2_560,
+    verify_entries=20_000,
+    verify_parts=5_000,
+    fanout_rounds=1,
+    fanout_seconds=2.0,
+    fanout_warmup=2,
+    fanout_search=(),
+    fanout_one_case=3,
 )
 
 
@@ -207,6 +236,33 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
         warmup=plan.relay_warmup,
         log=say,
     )
+    ledger: LedgerAppendResult | None = None
+    if plan.ledger:
+        say(f"[bold]ledger append, batch {BATCH}[/bold] ({time.perf_counter() - started:.0f} s)")
+        ledger = await run_ledger_append(
+            servers.postgres_url,
+            rounds=plan.ledger_rounds,
+            warmup=plan.ledger_warmup,
+            target=plan.target_seconds,
+            cap=plan.cap_seconds,
+            fixed_events=plan.ledger_fixed_events,
+            log=say,
+        )
+    fanout: FanoutResult | None = None
+    if plan.fanout:
+        say(f"[bold]property query fan-out[/bold] ({time.perf_counter() - started:.0f} s)")
+        fanout = await run_fanout(
+            servers.nats_url,
+            servers.postgres_url,
+            rate=plan.fanout_rate,
+            rounds=plan.fanout_rounds,
+            seconds=plan.fanout_seconds,
+            warmup=plan.fanout_warmup,
+            search=plan.fanout_search,
+            step_seconds=plan.fanout_step_seconds,
+            one_case=plan.fanout_one_case,
+            log=say,
+        )
     breakdowns: list[Breakdown] = []
     ser = None
     if plan.breakdown:
@@ -232,6 +288,22 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
                 log=say,
             )
         )
+    verify: VerifyResult | None = None
+    if plan.ledger and plan.verify_entries:
+        # Last: it leaves a journal of a million entries (a GiB) behind in the database.
+        say(
+            f"[bold]audit verify, {plan.verify_entries:,} entries[/bold] "
+            f"({time.perf_counter() - started:.0f} s)"
+        )
+        verify = await run_verify(
+            servers.postgres_url,
+            entries=plan.verify_entries,
+            parts_entries=plan.verify_parts,
+            profile=plan.profile_verify,
+            log=say,
+        )
+        if verify.profile:
+            say(verify.profile)
     return Report(
         when=datetime.now(UTC),
         machine=machine(servers, pg_settings),
@@ -241,6 +313,9 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
         breakdowns=breakdowns,
         serialization=ser,
         seconds=time.perf_counter() - started,
+        ledger=ledger,
+        verify=verify,
+        fanout=fanout,
     )
 
 
@@ -276,6 +351,18 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--breakdown", action="store_true", help="run the breakdowns (also with --quick)"
     )
+    p.add_argument(
+        "--verify-entries",
+        type=int,
+        help="journal entries for `audit verify` (default 1,000,000, quick 20,000; 0 skips it)",
+    )
+    p.add_argument(
+        "--profile-verify",
+        action="store_true",
+        help="run audit verify once more under cProfile and print where its time goes",
+    )
+    p.add_argument("--no-ledger", action="store_true", help="skip the ledger benchmarks")
+    p.add_argument("--no-fanout", action="store_true", help="skip the property query fan-out")
     return p.parse_args(argv)
 
 
@@ -283,11 +370,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     plan = QUICK if args.quick else FULL
     if args.rounds:
-        plan = dataclasses.replace(plan, rounds=args.rounds)
+        plan = dataclasses.replace(plan, rounds=args.rounds, ledger_rounds=args.rounds)
     if args.no_breakdown:
         plan = dataclasses.replace(plan, breakdown=False)
     if args.breakdown:
         plan = dataclasses.replace(plan, breakdown=True)
+    if args.verify_entries is not None:
+        plan = dataclasses.replace(plan, verify_entries=args.verify_entries)
+    if args.profile_verify:
+        plan = dataclasses.replace(plan, profile_verify=True)
+    if args.no_ledger:
+        plan = dataclasses.replace(plan, ledger=False)
+    if args.no_fanout:
+        plan = dataclasses.replace(plan, fanout=False)
     output = None if args.no_write else args.output or (None if args.quick else DEFAULT_OUTPUT)
     console = Console(width=None if sys.stdout.isatty() else 130)
 

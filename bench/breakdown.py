@@ -69,7 +69,9 @@ def _without_returning(sql: str) -> str:
 
 
 def _without_version_check(sql: str) -> str:
-    return re.sub(r"\s*WHERE\s*\(SELECT coalesce\(max\(version\).*?=\s*\$9", "", sql, flags=re.S)
+    """The statement without its expected-version condition: the WHERE that uses $9 (whatever
+    its form: a max(version) subquery before, a point lookup for a gap now), up to RETURNING."""
+    return re.sub(r"\s*WHERE\b.*?\$9\b.*?(?=\s*RETURNING\b|\s*$)", "", sql, count=1, flags=re.S)
 
 
 class Steps:
@@ -164,7 +166,7 @@ class Steps:
             ("− append around the statement: the statement alone on a held connection", s2, True),
             ("side: the statement inside BEGIN ... COMMIT", s2t, False),
             ("− RETURNING position", s3, True),
-            ("− expected-version subquery", s4, True),
+            ("− expected-version check", s4, True),
             ("− tx column and (tx, position) index (raw table)", s5, True),
         ]
         if batch == 1:

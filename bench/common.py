@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import uuid
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import structlog
 
 from contracts.base import Event
 from contracts.envelope import Envelope, Message
@@ -87,3 +91,31 @@ def service_pool_options() -> tuple[dict[str, Any], str]:
     except ImportError:
         return {}, "asyncpg's default reset on release"
     return {"reset": keep_session}, "`reset=keep_session` as in services/runtime/host.py"
+
+
+class LogCounter:
+    """A structlog processor that counts the services' log events (by event and error type)
+    and drops them: handler failures and rejections are reported, not printed."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def __call__(self, _logger: Any, _method: str, event: MutableMapping[str, Any]) -> Any:
+        error = str(event.get("error", "")).split(":")[0].rsplit(".", 1)[-1]
+        self.counts[f"{event.get('event')}" + (f" ({error})" if error else "")] += 1
+        raise structlog.DropEvent
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[LogCounter]:
+        """structlog configured to count instead of print, then back to its defaults."""
+        structlog.configure(processors=[self], cache_logger_on_first_use=False)
+        try:
+            yield self
+        finally:
+            structlog.reset_defaults()
+
+    def failures(self) -> int:
+        return sum(n for k, n in self.counts.items() if k.startswith("handler failed"))
+
+    def rejected(self) -> int:
+        return sum(n for k, n in self.counts.items() if k.startswith("message rejected"))

@@ -11,6 +11,8 @@ from rich.table import Table
 
 from bench.breakdown import Breakdown, Serialization
 from bench.common import measured, service_pool_options
+from bench.fanout import BARE, SUSTAINED_P99, FanoutResult
+from bench.ledger import CHAINED, JOURNAL, RAW, LedgerAppendResult, VerifyResult
 from bench.relay import RELAY, RELAY_SCHEMA, RelayResult, qualified_order_fetch
 from bench.store import AppendResult, FuyuanStore
 
@@ -52,6 +54,9 @@ class Report:
     breakdowns: list[Breakdown] = field(default_factory=list)
     serialization: Serialization | None = None
     seconds: float = 0.0
+    ledger: LedgerAppendResult | None = None
+    verify: VerifyResult | None = None
+    fanout: FanoutResult | None = None
 
     def rows(self) -> list[Row]:
         out = []
@@ -77,6 +82,13 @@ class Report:
                 paired = sorted(r.paired)
                 med = _median(paired)
                 out.append(Row(title, name, s.median, lo, hi, None if name == RELAY else med))
+        if self.ledger:
+            led = self.ledger
+            title = f"ledger append, batch {led.batch} ({led.events_per_round:,} events/round)"
+            for name, s in led.samples.items():
+                lo, hi = s.spread
+                ratio = None if name == JOURNAL else led.median_ratio(name)
+                out.append(Row(title, name, s.median, lo, hi, ratio))
         return out
 
     def targets(self) -> list[Target]:
@@ -178,6 +190,30 @@ def print_tables(report: Report, console: Console | None = None) -> None:
             t.text, f"× {t.measured:.2f}", "[green]yes[/green]" if t.met else "[red]no[/red]"
         )
     console.print(targets)
+    if v := report.verify:
+        console.print(
+            f"audit.verify: {v.entries:,} entries, {v.checkpoints} checkpoints in {v.seconds:.1f} s "
+            f"= {v.rate:,.0f} entries/s (client CPU {v.cpu_share:.0%}), "
+            + ("intact" if v.ok else f"[red]NOT OK: {'; '.join(v.problems)}[/red]")
+        )
+    if f := report.fanout:
+        ft = Table(title=f"Property query fan-out, {f.court} → {len(f.bureaus)} bureaus")
+        for col in ("contender", "offered q/s", "queries", "p50 ms", "p99 ms", "achieved q/s",
+                    "lost"):  # fmt: skip
+            ft.add_column(col, justify="left" if col == "contender" else "right")
+        for name, c in f.contenders.items():
+            ft.add_row(name, f"{f.rate:g}", f"{c.sent:,}", f"{c.p50 * 1e3:,.1f}",
+                       f"{c.p99 * 1e3:,.1f}", f"{c.qps:,.1f}", f"{c.lost}")  # fmt: skip
+        for step in f.steps:
+            ft.add_row(f"search, {'sustained' if step.sustained else 'not sustained'}",
+                       f"{step.rate:g}", f"{step.run.sent:,}", f"{step.run.p50 * 1e3:,.1f}",
+                       f"{step.run.p99 * 1e3:,.1f}", f"{step.run.qps:,.1f}", f"{step.run.lost}")  # fmt: skip
+        console.print(ft)
+        console.print(
+            f"fuyuan ÷ bare: p50 × {f.ratio('p50'):.1f}, p99 × {f.ratio('p99'):.1f}; highest "
+            f"sustained rate {_rate(f.max_sustained) if f.steps else 'not searched'}; one case: +{f.one_case_slope * 1e3:,.1f} "
+            "ms per earlier query"
+        )
     for b in report.breakdowns:
         if not b.steps:
             console.print(f"{b.title}: {b.note}")
@@ -204,7 +240,8 @@ def markdown(report: Report) -> str:
         f"Measured {report.when:%Y-%m-%d %H:%M} UTC by `make bench` (`python -m bench`), which "
         "rewrites this file; the run took "
         f"{report.seconds / 60:.1f} minutes. Figures are medians of interleaved rounds on a shared, "
-        "noisy machine: compare the ratios (measured in the same run, round by round), not the "
+        "noisy machine (latencies: percentiles pooled over interleaved rounds; `audit verify`: "
+        "one run): compare the ratios (measured in the same run, round by round), not the "
         "absolute numbers, with other machines.",
         "",
         "## Machine",
@@ -231,10 +268,14 @@ def markdown(report: Report) -> str:
     for t in report.targets():
         lines.append(f"| {t.text} | × {t.measured:.2f} | {'yes' if t.met else '**no**'} |")
     lines += ceilings(report)
+    if report.ledger or report.verify:
+        lines += ["", *ledger_markdown(report)]
+    if report.fanout:
+        lines += ["", *fanout_markdown(report.fanout)]
     lines += ["", *method(report)]
     if report.breakdowns:
         lines += ["", *breakdown_markdown(report)]
-    lines += ["", *REPRODUCE]
+    lines += ["", *reproduce(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -314,14 +355,256 @@ def breakdown_markdown(report: Report) -> list[str]:
     return lines
 
 
+def _rate(value: float | None) -> str:
+    return "none of the rates tried" if value is None else f"{value:g} queries/s"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.1f}"
+
+
+def ledger_markdown(report: Report) -> list[str]:
+    lines = ["## Ledger", ""]
+    if led := report.ledger:
+        j, c, r = (led.samples[n].median if n in led.samples else float("nan")
+                   for n in (JOURNAL, CHAINED, RAW))  # fmt: skip
+        to_raw, to_chained = led.median_ratio(RAW), led.median_ratio(CHAINED)
+        hashing = led.round_ratio(CHAINED, RAW)
+        lines += [
+            f"**Append**, batch {led.batch} (the ledger's default `batch_size`), "
+            f"{led.events_per_round:,} events per round, {led.rounds} round(s): "
+            f"`Journal.append` ran at **{j:,.0f} events/s, × {to_raw:.2f} the raw COPY** of the "
+            f"same rows ({r:,.0f}/s, both in the results table above). The middle row, `extend` + "
+            f"COPY at {c:,.0f}/s, splits the gap in two: computing the chain in the client "
+            f"(raw COPY → `extend` + COPY: × {hashing:.2f}, per round) and the transaction "
+            f"around it, with the head row locked, the message keys looked up and the head "
+            f"moved (`extend` + COPY → journal: × {to_chained:.2f}). Client CPU per event "
+            "(this process): "
+            + ", ".join(f"{name} {led.cpu(name):,.0f} µs" for name in led.samples)
+            + f"; wall time per event of `Journal.append`: {1e6 / j:,.0f} µs. No target is set "
+            "for this ratio.",
+            "",
+            "Before `append`, the ledger's handler turns each delivery into `Facts` "
+            "(`handlers.facts_of`: JSON parse, RFC 8785 canonical bytes with the pure-Python "
+            f"`rfc8785` package, envelope peek): **{led.facts_us:,.0f} µs of client CPU per "
+            f"message**, against {1e6 / j:,.0f} µs of wall time per event for `append` itself. "
+            "The ledger's consumer does both, one after the other, so it can record at most "
+            f"about {1e6 / (led.facts_us + 1e6 / j):,.0f} messages/s on this machine (an "
+            "estimate from the two figures, not measured end to end), "
+            f"{led.facts_us / (led.facts_us + 1e6 / j):.0%} of the time in `facts_of`.",
+            "",
+        ]
+    if v := report.verify:
+        status = "the journal is intact" if v.ok else "**NOT OK**: " + "; ".join(v.problems)
+        lines += [
+            f"**Audit verify** at {v.entries:,} entries: `audit.verify` (as `fuyuan audit "
+            "verify` calls it, on a pool of up to 4 connections) recomputed every entry hash "
+            f"and the Merkle root at {v.checkpoints} signed checkpoints in {v.seconds:,.1f} s: "
+            f"**{v.rate:,.0f} entries/s** ({status}). One run, not a median (it takes "
+            f"{v.seconds:,.0f} s). Client CPU was {v.cpu_share:.0%} of the wall time: "
+            "verify is bound by Python in the client, not by PostgreSQL. The journal (table, "
+            f"TOAST and indexes) took {v.table_bytes / 2**30:.2f} GiB; filling it in bulk took "
+            f"{v.fill_seconds:,.0f} s.",
+            "",
+        ]
+        if v.parts:
+            parts_sum = sum(p.us_per_entry for p in v.parts if not p.within)
+            lines += [
+                f"Where verify's time goes: each part timed alone on the first "
+                f"{v.parts_entries:,} entries, median of 3:",
+                "",
+                "| Part of `audit.verify` | µs per entry |",
+                "|---|---:|",
+                *[f"| {p.label} | {p.us_per_entry:,.1f} |" for p in v.parts],
+                f"| the rest, by difference: verify's own loop and async generators "
+                f"(`_pages`, `_checked`), checkpoints | {1e6 / v.rate - parts_sum:,.1f} |",
+                f"| whole `audit.verify`, end to end (above) | {1e6 / v.rate:,.1f} |",
+                "",
+            ]
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def fanout_markdown(f: FanoutResult) -> list[str]:
+    lines = [
+        "## Property query fan-out",
+        "",
+        f"Court {f.court} (汝州市人民法院) queries every kind of property of one debtor; the "
+        f"service asks {len(f.bureaus)} bureaus ({', '.join(f.bureaus)}) and sends the court one "
+        f"result when all have answered. Open loop at {f.rate:g} queries/s, {f.rounds} round(s) "
+        f"of {f.seconds_per_round:g} s per contender, interleaved; each Fuyuan query on a case "
+        "of its own (one case queried again and again: below). Round trip from the query's "
+        "scheduled send time to the last answer in hand.",
+        "",
+        "| Contender | Offered q/s | Queries | p50 ms | p99 ms | Achieved q/s | Lost |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, c in f.contenders.items():
+        lines.append(f"| {name} | {f.rate:g} | {c.sent:,} | {_ms(c.p50)} | {_ms(c.p99)} | "
+                     f"{c.qps:,.1f} | {c.lost} |")  # fmt: skip
+    per_round = f.round_ratios()
+    spread = (f"; p50 ratio per round {min(per_round):.1f}–{max(per_round):.1f}"
+              if len(per_round) > 1 else "")  # fmt: skip
+    lines += [
+        "",
+        f"**Fuyuan ÷ bare: p50 × {f.ratio('p50'):.1f}, p99 × {f.ratio('p99'):.1f}** "
+        f"(percentiles pooled over the rounds{spread}). The Fuyuan path includes what the bare "
+        "one does not: JetStream persistence of the command, the 8 notices, the 8 answers and "
+        "the result (each acknowledged); 9 PostgreSQL transactions with fsync (the query with its "
+        "8 notices, then each answer, the last with the result), each loading the case from its "
+        "events first and recording the message in the consumer's inbox; the relay's polling, "
+        "publishing and checkpoint updates; deduplication by `Nats-Msg-Id`. The bare path is 8 core NATS requests and their replies: no "
+        "persistence, no ordering, nothing kept. No target is set for these ratios. "
+        f"Service log during the run: {f.handler_failures} handler failure(s) redelivered, "
+        f"{f.rejections} message(s) rejected.",
+    ]
+    if f.steps:
+        best = f.max_sustained
+        if best is not None and best < f.rate:
+            lines += [
+                "",
+                f"Note: the rate of the rounds above, {f.rate:g} queries/s, is more than the "
+                f"highest rate sustained in the search of this run ({best:g} queries/s).",
+            ]
+        lines += [
+            "",
+            f"**Highest sustained rate: {_rate(best)}** (each query on a new case; "
+            f"{f.step_seconds:g} s per step, rates upward until one is not sustained: every "
+            f"result back, at least 95 % of the offered rate achieved, p99 under "
+            f"{SUSTAINED_P99:g} s).",
+            "",
+            "| Offered q/s | Queries | p50 ms | p99 ms | Achieved q/s | Lost | Sustained |",
+            "|---:|---:|---:|---:|---:|---:|---|",
+            *[f"| {st.rate:g} | {st.run.sent:,} | {_ms(st.run.p50)} | {_ms(st.run.p99)} | "
+              f"{st.run.qps:,.1f} | {st.run.lost} | {'yes' if st.sustained else '**no**'} |"
+              for st in f.steps],
+        ]  # fmt: skip
+    if f.one_case:
+        n = len(f.one_case)
+        lines += [
+            "",
+            f"**One case** (as the issue describes the load: the same case and debtor queried "
+            f"again and again, each query a new command; here one after another, never two in "
+            f"flight): the round trip went from {f.one_case[0] * 1e3:,.0f} ms for the first "
+            f"query to {f.one_case[-1] * 1e3:,.0f} ms for the last of {n}, "
+            f"**+{f.one_case_slope * 1e3:,.1f} ms per earlier query** of the case (least "
+            "squares). Every handler rebuilds the case from its whole stream "
+            "(`handlers.load_case`, `parse_message` of each stored event) and a query adds 18 "
+            "events to it (started, 8 notices, 8 answers, result) while taking 9 handler calls, "
+            "so the cost of a query grows with the case's history, and the total work of n "
+            "queries with n². Queries of one case that overlap also collide: the commands and "
+            "the replies consumers both append to the case's stream, the loser gets a "
+            "`ConcurrencyError` and is redelivered after the consumer's backoff (0.2 s, 1 s, "
+            "5 s, …). In trials while writing this benchmark, 2 queries/s on one case for 10 s "
+            "gave a p50 of about 1 s and a p99 of about 23 s; `make bench` does not run that "
+            "(its backlog takes tens of seconds to clear), which is why the rates above put "
+            "each query on a case of its own.",
+        ]
+    return lines
+
+
+def reproduce(report: Report) -> list[str]:
+    minutes = max(1, round(report.seconds / 60)) if not report.quick else 8
+    return [
+        "## Reproduce",
+        "",
+        "```sh",
+        f"make bench                          # full run (about {minutes} minutes), rewrites this file",
+        ".venv/bin/python -m bench --quick   # smoke run: 1 small round, writes nothing",
+        "```",
+        "",
+        "Options: `--rounds N`, `--output PATH`, `--no-write`, `--json PATH` (results as JSON), "
+        "`--no-breakdown`, `--breakdown` (with `--quick`), `--verify-entries N` (journal size "
+        "for `audit verify`), `--profile-verify` (verify once more under cProfile, printed), "
+        "`--no-ledger`, `--no-fanout`. The servers are embedded and "
+        "started on free ports (never 4222 / 5432); nothing else needs to run.",
+    ]
+
+
 def method(report: Report) -> list[str]:
     rounds = report.appends[0].rounds if report.appends else 0
     relay_events = report.relay.events_per_round if report.relay else 0
     size = len(measured(0).message.model_dump_json().encode())
     _, pool = service_pool_options()
-    return [
+    lines = [
         line.format(rounds=rounds, relay_events=relay_events, message_bytes=size, pool_options=pool)
         for line in METHOD
+    ]
+    return lines + ledger_method(report) + fanout_method(report)
+
+
+def ledger_method(report: Report) -> list[str]:
+    out = []
+    if led := report.ledger:
+        out += [
+            f"- **Ledger append** (batch {led.batch}): every contender writes the same `Facts` "
+            "as the ledger's handler makes them from a delivered message (message key and ids, "
+            f"a case number, a trace id, the RFC 8785 canonical bytes of a {led.body_bytes}-byte "
+            "bench message), built before the clock starts; `recorded_at` is taken per batch "
+            "inside the loop. Each round appends new facts, sequentially, from one connection; a "
+            "`CHECKPOINT` before each timed round; one warm-up round per contender sets the round "
+            f"size as for the store; then {led.rounds} rounds, the order rotating each round.",
+            f'  - **{JOURNAL}**: `Journal(pool, "ledger").append(facts, recorded_at)` on a '
+            "pool of one connection with the services' options, the schema made by "
+            '`migrate(conn, "ledger")`. One transaction per batch: head row `FOR UPDATE`, '
+            "`message_key = any(...)` lookup, `domain.extend`, binary COPY, head `UPDATE`. The "
+            "journal grows over the rounds, as it does in service.",
+            f"  - **{RAW}**: the same 15 columns, one binary COPY per batch in autocommit, into "
+            "a table made `LIKE ledger.journal INCLUDING ALL` (same primary key, unique message "
+            "key, check and the three partial indexes; no triggers, no head row); the three "
+            "digest columns get 32 zero bytes: nothing hashed, looked up or locked.",
+            f"  - **{CHAINED}**: as the raw COPY into a table of its own, but the rows are the "
+            "entries `domain.extend` makes after a head kept in memory (message digest, entry "
+            "JSON, entry hash): the chain's client cost without its transaction.",
+        ]
+    if v := report.verify:
+        out += [
+            f"- **Audit verify**: the same `ledger` journal is extended in bulk to {v.entries:,} "
+            "entries: `domain.extend` over chunks of 10,000 new facts (in a thread, so the "
+            "previous chunk's COPY runs meanwhile), one COPY and head `UPDATE` per chunk in a "
+            "transaction. The ledger's `Checkpointer` (its frontier fed during the fill, a new "
+            "Ed25519 key from `signing.generate_key`) signs a checkpoint at half and at the end, "
+            "appended to the ledger's event store as in service. Then `VACUUM ANALYZE` and "
+            "`CHECKPOINT`, and `audit.verify(Journal(pool), PostgresEventStore(pool, "
+            '"ledger"), public_key)` is timed once, end to end; the run fails unless it '
+            "reports every entry and both checkpoints intact. The parts are then timed alone "
+            "on a prefix (`Journal.rows`; `domain.check` on the rows in memory; "
+            "`leaf_hash` + `CompactRange.append` on the hashes).",
+        ]
+    return out
+
+
+def fanout_method(report: Report) -> list[str]:
+    f = report.fanout
+    if not f:
+        return []
+    return [
+        "- **Property query fan-out**: the enforcement service runs in this process as "
+        "`start_service(spec(), RuntimeSettings(...))` starts it (migrations, streams, both "
+        "consumers, relay, deadline timer), with `FUYUAN_ENFORCEMENT_CACHE_WINDOW=PT0S` so no "
+        "query is answered from the result cache, an SDK tracer provider without exporter as "
+        "in the services, and its log lines counted instead of printed. The court and the "
+        f"bureaus are two more NATS connections in the same process. The {len(f.bureaus)} "
+        "bureaus are core NATS subscriptions on `enforcement.notice.property_query.v1.<bureau>`; "
+        "each parses the notice and answers with `services.bureaus.replies.answer(notice, [], "
+        "bureau, now)` (no holdings) published to JetStream with `Nats-Msg-Id`, awaiting the "
+        "ack. Cases are registered beforehand (`services.cli.simulate.register_case`, "
+        "published to JetStream, confirmed by the `case_registered` event). A query is a new "
+        "`QueryProperty` command (new event id; all kinds) published to JetStream with "
+        "`Nats-Msg-Id`; it ends when the court's subscription to "
+        "`enforcement.notice.property_result.v1.<court>` gets the result with that query id "
+        f"(complete, not from cache). Message sizes (JSON): query {f.query_bytes} bytes, "
+        f"notice {f.notice_bytes} bytes, answer {f.answer_bytes} bytes.",
+        f"  - **{BARE}**: the court sends the same notice bytes the bureaus last got from the "
+        "service as 8 core NATS requests (`nc.request`, one per bureau subject, gathered with "
+        "`asyncio.gather`); each bureau parses the notice, makes the same answer and "
+        "`respond`s. Round trip: until all 8 replies are in.",
+        "  - Open loop: query i is sent at t0 + i / rate in a task of its own, whatever came "
+        "back before; latency counts from that scheduled time, so the sender's own lag counts "
+        "against the system. Achieved rate: results received over the time from the first "
+        "scheduled send to the last result. A query without result within 30 s is lost. "
+        "Warm-up: a few queries one after another and a second of the bare path; then the "
+        f"rounds ({f.rounds} × {f.seconds_per_round:g} s each, the contenders alternating "
+        "which goes first), then the rate search and the one-case series.",
     ]
 
 
@@ -366,17 +649,4 @@ METHOD = [
     "(`Nats-Msg-Id`, `Fuyuan-Type`, `traceparent`) held in memory, `js.publish_async` in "
     "windows of 500, each window's acks awaited before the next. One warm-up each, then {rounds} "
     "rounds, alternating which goes first; every round checks the stream holds all events.",
-]
-
-REPRODUCE = [
-    "## Reproduce",
-    "",
-    "```sh",
-    "make bench                          # full run (about 3 minutes), rewrites this file",
-    ".venv/bin/python -m bench --quick   # smoke run: 1 small round, writes nothing",
-    "```",
-    "",
-    "Options: `--rounds N`, `--output PATH`, `--no-write`, `--json PATH` (results as JSON), "
-    "`--no-breakdown`, `--breakdown` (with `--quick`). The servers are embedded and started on "
-    "free ports (never 4222 / 5432); nothing else needs to run.",
 ]
