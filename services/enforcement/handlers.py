@@ -20,9 +20,16 @@ from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
 from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
-from services.runtime.eventstore import EventStore, InboxEntry, NewEvent, StreamWrite
+from services.runtime.eventstore import (
+    ConcurrencyError,
+    EventStore,
+    InboxEntry,
+    NewEvent,
+    StreamWrite,
+)
 from services.runtime.messaging import follow, outgoing
 
+RETRIES = 3
 COMMANDS = "enforcement_commands"
 REPLIES = "enforcement_replies"
 
@@ -72,10 +79,18 @@ class Handlers:
         case_number = getattr(msg.data, "case_number", None) or env.case_number
         if not case_number:
             raise MissingCaseNumberError("the envelope must name the case (case_number)")
-        case, version = await load_case(self.store, case_number)
-        outs = decide(case)
-        await save(self.store, case_number, version,
-                   emit(outs, env, env.organization, now, case_number), consumer, env)  # fmt: skip
+        for attempt in range(1, RETRIES + 1):
+            case, version = await load_case(self.store, case_number)
+            outs = decide(case)
+            try:
+                await save(self.store, case_number, version,
+                           emit(outs, env, env.organization, now, case_number), consumer, env)  # fmt: skip
+                return
+            except ConcurrencyError:
+                # The commands and the replies consumers may write one case at once: load it
+                # again and decide again at once, rather than waiting for a redelivery.
+                if attempt == RETRIES:
+                    raise
 
     async def register_case(self, msg: Message[Any], now: datetime) -> None:
         court = self.registry.get(msg.envelope.organization)

@@ -19,6 +19,8 @@ from typing import Any
 import rfc8785
 
 ENTRY_FORMAT = "fuyuan-ledger-entry/v1"
+# One encoder for every entry: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 GENESIS = bytes(32)
 
 
@@ -71,7 +73,7 @@ def encode(position: int, f: Facts, recorded_at: datetime, digest: bytes, prev: 
         f.event_id, f.correlation_id, f.causation_id, recorded_at.isoformat(timespec="microseconds"),
         digest.hex(), prev.hex(),
     ]  # fmt: skip
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(fields).encode()
 
 
 def entry_hash(position: int, f: Facts, recorded_at: datetime, digest: bytes, prev: bytes) -> bytes:
