@@ -2,6 +2,7 @@
 
 python -m bench            # full run, writes docs/PERFORMANCE.md
 python -m bench --quick    # smoke run: one small round, writes nothing unless --output
+python -m bench --only sanctions   # that section alone, merged into docs/PERFORMANCE.md
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from bench.breakdown import Breakdown, run_breakdown, serialization
 from bench.fanout import FanoutResult, run_fanout
 from bench.ledger import BATCH, LedgerAppendResult, VerifyResult, run_ledger_append, run_verify
 from bench.relay import run_relay, run_relay_breakdown
-from bench.report import Report, markdown, print_tables
+from bench.report import Report, markdown, merge_section, print_tables, sanctions_markdown
+from bench.sanctions import SanctionsResult, run_sanctions
 from bench.servers import Servers, embedded
 from bench.store import AppendResult, run_append
 
@@ -65,6 +67,11 @@ class Plan:
     fanout_search: tuple[float, ...] = (8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40)
     fanout_step_seconds: float = 5.0
     fanout_one_case: int = 15
+    sanctions: bool = True
+    sanctions_rate: float = 10.0
+    """Listings/s: a rate the service sustains (trials: p99 well under 1 s at 10 and 20/s)."""
+    sanctions_rounds: int = 3
+    sanctions_seconds: float = 10.0
     profile_verify: bool = False
     """Also run `audit.verify` under cProfile and print the top functions (not written)."""
 
@@ -105,6 +112,8 @@ QUICK = Plan(
     fanout_warmup=2,
     fanout_search=(),
     fanout_one_case=3,
+    sanctions_rounds=1,
+    sanctions_seconds=2.0,
 )
 
 
@@ -263,6 +272,10 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
             one_case=plan.fanout_one_case,
             log=say,
         )
+    sanctions: SanctionsResult | None = None
+    if plan.sanctions:
+        say(f"[bold]sanction notice fan-out[/bold] ({time.perf_counter() - started:.0f} s)")
+        sanctions = await sanctions_only(plan, servers, say)
     breakdowns: list[Breakdown] = []
     ser = None
     if plan.breakdown:
@@ -316,6 +329,21 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
         ledger=ledger,
         verify=verify,
         fanout=fanout,
+        sanctions=sanctions,
+    )
+
+
+async def sanctions_only(
+    plan: Plan, servers: Servers, say: Callable[[str], None]
+) -> SanctionsResult:
+    return await run_sanctions(
+        servers.nats_url,
+        servers.postgres_url,
+        rate=plan.sanctions_rate,
+        rounds=plan.sanctions_rounds,
+        seconds=plan.sanctions_seconds,
+        warmup=3,
+        log=say,
     )
 
 
@@ -363,6 +391,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-ledger", action="store_true", help="skip the ledger benchmarks")
     p.add_argument("--no-fanout", action="store_true", help="skip the property query fan-out")
+    p.add_argument("--no-sanctions", action="store_true", help="skip the sanction notice fan-out")
+    p.add_argument(
+        "--only",
+        choices=["sanctions"],
+        help="run this benchmark alone and merge its section into the existing report",
+    )
     return p.parse_args(argv)
 
 
@@ -383,12 +417,16 @@ def main(argv: list[str] | None = None) -> int:
         plan = dataclasses.replace(plan, ledger=False)
     if args.no_fanout:
         plan = dataclasses.replace(plan, fanout=False)
+    if args.no_sanctions:
+        plan = dataclasses.replace(plan, sanctions=False)
     output = None if args.no_write else args.output or (None if args.quick else DEFAULT_OUTPUT)
     console = Console(width=None if sys.stdout.isatty() else 130)
 
     def say(text: str) -> None:
         console.print(text, highlight=False)
 
+    if args.only == "sanctions":
+        return only_sanctions(plan, output, say, console)
     with embedded() as servers:
         say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
         report = asyncio.run(run(plan, servers, say))
@@ -401,6 +439,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(as_json(report), indent=2, ensure_ascii=False))
         say(f"wrote {args.json}")
+    return 0
+
+
+def only_sanctions(
+    plan: Plan, output: Path | None, say: Callable[[str], None], console: Console
+) -> int:
+    """The sanction notice fan-out alone; its section replaces (or joins) the one in `output`,
+    the rest of the file is left as it is."""
+    with embedded() as servers:
+        say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
+        result = asyncio.run(sanctions_only(plan, servers, say))
+    empty = Report(when=datetime.now(UTC), machine=[], quick=plan.rounds == 1, appends=[],
+                   relay=None, sanctions=result)  # fmt: skip
+    print_tables(empty, console)
+    if output:
+        old = output.read_text(encoding="utf-8") if output.exists() else ""
+        output.write_text(merge_section(old, sanctions_markdown(result)), encoding="utf-8")
+        say(f"merged the sanction section into {output}")
     return 0
 
 

@@ -14,6 +14,7 @@ from bench.common import measured, service_pool_options
 from bench.fanout import BARE, SUSTAINED_P99, FanoutResult
 from bench.ledger import CHAINED, JOURNAL, RAW, LedgerAppendResult, VerifyResult
 from bench.relay import RELAY, RELAY_SCHEMA, RelayResult, qualified_order_fetch
+from bench.sanctions import SanctionsResult
 from bench.store import AppendResult, FuyuanStore
 
 STORE = FuyuanStore.name
@@ -57,6 +58,7 @@ class Report:
     ledger: LedgerAppendResult | None = None
     verify: VerifyResult | None = None
     fanout: FanoutResult | None = None
+    sanctions: SanctionsResult | None = None
 
     def rows(self) -> list[Row]:
         out = []
@@ -157,6 +159,21 @@ def _ratio(value: float | None) -> str:
 
 def print_tables(report: Report, console: Console | None = None) -> None:
     console = console or Console()
+    if report.rows():
+        _print_others(report, console)
+    if s := report.sanctions:
+        st = Table(title=f"Sanction notice fan-out, {s.court} → {len(s.bureaus)} bureaus")
+        for col in ("contender", "offered /s", "listings", "p50 ms", "p99 ms", "achieved /s",
+                    "lost"):  # fmt: skip
+            st.add_column(col, justify="left" if col == "contender" else "right")
+        for name, c in s.contenders.items():
+            st.add_row(name, f"{s.rate:g}", f"{c.sent:,}", _ms(c.p50), _ms(c.p99),
+                       f"{c.qps:,.1f}", f"{c.lost}")  # fmt: skip
+        console.print(st)
+        console.print(f"fuyuan ÷ bare: p50 × {s.ratio('p50'):.1f}, p99 × {s.ratio('p99'):.1f}")
+
+
+def _print_others(report: Report, console: Console) -> None:
     table = Table(
         title="Fuyuan throughput (median events/s)" + (" — QUICK" if report.quick else "")
     )
@@ -272,6 +289,8 @@ def markdown(report: Report) -> str:
         lines += ["", *ledger_markdown(report)]
     if report.fanout:
         lines += ["", *fanout_markdown(report.fanout)]
+    if report.sanctions:
+        lines += ["", *sanctions_markdown(report.sanctions)]
     lines += ["", *method(report)]
     if report.breakdowns:
         lines += ["", *breakdown_markdown(report)]
@@ -515,7 +534,8 @@ def reproduce(report: Report) -> list[str]:
         "Options: `--rounds N`, `--output PATH`, `--no-write`, `--json PATH` (results as JSON), "
         "`--no-breakdown`, `--breakdown` (with `--quick`), `--verify-entries N` (journal size "
         "for `audit verify`), `--profile-verify` (verify once more under cProfile, printed), "
-        "`--no-ledger`, `--no-fanout`. The servers are embedded and "
+        "`--no-ledger`, `--no-fanout`, `--no-sanctions`, `--only sanctions` (that section alone, "
+        "merged into the existing file). The servers are embedded and "
         "started on free ports (never 4222 / 5432); nothing else needs to run.",
     ]
 
@@ -650,3 +670,87 @@ METHOD = [
     "windows of 500, each window's acks awaited before the next. One warm-up each, then {rounds} "
     "rounds, alternating which goes first; every round checks the stream holds all events.",
 ]
+
+
+SANCTIONS_TITLE = "## Sanction notice fan-out"
+
+
+def merge_section(text: str, section: list[str]) -> str:
+    """`text` with its sanction section replaced by `section` (up to the next `## ` heading),
+    or with `section` put before `## Method` (or at the end) when it has none."""
+    lines = text.splitlines()
+    new = [*section, ""]
+    if SANCTIONS_TITLE in lines:
+        start = lines.index(SANCTIONS_TITLE)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
+                   len(lines))  # fmt: skip
+        lines[start:end] = new
+    elif "## Method" in lines:
+        at = lines.index("## Method")
+        lines[at:at] = new
+    else:
+        lines += ["", *new]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def sanctions_markdown(s: SanctionsResult) -> list[str]:
+    lines = [
+        SANCTIONS_TITLE,
+        "",
+        f"Court {s.court} (汝州市人民法院) lists a person debtor as dishonest "
+        "(`ListDishonestDebtor`); the service sends a `SanctionNotice` to every bureau that "
+        "enforces one of the listing's measures in the court's jurisdiction. With the sample "
+        f"registry and measures catalogue that is **{len(s.bureaus)} bureaus**, not 40 "
+        f"({', '.join(s.bureaus)}): the benchmark uses what `Handlers.sanction_plan` "
+        "computes and does not invent bureaus. Open loop at "
+        f"{s.rate:g} listings/s, {s.rounds} round(s) of {s.seconds_per_round:g} s per "
+        "contender, interleaved; latency from the listing's scheduled send time until the "
+        "last bureau holds its notice for that sanction id.",
+        "",
+        "| Contender | Offered listings/s | Listings | p50 ms | p99 ms | Achieved listings/s "
+        "| Lost |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, c in s.contenders.items():
+        lines.append(f"| {name} | {s.rate:g} | {c.sent:,} | {_ms(c.p50)} | {_ms(c.p99)} | "
+                     f"{c.qps:,.1f} | {c.lost} |")  # fmt: skip
+    per_round = s.round_ratios()
+    spread = (f"; p50 ratio per round {min(per_round):.1f}–{max(per_round):.1f}"
+              if len(per_round) > 1 else "")  # fmt: skip
+    n = len(s.bureaus)
+    lines += [
+        "",
+        f"**Fuyuan ÷ bare: p50 × {s.ratio('p50'):.1f}, p99 × {s.ratio('p99'):.1f}** "
+        f"(percentiles pooled over the rounds{spread}). The Fuyuan path includes what the bare "
+        "one does not: JetStream persistence of the command (acknowledged) and deduplication "
+        "by `Nats-Msg-Id`; the commands consumer loading the case from its events, deciding, "
+        f"and one PostgreSQL transaction with fsync appending `sanction_imposed` and the {n} "
+        "notices and recording the command in the consumer's inbox; the relay's polling, "
+        f"publishing of the {n} notices to JetStream (each acknowledged, deduplicated by "
+        "`Nats-Msg-Id`) and checkpoint update. The bare path is "
+        f"{n} core NATS publishes of the same notice bytes and their delivery: no persistence, "
+        "no ordering, nothing kept. No target is set for these ratios. Service log during the "
+        f"run: {s.handler_failures} handler failure(s) redelivered, {s.rejections} message(s) "
+        f"rejected; {s.unexpected} unexpected notice(s) or rejection(s) seen by the bench.",
+        "",
+        "Method: the enforcement service runs in this process as `start_service(spec(), "
+        "RuntimeSettings(...))` starts it, with an SDK tracer provider without exporter and "
+        "its log lines counted, not printed; court and bureaus are two more NATS connections. "
+        "Each listing has a case of its own, registered beforehand with one adult person "
+        "debtor (`register_case`, debtor replaced by a person born 1950–2000; a debtor listed "
+        "twice in one case is refused), and is a new command (new event id = sanction id) made "
+        "by `services.cli.simulate.listing`, published to JetStream with `Nats-Msg-Id`. The "
+        "bureaus are one core subscription on `enforcement.notice.sanction.v1.*` that parses "
+        "each notice and ticks off its bureau for its `sanction_id`; no acknowledgements are "
+        "sent. **Bare**: per listing the court publishes, with core `nc.publish`, the notice "
+        "bytes each bureau last got from the service (the sanction id replaced by a new one "
+        f"of the same length) to `bench.bare.sanction.v1.<bureau>`, received by the same kind "
+        "of subscriber on `bench.bare.sanction.v1.*`. Not the real subjects: the enforcement "
+        "stream captures `enforcement.>`, so a core publish there would be stored by "
+        "JetStream and delivered to the service's consumers. Message sizes (JSON): listing "
+        f"{s.listing_bytes} bytes, notice {s.notice_bytes} bytes (mean). Open loop as for the "
+        "property query fan-out (latency from the scheduled send time, achieved rate over "
+        "first scheduled send to last notice, lost after 30 s). Warm-up: 3 listings one after "
+        "another and a second of the bare path.",
+    ]
+    return lines
