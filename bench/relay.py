@@ -213,7 +213,7 @@ class WhatIfRelay(Relay):
         for p in batch:
             headers = {**p.headers, "Nats-Msg-Id": p.event_id, "Fuyuan-Type": p.type}
             futures.append(
-                await self.js.publish_async(p.subject, p.message.encode(), headers=headers)
+                await self.js.publish_async(p.subject, bytes(p.message), headers=headers)
             )
         acks = await asyncio.gather(*futures)
         self.published += sum(1 for a in acks if not a.duplicate)
