@@ -512,8 +512,9 @@ def fanout_markdown(f: FanoutResult) -> list[str]:
             "so the cost of a query grows with the case's history, and the total work of n "
             "queries with n². Queries of one case that overlap also collide: the commands and "
             "the replies consumers both append to the case's stream, the loser gets a "
-            "`ConcurrencyError` and is redelivered after the consumer's backoff (0.2 s, 1 s, "
-            "5 s, …). In trials while writing this benchmark, 2 queries/s on one case for 10 s "
+            "`ConcurrencyError`, loads the case and decides again at once (up to three tries), "
+            "and only then falls back to the consumer's redelivery backoff (0.2 s, 1 s, 5 s, …). "
+            "In trials while writing this benchmark, 2 queries/s on one case for 10 s "
             "gave a p50 of about 1 s and a p99 of about 23 s; `make bench` does not run that "
             "(its backlog takes tens of seconds to clear), which is why the rates above put "
             "each query on a case of its own.",
