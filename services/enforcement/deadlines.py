@@ -20,7 +20,7 @@ from services.enforcement.domain import query as queries
 from services.enforcement.domain.query import Out
 from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.terms import WARN_AHEAD
-from services.enforcement.handlers import Handlers, emit, load_case, save
+from services.enforcement.handlers import Handlers, emit, save
 from services.runtime.eventstore import ConcurrencyError, EventStore
 
 log = structlog.get_logger("deadlines")
@@ -137,7 +137,7 @@ class Deadlines:
 
     async def _apply(self, case_number: str, now: datetime,
                      decide: Callable[[Case], list[Out]]) -> int:  # fmt: skip
-        case, version = await load_case(self.store, case_number)
+        case, version = await self.handlers.cases.load(self.store, case_number)
         outs = decide(case)
         if not outs:
             return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -38,12 +39,32 @@ def case_stream(case_number: str) -> str:
     return f"case-{case_number}"
 
 
-async def load_case(store: EventStore, case_number: str) -> tuple[domain.Case, int]:
-    case, version = domain.Case(), 0
-    for stored in await store.load(case_stream(case_number)):
+async def load_case(
+    store: EventStore, case_number: str, start: tuple[domain.Case, int] = (domain.Case(), 0)
+) -> tuple[domain.Case, int]:
+    """The case and its version, from `start` (a state known at a version) on."""
+    case, version = start
+    for stored in await store.load(case_stream(case_number), after_version=version):
         case = domain.evolve(case, parse_message(stored.message).data)
         version = stored.version
     return case, version
+
+
+class CaseCache:
+    """Cases as last loaded, so a load reads only the events after them instead of replaying
+    the whole stream. Safe because states are immutable and only committed events are read:
+    whatever another writer appended since is read on the next load."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size, self._cases = size, OrderedDict[str, tuple[domain.Case, int]]()
+
+    async def load(self, store: EventStore, case_number: str) -> tuple[domain.Case, int]:
+        known = self._cases.pop(case_number, (domain.Case(), 0))
+        loaded = await load_case(store, case_number, known)
+        self._cases[case_number] = loaded
+        if len(self._cases) > self.size:
+            self._cases.popitem(last=False)
+        return loaded
 
 
 def emit(outs: list[Out], cause: Envelope | None, actor: str, now: datetime,
@@ -73,6 +94,7 @@ class Handlers:
         self.store, self.registry, self.settings = store, registry, settings
         self.catalogue = catalogue or Catalogue.load()
         self.sanctions_read = sanctions_read
+        self.cases = CaseCache()
 
     async def _act(self, msg: Message[Any], consumer: str, now: datetime, decide: Any) -> None:
         env = msg.envelope
@@ -80,7 +102,7 @@ class Handlers:
         if not case_number:
             raise MissingCaseNumberError("the envelope must name the case (case_number)")
         for attempt in range(1, RETRIES + 1):
-            case, version = await load_case(self.store, case_number)
+            case, version = await self.cases.load(self.store, case_number)
             outs = decide(case)
             try:
                 await save(self.store, case_number, version,
