@@ -35,7 +35,7 @@ import random
 import statistics
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -384,6 +384,34 @@ def sustained(run: Run) -> bool:
     return run.lost == 0 and run.qps >= 0.95 * run.offered_rate and run.p99 < SUSTAINED_P99
 
 
+@contextlib.asynccontextmanager
+async def enforcement_running(
+    nats_url: str, postgres_url: str
+) -> AsyncIterator[tuple[Client, Client, LogCounter]]:
+    """The enforcement service in this process, as the services run it (an SDK tracer
+    provider, no exporter; its log lines counted, not printed), with a court's and the
+    bureaus' connections; all stopped on the way out."""
+    from services.enforcement.main import spec
+    from services.runtime.host import start_service
+    from services.runtime.settings import RuntimeSettings
+
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(TracerProvider())
+    counter = LogCounter()
+    with counter.installed():
+        running = await start_service(
+            spec(), RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=postgres_url)
+        )
+        court = await nats.connect(nats_url, name="bench-court")
+        bureaus = await nats.connect(nats_url, name="bench-bureaus")
+        try:
+            yield court, bureaus, counter
+        finally:
+            await court.drain()
+            await bureaus.drain()
+            await running.close()
+
+
 async def run_fanout(
     nats_url: str,
     postgres_url: str,
@@ -398,24 +426,10 @@ async def run_fanout(
     within: float = 30.0,
     log: Callable[[str], None] = print,
 ) -> FanoutResult:
-    from services.enforcement.main import spec
-    from services.runtime.host import start_service
-    from services.runtime.settings import RuntimeSettings
-
-    # As the services run (observability.setup): an SDK tracer provider, no exporter. Their
-    # log lines are counted instead of printed.
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        trace.set_tracer_provider(TracerProvider())
-    counter = LogCounter()
     codes = bureaus_for()
     result = FanoutResult(COURT, codes, rate, seconds, rounds, step_seconds=step_seconds)
-    with counter.installed(), no_result_cache():
-        running = await start_service(
-            spec(), RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=postgres_url)
-        )
-        court = await nats.connect(nats_url, name="bench-court")
-        bureaus = await nats.connect(nats_url, name="bench-bureaus")
-        try:
+    with no_result_cache():
+        async with enforcement_running(nats_url, postgres_url) as (court, bureaus, counter):
             world = World(court, bureaus, codes)
             await world.start()
             await _measure(world, result, rate=rate, rounds=rounds, seconds=seconds,
@@ -424,10 +438,6 @@ async def run_fanout(
             for problem in world.unexpected[:5]:
                 log(f"  [yellow]unexpected: {problem}[/yellow]")
             result.unexpected = len(world.unexpected)
-        finally:
-            await court.drain()
-            await bureaus.drain()
-            await running.close()
     result.handler_failures = counter.failures()
     result.rejections = counter.rejected()
     result.log_counts = dict(counter.counts.most_common())

@@ -31,14 +31,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
 
-from bench.common import LogCounter
-from bench.fanout import COURT, Contender, Run, open_loop
+from bench.fanout import COURT, Contender, Run, enforcement_running, open_loop
 from contracts.enforcement import Person
 from contracts.enforcement.measures import Catalogue
 from contracts.enforcement.sanctions import ListDishonestDebtor
@@ -229,32 +225,15 @@ async def run_sanctions(
     within: float = 30.0,
     log: Callable[[str], None] = print,
 ) -> SanctionsResult:
-    from services.enforcement.main import spec
-    from services.runtime.host import start_service
-    from services.runtime.settings import RuntimeSettings
-
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        trace.set_tracer_provider(TracerProvider())
-    counter = LogCounter()
     codes = sanction_bureaus()
     result = SanctionsResult(COURT, codes, rate, seconds, rounds)
-    with counter.installed():
-        running = await start_service(
-            spec(), RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=postgres_url)
-        )
-        court = await nats.connect(nats_url, name="bench-court")
-        bureaus = await nats.connect(nats_url, name="bench-bureaus")
-        try:
-            bench = Bench(court, bureaus, codes)
-            await bench.start()
-            await _measure(bench, result, within=within, log=log)
-            for problem in bench.unexpected[:5]:
-                log(f"  [yellow]unexpected: {problem}[/yellow]")
-            result.unexpected = len(bench.unexpected)
-        finally:
-            await court.drain()
-            await bureaus.drain()
-            await running.close()
+    async with enforcement_running(nats_url, postgres_url) as (court, bureaus, counter):
+        bench = Bench(court, bureaus, codes)
+        await bench.start()
+        await _measure(bench, result, within=within, log=log)
+        for problem in bench.unexpected[:5]:
+            log(f"  [yellow]unexpected: {problem}[/yellow]")
+        result.unexpected = len(bench.unexpected)
     result.handler_failures = counter.failures()
     result.rejections = counter.rejected()
     return result
