@@ -22,8 +22,14 @@ What the client guarantees:
 
 - **Ack after PubAck.** A notice is acknowledged only after JetStream stored its reply (the
   PubAck came back), or at once when the handler returns None (nothing to answer). The reply is
-  published with `Nats-Msg-Id` = its event id and the notice's `traceparent` / `tracestate`, so
-  the trace of the court's request continues.
+  published with `Nats-Msg-Id` = its event id.
+- **One trace.** Each notice is handled in an OpenTelemetry consumer span that continues the
+  trace of the notice's `traceparent` / `tracestate` headers (the court's request); the reply is
+  published in a producer span under it and carries that span's context, so the service's
+  handling of the answer and the court's result stay in the same trace. The handler runs inside
+  the consumer span, so spans it makes join too. Spans go to the global tracer provider (or
+  `tracer_provider`); `fuyuan bureau listen` configures it from the `OTEL_*` variables, and
+  without one nothing is exported and the headers are passed on as they came.
 - **Never lost.** A handler that raises, times out or returns an unusable reply, and a publish
   that fails, mean `nak` with a delay (`backoff`: 1 s, 5 s, 15 s, 30 s, then every 60 s): the
   notice comes again, for as long as it takes. A handler that raises `AnswerPendingError` (the
@@ -73,6 +79,10 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from contracts.base import Payload
 from contracts.enforcement import ControlOrder, ControlOutcome, PropertyAnswer, PropertyQueryNotice
@@ -92,6 +102,10 @@ CONTEXT = "enforcement"
 DEFAULT_BACKOFF = (1.0, 5.0, 15.0, 30.0, 60.0)
 TRACE_HEADERS = ("traceparent", "tracestate")
 REMEMBERED_REPLIES = 1024
+FAILED = frozenset({"retry", "invalid", "terminated"})
+"""Outcomes of `settle` that mark its span as an error."""
+
+_propagator = TraceContextTextMapPropagator()
 
 
 class AnswerPendingError(Exception):
@@ -132,6 +146,7 @@ class BureauClient:
         backoff: tuple[float, ...] = DEFAULT_BACKOFF,
         max_invalid_attempts: int = 3,
         on_rejection: RejectionHandler | None = None,
+        tracer_provider: TracerProvider | None = None,
         **connect_options: Any,
     ) -> None:
         if concurrency < 1 or batch_size < 1 or not backoff:
@@ -148,6 +163,7 @@ class BureauClient:
         self._nc: Client | None = None
         self._js: JetStreamContext | None = None
         self._log = log.bind(org=org)
+        self._tracer = trace.get_tracer("fuyuan.bureau", tracer_provider=tracer_provider)
 
     # ---- names ---------------------------------------------------------------------------
 
@@ -275,8 +291,36 @@ class BureauClient:
         return self.backoff[min(max(attempt, 1), len(self.backoff)) - 1]
 
     async def settle(self, msg: Msg) -> str:
-        """Handle one delivered notice and settle it; returns what happened: replied,
-        unanswered, retry, pending, invalid or terminated."""
+        """Handle one delivered notice and settle it, in a consumer span continuing the
+        notice's trace; returns what happened: replied, unanswered, retry, pending, invalid or
+        terminated."""
+        with self._consuming(msg) as span:
+            outcome = await self._settle(msg)
+            span.set_attribute("fuyuan.outcome", outcome)
+            if outcome in FAILED:
+                span.set_status(Status(StatusCode.ERROR, outcome))
+            return outcome
+
+    def _consuming(self, msg: Msg) -> contextlib.AbstractContextManager[trace.Span]:
+        """A consumer span whose parent is the trace context in the message's headers."""
+        parent = _propagator.extract(dict(msg.headers or {}))
+        attributes: dict[str, str | int] = {
+            "messaging.system": "nats",
+            "messaging.destination.name": msg.subject,
+            "messaging.operation.type": "process",
+            "fuyuan.organization": self.org,
+        }
+        with contextlib.suppress(Exception):  # metadata is absent on a plain NATS message
+            attributes["messaging.nats.stream_sequence"] = msg.metadata.sequence.stream
+            attributes["messaging.nats.num_delivered"] = msg.metadata.num_delivered
+        return self._tracer.start_as_current_span(
+            f"consume {msg.subject}",
+            context=parent,
+            kind=SpanKind.CONSUMER,
+            attributes=attributes,
+        )
+
+    async def _settle(self, msg: Msg) -> str:
         attempt = msg.metadata.num_delivered or 1
         try:
             notice = parse_message(msg.data)
@@ -359,11 +403,22 @@ class BureauClient:
             self._replies.popitem(last=False)
 
     async def _publish(self, reply: Message[Any], incoming: Mapping[str, str]) -> None:
+        """Publish the reply in a producer span; its headers carry that span's context, so the
+        service's consumer of the answer continues this trace."""
         assert self._js is not None
-        headers = {"Nats-Msg-Id": str(reply.envelope.event_id)}
-        headers |= {name: incoming[name] for name in TRACE_HEADERS if name in incoming}
-        await self._js.publish(subject_of(reply), reply.model_dump_json().encode(),
-                               headers=headers, timeout=self.publish_timeout)  # fmt: skip
+        target = subject_of(reply)
+        with self._tracer.start_as_current_span(
+            f"publish {target}",
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.destination.name": target,
+                "messaging.message.id": str(reply.envelope.event_id),
+            },
+        ):
+            headers = {"Nats-Msg-Id": str(reply.envelope.event_id), **trace_context(incoming)}
+            body = reply.model_dump_json().encode()
+            await self._js.publish(target, body, headers=headers, timeout=self.publish_timeout)
 
     async def _invalid(self, msg: Msg, attempt: int, error: Exception) -> str:
         if isinstance(error, InvalidMessageError):
@@ -386,6 +441,10 @@ class BureauClient:
     # ---- rejections ----------------------------------------------------------------------
 
     async def _rejected(self, msg: Msg) -> None:
+        with self._consuming(msg):
+            await self._heard(msg)
+
+    async def _heard(self, msg: Msg) -> None:
         self.stats["rejections"] += 1
         try:
             rejection = parse_message(msg.data)
@@ -404,6 +463,16 @@ class BureauClient:
                 await self.on_rejection(rejection)
             except Exception as e:
                 self._log.warning("rejection callback failed", error=_short(e))
+
+
+def trace_context(incoming: Mapping[str, str]) -> dict[str, str]:
+    """`traceparent` / `tracestate` of the current span; when no tracer records one (no
+    OpenTelemetry SDK installed), those of the incoming notice, so the trace still continues."""
+    carrier: dict[str, str] = {}
+    _propagator.inject(carrier, otel_context.get_current())
+    if "traceparent" in carrier:
+        return carrier
+    return {name: incoming[name] for name in TRACE_HEADERS if name in incoming}
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

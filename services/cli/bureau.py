@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,10 +29,18 @@ def _url() -> str:
     return url
 
 
-def _logging() -> None:
-    from services.runtime.observability import configure_logging
+@contextlib.contextmanager
+def _observability(name: str) -> Iterator[None]:
+    """JSON log lines, and spans exported as the `OTEL_*` variables say (none unless
+    OTEL_TRACES_EXPORTER is set), flushed when the command ends."""
+    from services.runtime.observability import configure_logging, configure_tracing
 
     configure_logging()
+    provider = configure_tracing(name)
+    try:
+        yield
+    finally:
+        provider.shutdown()
 
 
 async def _until_signalled(
@@ -121,10 +129,10 @@ def listen(
     else:
         assert directory is not None
         handler = dir_handler(org, directory, wait=timeout)
-    _logging()
     client = BureauClient(org, url, handler, concurrency=concurrency,
                           handler_timeout=timeout + 30.0)  # fmt: skip
-    asyncio.run(_until_signalled(client.run))
+    with _observability(f"bureau-{org}"):
+        asyncio.run(_until_signalled(client.run))
     typer.echo(_counts(dict(client.stats)), err=True)
 
 
@@ -167,13 +175,13 @@ def bureaus(
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--org") from None
     url = _url()
-    _logging()
     behaviour = Behaviour(latency_ms=latency_ms, failure_rate=failure_rate,
                           refusal_rate=refusal_rate, seed=seed)  # fmt: skip
     typer.echo(f"simulating {len(chosen)} bureaus: {', '.join(b.code for b in chosen)}", err=True)
-    stats = asyncio.run(
-        _until_signalled(lambda stop: run_bureaus(url, chosen, behaviour, stop), duration)
-    )
+    with _observability("bureaus"):
+        stats = asyncio.run(
+            _until_signalled(lambda stop: run_bureaus(url, chosen, behaviour, stop), duration)
+        )
     table = Table(title="simulated bureaus")
     for column in ("bureau", "replied", "unanswered", "retried", "rejections"):
         table.add_column(column)

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import http.server
 import json
+import os
 import re
 import shlex
 import sys
@@ -28,6 +29,11 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
 
 from contracts.enforcement import (
     Action,
@@ -204,8 +210,17 @@ def check_answer(msg: Msg, notice: Message[Any]) -> Message[Any]:
     assert env.case_number == CASE
     assert msg.headers is not None
     assert msg.headers["Nats-Msg-Id"] == str(env.event_id)
-    assert msg.headers["traceparent"] == TRACEPARENT
+    continues_the_trace(msg.headers)
     return reply
+
+
+def continues_the_trace(headers: dict[str, str]) -> str:
+    """The reply is in the notice's trace, under a span of the bureau's own (not the court's
+    span again); returns that span's id."""
+    _, trace_id, span_id, _ = headers["traceparent"].split("-")
+    assert trace_id == TRACEPARENT.split("-")[1]
+    assert span_id != TRACEPARENT.split("-")[2]
+    return span_id
 
 
 async def answered_by(nc: Client, js: JetStreamContext, nats_url: str, handler: Handler,
@@ -372,7 +387,8 @@ def check_ack(msg: Msg, notice: Message[Any], outcome: AckOutcome,
     assert env.causation_id == notice.envelope.event_id
     assert env.correlation_id == notice.envelope.correlation_id
     assert env.case_number == CASE
-    assert msg.headers is not None and msg.headers["traceparent"] == TRACEPARENT
+    assert msg.headers is not None
+    continues_the_trace(msg.headers)
     return reply.data
 
 
@@ -595,6 +611,124 @@ async def test_a_failed_sanction_notice_is_never_acknowledged(
             stats = await asyncio.wait_for(task, 10)
     assert got == []  # the service's overdue escalation shows it
     assert stats[BUREAU]["unanswered"] == 1
+
+
+# ---- one trace -------------------------------------------------------------------------------
+
+
+async def test_each_delivery_is_a_span_in_the_notices_trace_and_the_answer_carries_the_bureaus(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    calls = 0
+
+    async def handle(notice: Message[Any]) -> Message[Any] | None:
+        nonlocal calls
+        calls += 1
+        with provider.get_tracer("registry").start_as_current_span(f"look up {calls}"):
+            if calls == 1:
+                raise ConnectionError("the registry's database is briefly away")
+            return answer(notice, [], BUREAU, datetime.now(UTC))
+
+    notice = query_notice()
+    client = BureauClient(BUREAU, nats_url, handle, tracer_provider=provider, **FAST)
+    async with listening(nc) as got:
+        await publish(js, notice)
+        async with running(client):
+            await until(lambda: len(got) >= 1)
+            await settled(js)
+    check_answer(got[0], notice)
+    spans = {span.name: span for span in exporter.get_finished_spans()}
+    court_trace, court_span = (int(x, 16) for x in TRACEPARENT.split("-")[1:3])
+    consumed = [s for s in exporter.get_finished_spans() if s.name.startswith("consume ")]
+    assert [s.attributes["fuyuan.outcome"] for s in consumed] == ["retry", "replied"]
+    assert [s.status.status_code for s in consumed] == [StatusCode.ERROR, StatusCode.UNSET]
+    for span in consumed:
+        assert span.name == f"consume enforcement.notice.property_query.v1.{BUREAU}"
+        assert span.kind is SpanKind.CONSUMER and span.parent is not None
+        assert (span.context.trace_id, span.parent.span_id) == (court_trace, court_span)
+        assert span.parent.is_remote
+    looked_up = [spans[f"look up {n}"].parent for n in (1, 2)]
+    assert [p.span_id for p in looked_up if p] == [s.context.span_id for s in consumed]
+    published = spans[f"publish {ANSWERS}"]
+    assert published.kind is SpanKind.PRODUCER and published.parent is not None
+    assert published.parent.span_id == consumed[1].context.span_id
+    assert got[0].headers is not None
+    assert continues_the_trace(got[0].headers) == format(published.context.span_id, "016x")
+
+
+class Collector(http.server.BaseHTTPRequestHandler):
+    """An OTLP/HTTP trace receiver: keeps (service name, span) of every export."""
+
+    received: list[tuple[str, Any]]
+
+    def do_POST(self) -> None:
+        request = ExportTraceServiceRequest()
+        request.ParseFromString(self.rfile.read(int(self.headers["Content-Length"])))
+        for rs in request.resource_spans:
+            names = [
+                a.value.string_value for a in rs.resource.attributes if a.key == "service.name"
+            ]
+            self.received.extend((names[0], span) for ss in rs.scope_spans for span in ss.spans)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def collector() -> Iterator[tuple[str, list[tuple[str, Any]]]]:
+    """The endpoint of a receiver on loopback and what it received."""
+    received: list[tuple[str, Any]] = []
+    handler = type("Receiving", (Collector,), {"received": received})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("exporter", ["otlp", None])
+async def test_fuyuan_bureau_listen_exports_its_spans_only_when_the_otel_variables_say_so(
+    nc: Client, js: JetStreamContext, nats_url: str, exporter: str | None
+) -> None:
+    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(SCRIPT)}"
+    notice = query_notice()
+    with collector() as (endpoint, received):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+        env |= {"NATS_URL": nats_url, "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}
+        if exporter is not None:
+            env["OTEL_TRACES_EXPORTER"] = exporter
+        async with listening(nc) as got:
+            await publish(js, notice)
+            cli = [sys.executable, "-m", "services.cli.main", "bureau", "listen"]
+            listener = await asyncio.create_subprocess_exec(
+                *cli, "--org", BUREAU, "--exec", command, env=env, stderr=asyncio.subprocess.PIPE
+            )
+            try:
+                await until(lambda: len(got) >= 1, seconds=30)
+            finally:
+                listener.terminate()
+                _, err = await asyncio.wait_for(listener.communicate(), 20)
+        assert listener.returncode == 0, err.decode()  # it shut down cleanly, flushing its spans
+    assert got[0].headers is not None
+    span_id = continues_the_trace(got[0].headers)
+    if exporter is None:
+        assert received == []
+        return
+    by_name = {span.name: (service, span) for service, span in received}
+    service, published = by_name[f"publish {ANSWERS}"]
+    assert service == f"fuyuan-bureau-{BUREAU}"
+    assert published.span_id.hex() == span_id
+    _, consumed = by_name[f"consume enforcement.notice.property_query.v1.{BUREAU}"]
+    assert consumed.trace_id.hex() == TRACEPARENT.split("-")[1]
+    assert consumed.parent_span_id.hex() == TRACEPARENT.split("-")[2]
+    assert published.parent_span_id == consumed.span_id
 
 
 # ---- under the per-organization permissions --------------------------------------------------
