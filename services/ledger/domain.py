@@ -4,7 +4,10 @@ checked. Pure functions; no I/O, no clock.
 An entry's hash is SHA-256 over the UTF-8 of a JSON array of its fields in a fixed order
 (`ENTRY_FORMAT`, docs/LEDGER.md), the last field being the previous entry's hash; the first
 entry's previous hash is 32 zero bytes. The message itself is hashed as its canonical bytes
-(RFC 8785 JSON canonicalization, or the raw bytes when it is not JSON).
+(RFC 8785 JSON canonicalization, or the raw bytes when it is not JSON or cannot be canonical).
+
+Entries of format v2 also cover the authenticated sender, the forgery flag and a detail line;
+rows written as v1 keep their v1 hash and are still checked as v1.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from typing import Any
 
 import rfc8785
 
-ENTRY_FORMAT = "fuyuan-ledger-entry/v1"
+ENTRY_FORMAT = "fuyuan-ledger-entry/v2"
+ENTRY_FORMATS = {1: "fuyuan-ledger-entry/v1", 2: ENTRY_FORMAT}
+"""Entry format version (the `entry_version` column) → the name its hash starts with."""
 # One encoder for every entry: json.dumps with options builds a new one per call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 GENESIS = bytes(32)
@@ -39,6 +44,14 @@ class Facts:
     trace_id: str | None
     body: bytes
     """The canonical bytes of the message."""
+    sender: str | None = None
+    """The authenticated sender: the organization NATS let publish on the subject."""
+    forgery: bool = False
+    """True when the envelope claims another organization than the authenticated sender."""
+    detail: str | None = None
+    """A dead letter's origin and reason, a relay alert's reason; None for other messages."""
+    version: int = 2
+    """Entry format version the hash follows (1 for rows written before senders were kept)."""
 
 
 @dataclass(frozen=True)
@@ -55,24 +68,40 @@ class Entry:
 
 
 def canonical_body(raw: bytes) -> tuple[bytes, Any]:
-    """(canonical bytes, parsed JSON or None): RFC 8785 when the bytes are JSON."""
+    """(canonical bytes, parsed JSON or None): RFC 8785 when the bytes are JSON it can write.
+
+    Never raises for any bytes: deep nesting (RecursionError), integers Python refuses to read,
+    floats and characters RFC 8785 cannot write all leave the raw bytes as they came."""
     try:
         parsed = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, a number over 4,300 digits
         return raw, None
     try:
         return rfc8785.dumps(parsed), parsed
-    except (rfc8785.CanonicalizationError, ValueError):
+    except (ValueError, RecursionError, TypeError):  # CanonicalizationError is a ValueError
         return raw, parsed
 
 
 def encode(position: int, f: Facts, recorded_at: datetime, digest: bytes, prev: bytes) -> bytes:
-    """The exact bytes an entry's hash covers."""
-    fields = [
-        ENTRY_FORMAT, position, f.message_key, f.type, f.subject, f.organization, f.case_number,
-        f.event_id, f.correlation_id, f.causation_id, recorded_at.isoformat(timespec="microseconds"),
-        digest.hex(), prev.hex(),
-    ]  # fmt: skip
+    """The exact bytes an entry's hash covers, in the entry's own format version."""
+    at = recorded_at.isoformat(timespec="microseconds")
+    fields: list[Any] = [
+        ENTRY_FORMATS[f.version],
+        position,
+        f.message_key,
+        f.type,
+        f.subject,
+        f.organization,
+        f.case_number,
+        f.event_id,
+        f.correlation_id,
+        f.causation_id,
+        at,
+        digest.hex(),
+        prev.hex(),
+    ]
+    if f.version >= 2:
+        fields[6:6] = [f.sender, f.forgery, f.detail]
     return _ENCODER.encode(fields).encode()
 
 
@@ -129,6 +158,8 @@ def check(
 def _problem(r: StoredRow, expected: int, prev: bytes) -> str | None:
     if r.position != expected:
         return f"entry {expected} is missing (next is {r.position})"
+    if r.facts.version not in ENTRY_FORMATS:
+        return f"unknown entry format version {r.facts.version}"
     if hashlib.sha256(r.facts.body).digest() != r.message_sha256:
         return "the message does not match its recorded digest"
     if r.prev_hash != prev:

@@ -1,38 +1,73 @@
-"""Record what crosses the system: every message of every context stream, once, in order."""
+"""Record what crosses the system: every message of every context stream and of the DEADLETTER
+stream, keyed by its place in the stream, with the organization that really sent it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+import structlog
+
+from contracts.envelope import Envelope
 from contracts.registry import peek_envelope
-from contracts.subjects import split, stream_name
+from contracts.subjects import DEADLETTER_ROOT, split
 from services.ledger.domain import Facts, canonical_body
 from services.ledger.journal import Journal
+from services.ledger.provenance import (
+    deadletter_type,
+    detail_of,
+    is_forgery,
+    message_key,
+    sender_of,
+    storable,
+    trace_id_of,
+)
 from services.runtime.consumer import Delivery
+from services.runtime.outages import is_outage
+
+log = structlog.get_logger("ledger")
 
 
-def _trace_id(headers: dict[str, str]) -> str | None:
-    parts = headers.get("traceparent", "").split("-")
-    return parts[1] if len(parts) == 4 else None
+def _envelope(parsed: Any) -> Envelope | None:
+    if not isinstance(parsed, dict):
+        return None
+    try:
+        return peek_envelope(parsed)
+    except (ValueError, TypeError, RecursionError):  # whatever the bytes, the message is kept
+        return None
 
 
 def facts_of(d: Delivery) -> Facts:
-    """The journal's view of a delivery; a message with no readable envelope is kept too."""
+    """The journal's view of a delivery. Never raises: bytes that are not JSON, or JSON with no
+    readable envelope, are journaled as they came, under their place in the stream."""
     body, parsed = canonical_body(d.data)
-    env = peek_envelope(parsed) if isinstance(parsed, dict) else None
-    subject_type, org = split(d.subject)
-    if env is None:
-        key = f"nats:{stream_name(d.subject.split('.')[0])}:{d.stream_sequence}"
-        return Facts(key, subject_type, d.subject, org, None, None, None, None,
-                     _trace_id(d.headers), body)  # fmt: skip
+    env = _envelope(parsed)
+    subject = storable(d.subject) or ""
+    sender = sender_of(subject)
+    deadletter = subject.startswith(DEADLETTER_ROOT + ".")
+    kind = deadletter_type(subject) if deadletter else None
+    claimed = env.organization if env else None
     return Facts(
-        message_key=str(env.event_id), type=env.type, subject=d.subject,
-        organization=env.organization, case_number=env.case_number,
-        event_id=str(env.event_id), correlation_id=str(env.correlation_id),
-        causation_id=str(env.causation_id) if env.causation_id else None,
-        trace_id=_trace_id(d.headers), body=body,
+        message_key=message_key(subject, d.stream_sequence),
+        type=kind or (env.type if env else storable(split(subject)[0]) or ""),
+        subject=subject, organization=claimed,
+        case_number=storable(env.case_number) if env else None,
+        event_id=str(env.event_id) if env else None,
+        correlation_id=str(env.correlation_id) if env else None,
+        causation_id=str(env.causation_id) if env and env.causation_id else None,
+        trace_id=trace_id_of(d.headers), body=body, sender=sender,
+        forgery=is_forgery(subject, sender, claimed),
+        detail=detail_of(d.headers) if deadletter else None,
     )  # fmt: skip
+
+
+def raw_facts(d: Delivery) -> Facts:
+    """The least the journal keeps of a message: its place, subject, sender and raw bytes."""
+    subject = storable(d.subject) or ""
+    return Facts(message_key(subject, d.stream_sequence), storable(split(subject)[0]) or "",
+                 subject, None, None, None, None, None, None, d.data,
+                 sender=sender_of(subject))  # fmt: skip
 
 
 class Recorder:
@@ -45,4 +80,12 @@ class Recorder:
         await self.journal.append([facts_of(d) for d in deliveries], self.clock())
 
     async def one(self, delivery: Delivery) -> None:
-        await self.batch([delivery])
+        """A message alone (its batch failed): if even its own entry is refused for something
+        in the message, keep its raw bytes rather than let it leave the journal."""
+        try:
+            await self.batch([delivery])
+        except Exception as exc:
+            if is_outage(exc):
+                raise
+            log.error("message journaled raw", subject=delivery.subject, error=repr(exc)[:500])
+            await self.journal.append([raw_facts(delivery)], self.clock())

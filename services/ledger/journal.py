@@ -14,14 +14,18 @@ COLUMNS = (
     "correlation_id", "causation_id", "trace_id", "body", "message_sha256", "recorded_at",
     "prev_hash", "hash",
 )  # fmt: skip
-_SELECT = ", ".join(COLUMNS)
+PROVENANCE = ("sender", "forgery", "detail", "entry_version")
+"""Columns of format v2 (migration ledger/0002): who sent it, a forgery flag, a detail line."""
+ALL_COLUMNS = COLUMNS + PROVENANCE
+_SELECT = ", ".join(ALL_COLUMNS)
 
 
 def _record(e: Entry) -> tuple[object, ...]:
     f = e.facts
     return (e.position, f.message_key, f.event_id, f.type, f.subject, f.organization,
             f.case_number, f.correlation_id, f.causation_id, f.trace_id, f.body,
-            e.message_sha256, e.recorded_at, e.prev_hash, e.hash)  # fmt: skip
+            e.message_sha256, e.recorded_at, e.prev_hash, e.hash,
+            f.sender, f.forgery, f.detail, f.version)  # fmt: skip
 
 
 def stored(r: asyncpg.Record) -> StoredRow:
@@ -29,7 +33,8 @@ def stored(r: asyncpg.Record) -> StoredRow:
         message_key=r["message_key"], type=r["type"], subject=r["subject"],
         organization=r["organization"], case_number=r["case_number"], event_id=r["event_id"],
         correlation_id=r["correlation_id"], causation_id=r["causation_id"],
-        trace_id=r["trace_id"], body=bytes(r["body"]),
+        trace_id=r["trace_id"], body=bytes(r["body"]), sender=r["sender"],
+        forgery=r["forgery"], detail=r["detail"], version=r["entry_version"],
     )  # fmt: skip
     return StoredRow(r["position"], facts, r["recorded_at"], bytes(r["message_sha256"]),
                      bytes(r["prev_hash"]), bytes(r["hash"]))  # fmt: skip
@@ -62,7 +67,7 @@ class Journal:
             entries = extend(head["position"], bytes(head["hash"]), new, recorded_at)
             if entries:
                 await conn.copy_records_to_table(
-                    "journal", schema_name=self.schema, columns=COLUMNS,
+                    "journal", schema_name=self.schema, columns=ALL_COLUMNS,
                     records=[_record(e) for e in entries],
                 )  # fmt: skip
                 await conn.execute(
@@ -98,6 +103,24 @@ class Journal:
             upto if upto is not None else 2**62,
         )
         return [bytes(r["hash"]) for r in rows]
+
+    async def digests(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """Message key → SHA-256 of the journaled message, for the keys that are journaled."""
+        rows = await self.pool.fetch(
+            f'SELECT message_key, message_sha256 FROM "{self.schema}".journal '
+            "WHERE message_key = any($1)",
+            list(keys),
+        )
+        return {r["message_key"]: bytes(r["message_sha256"]) for r in rows}
+
+    async def keys_like(self, prefix: str) -> dict[str, bytes]:
+        """Message key → digest of every entry whose key starts with `prefix` (a stream's)."""
+        rows = await self.pool.fetch(
+            f'SELECT message_key, message_sha256 FROM "{self.schema}".journal '
+            "WHERE starts_with(message_key, $1)",
+            prefix,
+        )
+        return {r["message_key"]: bytes(r["message_sha256"]) for r in rows}
 
     async def find(self, where: str, *args: object) -> list[StoredRow]:
         rows = await self.pool.fetch(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.ledger.domain import Facts, StoredRow, entry_hash
+from services.ledger.domain import ENTRY_FORMATS, Facts, StoredRow, entry_hash
 from services.ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
 from services.ledger.signing import Checkpoint, verify_checkpoint
 
@@ -47,8 +47,15 @@ def entry_doc(r: StoredRow) -> dict[str, Any]:
         "causation_id": f.causation_id, "trace_id": f.trace_id,
         "recorded_at": r.recorded_at.isoformat(timespec="microseconds"),
         "message_sha256": r.message_sha256.hex(), "prev_hash": r.prev_hash.hex(),
-        "hash": r.hash.hex(), "message": _text(f.body),
+        "hash": r.hash.hex(), "message": _text(f.body), "sender": f.sender,
+        "forgery": f.forgery, "detail": f.detail, "entry_format": ENTRY_FORMATS.get(f.version),
     }  # fmt: skip
+
+
+def _version(e: dict[str, Any]) -> int:
+    """A proof written before senders were kept has no entry_format: it is format v1."""
+    names = {name: v for v, name in ENTRY_FORMATS.items()}
+    return names[e.get("entry_format", ENTRY_FORMATS[1])]
 
 
 def checkpoint_doc(cp: Checkpoint) -> dict[str, Any]:
@@ -69,7 +76,8 @@ def inclusion_doc(r: StoredRow, path: list[bytes], cp: Checkpoint) -> dict[str, 
 
 def _entry_hash_ok(e: dict[str, Any]) -> bool:
     facts = Facts(e["message_key"], e["type"], e["subject"], e["organization"], e["case_number"],
-                  e["event_id"], e["correlation_id"], e["causation_id"], e["trace_id"], b"")  # fmt: skip
+                  e["event_id"], e["correlation_id"], e["causation_id"], e["trace_id"], b"",
+                  e.get("sender"), e.get("forgery", False), e.get("detail"), _version(e))  # fmt: skip
     recorded = datetime.fromisoformat(e["recorded_at"])
     digest, prev = bytes.fromhex(e["message_sha256"]), bytes.fromhex(e["prev_hash"])
     return entry_hash(e["position"], facts, recorded, digest, prev).hex() == e["hash"]
