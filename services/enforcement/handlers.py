@@ -81,7 +81,8 @@ def emit(outs: list[Out], cause: Envelope | None, actor: str, now: datetime,
 
 async def save(store: EventStore, case_number: str, version: int, events: list[NewEvent],
                consumer: str | None, cause: Envelope | None) -> None:  # fmt: skip
-    inbox = InboxEntry(consumer, cause.event_id) if consumer and cause else None
+    # The intake has checked that the envelope's organization is the subject's sender.
+    inbox = InboxEntry(consumer, cause.event_id, cause.organization) if consumer and cause else None
     await store.append(StreamWrite(case_stream(case_number), version, events), inbox=inbox)
 
 
@@ -247,5 +248,5 @@ class Handlers:
         reply = follow(env, answer, organization=PLATFORM_CODE, now=now)
         await self.store.append(
             StreamWrite(f"status-{env.event_id}", 0, [outgoing(reply, env.organization)]),
-            inbox=InboxEntry(COMMANDS, env.event_id),
+            inbox=InboxEntry(COMMANDS, env.event_id, env.organization),
         )

@@ -78,7 +78,7 @@ class Intake:
         try:
             await self.store.append(
                 StreamWrite(f"rejection-{reply.envelope.event_id}", 0, [outgoing(reply, sender)]),
-                inbox=InboxEntry(self.consumer, inbox_id),
+                inbox=InboxEntry(self.consumer, inbox_id, sender),
             )
         except AlreadyProcessedError:
             log.info("rejection already recorded", subject=d.subject)

@@ -84,7 +84,7 @@ async def test_append_with_a_stale_expected_version_fails_and_writes_nothing(
 async def test_a_failed_stream_write_undoes_the_whole_append(store: EventStore) -> None:
     with pytest.raises(ConcurrencyError):
         await store.append(StreamWrite("a", 0, [note(1)]), StreamWrite("b", 3, [note(2)]),
-                           inbox=InboxEntry("c", uuid.uuid4()))  # fmt: skip
+                           inbox=InboxEntry("c", uuid.uuid4(), "CT410300"))  # fmt: skip
     assert await store.load("a") == []
     assert await store.read_all() == []
 
@@ -98,12 +98,48 @@ async def test_the_same_event_id_cannot_be_stored_twice(store: EventStore) -> No
 
 async def test_a_redelivered_message_has_no_second_effect(store: EventStore) -> None:
     message_id = uuid.uuid4()
-    await store.append(StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", message_id))
+    await store.append(StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", message_id, "CT1"))
     with pytest.raises(AlreadyProcessedError):
-        await store.append(StreamWrite("a", 1, [note(2)]), inbox=InboxEntry("c", message_id))
-    assert await store.has_processed("c", message_id)
-    assert not await store.has_processed("other", message_id)
+        await store.append(StreamWrite("a", 1, [note(2)]), inbox=InboxEntry("c", message_id, "CT1"))
+    assert await store.has_processed("c", message_id, "CT1")
+    assert not await store.has_processed("other", message_id, "CT1")
     assert len(await store.load("a")) == 1
+
+
+async def test_the_same_message_id_from_two_senders_is_two_messages(store: EventStore) -> None:
+    message_id = uuid.uuid4()
+    await store.append(StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", message_id, "CT1"))
+    await store.append(StreamWrite("a", 1, [note(2)]), inbox=InboxEntry("c", message_id, "NR1"))
+    assert await store.has_processed("c", message_id, "NR1")
+    assert not await store.has_processed("c", message_id, "BK1")
+    assert [e.version for e in await store.load("a")] == [1, 2]
+
+
+async def test_a_redelivery_from_the_same_sender_in_a_multi_stream_append_has_no_effect(
+    store: EventStore,
+) -> None:
+    message_id = uuid.uuid4()
+    first = InboxEntry("c", message_id, "CT1")
+    await store.append(StreamWrite("a", 0, [note(1)]), StreamWrite("b", 0, [note(2)]), inbox=first)
+    with pytest.raises(AlreadyProcessedError):
+        await store.append(StreamWrite("a", 1, [note(3)]), StreamWrite("b", 1, [note(4)]),
+                           inbox=first)  # fmt: skip
+    await store.append(StreamWrite("a", 1, [note(3)]), StreamWrite("b", 1, [note(4)]),
+                       inbox=InboxEntry("c", message_id, "NR1"))  # fmt: skip
+    assert len(await store.read_all()) == 4
+
+
+@pytest.mark.parametrize("streams", [1, 2])
+async def test_a_row_recorded_before_senders_were_kept_stops_every_sender(
+    store: EventStore, streams: int
+) -> None:
+    message_id = uuid.uuid4()
+    await store.append(StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", message_id, ""))
+    writes = [StreamWrite(s, v, [note(2)]) for s, v in [("a", 1), ("b", 0)][:streams]]
+    with pytest.raises(AlreadyProcessedError):
+        await store.append(*writes, inbox=InboxEntry("c", message_id, "CT1"))
+    assert await store.has_processed("c", message_id, "CT1")
+    assert len(await store.read_all()) == 1
 
 
 async def test_read_all_returns_committed_events_in_position_order(store: EventStore) -> None:

@@ -49,7 +49,7 @@ async def test_the_database_refuses_to_change_history(pool: asyncpg.Pool, statem
     async with pool.acquire() as conn:
         await migrate(conn, "testing")
     store = PostgresEventStore(pool, "testing")
-    await store.append(StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", uuid.uuid4()))
+    await store.append(StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", uuid.uuid4(), "CT1"))
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
         await pool.execute(statement)
     assert len(await store.load("a")) == 1

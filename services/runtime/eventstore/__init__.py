@@ -29,11 +29,12 @@ class DuplicateEventError(Exception):
 
 
 class AlreadyProcessedError(Exception):
-    """The consumer's inbox already holds this message id: a redelivery, with no second effect."""
+    """The consumer's inbox already holds this message id from this sender: a redelivery, with no
+    second effect."""
 
-    def __init__(self, consumer: str, message_id: UUID) -> None:
-        self.consumer, self.message_id = consumer, message_id
-        super().__init__(f"{consumer} already processed {message_id}")
+    def __init__(self, consumer: str, message_id: UUID, sender: str = "") -> None:
+        self.consumer, self.message_id, self.sender = consumer, message_id, sender
+        super().__init__(f"{consumer} already processed {message_id} from {sender or 'anyone'}")
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,24 @@ class StreamWrite:
     events: Sequence[NewEvent]
 
 
+LEGACY_SENDER = ""
+"""The sender of inbox rows recorded before senders were kept: such a row matches every sender,
+so a redelivery of a message processed before the upgrade still has no second effect."""
+
+
 @dataclass(frozen=True)
 class InboxEntry:
-    """The processed message recorded in the same transaction as the events it caused."""
+    """The processed message recorded in the same transaction as the events it caused.
+
+    The idempotency key is (consumer, sender, message id): the sender is the organization token
+    of the subject the message arrived on, which NATS permissions authenticate. Two organizations
+    using the same event id, or a bureau answering with the id of the notice it received, are two
+    different messages; the same id again from the same sender is a redelivery.
+    """
 
     consumer: str
     message_id: UUID
+    sender: str
 
 
 @dataclass(frozen=True)
@@ -93,8 +106,9 @@ class EventStore(abc.ABC):
         """Committed events in position order."""
 
     @abc.abstractmethod
-    async def has_processed(self, consumer: str, message_id: UUID) -> bool:
-        """Whether the consumer's inbox holds the message id."""
+    async def has_processed(self, consumer: str, message_id: UUID, sender: str) -> bool:
+        """Whether the consumer's inbox holds the message id from this sender (or a legacy row
+        of that id, recorded before senders were kept)."""
 
     async def version(self, stream_id: str) -> int:
         events = await self.load(stream_id)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from services.runtime.eventstore import (
+    LEGACY_SENDER,
     AlreadyProcessedError,
     ConcurrencyError,
     DuplicateEventError,
@@ -22,18 +23,18 @@ class MemoryEventStore(EventStore):
         self._events: list[StoredEvent] = []
         self._streams: dict[str, list[StoredEvent]] = {}
         self._ids: set[UUID] = set()
-        self._inbox: set[tuple[str, UUID]] = set()
+        self._inbox: set[tuple[str, UUID, str]] = set()
 
     async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
         self._check(writes, inbox)
         if inbox:
-            self._inbox.add((inbox.consumer, inbox.message_id))
+            self._inbox.add((inbox.consumer, inbox.message_id, inbox.sender))
         return [self._store(w.stream_id, w.expected_version + i + 1, e)
                 for w in writes for i, e in enumerate(w.events)]  # fmt: skip
 
     def _check(self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None) -> None:
-        if inbox and (inbox.consumer, inbox.message_id) in self._inbox:
-            raise AlreadyProcessedError(inbox.consumer, inbox.message_id)
+        if inbox and self._holds(inbox.consumer, inbox.message_id, inbox.sender):
+            raise AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
         seen: set[str] = set()
         for w in writes:
             actual = len(self._streams.get(w.stream_id, []))
@@ -63,5 +64,10 @@ class MemoryEventStore(EventStore):
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         return self._events[after_position : after_position + limit]
 
-    async def has_processed(self, consumer: str, message_id: UUID) -> bool:
-        return (consumer, message_id) in self._inbox
+    async def has_processed(self, consumer: str, message_id: UUID, sender: str) -> bool:
+        return self._holds(consumer, message_id, sender)
+
+    def _holds(self, consumer: str, message_id: UUID, sender: str) -> bool:
+        # A legacy row (recorded before senders were kept) matches every sender, as in PostgreSQL.
+        keys = {(consumer, message_id, sender), (consumer, message_id, LEGACY_SENDER)}
+        return not keys.isdisjoint(self._inbox)

@@ -27,7 +27,7 @@ from services.runtime.eventstore import (
 _COLUMNS = "position, stream_id, version, event_id, type, subject, occurred_at, recorded_at, message, headers"
 
 
-def _insert_sql(schema: str) -> str:
+def _insert_sql(schema: str, guard: str = "") -> str:
     # The version check and the insert are one statement; two writers racing on the same new
     # version are stopped by the UNIQUE (stream_id, version) constraint.
     return f"""
@@ -40,19 +40,24 @@ def _insert_sql(schema: str) -> str:
              AS v(version, event_id, type, subject, occurred_at, message, headers)
         -- A stale version is stopped by UNIQUE (stream_id, version); this point lookup only
         -- refuses a gap (an expected version the stream never reached).
-        WHERE $9 = 0 OR EXISTS (SELECT 1 FROM "{schema}".events
-                                WHERE stream_id = $1 AND version = $9)
+        WHERE ($9 = 0 OR EXISTS (SELECT 1 FROM "{schema}".events
+                                 WHERE stream_id = $1 AND version = $9))
+        {guard}
         RETURNING position"""
 
 
 def _insert_with_inbox_sql(schema: str) -> str:
     # The inbox row is written only if the events were, in the same statement: a stale version
-    # writes nothing, and a message already in the inbox fails the whole statement on the
-    # inbox's primary key, taking the events with it.
+    # writes nothing, and a message already in the inbox from this sender fails the whole
+    # statement on the inbox's primary key, taking the events with it. A legacy row (sender '',
+    # recorded before senders were kept) cannot collide on the key, so the events are written
+    # only if there is none; when nothing is written, `append` tells the two cases apart.
+    legacy = f"""AND NOT EXISTS (SELECT 1 FROM "{schema}".inbox
+                            WHERE consumer = $10 AND message_id = $11 AND sender = '')"""
     return f"""
-        WITH written AS ({_insert_sql(schema)})
-        INSERT INTO "{schema}".inbox (consumer, message_id)
-        SELECT $10, $11 WHERE EXISTS (SELECT 1 FROM written)
+        WITH written AS ({_insert_sql(schema, legacy)})
+        INSERT INTO "{schema}".inbox (consumer, message_id, sender)
+        SELECT $10, $11, $12 WHERE EXISTS (SELECT 1 FROM written)
         RETURNING (SELECT array_agg(position ORDER BY position) FROM written) AS positions"""
 
 
@@ -114,14 +119,24 @@ class PostgresEventStore(EventStore):
                 positions = [r["position"] for r in rows]
             else:
                 found = await self.pool.fetchval(
-                    self._insert_with_inbox, *args, inbox.consumer, inbox.message_id
+                    self._insert_with_inbox, *args, inbox.consumer, inbox.message_id, inbox.sender
                 )
                 positions = list(found or [])
         except asyncpg.UniqueViolationError as e:
             raise self._unique_error(e, write, inbox) from e
         if not positions:
+            if inbox and await self._legacy_row(inbox):
+                raise AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
             raise ConcurrencyError(write.stream_id, write.expected_version)
         return positions
+
+    async def _legacy_row(self, inbox: InboxEntry) -> bool:
+        found = await self.pool.fetchval(
+            f'SELECT 1 FROM "{self.schema}".inbox '
+            "WHERE consumer = $1 AND message_id = $2 AND sender = ''",
+            inbox.consumer, inbox.message_id,
+        )  # fmt: skip
+        return found is not None
 
     @staticmethod
     def _unique_error(
@@ -129,19 +144,22 @@ class PostgresEventStore(EventStore):
     ) -> Exception:
         name = e.constraint_name or ""
         if inbox is not None and name.startswith("inbox"):
-            return AlreadyProcessedError(inbox.consumer, inbox.message_id)
+            return AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
         if "event_id" in name:
             return DuplicateEventError(str(e))
         return ConcurrencyError(write.stream_id, write.expected_version)
 
     async def _record_inbox(self, conn: asyncpg.Connection, inbox: InboxEntry) -> None:
+        # A legacy row (sender '') stops every sender's copy of the id, as in `_append_one`.
         added = await conn.fetchval(
-            f'INSERT INTO "{self.schema}".inbox (consumer, message_id) VALUES ($1, $2) '
+            f'INSERT INTO "{self.schema}".inbox (consumer, message_id, sender) '
+            f'SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM "{self.schema}".inbox '
+            "WHERE consumer = $1 AND message_id = $2 AND sender = '') "
             "ON CONFLICT DO NOTHING RETURNING 1",
-            inbox.consumer, inbox.message_id,
+            inbox.consumer, inbox.message_id, inbox.sender,
         )  # fmt: skip
         if added is None:
-            raise AlreadyProcessedError(inbox.consumer, inbox.message_id)
+            raise AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
 
     async def _write(self, conn: asyncpg.Connection, write: StreamWrite) -> list[int]:
         if not write.events:
@@ -170,10 +188,11 @@ class PostgresEventStore(EventStore):
         )  # fmt: skip
         return [_stored(r) for r in rows]
 
-    async def has_processed(self, consumer: str, message_id: UUID) -> bool:
+    async def has_processed(self, consumer: str, message_id: UUID, sender: str) -> bool:
         found = await self.pool.fetchval(
-            f'SELECT 1 FROM "{self.schema}".inbox WHERE consumer = $1 AND message_id = $2',
-            consumer, message_id,
+            f'SELECT 1 FROM "{self.schema}".inbox '
+            "WHERE consumer = $1 AND message_id = $2 AND sender IN ($3, '')",
+            consumer, message_id, sender,
         )  # fmt: skip
         return found is not None
 
