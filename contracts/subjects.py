@@ -16,6 +16,10 @@ from contracts.base import TYPE_PATTERN
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]+$")
 DEADLETTER_STREAM = "DEADLETTER"
 DEADLETTER_ROOT = "deadletter"
+DEADLETTER_ACTIONS = "actions"
+"""The token after `deadletter.` under which operators' actions on dead letters are recorded."""
+REPLAY_STREAM = "REPLAY"
+REPLAY_ROOT = "replay"
 
 
 def subject(message_type: str, org: str) -> str:
@@ -63,3 +67,13 @@ def rejections_for(context: str, org: str) -> str:
 
 def deadletter(context: str, consumer: str) -> str:
     return f"{DEADLETTER_ROOT}.{context}.{consumer}"
+
+
+def deadletter_action(verb: str) -> str:
+    """Where an operator's action on a dead letter is recorded: `replayed` or `dropped`."""
+    return f"{DEADLETTER_ROOT}.{DEADLETTER_ACTIONS}.{verb}"
+
+
+def replay_subject(context: str, consumer: str) -> str:
+    """Where a dead letter is replayed so that only the consumer that failed gets it again."""
+    return f"{REPLAY_ROOT}.{context}.{consumer}"

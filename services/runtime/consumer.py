@@ -5,6 +5,13 @@ subscriber would run them concurrently). A handler error means redelivery with b
 drop; after `max_attempts` the message goes to the dead-letter stream with its error and the
 consumer keeps going. Acknowledgement is explicit and done here: FastStream's default policy on
 NATS terminates a message whose handler raised, so it would never be redelivered.
+
+An outage is not a message failure: when handling fails because PostgreSQL or NATS is unreachable
+(`outages.is_outage`), the consumer keeps the message in hand, tells the server it is still
+working on it (and on the rest of the batch), pauses with capped backoff and handles the same
+message again; no attempt is spent. Each consumer also pulls its own replay subject
+(`replay.<context>.<durable>`, durable `<durable>_replay`), so an operator's replay reaches the
+consumer that failed and no other.
 """
 
 from __future__ import annotations
@@ -13,20 +20,21 @@ import asyncio
 import contextlib
 import time
 import traceback
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import structlog
 from nats.aio.msg import Msg
-from nats.errors import ConnectionClosedError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import ConsumerConfig, DeliverPolicy
-from nats.js.errors import ServiceUnavailableError
 from opentelemetry import trace
 
-from contracts.subjects import deadletter, stream_name
+from contracts.subjects import REPLAY_STREAM, replay_subject, stream_name
+from services.runtime import deadletters
+from services.runtime.deadletters import Failure, header_text, unpack_replay
 from services.runtime.observability import extract_context
+from services.runtime.outages import is_outage
 
 log = structlog.get_logger("consumer")
 tracer = trace.get_tracer("fuyuan.consumer")
@@ -41,6 +49,9 @@ class Delivery:
     headers: dict[str, str]
     attempt: int
     stream_sequence: int
+    """Its place on its own stream (for a replay: the original's place, not the replay's)."""
+    replayed: bool = False
+    """Handed again by an operator from the dead letters (`fuyuan dlq replay`)."""
 
 
 Handler = Callable[[Delivery], Awaitable[None]]
@@ -62,6 +73,9 @@ class Consumer:
     handle_batch: BatchHandler | None = None
     """Optional: takes a whole fetched batch at once (one transaction). If it fails, the batch
     is handled again message by message through `handle`, so one bad message is isolated."""
+    pause: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
+    """Seconds between tries while a server is unreachable; the last one repeats. Each is well
+    under `ack_wait`, so the held messages' deadlines are renewed in time."""
 
     def delay(self, attempt: int) -> float:
         return self.backoff[min(attempt, len(self.backoff)) - 1]
@@ -76,32 +90,128 @@ class Consumer:
         )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a consumer pulls from: its context stream, or its own replay subject."""
+
+    stream: str
+    subject: str
+    durable: str
+    replay: bool
+
+    @staticmethod
+    def main(c: Consumer) -> Source:
+        return Source(stream_name(c.context), c.subject, c.durable, replay=False)
+
+    @staticmethod
+    def replays(c: Consumer) -> Source:
+        subject = replay_subject(c.context, c.durable)
+        return Source(REPLAY_STREAM, subject, f"{c.durable}_replay", replay=True)
+
+    def config(self, c: Consumer) -> ConsumerConfig:
+        return replace(c.config(), durable_name=self.durable, filter_subject=self.subject)
+
+
 def _delivery(msg: Msg) -> Delivery:
     meta = msg.metadata
     return Delivery(
-        subject=msg.subject, data=msg.data, headers=dict(msg.headers or {}),
+        subject=msg.subject, data=msg.data, headers=_headers(msg.headers),
         attempt=meta.num_delivered or 1, stream_sequence=meta.sequence.stream,
     )  # fmt: skip
 
 
-async def set_aside(js: JetStreamContext, c: Consumer, d: Delivery, error: str) -> None:
-    """Publish the failed message to the dead-letter stream with its error and origin."""
-    headers = {
-        **d.headers,
-        "Fuyuan-Original-Subject": d.subject,
-        "Fuyuan-Original-Sequence": str(d.stream_sequence),
-        "Fuyuan-Consumer": c.durable,
-        "Fuyuan-Attempts": str(d.attempt),
-        "Fuyuan-Error": error[:2000].replace("\r", " ").replace("\n", " | "),
-        "Fuyuan-Failed-At": str(int(time.time())),
-        "Nats-Msg-Id": f"dlq-{c.durable}-{d.stream_sequence}",
-    }
-    await js.publish(deadletter(c.context, c.durable), d.data, headers=headers)
+def _headers(raw: Mapping[str, object] | None) -> dict[str, str]:
+    return {k: header_text(v) for k, v in (raw or {}).items()}
 
 
-async def process(js: JetStreamContext, c: Consumer, msg: Msg) -> str:
-    """Handle one message and settle it; returns what happened: acked, retry or deadletter."""
-    d = _delivery(msg)
+def _replay_delivery(msg: Msg) -> Delivery:
+    """A replay as the handler sees it: the original subject, headers and place."""
+    r = unpack_replay(dict(msg.headers or {}))
+    return Delivery(
+        subject=r.subject, data=msg.data, headers=r.headers,
+        attempt=msg.metadata.num_delivered or 1, stream_sequence=r.sequence, replayed=True,
+    )  # fmt: skip
+
+
+async def _loaded(js: JetStreamContext, msg: Msg, d: Delivery) -> Delivery:
+    """A replay by reference gets the original's payload and headers from its stream."""
+    r = unpack_replay(dict(msg.headers or {}))
+    if not r.by_reference:
+        return d
+    raw = await js.get_msg(r.stream, r.sequence)
+    return replace(d, data=raw.data or b"", headers=_headers(raw.headers))
+
+
+class Keeper:
+    """Pauses a consumer while a server is unreachable, holding the messages it has in hand.
+
+    The pause is logged once when it starts and once when it ends, not on every try.
+    """
+
+    def __init__(self, c: Consumer, stop: asyncio.Event) -> None:
+        self.c, self.stop = c, stop
+        self.tries = 0
+        self.since: float | None = None
+
+    async def pause(self, held: Sequence[Msg], exc: BaseException) -> bool:
+        """Wait one step; False when the consumer is stopping instead."""
+        if self.since is None:
+            self.since = time.monotonic()
+            log.warning("server unreachable, consumer paused", consumer=self.c.durable,
+                        error=repr(exc)[:500])  # fmt: skip
+        step = self.c.pause[min(self.tries, len(self.c.pause) - 1)]
+        self.tries += 1
+        # Renew the deadline of every message in hand, so none is redelivered behind our back
+        # (which would spend its attempts and break the batch's order).
+        for m in held:
+            await _quietly(m.in_progress())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stop.wait(), step)
+        return not self.stop.is_set()
+
+    def resumed(self) -> None:
+        if self.since is not None:
+            log.info("server back, consumer resumed", consumer=self.c.durable,
+                     paused_seconds=round(time.monotonic() - self.since, 1))  # fmt: skip
+        self.since, self.tries = None, 0
+
+
+async def _quietly(step: Awaitable[None]) -> bool:
+    """An acknowledgement that cannot be sent is not an error of ours: the server delivers the
+    message again, and the consumer's inbox makes that harmless."""
+    try:
+        await step
+    except Exception as exc:
+        log.warning("acknowledgement not sent", error=repr(exc)[:300])
+        return False
+    return True
+
+
+async def process(
+    js: JetStreamContext, c: Consumer, msg: Msg, keeper: Keeper | None = None,
+    held: Sequence[Msg] = (), source: Source | None = None,
+) -> str:  # fmt: skip
+    """Handle one message and settle it; returns what happened: acked, retry, deadletter, or
+    held (the consumer is stopping during an outage; the message will come again)."""
+    keeper = keeper or Keeper(c, asyncio.Event())
+    d = _replay_delivery(msg) if source and source.replay else _delivery(msg)
+    while True:
+        try:
+            d = await _loaded(js, msg, d) if d.replayed else d
+            await _handle(c, d)
+        except Exception as exc:
+            if is_outage(exc):
+                if await keeper.pause(held or (msg,), exc):
+                    continue
+                return "held"
+            keeper.resumed()
+            return await _failed(js, c, msg, d, exc, keeper, held or (msg,))
+        keeper.resumed()
+        await _quietly(msg.ack())
+        return "acked"
+
+
+async def _handle(c: Consumer, d: Delivery) -> None:
     with tracer.start_as_current_span(
         f"consume {d.subject}", context=extract_context(d.headers), kind=trace.SpanKind.CONSUMER,
         attributes={"messaging.system": "nats", "messaging.destination.name": d.subject,
@@ -112,66 +222,161 @@ async def process(js: JetStreamContext, c: Consumer, msg: Msg) -> str:
             await c.handle(d)
         except Exception as exc:
             span.record_exception(exc)
-            return await _failed(js, c, msg, d, exc)
-    await msg.ack()
-    return "acked"
+            raise
 
 
-async def _failed(js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, exc: Exception) -> str:
+async def _failed(
+    js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, exc: Exception,
+    keeper: Keeper, held: Sequence[Msg],
+) -> str:  # fmt: skip
     error = "".join(traceback.format_exception_only(exc)).strip()
     if d.attempt >= c.max_attempts:
         log.error("message set aside", subject=d.subject, consumer=c.durable,
-                  attempts=d.attempt, error=error)  # fmt: skip
-        await set_aside(js, c, d, error)
-        await msg.ack()
-        return "deadletter"
+                  attempts=d.attempt, error=error[:1000])  # fmt: skip
+        if await set_aside(js, c, msg, d, error, keeper, held):
+            await _quietly(msg.ack())
+            return "deadletter"
+        # Not safely set aside, so not acknowledged: it comes again and is set aside then.
+        await _quietly(msg.nak(delay=c.backoff[-1]))
+        return "retry"
     log.warning("handler failed, will redeliver", subject=d.subject, consumer=c.durable,
-                attempt=d.attempt, error=error)  # fmt: skip
-    await msg.nak(delay=c.delay(d.attempt))
+                attempt=d.attempt, error=error[:1000])  # fmt: skip
+    await _quietly(msg.nak(delay=c.delay(d.attempt)))
     return "retry"
 
 
-async def settle_batch(js: JetStreamContext, c: Consumer, batch: list[Msg]) -> None:
-    if c.handle_batch is not None and len(batch) > 1:
+def _failure(c: Consumer, msg: Msg, d: Delivery, error: str) -> Failure:
+    meta = msg.metadata
+    original_stream = stream_name(d.subject.split(".")[0]) if d.replayed else meta.stream
+    return Failure(
+        context=c.context, consumer=c.durable, subject=d.subject, stream=original_stream,
+        sequence=d.stream_sequence, attempts=d.attempt, error=error, data=d.data,
+        headers=d.headers, msg_id=f"dlq-{c.durable}-{meta.stream}-{meta.sequence.stream}",
+    )  # fmt: skip
+
+
+async def set_aside(
+    js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, error: str,
+    keeper: Keeper, held: Sequence[Msg],
+) -> bool:  # fmt: skip
+    """Publish the failed message to the dead-letter stream; True once the server stored it.
+
+    The letter never exceeds the server's limit (it carries a reference instead of the payload
+    when it would). An outage pauses and tries again; a letter the server refuses is tried by
+    reference; if that is refused too, False: the caller keeps the message.
+    """
+    for letter in deadletters.letters(_failure(c, msg, d, error), _max_payload(js)):
+        while True:
+            try:
+                await js.publish(letter.subject, letter.data, headers=letter.headers)
+                return True
+            except Exception as exc:
+                # No acknowledgement in time is an outage too: the id deduplicates a retry.
+                if is_outage(exc) or isinstance(exc, TimeoutError):
+                    if await keeper.pause(held, exc):
+                        continue
+                    return False
+                log.error("dead letter refused", consumer=c.durable, subject=letter.subject,
+                          size=len(letter.data), error=repr(exc)[:500])  # fmt: skip
+                break
+    return False
+
+
+def _max_payload(js: JetStreamContext) -> int:
+    return deadletters.server_max_payload(js)
+
+
+async def settle_batch(
+    js: JetStreamContext, c: Consumer, batch: list[Msg], keeper: Keeper | None = None,
+    source: Source | None = None,
+) -> None:  # fmt: skip
+    keeper = keeper or Keeper(c, asyncio.Event())
+    if c.handle_batch is not None and len(batch) > 1 and not (source and source.replay):
+        outcome = await _whole_batch(c, batch, keeper)
+        if outcome == "handled":
+            for msg in batch:
+                await _quietly(msg.ack())
+        if outcome != "one by one":
+            return
+    for i, msg in enumerate(batch):
+        # The rest of the batch is held with the message in hand, so it keeps its order.
+        if await process(js, c, msg, keeper, batch[i:], source) == "held":
+            return
+
+
+async def _whole_batch(c: Consumer, batch: list[Msg], keeper: Keeper) -> str:
+    """handled, held (the consumer stops during an outage) or one by one (it failed)."""
+    assert c.handle_batch is not None
+    deliveries = [_delivery(m) for m in batch]
+    while True:
         try:
             with tracer.start_as_current_span(f"consume batch {c.durable}",
                                               kind=trace.SpanKind.CONSUMER,
                                               attributes={"messaging.batch.message_count": len(batch)}):  # fmt: skip
-                await c.handle_batch([_delivery(m) for m in batch])
+                await c.handle_batch(deliveries)
         except Exception as exc:
+            if is_outage(exc):
+                if await keeper.pause(batch, exc):
+                    continue
+                return "held"
+            keeper.resumed()
             log.warning("batch failed, handling one by one", consumer=c.durable, error=repr(exc))
-        else:
-            for msg in batch:
-                await msg.ack()
-            return
-    for msg in batch:
-        await process(js, c, msg)
+            return "one by one"
+        keeper.resumed()
+        return "handled"
 
 
-async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:
-    """Fetch and handle batches until `stop` is set; one message at a time, in stream order.
+async def _subscribe(
+    js: JetStreamContext, c: Consumer, source: Source, keeper: Keeper
+) -> JetStreamContext.PullSubscription | None:
+    while True:
+        try:
+            return await js.pull_subscribe(
+                source.subject, durable=source.durable, stream=source.stream,
+                config=source.config(c),
+            )  # fmt: skip
+        except Exception as exc:
+            if not await keeper.pause((), exc):
+                return None
+
+
+async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.Event) -> None:
+    """Fetch and handle batches from one source until `stop` is set; one message at a time, in
+    stream order. Nothing a message or a server does ends this loop.
 
     nats-py's `fetch` returns as soon as messages are there (a no-wait request first). FastStream
     0.7's batch subscriber keeps fetching until the batch is full or its timeout ends, which adds
     up to that timeout to every message's latency, so the runtime drives the pull itself.
     """
-    sub = await js.pull_subscribe(
-        c.subject, durable=c.durable, stream=stream_name(c.context), config=c.config()
-    )
+    keeper = Keeper(c, stop)
+    sub = await _subscribe(js, c, source, keeper)
+    if sub is None:
+        return
+    batch_size = c.batch_size if not source.replay else min(c.batch_size, 16)
     try:
         while not stop.is_set():
             try:
-                batch = await sub.fetch(batch=c.batch_size, timeout=1.0)
+                batch = await sub.fetch(batch=batch_size, timeout=1.0)
             except TimeoutError:
                 continue
-            except (ConnectionClosedError, ServiceUnavailableError) as e:
-                log.warning("fetch failed, retrying", consumer=c.durable, error=repr(e))
-                await asyncio.sleep(0.5)
+            except Exception as exc:
+                await keeper.pause((), exc)
                 continue
-            await settle_batch(js, c, batch)
+            keeper.resumed()
+            try:
+                await settle_batch(js, c, batch, keeper, source)
+            except Exception:
+                # A bug of ours must not end the consumer: unsettled messages come again.
+                log.exception("batch not settled", consumer=source.durable)
+                await keeper.pause((), RuntimeError("batch not settled"))
     finally:
         with contextlib.suppress(Exception):
             await sub.unsubscribe()
+
+
+async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:
+    """The consumer's own messages and its replays, side by side until `stop` is set."""
+    await asyncio.gather(pull(js, c, Source.main(c), stop), pull(js, c, Source.replays(c), stop))
 
 
 def start(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> asyncio.Task[None]:

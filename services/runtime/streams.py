@@ -6,7 +6,14 @@ from nats.js import JetStreamContext
 from nats.js.api import RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from contracts.subjects import DEADLETTER_ROOT, DEADLETTER_STREAM, stream_name, stream_subjects
+from contracts.subjects import (
+    DEADLETTER_ROOT,
+    DEADLETTER_STREAM,
+    REPLAY_ROOT,
+    REPLAY_STREAM,
+    stream_name,
+    stream_subjects,
+)
 
 DUPLICATE_WINDOW = 3600.0
 """Seconds JetStream remembers a `Nats-Msg-Id`: far longer than a relay restart takes."""
@@ -30,6 +37,21 @@ def deadletter_stream(replicas: int) -> StreamConfig:
     )  # fmt: skip
 
 
+REPLAY_MAX_AGE = 30 * 24 * 3600.0
+"""Seconds a replay waits for its consumer: a service stopped for a month gets its replays still;
+the letter's action record and the original on its own stream outlive it on the journal."""
+
+
+def replay_stream(replicas: int) -> StreamConfig:
+    # Limits, not work-queue retention: the ledger may read the stream beside the consumers.
+    return StreamConfig(
+        name=REPLAY_STREAM, subjects=[f"{REPLAY_ROOT}.>"],
+        retention=RetentionPolicy.LIMITS, storage=StorageType.FILE, max_age=REPLAY_MAX_AGE,
+        num_replicas=replicas, duplicate_window=DUPLICATE_WINDOW,
+        description="Dead letters replayed to the one consumer that failed, on replay.<context>.<durable>",
+    )  # fmt: skip
+
+
 async def ensure(js: JetStreamContext, config: StreamConfig) -> None:
     assert config.name
     try:
@@ -44,3 +66,4 @@ async def ensure_all(js: JetStreamContext, contexts: tuple[str, ...], replicas: 
     for context in contexts:
         await ensure(js, context_stream(context, replicas))
     await ensure(js, deadletter_stream(replicas))
+    await ensure(js, replay_stream(replicas))

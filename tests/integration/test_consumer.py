@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def js(nc: Client) -> JetStreamContext:
     context = nc.jetstream()
-    for name in ("TESTING", "DEADLETTER"):
+    for name in ("TESTING", "DEADLETTER", "REPLAY"):
         with contextlib.suppress(Exception):
             await context.delete_stream(name)
     await streams.ensure_all(context, ("testing",), 1)
