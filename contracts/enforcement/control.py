@@ -55,8 +55,9 @@ class FreezeProperty(Command):
     amount: Yuan
     """The amount this control secures: the cap for money, the value attributed otherwise."""
     term_days: int = Field(ge=1, le=3 * 366)
-    """期限 — days; at most the statutory term of the kind (deposits 1 year, movables 2,
-    real estate 3)."""
+    """期限 — days; at most the statutory term of the kind (民诉法解释 第四百八十五条: deposits
+    and other money 1 year, movables 2, real estate and other property rights such as equity and
+    securities 3; see `contracts.enforcement.terms`)."""
     excess_reason: str | None = Field(default=None, max_length=1000)
     """Why the case's total frozen may exceed the judgment plus costs (慎用查封冻结)."""
 
@@ -71,7 +72,7 @@ class RenewControl(Command):
     control_id: UUID
     """The control to renew."""
     term_days: int = Field(ge=1, le=3 * 366)
-    """The new term, from the old expiry; at most the statutory term."""
+    """The new term, from the day after the old last day; at most the statutory term."""
 
 
 @register

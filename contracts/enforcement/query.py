@@ -23,7 +23,8 @@ class PropertyKind(StrEnum):
     EQUITY = "equity"  # 股权
     DEPOSIT = "deposit"  # 存款
     FINANCIAL_PRODUCT = "financial_product"  # 理财
-    SECURITIES = "securities"  # 证券
+    SECURITIES = "securities"  # 证券: shares, bonds and fund units in a securities account
+    SECURITIES_CASH = "securities_cash"  # 证券交易结算资金: the cash in a securities account
     PROVIDENT_FUND = "provident_fund"  # 公积金
     ONLINE_FUNDS = "online_funds"  # 网络资金
 

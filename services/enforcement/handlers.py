@@ -16,7 +16,7 @@ from contracts.registry import parse_message
 from services.enforcement import domain
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
-from services.enforcement.domain import requery, sanctions
+from services.enforcement.domain import requery, sanctions, terms
 from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
 from services.enforcement.projections import Sanctions
@@ -129,7 +129,7 @@ class Handlers:
         where = self.registry.get(court).jurisdiction
         asked: dict[str, list[Any]] = {}
         for kind in kinds:
-            for bureau in self.registry.handling(Capability(kind.value), where):
+            for bureau in self.registry.handling(Capability(terms.CAPABILITY[kind]), where):
                 asked.setdefault(bureau.code, []).append(kind)
         return {b: tuple(k) for b, k in asked.items()}
 

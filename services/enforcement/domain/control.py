@@ -84,7 +84,7 @@ def decide_renew(cmd: RenewControl, case: Case, *, court: str, order_id: UUID,
                  now: datetime) -> list[Out]:  # fmt: skip
     check_case_court(case, court)
     c = _control(case, cmd.control_id, {"applied"})
-    start = max(now.date(), c.until or now.date())
+    start = terms.renewal_start(c.until) if c.until else now.date()
     if not terms.within_term(c.holding.kind, start, cmd.term_days):
         raise TermTooLongError(f"a renewal of {c.holding.kind} may run at most "
                                f"{terms.TERM_YEARS[c.holding.kind]} year(s)")  # fmt: skip

@@ -1,20 +1,31 @@
-"""法定期限 — statutory terms of controls: deposits and other money at most one year, movables
-(vehicles, equity) two, real estate three."""
+"""法定期限 — statutory terms of controls (民诉法解释 第四百八十五条): deposits and other money at
+most one year, movables (vehicles) two, real estate and other property rights (equity, securities)
+three. The table, with the basis per kind, is `contracts.enforcement.terms.STATUTORY_TERMS`."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from contracts.enforcement import PropertyKind
+from contracts.enforcement.terms import STATUTORY_TERMS
 
-TERM_YEARS = {
-    PropertyKind.DEPOSIT: 1, PropertyKind.FINANCIAL_PRODUCT: 1, PropertyKind.ONLINE_FUNDS: 1,
-    PropertyKind.PROVIDENT_FUND: 1, PropertyKind.SECURITIES: 1,
-    PropertyKind.VEHICLE: 2, PropertyKind.EQUITY: 2,
-    PropertyKind.REAL_ESTATE: 3,
-}  # fmt: skip
-MONEY = frozenset({PropertyKind.DEPOSIT, PropertyKind.FINANCIAL_PRODUCT,
-                   PropertyKind.ONLINE_FUNDS, PropertyKind.PROVIDENT_FUND})  # fmt: skip
+TERM_YEARS = {t.kind: t.years for t in STATUTORY_TERMS}
+"""The longest term of a control, in years, by kind."""
+MONEY = frozenset(
+    {
+        PropertyKind.DEPOSIT,
+        PropertyKind.FINANCIAL_PRODUCT,
+        PropertyKind.ONLINE_FUNDS,
+        PropertyKind.PROVIDENT_FUND,
+        PropertyKind.SECURITIES_CASH,
+    }
+)
+"""Kinds from which frozen money can be deducted (扣划) without a sale."""
+CAPABILITY = {kind.value: kind.value for kind in PropertyKind} | {
+    PropertyKind.SECURITIES_CASH.value: PropertyKind.SECURITIES.value
+}
+"""Property kind → the capability of the bureau that holds it: the securities firm holds both the
+securities and the settlement cash of an account."""
 WARN_AHEAD = timedelta(days=30)
 """The court is warned this long before a control expires."""
 
@@ -29,6 +40,12 @@ def add_years(day: date, years: int) -> date:
 def latest_until(kind: PropertyKind, start: date) -> date:
     """The last day a control that starts on `start` may run."""
     return add_years(start, TERM_YEARS[kind]) - timedelta(days=1)
+
+
+def renewal_start(last_day: date) -> date:
+    """续行 — a renewal runs on from the day after the old last day, so no day is lost or
+    counted twice (CSDC: the new last day minus the old one is at most the statutory term)."""
+    return last_day + timedelta(days=1)
 
 
 def until(start: date, term_days: int) -> date:

@@ -1,0 +1,129 @@
+"""法定期限 per 民诉法解释 第四百八十五条: the term table, equity and securities at three years, the
+settlement cash at one, and a renewal that runs on from the day after the old last day."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from contracts.enforcement import (
+    CaseRegistered,
+    ControlOutcome,
+    ControlRecorded,
+    FreezeProperty,
+    Holding,
+    Measure,
+    Organization,
+    Outcome,
+    PropertyKind,
+    RenewControl,
+)
+from contracts.enforcement.terms import STATUTORY_TERMS
+from services.enforcement.domain import Case, control, errors, evolve, terms
+from services.enforcement.domain.query import Out
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TODAY = NOW.date()
+COURT = "CT410482"
+CASE = "（2026）豫0482执77号"
+DEBTOR = Organization(name="汝州市某某建材有限公司", credit_code="91410482MA3X4Y5K2E")
+STAKE = Holding(
+    kind=PropertyKind.EQUITY, reference="汝州市某某实业有限公司（91410482MA3X4Y5K2E）30%股权"
+)
+
+
+def case() -> Case:
+    return evolve(Case(), CaseRegistered(case_number=CASE, executing_court=COURT,
+                                         filed_on=date(2025, 1, 5), debtors=[DEBTOR],
+                                         applicants=[DEBTOR], amount=Decimal("1000000")))  # fmt: skip
+
+
+def apply(c: Case, outs: list[Out]) -> Case:
+    for payload, _ in outs:
+        c = evolve(c, payload)
+    return c
+
+
+def ordered_until(outs: list[Out]) -> date | None:
+    """The last day the first order of `outs` asks for."""
+    first = outs[0][0]
+    assert isinstance(first, ControlRecorded)
+    return first.until
+
+
+def days(years: int, start: date = TODAY) -> int:
+    return (terms.add_years(start, years) - start).days
+
+
+def freeze(holding: Holding, term_days: int) -> FreezeProperty:
+    return FreezeProperty(case_number=CASE, bureau="MR410482", holding=holding,
+                          measure=Measure.FREEZE, amount=Decimal("100000"), term_days=term_days)  # fmt: skip
+
+
+def test_every_property_kind_has_exactly_one_statutory_term_with_its_basis() -> None:
+    kinds = [t.kind for t in STATUTORY_TERMS]
+    assert sorted(kinds) == sorted(PropertyKind)
+    assert all("第四百八十五条" in t.basis for t in STATUTORY_TERMS)
+
+
+def test_a_three_year_equity_freeze_is_accepted() -> None:
+    outs = control.decide_freeze(freeze(STAKE, days(3)), case(), court=COURT,
+                                 control_id=uuid.uuid4(), now=NOW)  # fmt: skip
+    assert ordered_until(outs) == date(2029, 3, 1)
+
+
+def test_an_equity_freeze_a_day_over_three_years_is_refused() -> None:
+    with pytest.raises(errors.TermTooLongError, match="3 year"):
+        control.decide_freeze(freeze(STAKE, days(3) + 1), case(), court=COURT,
+                              control_id=uuid.uuid4(), now=NOW)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "years"),
+    [(PropertyKind.SECURITIES, 3), (PropertyKind.SECURITIES_CASH, 1), (PropertyKind.EQUITY, 3),
+     (PropertyKind.DEPOSIT, 1), (PropertyKind.VEHICLE, 2), (PropertyKind.REAL_ESTATE, 3)],
+)  # fmt: skip
+def test_securities_run_three_years_and_their_settlement_cash_one(
+    kind: PropertyKind, years: int
+) -> None:
+    assert terms.TERM_YEARS[kind] == years
+    assert terms.within_term(kind, NOW.date(), days(years))
+    assert not terms.within_term(kind, NOW.date(), days(years) + 1)
+
+
+def test_settlement_cash_is_asked_of_the_securities_firm_and_can_be_deducted() -> None:
+    assert terms.CAPABILITY[PropertyKind.SECURITIES_CASH] == "securities"
+    assert PropertyKind.SECURITIES_CASH in terms.MONEY
+    assert PropertyKind.SECURITIES not in terms.MONEY
+
+
+def applied_stake(term_days: int) -> tuple[Case, uuid.UUID]:
+    c, cid = case(), uuid.uuid4()
+    c = apply(c, control.decide_freeze(freeze(STAKE, term_days), c, court=COURT, control_id=cid,
+                                       now=NOW))  # fmt: skip
+    c = apply(c, control.decide_outcome(ControlOutcome(order_id=cid, outcome=Outcome.APPLIED), c,
+                                        bureau="MR410482"))  # fmt: skip
+    return c, cid
+
+
+def test_a_renewal_starts_the_day_after_the_old_last_day() -> None:
+    c, cid = applied_stake(30)
+    last = c.controls[cid].until
+    assert last == date(2026, 3, 31)
+    outs = control.decide_renew(RenewControl(case_number=CASE, control_id=cid, term_days=1), c,
+                                court=COURT, order_id=uuid.uuid4(), now=NOW + timedelta(days=20))  # fmt: skip
+    assert ordered_until(outs) == last + timedelta(days=1)
+
+
+def test_a_renewal_may_run_the_full_statutory_term_after_the_old_last_day_and_no_more() -> None:
+    c, cid = applied_stake(30)
+    start = date(2026, 4, 1)
+    ok = RenewControl(case_number=CASE, control_id=cid, term_days=days(3, start))
+    outs = control.decide_renew(ok, c, court=COURT, order_id=uuid.uuid4(), now=NOW)
+    assert ordered_until(outs) == date(2029, 3, 31)
+    with pytest.raises(errors.TermTooLongError):
+        control.decide_renew(ok.model_copy(update={"term_days": days(3, start) + 1}), c,
+                             court=COURT, order_id=uuid.uuid4(), now=NOW)  # fmt: skip
