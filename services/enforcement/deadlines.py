@@ -151,7 +151,9 @@ class Deadlines:
     async def run(self, stop: asyncio.Event, every: float) -> None:
         while not stop.is_set():
             try:
-                await self.tick()
+                # A tick stuck on a lost connection is given up, so the timers keep running.
+                async with asyncio.timeout(max(60.0, every * 10)):
+                    await self.tick()
             except Exception as exc:
                 log.warning("deadline tick failed", error=repr(exc))
             with contextlib.suppress(TimeoutError):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from contracts import catalog
 from contracts.organizations import Registry
@@ -17,7 +16,8 @@ from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime import observability
 from services.runtime.consumer import Consumer
-from services.runtime.host import ServiceSpec, Wiring, run_service
+from services.runtime.host import Background, ServiceSpec, Wiring, run_service
+from services.runtime.supervision import Loop
 
 _ = catalog
 
@@ -39,10 +39,10 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
                             sanctions_read=Sanctions(w.pool, "enforcement"))  # fmt: skip
         return subscribers.consumers(handlers, clock, w.settings.max_attempts)
 
-    def background(w: Wiring, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+    def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
         handlers = Handlers(w.store, Registry.load(), settings())
         deadlines = Deadlines(w.store, w.pool, "enforcement", clock, handlers)
-        return [deadlines.run(stop, settings().deadline_tick)]
+        return [Loop("deadlines", functools.partial(deadlines.run, stop, settings().deadline_tick))]
 
     return ServiceSpec(name="enforcement", consumers=consumers, background=background)
 

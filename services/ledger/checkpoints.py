@@ -79,10 +79,14 @@ class Checkpointer:
         return event
 
     async def run(self, stop: asyncio.Event, tick: float = 1.0) -> None:
-        await self.load()
+        # Bounded, so a lost connection cannot hold the checkpoints for ever; a failed load
+        # ends the loop and its supervisor starts it again.
+        async with asyncio.timeout(300.0):
+            await self.load()
         while not stop.is_set():
             try:
-                await self.step()
+                async with asyncio.timeout(max(60.0, self.interval * 6)):
+                    await self.step()
             except Exception as exc:  # a failed checkpoint is tried again next tick
                 log.warning("checkpoint failed", error=repr(exc))
             with contextlib.suppress(TimeoutError):

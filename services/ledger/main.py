@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Coroutine
 from datetime import UTC, datetime
-from typing import Any
 
 from contracts.catalog import CONTEXTS
 from services.ledger import subscribers
@@ -16,7 +14,8 @@ from services.ledger.journal import Journal
 from services.ledger.settings import LedgerSettings
 from services.runtime import observability
 from services.runtime.consumer import Consumer
-from services.runtime.host import ServiceSpec, Wiring, run_service
+from services.runtime.host import Background, ServiceSpec, Wiring, run_service
+from services.runtime.supervision import Loop
 
 
 def now() -> datetime:
@@ -33,11 +32,11 @@ def consumers(w: Wiring) -> list[Consumer]:
     return subscribers.consumers(recorder, settings().batch_size, w.settings.max_attempts)
 
 
-def background(w: Wiring, stop: asyncio.Event) -> list[Coroutine[Any, Any, None]]:
+def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
     s = settings()
     checkpointer = Checkpointer(Journal(w.pool), w.store, s.signing_key, now,
                                 every=s.checkpoint_every, interval=s.checkpoint_interval)  # fmt: skip
-    return [checkpointer.run(stop)]
+    return [Loop("checkpoints", functools.partial(checkpointer.run, stop))]
 
 
 SPEC = ServiceSpec(

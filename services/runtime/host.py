@@ -1,33 +1,41 @@
 """The process around a service: pool, store, streams, consumers and relay, then stop.
 
 Each service's `main.py` builds a `ServiceSpec` and hands it to `run_service`; this module is the
-one place that knows the order things start and stop in.
+one place that knows the order things start and stop in. Every loop (consumers, relay, timers,
+checkpoints, the heartbeat) runs under one supervisor; stopping is bounded step by step, and a
+step that fails does not skip the ones after it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import signal
-from collections.abc import Callable, Coroutine
+import sys
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import asyncpg
 import nats
 import structlog
 from nats.aio.client import Client
 from nats.js import JetStreamContext
+from pydantic import ValidationError
 
 from services.runtime import consumer as consuming
 from services.runtime import streams
 from services.runtime.consumer import Consumer
 from services.runtime.eventstore.postgres import PostgresEventStore
+from services.runtime.heartbeat import Heartbeat
 from services.runtime.migrations import migrate_all
-from services.runtime.relay import Relay
-from services.runtime.settings import RuntimeSettings
+from services.runtime.relay import Connect, Relay
+from services.runtime.settings import RuntimeSettings, setting_error
+from services.runtime.supervision import Loop, Supervisor, as_loop, reason
 
 log = structlog.get_logger("host")
+
+Background = Loop | Coroutine[Any, Any, None]
 
 
 @dataclass
@@ -47,24 +55,46 @@ class ServiceSpec:
     consumers: Callable[[Wiring], list[Consumer]]
     contexts: tuple[str, ...] = field(default_factory=tuple)
     """Streams to declare; the service's own by default."""
-    background: Callable[[Wiring, asyncio.Event], list[Coroutine[Any, Any, None]]] = lambda _w, _s: []
-    """Other long-running work (timers, checkpoints), stopped with the service."""
+    background: Callable[[Wiring, asyncio.Event], Sequence[Background]] = lambda _w, _s: []
+    """Other long-running work (timers, checkpoints), supervised and stopped with the service.
+    A `Loop` is restarted when it fails; a bare coroutine cannot be."""
 
 
 @dataclass
 class RunningService:
     wiring: Wiring
     relay: Relay
-    tasks: list[asyncio.Task[None]]
+    supervisor: Supervisor
+    heartbeat: Heartbeat
     stop: asyncio.Event
 
     async def close(self) -> None:
-        """Stop fetching, let the message in hand finish, stop the relay, close connections."""
+        """Stop fetching, let the message in hand finish, stop the relay, close connections.
+
+        Each step has its own deadline, so a server that is down or an acknowledgement that
+        never comes delays the stop by at most that deadline, and never skips the pool."""
         self.stop.set()
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(asyncio.gather(*self.tasks), 15)
-        await self.wiring.nc.drain()
-        await self.wiring.pool.close()
+        late = await self.supervisor.join(self.wiring.settings.shutdown_timeout)
+        if late:
+            log.warning("loops cancelled at stop", loops=late)
+        await _bounded("last heartbeat", self.heartbeat.last(), 3.0)
+        await _bounded("relay connection", self.relay.close(), 3.0)
+        nc = self.wiring.nc
+        if not await _bounded("drain NATS", nc.drain(), 5.0):
+            await _bounded("close NATS", nc.close(), 2.0)
+        if not await _bounded("close the pool", self.wiring.pool.close(), 5.0):
+            self.wiring.pool.terminate()
+        log.info("service stopped", service=self.heartbeat.service)
+
+
+async def _bounded(step: str, work: Awaitable[Any], seconds: float) -> bool:
+    """Run one stop step for at most `seconds`; False (logged) if it failed or took longer."""
+    try:
+        await asyncio.wait_for(work, seconds)
+    except Exception as exc:
+        log.warning("stop step failed", step=step, error=reason(exc) or type(exc).__name__)
+        return False
+    return True
 
 
 async def keep_session(_conn: asyncpg.Connection) -> None:
@@ -73,28 +103,89 @@ async def keep_session(_conn: asyncpg.Connection) -> None:
     relay unlocks its advisory lock itself."""
 
 
+async def connect_nats(settings: RuntimeSettings, name: str) -> Client:
+    # Never give up reconnecting: after a long NATS outage the consumers must come back by
+    # themselves. The first connection gets a deadline, so a start without NATS fails clearly.
+    connecting = nats.connect(servers=settings.nats_servers, name=name,
+                              max_reconnect_attempts=-1, reconnect_time_wait=1.0)  # fmt: skip
+    return await asyncio.wait_for(connecting, 30.0)
+
+
+def relay_connection(settings: RuntimeSettings, name: str) -> Connect:
+    """The relay's own connection, apart from the consumers'. It does not reconnect by itself:
+    when it fails or its acknowledgements go missing, the relay makes a fresh one."""
+
+    async def connect() -> Client:
+        return await nats.connect(servers=settings.nats_servers, name=name,
+                                  allow_reconnect=False, connect_timeout=2)  # fmt: skip
+
+    return connect
+
+
 async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> RunningService:
     await migrate_all(settings.database_url, (spec.name,))
     pool = await asyncpg.create_pool(
         settings.database_url, min_size=2, max_size=settings.pool_size, reset=keep_session
     )
-    nc = await nats.connect(servers=settings.nats_servers, name=f"fuyuan-{spec.name}")
-    js = nc.jetstream()
-    await streams.ensure_all(js, spec.contexts or (spec.name,), settings.stream_replicas)
-    wiring = Wiring(settings, pool, PostgresEventStore(pool, spec.name), nc, js)
-    stop = asyncio.Event()
-    tasks = [consuming.start(js, c, stop) for c in spec.consumers(wiring)]
-    tasks += [asyncio.create_task(work) for work in spec.background(wiring, stop)]
-    relay = Relay(pool, spec.name, js, batch_size=settings.relay_batch_size)
-    tasks.append(asyncio.create_task(relay.run(stop), name=f"relay-{spec.name}"))
-    log.info("service started", service=spec.name)
-    return RunningService(wiring, relay, tasks, stop)
+    try:
+        return await _start(spec, settings, pool)
+    except BaseException:
+        pool.terminate()
+        raise
+
+
+async def _start(
+    spec: ServiceSpec, settings: RuntimeSettings, pool: asyncpg.Pool
+) -> RunningService:
+    nc = await connect_nats(settings, f"fuyuan-{spec.name}")
+    try:
+        js = nc.jetstream()
+        await streams.ensure_all(js, spec.contexts or (spec.name,), settings.stream_replicas)
+        wiring = Wiring(settings, pool, PostgresEventStore(pool, spec.name), nc, js)
+        stop = asyncio.Event()
+        supervisor = Supervisor(stop, cap=settings.restart_backoff_max)
+        for c in spec.consumers(wiring):
+            supervisor.start(Loop(f"consumer-{c.durable}", functools.partial(consuming.run, js, c, stop)))  # fmt: skip
+        for work in spec.background(wiring, stop):
+            supervisor.start(as_loop(getattr(work, "__qualname__", "background"), work))
+        relay = await _relay(spec.name, settings, pool)
+        supervisor.start(Loop(f"relay-{spec.name}", functools.partial(relay.run, stop)))
+    except BaseException:
+        await nc.close()
+        raise
+    heartbeat = Heartbeat(js, spec.name, supervisor.report, lambda: relay.pause.reason,
+                          interval=settings.heartbeat_interval,
+                          replicas=settings.stream_replicas)  # fmt: skip
+    supervisor.start(Loop("heartbeat", functools.partial(heartbeat.run, stop)))
+    log.info("service started", service=spec.name, instance=heartbeat.instance)
+    return RunningService(wiring, relay, supervisor, heartbeat, stop)
+
+
+async def _relay(name: str, settings: RuntimeSettings, pool: asyncpg.Pool) -> Relay:
+    connect = relay_connection(settings, f"fuyuan-{name}-relay")
+    own = await connect()
+    return Relay(pool, name, own.jetstream(), batch_size=settings.relay_batch_size,
+                 connect=connect, ack_timeout=settings.relay_ack_timeout,
+                 max_attempts=settings.relay_max_attempts,
+                 database_timeout=settings.database_timeout)  # fmt: skip
+
+
+def cannot_start(service: str, why: str, code: int) -> NoReturn:
+    """One line on stderr (the log), then a non-zero exit: `fuyuan up` shows the line."""
+    log.error("service cannot start", service=service, reason=why)
+    sys.stderr.flush()
+    raise SystemExit(code)
 
 
 async def run_service(spec: ServiceSpec) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
-    settings = RuntimeSettings()
-    running = await start_service(spec, settings)
+    try:
+        settings = RuntimeSettings()
+        running = await start_service(spec, settings)
+    except ValidationError as exc:
+        cannot_start(spec.name, setting_error(exc), 2)
+    except Exception as exc:
+        cannot_start(spec.name, reason(exc) or type(exc).__name__, 1)
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

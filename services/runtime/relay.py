@@ -6,27 +6,44 @@ transaction that commits after a later-numbered one is never passed over and a r
 is never seen. Each event goes out with `Nats-Msg-Id` = event id; the checkpoint moves only after
 JetStream confirmed every message of the batch. After a crash the relay resumes from the
 checkpoint; what it sends again is dropped by JetStream's duplicate window.
+
+Nothing here waits without a deadline: a batch whose acknowledgements do not all come in time is
+published again on a fresh connection; an event the server will never take (too large, refused)
+is set aside with its reason and the relay goes on; an outage pauses the relay, logged once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import structlog
+from nats.aio.client import Client
 from nats.js import JetStreamContext
+from nats.js.errors import APIError, NoStreamResponseError, TooManyStalledMsgsError
 from opentelemetry import trace
 
+from contracts.subjects import deadletter
 from services.runtime.observability import extract_context
+from services.runtime.outages import is_outage
+from services.runtime.supervision import Pause, reason, sleep_or_stop
 
 log = structlog.get_logger("relay")
 tracer = trace.get_tracer("fuyuan.relay")
+
+Connect = Callable[[], Awaitable[Client]]
+
+# JetStream errors that say the server is in trouble, not that it refuses this one message:
+# 503 unavailable, 10008 cluster not available, 10023 insufficient resources, 10047 storage
+# exceeded, 10077 store failed.
+_SERVER_TROUBLE = {10008, 10023, 10047, 10077}
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,38 @@ class Pending:
     subject: str
     message: bytes
     headers: dict[str, str]
+
+    def outgoing_headers(self) -> dict[str, str]:
+        return {**self.headers, "Nats-Msg-Id": self.event_id, "Fuyuan-Type": self.type}
+
+    def wire_size(self) -> int:
+        """What the server counts against `max_payload`: the message and its headers, encoded
+        as nats-py encodes them (`NATS/1.0`, `key: value` lines, a blank line)."""
+        headers = self.outgoing_headers()
+        lines = sum(len(k.encode()) + len(v.strip().encode()) + 4 for k, v in headers.items())
+        return len(self.message) + len(b"NATS/1.0\r\n\r\n") + lines
+
+
+class AckTimeoutError(Exception):
+    """Not every acknowledgement of a batch came within the deadline."""
+
+
+class LeadershipLostError(Exception):
+    """The relay's advisory lock (or the session that held it) is gone."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    event: Pending
+    reason: str
+
+
+class RefusedError(Exception):
+    """The server answered some events of a batch with an error about the event itself."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        super().__init__("; ".join(f"position {r.event.position}: {r.reason}" for r in refusals))
+        self.refusals = refusals
 
 
 def _fetch_sql(schema: str) -> str:
@@ -57,6 +106,33 @@ def _fetch_sql(schema: str) -> str:
         LIMIT $3"""
 
 
+def _save_sql(schema: str, guarded: bool) -> str:
+    # Monotonic: a relay that lost its leadership without knowing can never move the checkpoint
+    # back. Guarded (the leader's own session): written only while this session holds the
+    # advisory lock, checked in the same statement, so no round trip is added per batch.
+    held = (
+        " WHERE EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND pid = pg_backend_pid() AND classid = 0 AND objid = $4::bigint::oid"
+        " AND objsubid = 1)"
+        if guarded
+        else ""
+    )
+    return (
+        f'INSERT INTO "{schema}".relay_checkpoint (relay, tx, position) '
+        f"SELECT $1, $2::text::xid8, $3{held} ON CONFLICT (relay) DO UPDATE "
+        "SET tx = excluded.tx, position = excluded.position, updated_at = now() "
+        "WHERE (relay_checkpoint.tx, relay_checkpoint.position) < (excluded.tx, excluded.position) "
+        "RETURNING 1"
+    )
+
+
+def _set_aside_sql(schema: str) -> str:
+    return (
+        f'INSERT INTO "{schema}".relay_set_aside (position, event_id, subject, size, reason) '
+        "VALUES ($1, $2::uuid, $3, $4, $5) ON CONFLICT (position) DO NOTHING"
+    )
+
+
 def _headers(r: asyncpg.Record) -> dict[str, str]:
     # Almost every event carries only its trace context: read it without a JSON parse.
     if not r["trace_only"]:
@@ -64,28 +140,67 @@ def _headers(r: asyncpg.Record) -> dict[str, str]:
     return {k: r[k] for k in ("traceparent", "tracestate") if r[k] is not None}
 
 
+def _refusal(exc: BaseException, others_acked: bool) -> str | None:
+    """The reason if the server refused the event itself; None if the server is in trouble."""
+    if isinstance(exc, APIError):
+        if exc.code == 503 or exc.err_code in _SERVER_TROUBLE:
+            return None
+        return f"refused by the server: {exc.description or exc} (err_code {exc.err_code})"
+    if isinstance(exc, NoStreamResponseError) and others_acked:
+        # JetStream answered the rest of the batch: no stream takes this subject.
+        return "refused by the server: no stream takes this subject"
+    return None
+
+
+def _messaging_trouble(exc: BaseException) -> bool:
+    return is_outage(exc) or isinstance(
+        exc, TimeoutError | TooManyStalledMsgsError | NoStreamResponseError | APIError | OSError
+    )
+
+
 class Relay:
-    """One relay per service schema; a PostgreSQL advisory lock keeps it the only one."""
+    """One relay per service schema; a PostgreSQL advisory lock keeps it the only one.
+
+    `connect` makes the relay's own NATS connection; with it, a connection whose
+    acknowledgements went missing is dropped and a fresh one made. Without it the relay
+    publishes on `js` as given (tests, benchmarks).
+    """
 
     def __init__(
         self, pool: asyncpg.Pool, schema: str, js: JetStreamContext, *,
         batch_size: int = 500, idle_sleep: float = 0.02, name: str = "jetstream",
+        connect: Connect | None = None, ack_timeout: float = 5.0, max_attempts: int = 3,
+        database_timeout: float = 10.0, campaign_every: float = 1.0,
     ) -> None:  # fmt: skip
         self.pool, self.schema, self.js, self.name = pool, schema, js, name
+        self.nc: Client = js._nc
         self.batch_size, self.idle_sleep = batch_size, idle_sleep
+        self.connect, self.ack_timeout, self.max_attempts = connect, ack_timeout, max_attempts
+        self.database_timeout, self.campaign_every = database_timeout, campaign_every
         self._fetch = _fetch_sql(schema)
-        self.published = 0
+        self._db: asyncpg.Pool | asyncpg.Connection = pool
+        self._guarded = False
+        self._fresh_needed = False
+        self.attempts: dict[int, int] = {}
+        self.pause = Pause(f"relay-{schema}")
+        self.published = self.set_aside = self.ack_timeouts = self.reconnects = 0
+        self.leading = False
+
+    # --- one batch -------------------------------------------------------------------------
 
     async def checkpoint(self) -> tuple[int, int]:
-        row = await self.pool.fetchrow(
-            f'SELECT tx::text::bigint AS tx, position FROM "{self.schema}".relay_checkpoint '
-            "WHERE relay = $1",
-            self.name,
-        )
+        with self._database():
+            row = await self._db.fetchrow(
+                f'SELECT tx::text::bigint AS tx, position FROM "{self.schema}".relay_checkpoint '
+                "WHERE relay = $1",
+                self.name, timeout=self.database_timeout,
+            )  # fmt: skip
         return (row["tx"], row["position"]) if row else (0, 0)
 
     async def pending(self, after: tuple[int, int]) -> list[Pending]:
-        rows = await self.pool.fetch(self._fetch, str(after[0]), after[1], self.batch_size)
+        with self._database():
+            rows = await self._db.fetch(self._fetch, str(after[0]), after[1], self.batch_size,
+                                        timeout=self.database_timeout)  # fmt: skip
         return [
             Pending(r["tx"], r["position"], r["event_id"], r["type"], r["subject"],
                     r["message"], _headers(r))
@@ -93,7 +208,9 @@ class Relay:
         ]  # fmt: skip
 
     async def publish(self, batch: Sequence[Pending]) -> None:
-        """Send the whole batch pipelined, then wait for every acknowledgement.
+        """Send the whole batch pipelined, then wait for every acknowledgement, for at most
+        `ack_timeout` seconds (AckTimeoutError); events the server refused raise RefusedError
+        once all the others were acknowledged.
 
         Each message carries the trace context stored with its event — that of the request that
         caused it — so its consumers continue that trace. The relay's own span covers the batch
@@ -108,68 +225,266 @@ class Relay:
                     ctx = trace.get_current_span(extract_context(p.headers)).get_span_context()
                     if ctx.is_valid:
                         span.add_link(ctx)
-            futures = [await self._send(p) for p in batch]
-            acks = await asyncio.gather(*futures)
-        self.published += sum(1 for a in acks if not a.duplicate)
+            futures = await self._send_all(await self._jetstream(), batch)
+        acked = [f.result() for f in futures if f.exception() is None]
+        self.published += sum(1 for a in acked if not a.duplicate)
+        refusals = []
+        for p, f in zip(batch, futures, strict=True):
+            if (exc := f.exception()) is not None:
+                if (why := _refusal(exc, bool(acked))) is None:
+                    raise exc
+                refusals.append(Refusal(p, why))
+        if refusals:
+            raise RefusedError(refusals)
 
-    async def _send(self, p: Pending) -> asyncio.Future[Any]:
-        headers = {**p.headers, "Nats-Msg-Id": p.event_id, "Fuyuan-Type": p.type}
-        return await self.js.publish_async(p.subject, p.message, headers=headers)
+    async def _send_all(self, js: JetStreamContext, batch: Sequence[Pending]) -> list[Any]:
+        futures: list[asyncio.Future[Any]] = []
+        try:
+            # One deadline for the batch: nats-py's futures never fail when the connection
+            # drops, so without it a lost acknowledgement would hold the relay for ever.
+            async with asyncio.timeout(self.ack_timeout):
+                for p in batch:
+                    futures.append(await self._send(js, p))
+                if futures:
+                    await asyncio.wait(futures)
+        except TimeoutError as exc:
+            missing = sum(1 for f in futures if not f.done()) + len(batch) - len(futures)
+            raise AckTimeoutError(
+                f"{missing} of {len(batch)} acknowledgements missing after {self.ack_timeout}s"
+            ) from exc
+        finally:
+            for f in futures:
+                f.cancel()  # frees nats-py's slot for a future that will never complete
+        return futures
+
+    async def _send(self, js: JetStreamContext, p: Pending) -> asyncio.Future[Any]:
+        return await js.publish_async(
+            p.subject, p.message, headers=p.outgoing_headers(), wait_stall=self.ack_timeout
+        )
 
     async def save(self, last: Pending) -> None:
-        await self.pool.execute(
-            f'INSERT INTO "{self.schema}".relay_checkpoint (relay, tx, position) '
-            "VALUES ($1, $2::text::xid8, $3) ON CONFLICT (relay) DO UPDATE "
-            "SET tx = excluded.tx, position = excluded.position, updated_at = now()",
-            self.name, str(last.tx), last.position,
-        )  # fmt: skip
+        with self._database():
+            saved = await self._db.fetchval(
+                _save_sql(self.schema, self._guarded), self.name, str(last.tx), last.position,
+                *((self._lock_key(),) if self._guarded else ()), timeout=self.database_timeout,
+            )  # fmt: skip
+        if self._guarded and saved is None:
+            # Either the lock is gone or another relay is ahead: this one is not the leader.
+            raise LeadershipLostError("the checkpoint was not saved: the lock is not held here")
 
     async def step(self, after: tuple[int, int]) -> tuple[tuple[int, int], int]:
         """Publish one batch; returns the new checkpoint and how many were sent."""
         batch = await self.pending(after)
         if not batch:
             return after, 0
-        await self.publish(batch)
+        await self._publish_or_set_aside(batch)
         await self.save(batch[-1])
+        self.attempts.clear()
         return (batch[-1].tx, batch[-1].position), len(batch)
 
+    async def _publish_or_set_aside(self, batch: Sequence[Pending]) -> None:
+        limit, fits = self.nc.max_payload, []
+        for p in batch:
+            # Checked before sending: the server closes the connection of a client that sends
+            # more than max_payload, which would fail the whole batch again and again.
+            if (size := p.wire_size()) > limit:
+                await self._set_aside(p, f"too large: {size} bytes with its headers, "
+                                         f"the server accepts {limit}")  # fmt: skip
+            else:
+                fits.append(p)
+        try:
+            if fits:
+                await self.publish(fits)
+        except RefusedError as refused:
+            retry = []
+            for r in refused.refusals:
+                tries = self.attempts[r.event.position] = self.attempts.get(r.event.position, 0) + 1
+                if tries >= self.max_attempts:
+                    await self._set_aside(r.event, f"{r.reason} ({tries} tries)")
+                else:
+                    retry.append(r)
+            if retry:
+                raise RefusedError(retry) from refused
+
+    async def _set_aside(self, p: Pending, why: str) -> None:
+        size = p.wire_size()
+        with self._database():
+            await self._db.execute(_set_aside_sql(self.schema), p.position, p.event_id,
+                                   p.subject, size, why, timeout=self.database_timeout)  # fmt: skip
+        sha256 = hashlib.sha256(p.message).hexdigest()
+        alert = {"event_id": p.event_id, "position": p.position, "subject": p.subject,
+                 "size": size, "reason": why, "sha256": sha256}  # fmt: skip
+        await self._alert(alert, p.position)
+        self.set_aside += 1
+        log.error("event set aside: the relay cannot publish it", schema=self.schema,
+                  event_id=p.event_id, position=p.position, subject=p.subject, size=size,
+                  reason=why, sha256=sha256)  # fmt: skip
+
+    async def _alert(self, alert: dict[str, Any], position: int) -> None:
+        headers = {"Fuyuan-Kind": "relay", "Nats-Msg-Id": f"relay-{self.schema}-{position}"}
+        try:
+            js = await self._jetstream()
+            await js.publish(deadletter(self.schema, "relay"), json.dumps(alert).encode(),
+                             timeout=self.ack_timeout, headers=headers)  # fmt: skip
+        except Exception as exc:
+            if _refusal(exc, others_acked=True) is None:
+                raise  # an outage: the batch is tried again, the alert with it
+            # The row in relay_set_aside is the record; the alert is only the operator's bell.
+            log.error("relay alert not published", position=position, error=reason(exc))
+
+    # --- connections -----------------------------------------------------------------------
+
+    async def _jetstream(self) -> JetStreamContext:
+        if self._fresh_needed and self.connect is not None:
+            nc = await asyncio.wait_for(self.connect(), self.ack_timeout)
+            self.nc, self.js, self._fresh_needed = nc, nc.jetstream(), False
+            self.reconnects += 1
+        return self.js
+
+    async def _renew(self) -> None:
+        """Drop the connection whose acknowledgements went missing; the next batch makes a
+        fresh one (with `connect`; otherwise it publishes again on the same one)."""
+        if self.connect is None:
+            return
+        self._fresh_needed = True
+        await _close_quietly(self.nc)
+
+    async def close(self) -> None:
+        """Close the relay's own connection (if it made one)."""
+        if self.connect is not None:
+            await _close_quietly(self.nc)
+
+    @contextlib.contextmanager
+    def _database(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            # The leader works on the session that holds its lock: if that session failed, the
+            # lock may be gone with it, so it steps down rather than publish without it.
+            if self._guarded:
+                raise LeadershipLostError(reason(exc)) from exc
+            raise
+
+    # --- leadership --------------------------------------------------------------------------
+
     async def run(self, stop: asyncio.Event) -> None:
-        async with self.pool.acquire() as lock_conn:
-            await self._lead(lock_conn, stop)
-            if stop.is_set():
-                return
-            try:
-                await self._loop(stop)
-            finally:
-                await lock_conn.execute("SELECT pg_advisory_unlock($1)", self._lock_key())
+        try:
+            while not stop.is_set():
+                conn = await self._campaign(stop)
+                if conn is None:
+                    return
+                lost = True
+                try:
+                    await self._lead(conn, stop)
+                    lost = False
+                except LeadershipLostError as exc:
+                    log.warning("relay lost its leadership, campaigning again",
+                                schema=self.schema, reason=str(exc))  # fmt: skip
+                finally:
+                    await self._step_down(conn, lost)
+                await sleep_or_stop(stop, self.campaign_every if lost else 0)
+        finally:
+            await self.close()
 
     def _lock_key(self) -> int:
         return zlib.crc32(f"relay:{self.schema}:{self.name}".encode())
 
-    async def _lead(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
-        # Only one relay per schema publishes: a standby waits for the leader's session lock.
+    async def _campaign(self, stop: asyncio.Event) -> asyncpg.Connection | None:
+        # Only one relay per schema publishes: a standby tries the leader's session lock until
+        # it gets it, through any error (a database restart must not end its campaign).
+        failures = 0
         while not stop.is_set():
-            if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key()):
+            try:
+                conn = await self._try_lock()
+            except Exception as exc:
+                failures += 1
+                if is_outage(exc) or isinstance(exc, TimeoutError):
+                    self.pause.begin(f"database: {reason(exc)}")
+                else:
+                    log.warning("relay campaign failed", schema=self.schema, error=reason(exc))
+                await sleep_or_stop(stop, min(5.0, 0.2 * 2**failures))
+                continue
+            if conn is not None:
+                self.pause.end()
                 log.info("relay leading", schema=self.schema)
-                return
-            await _sleep_or_stop(stop, 1.0)
+                return conn
+            failures = 0
+            self.pause.end()
+            await sleep_or_stop(stop, self.campaign_every)
+        return None
 
-    async def _loop(self, stop: asyncio.Event) -> None:
+    async def _try_lock(self) -> asyncpg.Connection | None:
+        # A connection of its own for the term: the lock lives and dies with this session.
+        conn = await self.pool.acquire(timeout=self.database_timeout)
+        try:
+            got = await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key(),
+                                      timeout=self.database_timeout)  # fmt: skip
+        except BaseException:
+            conn.terminate()
+            await _release_quietly(self.pool, conn, self.database_timeout)
+            raise
+        if got:
+            return conn
+        await _release_quietly(self.pool, conn, self.database_timeout)
+        return None
+
+    async def _lead(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
+        self._db, self._guarded, self.leading = conn, True, True
         after = await self.checkpoint()
         failures = 0
         while not stop.is_set():
             try:
                 after, sent = await self.step(after)
-                failures = 0
+            except LeadershipLostError:
+                raise
             except Exception as exc:  # the checkpoint did not move: the batch is sent again
                 failures += 1
-                log.warning("relay batch failed, retrying", error=repr(exc), attempt=failures)
-                await _sleep_or_stop(stop, min(5.0, 0.1 * 2**failures))
+                await self._failed(exc, failures)
+                await sleep_or_stop(stop, min(5.0, 0.05 * 2**failures))
                 continue
+            failures = 0
+            self.pause.end()
             if sent < self.batch_size:
-                await _sleep_or_stop(stop, self.idle_sleep)
+                await sleep_or_stop(stop, self.idle_sleep)
+
+    async def _failed(self, exc: Exception, failures: int) -> None:
+        if isinstance(exc, AckTimeoutError):
+            self.ack_timeouts += 1
+            if failures == 1:
+                log.warning("acknowledgements missing, publishing the batch again on a fresh "
+                            "connection", schema=self.schema, reason=str(exc))  # fmt: skip
+            else:  # still none after a fresh connection: the server is out of reach
+                self.pause.begin(f"messaging: {exc}")
+            await self._renew()
+        elif isinstance(exc, RefusedError):
+            log.warning("events refused by the server, trying again", schema=self.schema,
+                        reason=str(exc), attempt=failures)  # fmt: skip
+        elif _messaging_trouble(exc):
+            self.pause.begin(f"messaging: {reason(exc)}")
+            await self._renew()
+        else:
+            log.warning("relay batch failed, retrying", schema=self.schema, error=reason(exc),
+                        attempt=failures)  # fmt: skip
+
+    async def _step_down(self, conn: asyncpg.Connection, lost: bool) -> None:
+        self._db, self._guarded, self.leading = self.pool, False, False
+        if not lost and not conn.is_closed():
+            try:
+                await conn.execute("SELECT pg_advisory_unlock($1)", self._lock_key(),
+                                   timeout=self.database_timeout)  # fmt: skip
+            except Exception:
+                lost = True
+        if lost:
+            # A session we cannot trust is ended: its lock, if the server still has it, goes too.
+            conn.terminate()
+        await _release_quietly(self.pool, conn, self.database_timeout)
 
 
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
+async def _close_quietly(nc: Client) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(nc.close(), 2.0)
+
+
+async def _release_quietly(pool: asyncpg.Pool, conn: asyncpg.Connection, seconds: float) -> None:
+    with contextlib.suppress(Exception):
+        await pool.release(conn, timeout=seconds)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,10 +18,44 @@ class RuntimeSettings(BaseSettings):
     stream_replicas: int = Field(default=1, ge=1, le=5)
     """JetStream replicas per stream: 1 in development, 3 in a cluster."""
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_ack_timeout: float = Field(default=5.0, gt=0, le=120)
+    """Seconds the relay waits for every acknowledgement of a batch before it publishes the
+    batch again on a fresh connection (JetStream drops what it already stored)."""
+    relay_max_attempts: int = Field(default=3, ge=1, le=100)
+    """Refusals by the server of one event before the relay sets it aside and goes on."""
+    database_timeout: float = Field(default=10.0, gt=0, le=300)
+    """Seconds any one statement of the relay or a heartbeat may take before it counts as an
+    outage."""
     max_attempts: int = Field(default=5, ge=1, le=100)
     """Deliveries of a failing message before it is set aside in the dead-letter stream."""
     pool_size: int = Field(default=10, ge=1, le=100)
+    heartbeat_interval: float = Field(default=5.0, gt=0, le=60)
+    """Seconds between two heartbeats in the `fuyuan_status` bucket."""
+    restart_backoff_max: float = Field(default=30.0, gt=0, le=600)
+    """Longest wait before a crashed loop is started again (the wait doubles from 0.5 s)."""
+    shutdown_timeout: float = Field(default=15.0, gt=0, le=300)
+    """Seconds the loops get to finish the message in hand when the service stops."""
 
     @property
     def nats_servers(self) -> list[str]:
         return [s.strip() for s in self.nats_url.split(",") if s.strip()]
+
+
+def setting_error(exc: ValidationError) -> str:
+    """One line an operator can act on: which setting, what is wrong, what was given."""
+    parts = []
+    for e in exc.errors():
+        name = ".".join(str(p) for p in e["loc"]) or "?"
+        given = f" (got {e['input']!r:.60})" if e["type"] != "missing" else ""
+        parts.append(f"{_env_name(exc.title, name)}: {e['msg']}{given}")
+    return f"bad setting {'; '.join(parts)}"
+
+
+def _env_name(model: str, field: str) -> str:
+    # The house convention: RuntimeSettings reads FUYUAN_*, <Context>Settings FUYUAN_<CONTEXT>_*;
+    # a field read through an alias is reported under the alias.
+    if field.isupper():
+        return field
+    context = model.removesuffix("Settings").upper()
+    prefix = "FUYUAN_" if context in ("RUNTIME", "") else f"FUYUAN_{context}_"
+    return f"{prefix}{field.upper()}"
