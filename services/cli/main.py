@@ -41,10 +41,12 @@ def up(
 ) -> None:
     """Start everything: NATS and PostgreSQL (embedded unless NATS_URL / DATABASE_URL are set),
     migrations, every service, simulated courts and bureaus, and a live view of the messages.
-    Ctrl-C stops all."""
+    A child that exits is named in the view with its reason. Ctrl-C stops all; the exit status
+    is 1 if a child crashed on the way."""
     from services.cli.stack import up as run_up
 
-    asyncio.run(run_up(data_dir.resolve(), simulate, rate))
+    if code := asyncio.run(run_up(data_dir.resolve(), simulate, rate)):
+        raise typer.Exit(code)
 
 
 @app.command()

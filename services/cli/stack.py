@@ -1,4 +1,11 @@
-"""`fuyuan up`: embedded servers, migrations, every service, simulated courts, a live view."""
+"""`fuyuan up`: embedded servers, migrations, every service, simulated courts, a live view.
+
+Every child is watched: when one exits, the live view says which, with its exit code and the last
+lines of its log (the reason), and the overview is printed again with its state. A child that
+crashes within `START_GRACE` seconds of its start (a bad setting, a missing server) is not
+restarted — it would only fail the same way again; one that crashes later is restarted after 1, 2,
+then 4 s, at most `MAX_RESTARTS` times per run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import json
 import os
 import signal
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +32,57 @@ from services.runtime.migrations import migrate_all
 
 console = Console(stderr=False, highlight=False)
 
+START_GRACE = 10.0
+"""Seconds after its start within which an exit counts as a crash at start: not restarted."""
+MAX_RESTARTS = 3
+"""Restarts of one child per run, after 1, 2 and 4 s; then it stays down."""
+LOG_TAIL = 12
+"""Lines of a crashed child's log shown in the live view."""
+
+
+@dataclass
+class Child:
+    """One process `fuyuan up` started, and what became of it."""
+
+    name: str
+    args: tuple[str, ...]
+    log: Path
+    proc: asyncio.subprocess.Process | None = None
+    started: float = 0.0
+    log_offset: int = 0
+    """Size of the log when this run of the child began: its tail after that is its own."""
+    restarts: int = 0
+    state: str = "running"
+    """running, restarting or exited."""
+    exit_code: int | None = None
+
+    def where(self) -> str:
+        pid = self.proc.pid if self.proc else "-"
+        if self.state == "running":
+            restarted = f", restarted {self.restarts}×" if self.restarts else ""
+            return f"running, pid {pid}{restarted}, log {self.log}"
+        if self.state == "restarting":
+            return f"RESTARTING ({self.restarts}/{MAX_RESTARTS}) after {exit_text(self.exit_code)}"
+        return f"EXITED: {exit_text(self.exit_code)}, not restarted; log {self.log}"
+
+
+def exit_text(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
+
+
+def log_tail(child: Child, lines: int = LOG_TAIL) -> list[str]:
+    """The last lines the child wrote since it was started, each cut to a screen line."""
+    try:
+        with child.log.open("rb") as f:
+            f.seek(child.log_offset)
+            text = f.read().decode("utf-8", "replace")
+    except OSError as error:
+        return [f"(log unreadable: {error})"]
+    kept = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return [line[:300] for line in kept[-lines:]] or ["(the log is empty)"]
+
 
 @dataclass
 class Stack:
@@ -31,7 +90,9 @@ class Stack:
     nats_url: str = ""
     database_url: str = ""
     servers: list[EmbeddedNats | EmbeddedPostgres] = field(default_factory=list)
-    children: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    children: dict[str, Child] = field(default_factory=dict)
+    stopping: bool = False
+    crashed: list[str] = field(default_factory=list)
 
     def start_servers(self) -> None:
         self.nats_url = os.environ.get("NATS_URL", "")
@@ -66,26 +127,38 @@ class Stack:
                 "DATABASE_URL": self.database_url,
                 "FUYUAN_LEDGER_SIGNING_KEY": self.signing_key()}  # fmt: skip
 
-    async def spawn(self, name: str, *args: str) -> None:
+    async def spawn(self, name: str, *args: str) -> Child:
         logs = self.data_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        out = open(logs / f"{name}.log", "ab")  # noqa: SIM115, ASYNC230 - owned by the child
-        self.children[name] = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "services.cli.main", *args,
-            stdout=out, stderr=out, env=self.env(), start_new_session=True,
-        )  # fmt: skip
+        child = Child(name, args, logs / f"{name}.log")
+        self.children[name] = child
+        await self.start(child)
+        return child
+
+    async def start(self, child: Child) -> None:
+        out = open(child.log, "ab")  # noqa: SIM115, ASYNC230 - owned by the child
+        with out:
+            child.log_offset = out.tell()
+            child.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "services.cli.main", *child.args,
+                stdout=out, stderr=out, env=self.env(), start_new_session=True,
+            )  # fmt: skip
+        child.started, child.state, child.exit_code = time.monotonic(), "running", None
 
     async def stop_children(self) -> None:
-        for proc in self.children.values():
-            if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
-        for name, proc in self.children.items():
+        self.stopping = True  # from here on an exit is the stop, not a crash
+        running = [c.proc for c in self.children.values() if c.proc and c.proc.returncode is None]
+        for proc in running:
+            proc.send_signal(signal.SIGTERM)
+        for name, child in self.children.items():
+            if child.proc is None:
+                continue
             try:
-                await asyncio.wait_for(proc.wait(), 15)
+                await asyncio.wait_for(child.proc.wait(), 15)
             except TimeoutError:
                 console.print(f"{name} did not stop in time: killed")
-                proc.kill()
-                await proc.wait()
+                child.proc.kill()
+                await child.proc.wait()
 
     def stop_servers(self) -> None:
         for server in reversed(self.servers):
@@ -98,8 +171,9 @@ def overview(stack: Stack) -> Table:
     table.add_column("where")
     table.add_row("NATS (JetStream)", stack.nats_url)
     table.add_row("PostgreSQL", stack.database_url)
-    for name, proc in stack.children.items():
-        table.add_row(name, f"pid {proc.pid}, log {stack.data_dir / 'logs' / (name + '.log')}")
+    for name, child in stack.children.items():
+        style = None if child.state == "running" else "bold red"
+        table.add_row(name, child.where(), style=style)
     table.add_row("ledger public key", public_key_of(stack.signing_key()))
     table.add_row("audit", "fuyuan audit verify · fuyuan trace CASE_NUMBER (with the URLs above)")
     table.add_row("dead letters", "fuyuan dlq list")
@@ -140,6 +214,47 @@ async def _show(msg: Msg) -> None:
     console.print(describe(subject, msg.data), style=style, markup=False)
 
 
+async def watch_child(stack: Stack, child: Child, stop: asyncio.Event) -> None:
+    """Wait for the child to exit; say so loudly with its reason; restart it if that can help."""
+    while child.proc is not None:
+        code = await child.proc.wait()
+        if stack.stopping or stop.is_set():
+            return
+        ran = time.monotonic() - child.started
+        child.exit_code = code
+        again = ran >= START_GRACE and child.restarts < MAX_RESTARTS
+        report_exit(child, ran, again)
+        if child.name not in stack.crashed:
+            stack.crashed.append(child.name)
+        if not again:
+            child.state = "exited"
+            console.print(overview(stack))
+            return
+        child.restarts += 1
+        child.state = "restarting"
+        console.print(overview(stack))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 2 ** (child.restarts - 1))
+        if stop.is_set() or stack.stopping:
+            return
+        await stack.start(child)
+        console.print(f"{child.name} restarted (pid {child.proc.pid})", style="bold yellow")
+
+
+def report_exit(child: Child, ran: float, again: bool) -> None:
+    if again:
+        what = f"restarting in {2**child.restarts} s ({child.restarts + 1}/{MAX_RESTARTS})"
+    elif ran < START_GRACE:
+        what = f"it crashed at start ({ran:.1f} s): NOT restarted, fix the reason below"
+    else:
+        what = f"NOT restarted: it crashed {MAX_RESTARTS + 1} times"
+    header = f"✗ {child.name} EXITED with {exit_text(child.exit_code)} — {what}"
+    console.print(header, style="bold red", markup=False)
+    console.print(f"  last lines of {child.log}:", style="red", markup=False)
+    for line in log_tail(child):
+        console.print(f"  │ {line}", style="red", markup=False, soft_wrap=True)
+
+
 async def declare_streams(nats_url: str) -> None:
     """Streams exist before any service or simulator publishes."""
     nc = await nats.connect(servers=nats_url.split(","))
@@ -149,8 +264,10 @@ async def declare_streams(nats_url: str) -> None:
         await nc.close()
 
 
-async def up(data_dir: Path, simulate: bool, rate: float) -> None:
+async def up(data_dir: Path, simulate: bool, rate: float) -> int:
+    """Run until Ctrl-C; 0 if every child ran to the end, 1 if one crashed on the way."""
     stack = Stack(data_dir)  # resolved by the caller
+    watchers: list[asyncio.Task[None]] = []
     stack.start_servers()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -165,13 +282,25 @@ async def up(data_dir: Path, simulate: bool, rate: float) -> None:
             await stack.spawn("simulated-bureaus", "simulate", "bureaus", "--latency-ms", "300",
                               "--failure-rate", "0.05")  # fmt: skip
             await stack.spawn("simulated-courts", "simulate", "courts", "--rate", str(rate))
+        watchers = [
+            asyncio.create_task(watch_child(stack, c, stop)) for c in stack.children.values()
+        ]
         console.print(overview(stack))
         console.print("messages as they flow: commands cyan, events green, notices yellow, "
                       "replies magenta, rejections red")  # fmt: skip
         await watch(stack.nats_url, stop)
     finally:
         console.print("stopping …")
+        stack.stopping = True
+        for task in watchers:
+            task.cancel()
+        await asyncio.gather(*watchers, return_exceptions=True)
         with contextlib.suppress(Exception):
             await stack.stop_children()
         stack.stop_servers()
         console.print("stopped; nothing left running.")
+        if stack.crashed:
+            names = ", ".join(stack.crashed)
+            note = f"crashed during this run: {names} (logs in {data_dir / 'logs'})"
+            console.print(note, style="bold red", markup=False)
+    return 1 if stack.crashed else 0
