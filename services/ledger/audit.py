@@ -1,12 +1,12 @@
-"""审计 — what an auditor asks of the journal: is it intact, prove this entry, does the newer
-checkpoint extend the older, does every service's log match it, what happened in this case."""
+"""审计 — what an auditor asks of the journal: is it intact (against the ledger's own checkpoints
+and, above all, against checkpoints held outside its tables), prove this entry, does the newer
+checkpoint extend the older, what happened in this case, who tried to forge a sender."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import asyncpg
 
 from contracts.ledger import CheckpointSigned
 from services.ledger.checkpoints import signed
@@ -14,12 +14,30 @@ from services.ledger.domain import GENESIS, Break, StoredRow, check
 from services.ledger.journal import Journal
 from services.ledger.merkle import CompactRange, consistency_proof, inclusion_proof, leaf_hash
 from services.ledger.proofs import consistency_doc, inclusion_doc
+from services.ledger.reconcile import Reconciliation, reconcile
 from services.ledger.signing import Checkpoint, verify_checkpoint
 from services.runtime.eventstore import EventStore
+
+__all__ = ["Reconciliation", "reconcile"]  # kept here for callers of audit.reconcile
 
 
 def as_checkpoint(e: CheckpointSigned) -> Checkpoint:
     return Checkpoint(e.tree_size, e.root_hash, e.signed_at, e.key_id, e.signature)
+
+
+OWN_LOG = "the ledger's own log"
+"""Source of the checkpoints in the ledger's tables: where an attacker of the database is."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """A signed checkpoint and where the auditor found it."""
+
+    checkpoint: Checkpoint
+    source: str
+    """`the ledger's own log`, `the LEDGER stream`, or the file it was read from."""
+    external: bool = True
+    """Held outside the ledger's tables (a stream, a file another organization keeps)."""
 
 
 @dataclass
@@ -28,37 +46,50 @@ class Verification:
     checkpoints: int = 0
     broken: Break | None = None
     problems: list[str] = field(default_factory=list)
+    external: int = 0
+    """Checkpoints held outside the ledger's tables that were checked."""
 
     @property
     def ok(self) -> bool:
         return self.broken is None and not self.problems
 
 
-def _checkpoint_problem(cp: Checkpoint, frontier: CompactRange, public_key: str) -> str | None:
+def _checkpoint_problem(held: Held, frontier: CompactRange, public_key: str) -> str | None:
+    cp, where = held.checkpoint, f"checkpoint {held.checkpoint.tree_size} ({held.source})"
     if frontier.root().hex() != cp.root_hash:
-        return f"checkpoint {cp.tree_size}: the journal's root differs from the signed root"
+        return f"{where}: the journal's root differs from the signed root"
     if not verify_checkpoint(cp, public_key):
-        return f"checkpoint {cp.tree_size}: the signature does not verify with this key"
+        return f"{where}: the signature does not verify with this key"
     return None
 
 
-async def verify(journal: Journal, store: EventStore, public_key: str) -> Verification:
-    """Recompute the whole chain and every checkpoint; name the first broken position."""
-    cps = sorted((as_checkpoint(c) for c in await signed(store)), key=lambda c: c.tree_size)
-    report, frontier, pending = Verification(), CompactRange(), list(cps)
+async def verify(
+    journal: Journal, store: EventStore, public_key: str, external: Sequence[Held] = ()
+) -> Verification:
+    """Recompute the whole chain and every checkpoint, the ledger's own and those held outside
+    it; name the first broken position and every checkpoint that no longer matches."""
+    own = [Held(as_checkpoint(c), OWN_LOG, external=False) for c in await signed(store)]
+    pending = sorted([*own, *external], key=lambda h: h.checkpoint.tree_size)
+    report, frontier = Verification(), CompactRange()
     async for item in _checked(journal):
         if isinstance(item, Break):
             report.broken = item
             break
         frontier.append(leaf_hash(item))
         report.entries += 1
-        while pending and pending[0].tree_size == frontier.size:
-            problem = _checkpoint_problem(pending.pop(0), frontier, public_key)
-            report.checkpoints += 1
-            if problem:
-                report.problems.append(problem)
+        while pending and pending[0].checkpoint.tree_size == frontier.size:
+            _count(report, pending.pop(0), frontier, public_key)
+    while pending and pending[0].checkpoint.tree_size == 0:  # size 0: nothing to hold to
+        pending.pop(0)
     await _check_tail(journal, report, pending)
     return report
+
+
+def _count(report: Verification, held: Held, frontier: CompactRange, public_key: str) -> None:
+    report.checkpoints += 1
+    report.external += held.external
+    if problem := _checkpoint_problem(held, frontier, public_key):
+        report.problems.append(problem)
 
 
 async def _checked(journal: Journal) -> Any:
@@ -87,15 +118,18 @@ async def _pages(journal: Journal, size: int = 5000) -> Any:
         yield _Page(page, start, prev)
 
 
-async def _check_tail(journal: Journal, report: Verification, pending: list[Checkpoint]) -> None:
+async def _check_tail(journal: Journal, report: Verification, pending: list[Held]) -> None:
     if report.broken:
         return
     head_position, _ = await journal.head()
     if head_position > report.entries:
         report.broken = Break(report.entries + 1, f"entry {report.entries + 1} is missing "
                               f"(the head says {head_position} entries)")  # fmt: skip
-    for cp in pending:
-        report.problems.append(f"checkpoint {cp.tree_size} covers entries the journal lacks")
+    for held in pending:
+        report.checkpoints += 1
+        report.external += held.external
+        report.problems.append(f"checkpoint {held.checkpoint.tree_size} ({held.source}) covers "
+                               "entries the journal lacks")  # fmt: skip
 
 
 async def latest_checkpoint(store: EventStore, covering: int = 1) -> Checkpoint | None:
@@ -132,25 +166,6 @@ async def consistency(
     return consistency_doc(old, new, consistency_proof(leaves, old.tree_size))
 
 
-@dataclass(frozen=True)
-class Reconciliation:
-    context: str
-    missing_from_journal: list[str]
-    missing_from_service: list[str]
-
-
-async def reconcile(pool: asyncpg.Pool, contexts: tuple[str, ...]) -> list[Reconciliation]:
-    """Each service's published events against the journal, by event id, both ways."""
-    out = []
-    for ctx in contexts:
-        service = {r[0] for r in await pool.fetch(f'SELECT event_id::text FROM "{ctx}".events')}
-        journal = {r[0] for r in await pool.fetch(
-            "SELECT event_id FROM ledger.journal WHERE event_id IS NOT NULL AND subject LIKE $1 "
-            "AND split_part(subject, '.', 2) IN ('event', 'notice', 'rejection')", f"{ctx}.%")}  # fmt: skip
-        out.append(Reconciliation(ctx, sorted(service - journal), sorted(journal - service)))
-    return out
-
-
 async def history(journal: Journal, key: str) -> list[StoredRow]:
     """Every entry of a case (by case number) or a flow (by correlation id), and every entry of
     the flows those belong to, in journal order."""
@@ -159,3 +174,8 @@ async def history(journal: Journal, key: str) -> list[StoredRow]:
     more = await journal.find("correlation_id = any($1)", flows) if flows else []
     seen = {r.position: r for r in first + more}
     return [seen[p] for p in sorted(seen)]
+
+
+async def forgeries(journal: Journal) -> list[StoredRow]:
+    """Every message whose envelope claimed another organization than the one that sent it."""
+    return await journal.find("forgery")

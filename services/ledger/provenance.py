@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 from contracts.subjects import DEADLETTER_ROOT, stream_name
 from services.runtime.messaging import PLATFORM
@@ -69,7 +70,7 @@ def deadletter_type(subject: str) -> str:
     return "deadletter.letter"
 
 
-def detail_of(headers: dict[str, object]) -> str | None:
+def detail_of(headers: Mapping[str, object]) -> str | None:
     """A dead letter's `Fuyuan-*` headers (origin, consumer, attempts, error) as compact JSON."""
     kept = {k: str(v) for k, v in headers.items() if k.lower().startswith("fuyuan-")}
     if not kept:
@@ -78,7 +79,7 @@ def detail_of(headers: dict[str, object]) -> str | None:
     return storable(text[:DETAIL_LIMIT])
 
 
-def trace_id_of(headers: dict[str, object]) -> str | None:
+def trace_id_of(headers: Mapping[str, object]) -> str | None:
     """The W3C trace id of the `traceparent` header, if it is well formed."""
     parts = str(headers.get("traceparent", "")).split("-")
     if len(parts) == 4 and _TRACE_ID.fullmatch(parts[1]):

@@ -134,6 +134,21 @@ def verify_checkpoint(cp: Checkpoint, public_b64: str) -> bool:
     return True
 
 
+def sign_bytes(payload: bytes, private_b64: str) -> str:
+    """Base64 Ed25519 signature of `payload` (a witness's countersignature)."""
+    return _b64(_private_key(private_b64).sign(payload))
+
+
+def verify_bytes(payload: bytes, signature_b64: str, public_b64: str) -> bool:
+    """True only for a valid signature of `payload` by this key; never raises for bad input."""
+    try:
+        public = Ed25519PublicKey.from_public_bytes(_raw_key(public_b64))
+        public.verify(_unb64(signature_b64), payload)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
 def _well_formed(cp: Checkpoint) -> bool:
     """Fields that cannot smuggle a line break or a second spelling into the signed payload."""
     return (

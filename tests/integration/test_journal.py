@@ -4,7 +4,9 @@ proofs that check offline."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -14,11 +16,16 @@ import pytest
 from services.ledger import audit
 from services.ledger.checkpoints import Checkpointer
 from services.ledger.domain import Facts
+from services.ledger.handlers import Recorder
 from services.ledger.journal import Journal
 from services.ledger.proofs import check_consistency, check_inclusion
 from services.ledger.signing import generate_key, public_key_of
+from services.runtime.consumer import Delivery
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.migrations import migrate
+from tests.unit.test_ledger_facts import COMMAND, NASTY, REPLY, message
+
+NOTICE = "enforcement.notice.property_query.v1.BANK01"
 
 pytestmark = pytest.mark.integration
 KEY = generate_key()
@@ -165,3 +172,82 @@ async def test_a_case_history_gathers_its_whole_flow(
     await journal.append([facts(1), facts(2, case=None), facts(3)], T0)  # type: ignore[arg-type]
     rows = await audit.history(journal, "（2026）豫0482执1号")
     assert [r.position for r in rows] == [1, 2, 3]
+
+
+def _delivery(data: bytes, sequence: int, subject: str = COMMAND) -> Delivery:
+    return Delivery(subject, data, {}, 1, sequence)
+
+
+async def test_two_messages_with_one_event_id_are_both_journaled_and_a_redelivery_once(
+    ledger: tuple[Journal, PostgresEventStore],
+) -> None:
+    journal, store = ledger
+    recorder = Recorder(journal, Clock())
+    notice = message("CT410482", uuid.UUID(int=42))
+    answer = message("BANK01", uuid.UUID(int=42))  # a bureau answering with the notice's id
+    await recorder.batch([_delivery(notice, 1, NOTICE), _delivery(answer, 2, REPLY)])
+    await recorder.batch([_delivery(answer, 2, REPLY)])  # the same stream message again
+    rows = await journal.find("event_id = $1", str(uuid.UUID(int=42)))
+    assert [(r.facts.message_key, r.facts.sender) for r in rows] == [
+        ("ENFORCEMENT:1", "FUYUAN"),
+        ("ENFORCEMENT:2", "BANK01"),
+    ]
+    assert (await audit.verify(journal, store, PUBLIC)).entries == 2
+
+
+async def test_a_forged_sender_is_journaled_as_the_real_sender_with_the_claim(
+    ledger: tuple[Journal, PostgresEventStore],
+) -> None:
+    journal, store = ledger
+    await Recorder(journal, Clock()).batch([_delivery(message("CT410102"), 1)])
+    [row] = await journal.find("true")
+    assert (row.facts.sender, row.facts.organization, row.facts.forgery) == (
+        "CT410482",
+        "CT410102",
+        True,
+    )
+    assert [r.position for r in await audit.forgeries(journal)] == [1]
+    assert (await audit.verify(journal, store, PUBLIC)).ok
+
+
+async def test_any_bytes_reach_the_journal_and_verify(
+    ledger: tuple[Journal, PostgresEventStore],
+) -> None:
+    journal, store = ledger
+    nasty = [*NASTY, b'{"envelope": {"case_number": "\\u0000"}}']
+    await Recorder(journal, Clock()).batch(
+        [_delivery(data, i + 1) for i, data in enumerate(nasty)]
+    )
+    assert (await journal.head())[0] == len(nasty)
+    assert (await audit.verify(journal, store, PUBLIC)).ok
+
+
+async def test_a_message_whose_entry_is_refused_is_journaled_raw(
+    ledger: tuple[Journal, PostgresEventStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal, store = ledger
+    recorder = Recorder(journal, Clock())
+
+    def refused(_d: Delivery) -> Facts:
+        return dataclasses.replace(facts(1), message_key="ENFORCEMENT:1", subject="x\x00")
+
+    monkeypatch.setattr("services.ledger.handlers.facts_of", refused)
+    await recorder.one(_delivery(b'{"a": 1}', 1))
+    [row] = await journal.find("true")
+    assert (row.facts.message_key, row.facts.body) == ("ENFORCEMENT:1", b'{"a": 1}')
+
+
+async def test_entries_of_format_v1_still_verify_beside_v2_and_a_changed_sender_is_found(
+    ledger: tuple[Journal, PostgresEventStore], pool: asyncpg.Pool
+) -> None:
+    journal, store = ledger
+    await journal.append([dataclasses.replace(facts(i), version=1) for i in (1, 2)], T0)
+    await Recorder(journal, Clock()).batch([_delivery(message("CT410102"), 3)])
+    versions = await pool.fetch("SELECT entry_version FROM ledger.journal ORDER BY position")
+    assert [r[0] for r in versions] == [1, 1, 2]
+    assert (await audit.verify(journal, store, PUBLIC)).ok
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL session_replication_role = replica")
+        await conn.execute("UPDATE ledger.journal SET sender = 'CT410102' WHERE position = 3")
+    report = await audit.verify(journal, store, PUBLIC)
+    assert report.broken is not None and report.broken.position == 3

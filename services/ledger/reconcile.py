@@ -1,0 +1,210 @@
+"""对账 — is everything that crossed the system in the journal, as it was?
+
+Two comparisons, both by content and not only by id:
+- every message of every context stream and of the DEADLETTER stream against the journal entry
+  at its key `<STREAM>:<sequence>`: missing, or journaled with another canonical digest;
+- every event of each service's own log against the journal entries of its public messages (by
+  event id, with their digests), naming apart the events its relay set aside (`relay_set_aside`)
+  rather than counting them as lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import asyncpg
+from nats.aio.client import Client
+
+from contracts.subjects import DEADLETTER_STREAM, stream_name
+from services.ledger.domain import canonical_body
+from services.ledger.handlers import facts_of
+from services.ledger.journal import Journal
+from services.ledger.streams import StreamMessage, messages
+from services.runtime.consumer import Delivery
+
+PAGE = 512
+"""Stream messages looked up in the journal with one query."""
+PUBLIC_KINDS = ("event", "notice", "rejection")
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """An event the relay could not publish, with its reason (table `relay_set_aside`)."""
+
+    position: int
+    event_id: str
+    subject: str
+    size: int
+    reason: str
+    set_aside_at: datetime
+
+
+@dataclass
+class StreamCheck:
+    """A stream against the journal: keys the journal lacks, keys whose content differs, and
+    journal keys of the stream that the stream no longer holds."""
+
+    stream: str
+    messages: int = 0
+    missing: list[str] = field(default_factory=list)
+    differs: list[str] = field(default_factory=list)
+    journal_only: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.differs or self.journal_only)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A service's own event log against the journal."""
+
+    context: str
+    missing_from_journal: list[str]
+    """Event ids of the service's log that no journal entry of its public messages holds."""
+    missing_from_service: list[str]
+    """Event ids journaled as the service's public messages that its log does not hold."""
+    differs: list[str] = field(default_factory=list)
+    """Event ids journaled with other content than the service's log holds."""
+    set_aside: list[SetAside] = field(default_factory=list)
+    """Events the relay set aside: in the log, never published, so never journaled."""
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing_from_journal or self.missing_from_service or self.differs)
+
+
+def digests_of(m: StreamMessage) -> set[bytes]:
+    """The digests a faithful entry of this message can have: of its canonical bytes as the
+    ledger makes them, or of the raw bytes (kept raw when its entry was refused)."""
+    facts = facts_of(Delivery(m.subject, m.data, m.headers, 1, m.sequence))
+    return {hashlib.sha256(facts.body).digest(), hashlib.sha256(m.data).digest()}
+
+
+async def _pages(source: AsyncIterator[StreamMessage]) -> AsyncIterator[list[StreamMessage]]:
+    page: list[StreamMessage] = []
+    async for m in source:
+        page.append(m)
+        if len(page) == PAGE:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+async def check_stream(journal: Journal, nc: Client, stream: str) -> StreamCheck:
+    """Every message of `stream` at its key in the journal, with the same content."""
+    report, present, last = StreamCheck(stream), set(), 0
+    async for page in _pages(messages(nc, stream)):
+        keys = {f"{stream}:{m.sequence}": m for m in page}
+        journaled = await journal.digests(list(keys))
+        legacy = await _legacy_digests(journal, [m for k, m in keys.items() if k not in journaled])
+        for key, m in keys.items():
+            digest = journaled.get(key) or legacy.get((m.subject, m.sequence))
+            report.messages += 1
+            if digest is None:
+                report.missing.append(key)
+            elif digest not in digests_of(m):
+                report.differs.append(key)
+        present |= {m.sequence for k, m in keys.items() if k in journaled}
+        last = page[-1].sequence
+    report.journal_only = await _journal_only(journal, stream, present, last)
+    return report
+
+
+async def _legacy_digests(
+    journal: Journal, unkeyed: list[StreamMessage]
+) -> dict[tuple[str, int], bytes]:
+    """Entries of format v1 were keyed by the envelope's event id (or `nats:<STREAM>:<seq>`):
+    find those by event id and subject."""
+    wanted = {}
+    for m in unkeyed:
+        facts = facts_of(Delivery(m.subject, m.data, m.headers, 1, m.sequence))
+        wanted[(m.subject, m.sequence)] = (facts.event_id, f"nats:{facts.message_key}")
+    if not wanted:
+        return {}
+    rows = await journal.pool.fetch(
+        f'SELECT message_key, event_id, subject, message_sha256 FROM "{journal.schema}".journal '
+        "WHERE entry_version = 1 AND (event_id = any($1) OR message_key = any($2))",
+        [e for e, _ in wanted.values() if e],
+        [k for _, k in wanted.values()],
+    )
+    by_key = {(r["event_id"], r["subject"]): bytes(r["message_sha256"]) for r in rows}
+    by_key |= {(r["message_key"], None): bytes(r["message_sha256"]) for r in rows}
+    out = {}
+    for (subject, seq), (event_id, key) in wanted.items():
+        digest = by_key.get((event_id, subject)) or by_key.get((key, None))
+        if digest is not None:
+            out[(subject, seq)] = digest
+    return out
+
+
+async def _journal_only(journal: Journal, stream: str, present: set[int], last: int) -> list[str]:
+    """Journal keys of the stream, up to the last message read, that the stream did not give
+    back: a message purged from the stream, or an entry that never crossed it."""
+    where = (
+        f'FROM "{journal.schema}".journal WHERE starts_with(message_key, $1) '
+        "AND split_part(message_key, ':', 2)::bigint <= $2"
+    )
+    count = await journal.pool.fetchval(f"SELECT count(*) {where}", f"{stream}:", last)
+    if count <= len(present):
+        return []
+    rows = await journal.pool.fetch(f"SELECT message_key {where}", f"{stream}:", last)
+    return sorted(
+        (r[0] for r in rows if int(r[0].rpartition(":")[2]) not in present),
+        key=lambda k: int(k.rpartition(":")[2]),
+    )
+
+
+async def check_streams(
+    journal: Journal, nc: Client, contexts: tuple[str, ...]
+) -> list[StreamCheck]:
+    names = [stream_name(c) for c in contexts] + [DEADLETTER_STREAM]
+    return [await check_stream(journal, nc, name) for name in names]
+
+
+async def relay_set_aside(pool: asyncpg.Pool, context: str) -> list[SetAside]:
+    """What the context's relay set aside; nothing in a database older than that table."""
+    try:
+        rows = await pool.fetch(
+            "SELECT position, event_id::text, subject, size, reason, set_aside_at "
+            f'FROM "{context}".relay_set_aside ORDER BY position'
+        )
+    except asyncpg.UndefinedTableError:
+        return []
+    return [SetAside(*r) for r in rows]
+
+
+async def check_service(pool: asyncpg.Pool, context: str) -> Reconciliation:
+    """The service's own log against the journal entries of its public messages, by event id
+    and canonical digest, both ways; events its relay set aside are named apart."""
+    service = {
+        r[0]: hashlib.sha256(canonical_body(r[1].encode())[0]).digest()
+        for r in await pool.fetch(f'SELECT event_id::text, message::text FROM "{context}".events')
+    }
+    rows = await pool.fetch(
+        "SELECT event_id, message_sha256 FROM ledger.journal WHERE event_id IS NOT NULL "
+        "AND starts_with(subject, $1) AND split_part(subject, '.', 2) = any($2)",
+        f"{context}.",
+        list(PUBLIC_KINDS),
+    )
+    journal: dict[str, set[bytes]] = {}
+    for r in rows:
+        journal.setdefault(r[0], set()).add(bytes(r[1]))
+    aside = await relay_set_aside(pool, context)
+    aside_ids = {a.event_id for a in aside}
+    return Reconciliation(
+        context,
+        sorted(set(service) - set(journal) - aside_ids),
+        sorted(set(journal) - set(service)),
+        sorted(e for e, d in service.items() if e in journal and d not in journal[e]),
+        aside,
+    )
+
+
+async def reconcile(pool: asyncpg.Pool, contexts: tuple[str, ...]) -> list[Reconciliation]:
+    """Each service's own log against the journal (the streams: `check_streams`)."""
+    return [await check_service(pool, ctx) for ctx in contexts]
