@@ -1,16 +1,18 @@
-"""Making messages: envelopes that follow their cause, and rejections that lose nothing."""
+"""Making messages: envelopes that follow their cause, and bounded rejections."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import uuid
 from datetime import datetime
 from typing import Any
 
-from contracts.base import Payload
+from pydantic import TypeAdapter, ValidationError
+
+from contracts import limits
+from contracts.base import TYPE_PATTERN, OrgCode, Payload
 from contracts.envelope import Envelope, Message
-from contracts.registry import FieldError, peek_envelope
+from contracts.registry import FieldError, bounded, peek_envelope
 from contracts.rejections import FieldProblem, MessageRejectedBase
 from contracts.subjects import split, subject
 from services.runtime.eventstore import NewEvent
@@ -40,24 +42,37 @@ def outgoing(message: Message[Any], org: str) -> NewEvent:
     return NewEvent(message, subject(message.envelope.type, org), trace_headers())
 
 
-def _received_text(data: bytes) -> str:
+_ORG_CODE: TypeAdapter[str] = TypeAdapter(OrgCode)
+
+
+def sender_of(subject_name: str) -> str | None:
+    """The organization a subject names in its last token, if that is an organization code a
+    rejection can be addressed to (ASCII capitals and digits); None otherwise."""
+    org = split(subject_name)[1]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "base64:" + base64.b64encode(data).decode()
+        return _ORG_CODE.validate_python(org)
+    except ValidationError:
+        return None
 
 
 def rejection(
     cls: type[MessageRejectedBase], data: bytes, subject_name: str,
     errors: list[FieldError], now: datetime,
 ) -> Message[Any]:  # fmt: skip
-    """The rejection of a received message, addressed back to the subject's organization."""
+    """The rejection of a received message: a digest, the size and an excerpt of what was
+    received, never the whole, so it stays a few KiB whatever arrived."""
     env = peek_envelope(data)
+    subject_type = split(subject_name)[0]
     payload = cls(
         rejected_event_id=env.event_id if env else None,
-        rejected_type=env.type if env else split(subject_name)[0],
-        subject=subject_name,
-        problems=[FieldProblem(field=e.field, reason=e.reason) for e in errors],
-        received_sha256=hashlib.sha256(data).hexdigest(), received=_received_text(data),
+        rejected_type=env.type if env else _type_or_none(subject_type),
+        subject=limits.shown(subject_name, limits.MAX_SUBJECT_CHARS),
+        problems=[FieldProblem(field=e.field, reason=e.reason) for e in bounded(errors)],
+        received_sha256=hashlib.sha256(data).hexdigest(), received_size=len(data),
+        received_excerpt=limits.excerpt(data),
     )  # fmt: skip
     return follow(env, payload, organization=PLATFORM, now=now)
+
+
+def _type_or_none(text: str) -> str | None:
+    return text if TYPE_PATTERN.match(text) else None
