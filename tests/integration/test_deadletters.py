@@ -1,0 +1,207 @@
+"""Dead letters against a real JetStream: any message can be set aside, shown, replayed to the
+consumer that failed and to no other, or dropped with a reason; every action is on the record."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from services.runtime import streams
+from services.runtime.consumer import Consumer, Delivery, start
+from services.runtime.deadletters import DeadLetter, list_deadletters, replay
+
+pytestmark = pytest.mark.integration
+SUBJECT = "testing.command.register_case.v1.CT410482"
+CHINESE_ERROR = "案号格式不符：（2024）豫0482执1234号"
+
+
+@pytest.fixture
+async def js(nc: Client) -> JetStreamContext:
+    context = nc.jetstream()
+    await streams.ensure_all(context, ("testing",), 1)
+    return context
+
+
+@pytest.fixture
+async def started(
+    js: JetStreamContext,
+) -> AsyncIterator[Callable[[Consumer], asyncio.Task[None]]]:
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    def begin(consumer: Consumer) -> asyncio.Task[None]:
+        tasks.append(start(js, consumer, stop))
+        return tasks[-1]
+
+    yield begin
+    stop.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 30)
+
+
+async def until(predicate: Callable[[], Awaitable[bool]], seconds: float = 20) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if await predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+async def letters_when(js: JetStreamContext, count: int) -> list[DeadLetter]:
+    found: list[DeadLetter] = []
+
+    async def listed() -> bool:
+        found[:] = await list_deadletters(js)
+        return len(found) >= count
+
+    await until(listed)
+    return found
+
+
+def consumer(durable: str, handle: Callable[[Delivery], Awaitable[None]], **kw: object) -> Consumer:
+    return Consumer(context="testing", durable=durable, subject="testing.command.>",
+                    handle=handle, backoff=(0.05, 0.1), max_attempts=2, **kw)  # type: ignore[arg-type]  # fmt: skip
+
+
+async def fuyuan(nats_url: str, *args: str) -> tuple[int, str]:
+    """The operator's command line, run as an operator would, beside the running consumers."""
+    env = {**os.environ, "NATS_URL": nats_url, "COLUMNS": "400", "FUYUAN_OPERATOR": "值班员"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "services.cli.main", "dlq", *args, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode or 0, out.decode()
+
+
+async def actions(js: JetStreamContext, verb: str) -> list[dict[str, object]]:
+    out, seq = [], 1
+    while True:
+        try:
+            raw = await js.get_msg("DEADLETTER", seq, subject=f"deadletter.actions.{verb}", next=True)
+        except NotFoundError:
+            return out
+        out.append(json.loads(raw.data or b"{}"))
+        seq = (raw.seq or seq) + 1
+
+
+async def test_a_letter_with_chinese_text_is_listed_shown_replayed_to_its_consumer_only_and_dropped(
+    js: JetStreamContext, nats_url: str, started: Callable[[Consumer], asyncio.Task[None]]
+) -> None:
+    failing_saw: list[Delivery] = []
+    other_saw: list[bytes] = []
+    broken = {b"bad-1", b"bad-2"}
+
+    async def failing(d: Delivery) -> None:
+        failing_saw.append(d)
+        if d.data in broken:
+            raise ValueError(CHINESE_ERROR)
+
+    async def other(d: Delivery) -> None:
+        other_saw.append(d.data)
+
+    started(consumer("testing_failing", failing))
+    started(consumer("testing_other", other))
+    await js.publish(SUBJECT, b"bad-1", headers={"X-Court": "洛阳市中级人民法院"})
+    [letter] = await letters_when(js, 1)
+    assert letter.error.endswith(CHINESE_ERROR)
+    assert letter.headers["X-Court"] == "洛阳市中级人民法院"
+    assert (letter.consumer, letter.original_subject, letter.kind) == (
+        "testing_failing", SUBJECT, "consumer")  # fmt: skip
+
+    code, listed = await fuyuan(nats_url, "list")
+    assert code == 0, listed
+    assert CHINESE_ERROR in listed and "testing_failing" in listed
+    code, shown = await fuyuan(nats_url, "show", str(letter.sequence))
+    assert code == 0, shown
+    assert "X-Court: 洛阳市中级人民法院" in shown and CHINESE_ERROR in shown
+    assert hashlib.sha256(b"bad-1").hexdigest() in shown and "bad-1" in shown
+
+    await until(lambda: _true(other_saw == [b"bad-1"]))
+    broken.discard(b"bad-1")  # the operator fixed the cause
+    code, out = await fuyuan(nats_url, "replay", str(letter.sequence), "--reason", "已修复")
+    assert code == 0, out
+    await until(lambda: _true(any(d.replayed for d in failing_saw)))
+    [again] = [d for d in failing_saw if d.replayed]
+    assert (again.subject, again.data, again.headers["X-Court"]) == (
+        SUBJECT, b"bad-1", "洛阳市中级人民法院")  # fmt: skip
+    await js.publish(SUBJECT, b"after")  # a marker: once the other consumer has it, it is caught up
+    await until(lambda: _true(other_saw[-1:] == [b"after"]))
+    assert other_saw == [b"bad-1", b"after"], "the replay reached a consumer that had not failed"
+    [replayed] = await actions(js, "replayed")
+    assert replayed["sequence"] == letter.sequence and replayed["consumer"] == "testing_failing"
+    assert (replayed["operator"], replayed["reason"]) == ("值班员", "已修复")
+
+    await js.publish(SUBJECT, b"bad-2", headers={"X-Court": "郑州中院"})
+    [second] = await letters_when(js, 1)
+    code, out = await fuyuan(nats_url, "drop", str(second.sequence))
+    assert code != 0, "a drop without a reason must be refused"
+    assert await list_deadletters(js) == [second]
+    code, out = await fuyuan(nats_url, "drop", str(second.sequence), "--reason", "法院已撤回")
+    assert code == 0, out
+    assert await list_deadletters(js) == []
+    [dropped] = await actions(js, "dropped")
+    assert (dropped["sequence"], dropped["reason"]) == (second.sequence, "法院已撤回")
+    assert dropped["original_subject"] == SUBJECT
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def test_a_failing_message_near_the_payload_limit_is_set_aside_by_reference_and_replays_whole(
+    js: JetStreamContext, nc: Client, started: Callable[[Consumer], asyncio.Task[None]]
+) -> None:
+    big = os.urandom(nc.max_payload - 600)
+    handled: list[Delivery] = []
+    broken = True
+
+    async def handle(d: Delivery) -> None:
+        if d.data == big and broken:
+            raise ValueError("拒收：" + "长" * 5000)
+        handled.append(d)
+
+    task = started(consumer("testing_worker", handle))
+    await js.publish(SUBJECT, big, headers={"X-Sender-Note": "材料" * 50})
+    await js.publish(SUBJECT, b"next")
+    [letter] = await letters_when(js, 1)
+    await until(lambda: _true([d.data for d in handled] == [b"next"]))
+    assert not task.done(), "the consumer task must survive setting a large message aside"
+    assert (letter.payload, letter.data, letter.size) == ("stream", b"", len(big))
+    assert (letter.original_stream, letter.sha256) == ("TESTING", hashlib.sha256(big).hexdigest())
+
+    broken = False
+    await replay(js, letter, operator="tester")
+    await until(lambda: _true(len(handled) == 2))
+    again = handled[-1]
+    assert again.replayed and again.subject == SUBJECT and again.data == big
+    assert again.headers["X-Sender-Note"] == "材料" * 50
+    assert await list_deadletters(js) == []
+
+
+async def test_a_relay_alert_is_listed_and_shown_but_not_replayed(
+    js: JetStreamContext, nats_url: str
+) -> None:
+    body = {"event_id": "0b5a4b2e-8d3c-4d7e-9f00-000000000001", "position": 17,
+            "subject": "testing.notice.sanction.v1.NR410300", "size": 9_000_000,
+            "reason": "larger than the server accepts", "sha256": "ab" * 32}  # fmt: skip
+    await js.publish("deadletter.testing.relay", json.dumps(body).encode(),
+                     headers={"Fuyuan-Kind": "relay", "Nats-Msg-Id": "relay-testing-17"})  # fmt: skip
+    [alert] = await list_deadletters(js)
+    assert (alert.kind, alert.original_subject, alert.size) == (
+        "relay", "testing.notice.sanction.v1.NR410300", 9_000_000)  # fmt: skip
+    code, shown = await fuyuan(nats_url, "show", str(alert.sequence))
+    assert code == 0 and "larger than the server accepts" in shown and "relay" in shown
+    code, out = await fuyuan(nats_url, "replay", str(alert.sequence))
+    assert code != 0 and "relay" in out
+    code, out = await fuyuan(nats_url, "drop", str(alert.sequence), "--reason", "seen in reconcile")
+    assert code == 0, out
+    assert await list_deadletters(js) == []
