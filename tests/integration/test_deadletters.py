@@ -86,7 +86,9 @@ async def actions(js: JetStreamContext, verb: str) -> list[dict[str, object]]:
     out, seq = [], 1
     while True:
         try:
-            raw = await js.get_msg("DEADLETTER", seq, subject=f"deadletter.actions.{verb}", next=True)
+            raw = await js.get_msg(
+                "DEADLETTER", seq, subject=f"deadletter.actions.{verb}", next=True
+            )
         except NotFoundError:
             return out
         out.append(json.loads(raw.data or b"{}"))
