@@ -62,10 +62,15 @@ class MessageRejected(MessageRejectedBase):
 @register
 class CloseWithoutProperty(Command):
     """终结本次执行 — the court closes the case for lack of property (终本); the service will
-    re-query the debtors' property every six months for five years."""
+    re-query the debtors' property every six months for five years. Refused unless more than
+    three months have passed since filing, every debtor's property was queried, a consumption
+    restriction is in force on every natural-person debtor, and the approver is named."""
 
     TYPE = "enforcement.command.close_without_property.v1"
     case_number: CaseNumber
     """案号."""
     closed_on: date
-    """The day the ruling took effect."""
+    """The day the ruling took effect; more than three months after filing (终本规定 第一条)."""
+    approved_by: str = Field(min_length=1, max_length=100)
+    """Who approved the closing: the president after a collegial panel's review, or the
+    applicant's signed confirmation (民诉法解释 第五百一十七条), e.g. 院长 张某."""

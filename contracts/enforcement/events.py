@@ -68,3 +68,6 @@ class CaseClosedWithoutProperty(Event):
     """案号."""
     closed_on: date
     """终结本次执行程序的日期."""
+    approved_by: str | None = None
+    """Who approved the closing (院长 or the applicant's signed confirmation); absent in
+    events recorded before it was required."""

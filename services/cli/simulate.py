@@ -230,7 +230,8 @@ class Courts:
                 self.spoiled.add(msg.data.case_number)
         elif action == "close":
             court, case = self.rng.choice(self.cases[-50:])
-            close = CloseWithoutProperty(case_number=case.case_number, closed_on=now.date())
+            close = CloseWithoutProperty(case_number=case.case_number, closed_on=now.date(),
+                                         approved_by="院长")  # fmt: skip
             await self.send(command(court, close, case.case_number, now))
         else:  # a query, also when there was nothing to sanction or lift
             court, case = self.rng.choice(self.cases[-50:])

@@ -14,9 +14,9 @@ from contracts.ids import unmasked
 from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import parse_message
 from services.enforcement import domain
+from services.enforcement.domain import closing, sanctions, terms
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
-from services.enforcement.domain import requery, sanctions, terms
 from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
 from services.enforcement.projections import Sanctions
@@ -122,7 +122,7 @@ class Handlers:
                 msg.data, case, court=court.code, court_case_code=court.case_code, now=now)])  # fmt: skip
 
     async def close_without_property(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: requery.decide_close(
+        await self._act(msg, COMMANDS, now, lambda case: closing.decide_close(
             msg.data, case, court=msg.envelope.organization))  # fmt: skip
 
     def routing(self, court: str, kinds: Any = ALL_KINDS) -> Routing:

@@ -196,7 +196,9 @@ async def test_after_closing_for_no_property_the_debtor_is_requeried_and_new_pro
     await world.command(QueryProperty(case_number=case, debtor=reg.data.debtors[0]))
     [first] = await world.wait("property_result")
     assert all(a["holdings"] == [] for a in first["data"]["answers"])
-    await world.command(CloseWithoutProperty(case_number=case, closed_on=world.clock.now.date()))
+    world.clock.now += timedelta(days=100)  # 终本 only more than three months after filing
+    await world.command(CloseWithoutProperty(case_number=case, closed_on=world.clock.now.date(),
+                                             approved_by="院长 李明"))  # fmt: skip
     await world.wait("case_closed_without_property")
     world.clock.now += timedelta(days=100)
     assert await world.deadlines().tick() == 0  # not six months yet

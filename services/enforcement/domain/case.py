@@ -20,6 +20,7 @@ from contracts.enforcement import (
     PropertyResult,
     party_id,
 )
+from contracts.enforcement.sanctions import SanctionKind
 from services.enforcement.domain.sanction_state import (
     SANCTION_TYPES,
     Sanction,
@@ -74,6 +75,7 @@ class Control:
 class Case:
     case_number: str | None = None
     executing_court: str | None = None
+    filed_on: date | None = None
     debtors: tuple[Party, ...] = ()
     amount: Decimal = Decimal(0)
     queries: dict[UUID, Query] = field(default_factory=dict)
@@ -88,6 +90,11 @@ class Case:
     def debtor(self, identifier: str) -> Party | None:
         return next((d for d in self.debtors if party_id(d) == identifier), None)
 
+    def restricted(self, debtor_id: str, day: date) -> bool:
+        """Whether a consumption restriction (限制消费令) is in force on the debtor on `day`."""
+        return any(s.kind == SanctionKind.CONSUMPTION_RESTRICTION and s.debtor_id == debtor_id
+                   and s.in_force(day) for s in self.sanctions.values())  # fmt: skip
+
     def secured(self) -> Decimal:
         """Total the case holds under controls still in force or asked for."""
         return sum((c.amount for c in self.controls.values() if c.status in ACTIVE), Decimal(0))
@@ -98,8 +105,8 @@ def evolve(case: Case, event: Payload) -> Case:
         return replace(case, sanctions=evolve_sanctions(case.sanctions, event))
     match event:
         case CaseRegistered():
-            return Case(event.case_number, event.executing_court, tuple(event.debtors),
-                        event.amount)  # fmt: skip
+            return Case(event.case_number, event.executing_court, event.filed_on,
+                        tuple(event.debtors), event.amount)  # fmt: skip
         case PropertyQueryStarted():
             q = Query(event.query_id, event.debtor, tuple(event.kinds),
                       {a.bureau: tuple(a.kinds) for a in event.asked}, event.respond_by,

@@ -103,3 +103,27 @@ class DuplicateAckError(EnforcementError):
 
 class BoundPartyMissingError(EnforcementError):
     field = "data.legal_representative"
+
+
+class CloseTooEarlyError(EnforcementError):
+    """终本 only after more than three months since filing (终本规定 第一条)."""
+
+    field = "data.closed_on"
+
+
+class PropertyNotQueriedError(EnforcementError):
+    """终本 only after a network property query of every debtor has completed."""
+
+    field = "data.case_number"
+
+
+class RestrictionMissingError(EnforcementError):
+    """终本 only with a consumption restriction in force on every natural-person debtor."""
+
+    field = "data.case_number"
+
+
+class ApproverMissingError(EnforcementError):
+    """终本 only with its approver recorded (民诉法解释 第五百一十七条)."""
+
+    field = "data.approved_by"

@@ -9,15 +9,13 @@ from datetime import date, datetime, timedelta
 from contracts.enforcement import (
     ALL_KINDS,
     BureauAsked,
-    CaseClosedWithoutProperty,
-    CloseWithoutProperty,
     PropertyQueryNotice,
     PropertyQueryStarted,
     party_id,
 )
 from contracts.organizations import PLATFORM_CODE
 from services.enforcement.domain.case import Case, Query
-from services.enforcement.domain.query import Out, Routing, check_case_court, result
+from services.enforcement.domain.query import Out, Routing, result
 
 EVERY_MONTHS = 6
 TIMES = 10
@@ -33,12 +31,6 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)
-
-
-def decide_close(cmd: CloseWithoutProperty, case: Case, *, court: str) -> list[Out]:
-    check_case_court(case, court)
-    return [(CaseClosedWithoutProperty(case_number=cmd.case_number, closed_on=cmd.closed_on),
-             court)]  # fmt: skip
 
 
 def next_due(case: Case) -> tuple[int, date] | None:

@@ -43,6 +43,12 @@ class Sanction:
     escalated: frozenset[UUID] = frozenset()
     lifted: bool = False
     lift_completed: bool = False
+    since: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Imposed, not lifted, and `day` within its term."""
+        started = self.since is None or self.since <= day
+        return started and not self.lifted and (self.until is None or day <= self.until)
 
     def notified(self) -> list[str]:
         return sorted({s.bureau for s in self.notices.values() if not s.lift})
@@ -55,7 +61,8 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
     match event:
         case SanctionImposed():
             debtor = next(b.party for b in event.bound if b.whom in ("person", "organization"))
-            s = Sanction(event.sanction_id, event.sanction_kind, party_id(debtor), event.until)
+            s = Sanction(event.sanction_id, event.sanction_kind, party_id(debtor), event.until,
+                         since=event.effective_on)  # fmt: skip
             return {**sanctions, s.sanction_id: s}
         case SanctionNotice() | LiftNotice():
             s = sanctions[event.sanction_id]

@@ -1,0 +1,64 @@
+"""终结本次执行程序 (终本) — closing a case for lack of property, only when the law allows it.
+
+终本规定 (法〔2016〕373号) 第一条 asks for all of: an execution notice and a property report order;
+a consumption restriction order issued and eligible debtors listed; the property investigation
+exhausted; more than three months since filing; a missing debtor searched for. 民诉法解释
+第五百一十七条 adds that the applicant signs to confirm, or a collegial panel reviews and the
+president approves. The service checks what it can see: the filing date, a completed network query
+of every debtor, a restriction in force on every natural-person debtor, and the approver named.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from contracts.enforcement import CaseClosedWithoutProperty, CloseWithoutProperty, Person, party_id
+from contracts.ids import mask_id
+from services.enforcement.domain.case import Case
+from services.enforcement.domain.errors import (
+    ApproverMissingError,
+    CloseTooEarlyError,
+    PropertyNotQueriedError,
+    RestrictionMissingError,
+)
+from services.enforcement.domain.query import Out, check_case_court
+from services.enforcement.domain.requery import add_months
+
+MONTHS_AFTER_FILING = 3
+"""终本 only when more than three months have passed since the case was filed."""
+
+
+def earliest_close(filed_on: date) -> date:
+    """The first day a case filed on `filed_on` may be closed: the day after three months."""
+    return add_months(filed_on, MONTHS_AFTER_FILING) + timedelta(days=1)
+
+
+def _queried(case: Case) -> list[str]:
+    """The debtors no completed network query has covered."""
+    done = {party_id(q.debtor) for q in case.queries.values() if q.completed_at is not None}
+    return [mask_id(party_id(d)) for d in case.debtors if party_id(d) not in done]
+
+
+def decide_close(cmd: CloseWithoutProperty, case: Case, *, court: str) -> list[Out]:
+    """Close the case for lack of property, or refuse naming the condition that fails."""
+    check_case_court(case, court)
+    if case.filed_on is not None and cmd.closed_on < earliest_close(case.filed_on):
+        raise CloseTooEarlyError(
+            f"filed on {case.filed_on}: 终本 only after more than three months, "
+            f"from {earliest_close(case.filed_on)}"
+        )
+    if missing := _queried(case):
+        raise PropertyNotQueriedError(
+            f"no completed property query of {', '.join(missing)}: query before closing"
+        )
+    unrestricted = [mask_id(party_id(d)) for d in case.debtors if isinstance(d, Person)
+                    and not case.restricted(party_id(d), cmd.closed_on)]  # fmt: skip
+    if unrestricted:
+        raise RestrictionMissingError(
+            f"no consumption restriction (限制消费令) in force on {', '.join(unrestricted)}"
+        )
+    if not cmd.approved_by.strip():
+        raise ApproverMissingError("name who approved the closing (院长批准 / 申请执行人签字)")
+    closed = CaseClosedWithoutProperty(case_number=cmd.case_number, closed_on=cmd.closed_on,
+                                       approved_by=cmd.approved_by)  # fmt: skip
+    return [(closed, court)]
