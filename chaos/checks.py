@@ -1,0 +1,71 @@
+"""What must hold at the end of a scenario: `fuyuan audit verify` and `fuyuan audit reconcile`
+say the journal is intact and complete, and every service answers a new message."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from chaos.book import Book
+from chaos.load import Sender
+from contracts.organizations import Registry
+from services.cli.simulate import register_case
+
+PROBE_COURT = "CT410482"
+
+
+@dataclass(frozen=True)
+class Audit:
+    """The exit code and last words of one `fuyuan audit` command."""
+
+    command: str
+    ok: bool
+    summary: str
+
+
+async def audit(command: str, env: dict[str, str], within: float = 180.0) -> Audit:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.cli.main",
+        "audit",
+        command,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, **env, "COLUMNS": "200"},
+    )
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), within)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        return Audit(command, False, f"did not finish within {within:.0f} s")
+    lines = [line.strip() for line in out.decode(errors="replace").splitlines() if line.strip()]
+    summary = "; ".join(lines[-3:]) if proc.returncode else "; ".join(lines[:2])
+    return Audit(command, proc.returncode == 0, summary[:400])
+
+
+async def probe(sender: Sender, book: Book, within: float = 45.0) -> tuple[int, bool]:
+    """A new case registered now gets its effect published within `within` seconds; returns
+    its place in the stream and whether it did."""
+    court = Registry.load().get(PROBE_COURT)
+    msg = register_case(random.Random(), court, random.randrange(90_000, 99_999), datetime.now(UTC))
+    sent = await sender.send(
+        f"{msg.envelope.type}.{court.code}",
+        msg.model_dump_json().encode(),
+        "probe",
+        str(msg.envelope.event_id),
+    )
+    if sent is None:
+        return 0, False
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if book.answered_at(sent) is not None:
+            return sent.seq, True
+        await asyncio.sleep(0.2)
+    return sent.seq, False

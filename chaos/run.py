@@ -1,0 +1,312 @@
+"""One scenario from start to end: stack up, load and faults, the wait for every answer, the
+accounts, the audit, the end checks, stack down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import structlog
+
+from chaos import checks
+from chaos.accounting import Tally, account, journal_gaps
+from chaos.book import Book
+from chaos.checks import Audit
+from chaos.load import Load, Sender
+from chaos.observer import Observer
+from chaos.scenarios import Fault, Scenario
+from chaos.servers import ClusterNats, Postgres, SingleNats
+from chaos.stack import Stack
+from contracts.subjects import stream_name
+from services.runtime.devstack import nats_server_binary
+
+log = structlog.get_logger("chaos.run")
+
+CONTEXT = "enforcement"
+LEDGER_DURABLE = f"ledger_{CONTEXT}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    rate: float = 4.0
+    """Court messages per second (bureau answers come on top, several per query)."""
+    settle: float = 150.0
+    """Longest wait after the load for every message to be answered and journaled."""
+    seed: int = 7
+
+
+@dataclass
+class Result:
+    scenario: str
+    title: str
+    seconds: float = 0.0
+    tally: Tally = field(default_factory=Tally)
+    faults: list[Fault] = field(default_factory=list)
+    peak_rss_mib: dict[str, float] = field(default_factory=dict)
+    verify: Audit | None = None
+    reconcile: Audit | None = None
+    alive: dict[str, bool] = field(default_factory=dict)
+    clean_stop: dict[str, bool] = field(default_factory=dict)
+    not_journaled: int = 0
+    settled: bool = False
+    fuzzed: int = 0
+    load_started: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def recoveries(self) -> list[float | None]:
+        return [f.recovery for f in self.faults]
+
+    def recovery_text(self) -> str:
+        values = self.recoveries()
+        if not values:
+            return "—"
+        if any(v is None for v in values):
+            return "not recovered"
+        done = [v for v in values if v is not None]
+        return f"{statistics.median(done):.1f} / {max(done):.1f} s"
+
+    @property
+    def passed(self) -> bool:
+        t = self.tally
+        return (
+            self.error is None
+            and self.settled
+            and t.outcome["lost"] == 0
+            and t.outcome["silent"] == 0
+            and t.outcome["set_aside"] == 0
+            and t.duplicated == 0
+            and t.unpublished == 0
+            and self.not_journaled == 0
+            and bool(self.alive)
+            and all(self.alive.values())
+            and all(self.clean_stop.values())
+            and all(f.recovery is not None for f in self.faults)
+            and self.verify is not None
+            and self.verify.ok
+            and self.reconcile is not None
+            and self.reconcile.ok
+        )
+
+
+@dataclass
+class Run:
+    """A scenario while it runs: what the faults and the checks reach for."""
+
+    scenario: Scenario
+    plan: Plan
+    postgres: Postgres
+    stack: Stack
+    book: Book
+    sender: Sender
+    load: Load
+    started: float = 0.0
+    faults: list[Fault] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    proxy: Any = None
+    ledger_floor: list[tuple[float, int]] = field(default_factory=list)
+    stream: str = stream_name(CONTEXT)
+
+
+async def start_stack(scenario: Scenario, postgres: Postgres, home: Path) -> tuple[Stack, Any]:
+    if scenario.topology == "cluster":
+        nats: SingleNats | ClusterNats = await asyncio.to_thread(
+            ClusterNats.start, home / "nats", str(nats_server_binary())
+        )
+        replicas = 3
+    else:
+        nats, replicas = SingleNats.start(home / "nats"), 1
+    url = await postgres.fresh_database(f"chaos_{scenario.name}")
+    stack = Stack(home, postgres, nats, url, replicas=replicas)
+    proxy = None
+    if scenario.topology == "proxy":
+        from chaos.proxy import Proxy
+
+        proxy = await Proxy.to(nats.url).start()
+        stack.service_url = proxy.url
+    await stack.prepare()
+    for i in range(scenario.enforcement_instances):
+        stack.add(CONTEXT, CONTEXT if i == 0 else f"{CONTEXT}-{i + 1}")
+    stack.add("ledger")
+    await stack.start_all()
+    return stack, proxy
+
+
+async def poll_ledger(run: Run, stop: asyncio.Event) -> None:
+    """How far the ledger has journaled the service's stream, twice a second."""
+    assert run.stack.nc is not None
+    js = run.stack.nc.jetstream(timeout=3)
+    while not stop.is_set():
+        with contextlib.suppress(Exception):
+            info = await js.consumer_info(run.stream, LEDGER_DURABLE)
+            run.ledger_floor.append((time.monotonic(), info.ack_floor.stream_seq))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.5)
+
+
+def journaled_by(run: Run, seq: int, after: float) -> float | None:
+    """When, after `after`, the ledger had journaled everything up to `seq`."""
+    return next((t for t, floor in run.ledger_floor if t >= after and floor >= seq), None)
+
+
+def measure_recovery(run: Run) -> None:
+    for f in run.faults:
+        before = [s for s in run.book.sent.values() if s.at <= f.end]
+        answered = [run.book.answered_at(s) for s in before]
+        if any(a is None for a in answered):
+            continue
+        done = max([f.end, *[a for a in answered if a is not None]])
+        if before:
+            ledger = journaled_by(run, max(s.seq for s in before), f.end)
+            if ledger is None:
+                continue
+            done = max(done, ledger)
+        f.recovery = done - f.end
+
+
+async def settle(run: Run) -> bool:
+    """Until every message sent is answered and the ledger journaled the whole stream."""
+    deadline = time.monotonic() + run.plan.settle
+    while time.monotonic() < deadline:
+        if not run.book.unanswered():
+            top = run.book.last_seq
+            floor = run.ledger_floor[-1][1] if run.ledger_floor else 0
+            if floor >= top and top > 0:
+                return True
+        await asyncio.sleep(0.5)
+    return False
+
+
+async def fuzz_load(run: Run, count: int) -> int:
+    """Hostile messages over every ingress subject, spread over the load period."""
+    if count <= 0:
+        return 0
+    from chaos.fuzzing import hostile_messages
+
+    try:
+        examples = await asyncio.to_thread(hostile_messages, count, run.plan.seed)
+    except ImportError as e:
+        run.notes.append(f"no fuzzing: the fuzzer's strategies are missing ({e})")
+        return 0
+    pause = run.scenario.seconds * 0.8 / max(1, len(examples))
+    sent = 0
+    for subject, body, msg_id in examples:
+        if await run.sender.send(subject, body, "fuzz", msg_id) is not None:
+            sent += 1
+        await asyncio.sleep(pause)
+    return sent
+
+
+async def run_scenario(
+    scenario: Scenario, postgres: Postgres, home: Path, plan: Plan, say: Any = print
+) -> Result:
+    result = Result(scenario.name, scenario.title)
+    began = time.monotonic()
+    stack: Stack | None = None
+    proxy: Any = None
+    observer: Observer | None = None
+    stop_polls = asyncio.Event()
+    try:
+        stack, proxy = await start_stack(scenario, postgres, home)
+        assert stack.nc is not None
+        book = Book()
+        sender = Sender(stack.nc, book)
+        load = Load(sender, plan.rate, plan.seed)
+        run = Run(scenario, plan, postgres, stack, book, sender, load, proxy=proxy)
+        observer = Observer(stack.nc, book, run.stream, CONTEXT, load.react)
+        observer.start()
+        stack.start_sampling()
+        poller = asyncio.create_task(poll_ledger(run, stop_polls))
+        say(
+            f"  [{scenario.name}] services up in {time.monotonic() - began:.0f} s; load "
+            f"{plan.rate:g} court messages/s for {scenario.seconds:g} s"
+        )
+        run.started = result.load_started = time.monotonic()
+        _, _, result.fuzzed = await asyncio.gather(
+            load.run(scenario.seconds), scenario.inject(run), fuzz_load(run, scenario.fuzz)
+        )
+        await load.settle()
+        say(f"  [{scenario.name}] load done: {len(book.sent)} messages; waiting for answers")
+        result.settled = await settle(run)
+        measure_recovery(run)
+        await finish(run, result, say)
+        stop_polls.set()
+        await poller
+    except Exception as e:
+        result.error = "".join(traceback.format_exception_only(e)).strip()
+        say(f"  [{scenario.name}] [red]failed: {result.error}[/red]")
+        log.error("scenario failed", scenario=scenario.name, error=traceback.format_exc())
+    finally:
+        stop_polls.set()
+        if observer is not None:
+            await observer.close()
+        if stack is not None:
+            await teardown(stack, result, proxy)
+        result.seconds = time.monotonic() - began
+    return result
+
+
+async def caught_up(run: Run, within: float) -> bool:
+    """Until the suite has read, and the ledger journaled, the whole stream as it is now."""
+    assert run.stack.nc is not None
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            info = await run.stack.nc.jetstream(timeout=3).stream_info(run.stream)
+            top = info.state.last_seq
+            floor = run.ledger_floor[-1][1] if run.ledger_floor else 0
+            if run.book.last_seq >= top and floor >= top:
+                return True
+        await asyncio.sleep(0.5)
+    return False
+
+
+async def finish(run: Run, result: Result, say: Any) -> None:
+    stack, book = run.stack, run.book
+    _probe_seq, probe_ok = await checks.probe(run.sender, book)
+    # The probe's effects too: the journal and the audit below see the whole stream.
+    ledger_ok = await caught_up(run, 45)
+    for s in stack.services:
+        working = ledger_ok if s.service == "ledger" else probe_ok
+        result.alive[s.name] = s.alive() and working
+    result.faults, result.notes = run.faults, [*run.notes, *run.scenario.notes]
+    pool = await asyncpg.create_pool(stack.database_url, min_size=1, max_size=2)
+    try:
+        result.tally = await account(pool, CONTEXT, book, len(run.sender.unsent))
+        try:
+            result.not_journaled = len(await journal_gaps(pool, book, run.stream))
+        except Exception as e:
+            result.tally.journal_error = repr(e)
+            result.not_journaled = -1
+    finally:
+        await pool.close()
+    result.verify = await checks.audit("verify", stack.audit_env())
+    result.reconcile = await checks.audit("reconcile", stack.audit_env())
+    result.peak_rss_mib = {s.name: s.peak_rss_kib / 1024 for s in stack.services}
+    say(
+        f"  [{run.scenario.name}] {dict(result.tally.outcome)}, duplicated "
+        f"{result.tally.duplicated}, recovery {result.recovery_text()}, verify "
+        f"{'ok' if result.verify.ok else 'FAILED'}, reconcile "
+        f"{'ok' if result.reconcile.ok else 'FAILED'}"
+    )
+
+
+async def teardown(stack: Stack, result: Result, proxy: Any) -> None:
+    if stack.sampler:
+        stack.sampler.cancel()
+    for s in stack.services:
+        if s.alive():
+            result.clean_stop[s.name] = await asyncio.to_thread(s.stop, 20)
+    await stack.close()
+    if proxy is not None:
+        with contextlib.suppress(Exception):
+            await proxy.stop()
+    with contextlib.suppress(Exception):
+        await asyncio.to_thread(stack.nats.stop)
