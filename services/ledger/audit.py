@@ -132,6 +132,11 @@ async def _check_tail(journal: Journal, report: Verification, pending: list[Held
                                "entries the journal lacks")  # fmt: skip
 
 
+async def own_checkpoints(store: EventStore) -> list[Checkpoint]:
+    """The checkpoints in the ledger's own log, oldest first."""
+    return [as_checkpoint(c) for c in await signed(store)]
+
+
 async def latest_checkpoint(store: EventStore, covering: int = 1) -> Checkpoint | None:
     cps = [as_checkpoint(c) for c in await signed(store) if c.tree_size >= covering]
     return cps[-1] if cps else None
