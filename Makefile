@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench contracts clean venv
+.PHONY: run test lint bench chaos contracts clean venv
 
 venv: $(STAMP)
 
@@ -23,14 +23,18 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check contracts services tests bench
-	$(BIN)/ruff format --check contracts services tests bench
+	$(BIN)/ruff check contracts services tests bench chaos
+	$(BIN)/ruff format --check contracts services tests bench chaos
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 ## bench: measured throughput, written to docs/PERFORMANCE.md
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## chaos: the fault suite on loopback (about 15 minutes), written to docs/RELIABILITY.md
+chaos: $(STAMP)
+	$(BIN)/python -m chaos
 
 ## contracts: regenerate the AsyncAPI document and JSON Schemas under contracts/generated
 contracts: $(STAMP)
