@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from services.cli import audit, bureau, contracts_cmd, deploy, dlq, ids
+from services.cli import audit, bureau, contracts_cmd, deploy, dlq, ids, status
 
 app = typer.Typer(
     name="fuyuan",
@@ -26,6 +26,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(bureau.app, name="bureau")
 app.command("trace")(audit.trace)
+app.command("status")(status.status)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
 app.add_typer(simulate_app, name="simulate")
 simulate_app.command("bureaus")(bureau.bureaus)
