@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from contracts.base import TYPE_PATTERN, Contract, OrgCode, Payload
 from contracts.ids import CaseNumber
@@ -22,6 +22,18 @@ def _known_shape(value: str) -> str:
 MessageType = Annotated[str, AfterValidator(_known_shape)]
 """消息类型 — `<context>.<kind>.<name>.v<N>`."""
 
+
+def _not_a_number(value: object) -> object:
+    # Left lax, pydantic reads a number as Unix seconds (or milliseconds, if large): a sender's
+    # mistake would become a silent 1970 or a far-future date in the journal.
+    if isinstance(value, int | float):
+        raise ValueError("must be an ISO 8601 date and time with its offset, not a number")
+    return value
+
+
+OccurredAt = Annotated[AwareDatetime, BeforeValidator(_not_a_number)]
+"""发生时间 — an ISO 8601 date and time with its UTC offset."""
+
 OfficerId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -32,7 +44,7 @@ class Envelope(Contract):
     """Unique id of this message; the deduplication key (`Nats-Msg-Id`) and the inbox key."""
     type: MessageType
     """Message type with version suffix, e.g. `enforcement.event.case_registered.v1`."""
-    occurred_at: AwareDatetime
+    occurred_at: OccurredAt
     """When it happened, with its timezone (发生时间)."""
     organization: OrgCode
     """Code of the acting organization (行为单位): the publisher of a command or reply, the service's
