@@ -181,6 +181,8 @@ class Relay:
         self._db: asyncpg.Pool | asyncpg.Connection = pool
         self._guarded = False
         self._fresh_needed = False
+        self.careful = False
+        """Publish one event at a time (after missing acknowledgements, until a batch passes)."""
         self.attempts: dict[int, int] = {}
         self.pause = Pause(f"relay-{schema}")
         self.published = self.set_aside = self.ack_timeouts = self.reconnects = 0
@@ -225,7 +227,9 @@ class Relay:
                     ctx = trace.get_current_span(extract_context(p.headers)).get_span_context()
                     if ctx.is_valid:
                         span.add_link(ctx)
-            futures = await self._send_all(await self._jetstream(), batch)
+            js = await self._jetstream()
+            send = self._send_each if self.careful else self._send_all
+            futures = await send(js, batch)
         acked = [f.result() for f in futures if f.exception() is None]
         self.published += sum(1 for a in acked if not a.duplicate)
         refusals = []
@@ -255,6 +259,25 @@ class Relay:
         finally:
             for f in futures:
                 f.cancel()  # frees nats-py's slot for a future that will never complete
+        return futures
+
+    async def _send_each(self, js: JetStreamContext, batch: Sequence[Pending]) -> list[Any]:
+        """After acknowledgements went missing: one request per event, each with its deadline.
+
+        Slower, but it tells a refusal from a loss: nats-py 2.16 raises a refusal inside its
+        reply callback instead of failing the `publish_async` future, which then never ends."""
+        futures = []
+        for p in batch:
+            f: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            try:
+                f.set_result(await js.publish(p.subject, p.message, timeout=self.ack_timeout,
+                                              headers=p.outgoing_headers()))  # fmt: skip
+            except TimeoutError as exc:
+                raise AckTimeoutError(f"no acknowledgement for position {p.position} "
+                                      f"after {self.ack_timeout}s") from exc  # fmt: skip
+            except Exception as exc:
+                f.set_exception(exc)
+            futures.append(f)
         return futures
 
     async def _send(self, js: JetStreamContext, p: Pending) -> asyncio.Future[Any]:
@@ -420,7 +443,7 @@ class Relay:
             got = await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key(),
                                       timeout=self.database_timeout)  # fmt: skip
         except BaseException:
-            conn.terminate()
+            _terminate(conn)
             await _release_quietly(self.pool, conn, self.database_timeout)
             raise
         if got:
@@ -442,14 +465,14 @@ class Relay:
                 await self._failed(exc, failures)
                 await sleep_or_stop(stop, min(5.0, 0.05 * 2**failures))
                 continue
-            failures = 0
+            failures, self.careful = 0, False
             self.pause.end()
             if sent < self.batch_size:
                 await sleep_or_stop(stop, self.idle_sleep)
 
     async def _failed(self, exc: Exception, failures: int) -> None:
         if isinstance(exc, AckTimeoutError):
-            self.ack_timeouts += 1
+            self.ack_timeouts, self.careful = self.ack_timeouts + 1, True
             if failures == 1:
                 log.warning("acknowledgements missing, publishing the batch again on a fresh "
                             "connection", schema=self.schema, reason=str(exc))  # fmt: skip
@@ -468,7 +491,7 @@ class Relay:
 
     async def _step_down(self, conn: asyncpg.Connection, lost: bool) -> None:
         self._db, self._guarded, self.leading = self.pool, False, False
-        if not lost and not conn.is_closed():
+        if not lost:
             try:
                 await conn.execute("SELECT pg_advisory_unlock($1)", self._lock_key(),
                                    timeout=self.database_timeout)  # fmt: skip
@@ -476,8 +499,15 @@ class Relay:
                 lost = True
         if lost:
             # A session we cannot trust is ended: its lock, if the server still has it, goes too.
-            conn.terminate()
+            _terminate(conn)
         await _release_quietly(self.pool, conn, self.database_timeout)
+
+
+def _terminate(conn: asyncpg.Connection) -> None:
+    # The pool takes back a connection whose server went away by itself; then there is
+    # nothing left to end.
+    with contextlib.suppress(asyncpg.InterfaceError):
+        conn.terminate()
 
 
 async def _close_quietly(nc: Client) -> None:
