@@ -5,8 +5,12 @@ data, `nats_config(registry, …)` as configuration text. `fuyuan deploy nats-co
 (services/cli/deploy.py) writes it; docs/PERMISSIONS.md explains it.
 
 - Account `SERVICES` holds the platform: the streams (JetStream is enabled here only), one user
-  per service (`svc_<service>`: its context's subjects, the dead letters, the whole JetStream API,
-  `_INBOX.>`; the ledger reads every context) and `operator` (everything, administration only).
+  per service (`svc_<service>`: publishes what its relay publishes — its context's events,
+  notices and rejections, never a command or a reply, which only the organization named in the
+  subject may publish — its dead letters and relay alerts but no operator's action on them, its
+  own instances' heartbeats in the `fuyuan_status` bucket; the whole JetStream API; `_INBOX.>`;
+  the ledger reads every context), `auditor` (reads the LEDGER stream's checkpoints and nothing
+  else, for `fuyuan audit verify`) and `operator` (everything, administration only).
 - Every organization has an account of its own, named by its code, with one user of that name.
   It imports from `SERVICES`, and may use, exactly what concerns it: publish (service imports)
   `*.command.*.*.<ORG>` and `*.reply.*.*.<ORG>`; receive (stream imports)
@@ -38,12 +42,18 @@ from typing import Any
 
 from contracts.catalog import CONTEXTS
 from contracts.organizations import Registry
-from contracts.subjects import DEADLETTER_ROOT, stream_name
+from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, stream_name
 from services.runtime.catalog import SERVICES
 
 SERVICE_ACCOUNT = "SERVICES"
 """The account of the services, the operator and the streams."""
 OPERATOR_USER = "operator"
+AUDITOR_USER = "auditor"
+"""Reads the LEDGER stream (the published checkpoints) and nothing else."""
+STATUS_BUCKET = "fuyuan_status"
+"""The heartbeats: key `<service>.<instance>`, subjects `$KV.fuyuan_status.<service>.<instance>`."""
+PLATFORM_KINDS = ("event", "notice", "rejection")
+"""What a service's relay publishes. Commands and replies are the organizations' alone."""
 SERVICE_USER_PREFIX = "svc_"
 INBOX = "_INBOX"
 LEDGER_SERVICE = "ledger"
@@ -58,6 +68,7 @@ sha256(`fuyuan-nats-dev-password:<user>`): deterministic, documented, and theref
 class Role(StrEnum):
     ORGANIZATION = "organization"
     SERVICE = "service"
+    AUDITOR = "auditor"
     OPERATOR = "operator"
 
 
@@ -82,16 +93,18 @@ class Grant:
 
 @dataclass(frozen=True)
 class Permissions:
-    """Allow lists; NATS denies every subject not allowed."""
+    """Allow lists; NATS denies every subject not allowed, and every subject denied even where
+    an allowed wildcard covers it."""
 
     publish: tuple[str, ...]
     subscribe: tuple[str, ...]
+    deny_publish: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "publish": {"allow": list(self.publish)},
-            "subscribe": {"allow": list(self.subscribe)},
-        }
+        publish: dict[str, list[str]] = {"allow": list(self.publish)}
+        if self.deny_publish:
+            publish["deny"] = list(self.deny_publish)
+        return {"publish": publish, "subscribe": {"allow": list(self.subscribe)}}
 
 
 @dataclass(frozen=True)
@@ -193,13 +206,46 @@ def organization_permissions(org: str, contexts: Iterable[str] | None = None) ->
 
 
 def service_permissions(service: str, contexts: Iterable[str] | None = None) -> Permissions:
-    """A service: its own context (the ledger: every context), dead letters, all of JetStream."""
+    """A service: what its relay publishes, its dead letters and relay alerts, its heartbeats,
+    all of JetStream; it reads its own context (the ledger: every context) and the dead letters.
+
+    Not a command or a reply of its context: the journal records the last token of those
+    subjects as the authenticated sender, so only that organization may publish there. Not an
+    operator's action on a dead letter (`deadletter.actions.…`): those are journaled as the
+    operator's. Heartbeats only under its own name, so no service speaks for another."""
     reads = _contexts(contexts) if service == LEDGER_SERVICE else ()
     own = [f"{context}.>" for context in dict.fromkeys([service, *reads])]
     common = (f"{DEADLETTER_ROOT}.>", f"{INBOX}.>")
     return Permissions(
-        publish=(f"{service}.>", *common, "$JS.API.>", "$JS.ACK.>"),
+        publish=(
+            *(f"{service}.{kind}.>" for kind in PLATFORM_KINDS),
+            *common,
+            f"$KV.{STATUS_BUCKET}.{service}.>",
+            "$JS.API.>",
+            "$JS.ACK.>",
+        ),
         subscribe=(*own, *common),
+        deny_publish=(f"{DEADLETTER_ROOT}.{DEADLETTER_ACTIONS}.>",),
+    )
+
+
+def auditor_permissions() -> Permissions:
+    """Read the LEDGER stream through a consumer of its own (ephemeral or named), nothing else:
+    `fuyuan audit verify` compares the journal with the checkpoints published there."""
+    stream = stream_name(LEDGER_SERVICE)
+    api = "$JS.API"
+    return Permissions(
+        publish=(
+            f"{api}.INFO",
+            f"{api}.STREAM.INFO.{stream}",
+            f"{api}.CONSUMER.CREATE.{stream}",
+            f"{api}.CONSUMER.CREATE.{stream}.>",
+            f"{api}.CONSUMER.INFO.{stream}.*",
+            f"{api}.CONSUMER.DELETE.{stream}.*",
+            f"{api}.CONSUMER.MSG.NEXT.{stream}.*",
+            f"$JS.ACK.{stream}.>",
+        ),
+        subscribe=(f"{INBOX}.>",),
     )
 
 
@@ -218,6 +264,7 @@ def users(
         User(service_user(s), SERVICE_ACCOUNT, Role.SERVICE, service_permissions(s, contexts))
         for s in _services(services)
     ]
+    found.append(User(AUDITOR_USER, SERVICE_ACCOUNT, Role.AUDITOR, auditor_permissions()))
     found.append(User(OPERATOR_USER, SERVICE_ACCOUNT, Role.OPERATOR, operator_permissions()))
     for org in registry:
         if org.code == SERVICE_ACCOUNT:

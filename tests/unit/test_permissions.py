@@ -183,6 +183,7 @@ def test_every_organization_of_the_registry_has_its_account_and_user(registry: R
     assert block["SERVICES"]["jetstream"] == "enabled"
     assert [u["user"] for u in block["SERVICES"]["users"]] == [
         *(f"svc_{s}" for s in SERVICES),
+        "auditor",
         "operator",
     ]
     for code in orgs:
@@ -201,15 +202,68 @@ def test_an_organization_gets_one_consumer_per_context_stream() -> None:
 def test_services_and_the_operator() -> None:
     enforcement = perms.service_permissions("enforcement", ("enforcement", "ledger"))
     assert enforcement.publish == (
-        "enforcement.>", "deadletter.>", "_INBOX.>", "$JS.API.>", "$JS.ACK.>",
+        "enforcement.event.>", "enforcement.notice.>", "enforcement.rejection.>",
+        "deadletter.>", "_INBOX.>", "$KV.fuyuan_status.enforcement.>", "$JS.API.>", "$JS.ACK.>",
     )  # fmt: skip
+    assert enforcement.deny_publish == ("deadletter.actions.>",)
     assert enforcement.subscribe == ("enforcement.>", "deadletter.>", "_INBOX.>")
     ledger = perms.service_permissions("ledger", ("enforcement", "bankruptcy", "ledger"))
-    assert ledger.publish == ("ledger.>", "deadletter.>", "_INBOX.>", "$JS.API.>", "$JS.ACK.>")
+    assert ledger.publish[:3] == ("ledger.event.>", "ledger.notice.>", "ledger.rejection.>")
+    assert "$KV.fuyuan_status.ledger.>" in ledger.publish
     assert ledger.subscribe == (
         "ledger.>", "enforcement.>", "bankruptcy.>", "deadletter.>", "_INBOX.>",
     )  # fmt: skip
     assert perms.operator_permissions() == perms.Permissions((">",), (">",))
+
+
+def test_a_service_publishes_what_its_relay_does_but_never_as_an_organization() -> None:
+    """The journal takes the last token of a command or reply subject as its authenticated
+    sender: a service able to publish there could speak as any court."""
+    svc = perms.service_permissions("enforcement")
+
+    def may(subject: str) -> bool:
+        return allowed(svc.publish, subject) and not allowed(svc.deny_publish, subject)
+
+    for subject in (
+        "enforcement.event.case_registered.v1.CT410300",
+        "enforcement.notice.property_query.v1.NR410300",
+        "enforcement.rejection.message_rejected.v1.CT410300",
+        "deadletter.enforcement.enforcement_commands",
+        "deadletter.enforcement.relay",
+        "$KV.fuyuan_status.enforcement.box_1-42",
+        "$JS.API.STREAM.CREATE.REPLAY",
+        "$JS.API.CONSUMER.MSG.NEXT.REPLAY.enforcement_commands_replay",
+        "$JS.API.STREAM.CREATE.KV_fuyuan_status",
+    ):
+        assert may(subject), subject
+    for subject in (
+        f"enforcement.command.register_case.v1.{COURT}",
+        f"enforcement.reply.property_answer.v1.{BUREAU}",
+        "ledger.event.checkpoint_signed.v1.FUYUAN",
+        "deadletter.actions.replayed",
+        "deadletter.actions.dropped",
+        "$KV.fuyuan_status.ledger.box_1-42",
+        "replay.enforcement.enforcement_commands",
+    ):
+        assert not may(subject), subject
+
+
+def test_the_auditor_reads_the_ledger_stream_and_nothing_else() -> None:
+    auditor = perms.auditor_permissions()
+    assert allowed(auditor.publish, "$JS.API.CONSUMER.CREATE.LEDGER.abc.ledger.>")
+    assert allowed(auditor.publish, "$JS.API.CONSUMER.MSG.NEXT.LEDGER.abc")
+    assert allowed(auditor.publish, "$JS.API.STREAM.INFO.LEDGER")
+    for subject in (
+        "$JS.API.CONSUMER.CREATE.ENFORCEMENT.abc.enforcement.>",
+        "$JS.API.CONSUMER.MSG.NEXT.DEADLETTER.abc",
+        "$JS.API.STREAM.DELETE.LEDGER",
+        "$JS.API.STREAM.PURGE.LEDGER",
+        "$JS.API.STREAM.MSG.DELETE.LEDGER",
+        "ledger.event.checkpoint_signed.v1.FUYUAN",
+        f"enforcement.command.register_case.v1.{COURT}",
+    ):
+        assert not allowed(auditor.publish, subject), subject
+    assert auditor.subscribe == ("_INBOX.>",)
 
 
 def test_passwords_dev_scheme_and_environment_references(registry: Registry) -> None:
