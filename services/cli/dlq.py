@@ -26,6 +26,7 @@ from rich.text import Text
 from services.runtime.deadletters import (
     DeadLetter,
     NotReplayableError,
+    NotYetJournaledError,
     drop,
     get_letter,
     list_deadletters,
@@ -189,6 +190,10 @@ async def _act(
         except (NotReplayableError, ValueError) as e:
             failed += 1
             console.print(Text(f"{d.sequence}: not {verb}: ") + _plain(str(e)))
+            continue
+        except NotYetJournaledError as e:
+            failed += 1
+            console.print(Text(f"{d.sequence}: ") + _plain(str(e)))
             continue
         console.print(Text(f"{d.sequence}: {verb} ({d.consumer}, ") + _plain(d.original_subject)
                       + Text(")"))  # fmt: skip

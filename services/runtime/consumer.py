@@ -157,8 +157,8 @@ class Keeper:
         """Wait one step; False when the consumer is stopping instead."""
         if self.since is None:
             self.since = time.monotonic()
-            log.warning("server unreachable, consumer paused", consumer=self.c.durable,
-                        error=repr(exc)[:500])  # fmt: skip
+            log.warning("consumer paused, will try again", consumer=self.c.durable,
+                        outage=is_outage(exc), error=repr(exc)[:500])  # fmt: skip
         step = self.c.pause[min(self.tries, len(self.c.pause) - 1)]
         self.tries += 1
         # Renew the deadline of every message in hand, so none is redelivered behind our back
@@ -247,7 +247,7 @@ async def _failed(
 
 def _failure(c: Consumer, msg: Msg, d: Delivery, error: str) -> Failure:
     meta = msg.metadata
-    original_stream = stream_name(d.subject.split(".")[0]) if d.replayed else meta.stream
+    original_stream = unpack_replay(dict(msg.headers or {})).stream if d.replayed else meta.stream
     return Failure(
         context=c.context, consumer=c.durable, subject=d.subject, stream=original_stream,
         sequence=d.stream_sequence, attempts=d.attempt, error=error, data=d.data,

@@ -12,6 +12,7 @@ returns an `email.header.Header` for a non-ASCII value.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -375,4 +376,52 @@ async def _record(
     headers = {KIND: "action", MSG_ID: ascii_header(f"{verb}-{letter.sequence}-{letter.msg_id}")}
     await js.publish(deadletter_action(verb), json.dumps(body, ensure_ascii=False).encode(),
                      headers=headers, stream=DEADLETTER_STREAM)  # fmt: skip
+    behind = await _not_yet_journaled(js, letter)
+    if behind:
+        raise NotYetJournaledError(
+            f"{verb} and recorded; the letter stays listed until {', '.join(behind)} has read it"
+            " (run the same command again later: it is not done twice)"
+        )
     await js.delete_msg(DEADLETTER_STREAM, letter.sequence)
+
+
+class NotYetJournaledError(Exception):
+    """The action is done and recorded, but a durable reader of the dead-letter stream (the
+    ledger) has not read the letter yet, so it is kept: deleting it would keep it off the journal."""
+
+
+JOURNAL_WAIT = 10.0
+"""Seconds to wait for the dead-letter stream's durable readers before a letter is removed."""
+
+
+async def _not_yet_journaled(js: JetStreamContext, letter: DeadLetter) -> list[str]:
+    """Durable consumers of the dead-letter stream that read the letter's subject and have not
+    acknowledged it yet, after waiting for them up to `JOURNAL_WAIT` seconds."""
+    deadline = time.monotonic() + JOURNAL_WAIT
+    while True:
+        behind = [
+            info.name
+            for info in await js.consumers_info(DEADLETTER_STREAM)
+            if info.config.durable_name
+            and _reads(info.config.filter_subject, info.config.filter_subjects, letter.subject)
+            and (info.ack_floor.stream_seq if info.ack_floor else 0) < letter.sequence
+        ]
+        if not behind or time.monotonic() > deadline:
+            return behind
+        await asyncio.sleep(0.2)
+
+
+def _reads(one: str | None, many: list[str] | None, subject: str) -> bool:
+    filters = [f for f in [one, *(many or [])] if f]
+    return not filters or any(_matches(f, subject) for f in filters)
+
+
+def _matches(pattern: str, subject: str) -> bool:
+    """NATS subject matching: `*` is one token, a final `>` is one or more."""
+    p, s = pattern.split("."), subject.split(".")
+    for i, token in enumerate(p):
+        if token == ">":
+            return len(s) > i
+        if i >= len(s) or (token != "*" and token != s[i]):
+            return False
+    return len(p) == len(s)

@@ -15,7 +15,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
-from services.runtime import streams
+from services.runtime import deadletters, streams
 from services.runtime.consumer import Consumer, Delivery, start
 from services.runtime.deadletters import DeadLetter, list_deadletters, replay
 
@@ -207,3 +207,28 @@ async def test_a_relay_alert_is_listed_and_shown_but_not_replayed(
     code, out = await fuyuan(nats_url, "drop", str(alert.sequence), "--reason", "seen in reconcile")
     assert code == 0, out
     assert await list_deadletters(js) == []
+
+
+async def test_a_letter_stays_until_the_journal_has_read_it_and_acting_again_is_not_done_twice(
+    js: JetStreamContext, started: Callable[[Consumer], asyncio.Task[None]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(deadletters, "JOURNAL_WAIT", 0.5)
+    journal = await js.pull_subscribe("deadletter.>", durable="ledger_deadletter",
+                                      stream="DEADLETTER")  # fmt: skip
+
+    async def refuse(d: Delivery) -> None:
+        raise ValueError("拒收")
+
+    started(consumer("testing_worker", refuse))
+    await js.publish(SUBJECT, b"bad")
+    [letter] = await letters_when(js, 1)
+    with pytest.raises(deadletters.NotYetJournaledError, match="ledger_deadletter"):
+        await deadletters.drop(js, letter, operator="tester", reason="重复")
+    assert await list_deadletters(js) == [letter]
+
+    for msg in await journal.fetch(batch=10, timeout=5):  # the journal catches up
+        await msg.ack_sync()
+    await deadletters.drop(js, letter, operator="tester", reason="重复")
+    assert await list_deadletters(js) == []
+    assert [a["reason"] for a in await actions(js, "dropped")] == ["重复"]
