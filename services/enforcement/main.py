@@ -44,7 +44,9 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
         deadlines = Deadlines(w.store, w.pool, "enforcement", clock, handlers)
         return [Loop("deadlines", functools.partial(deadlines.run, stop, settings().deadline_tick))]
 
-    return ServiceSpec(name="enforcement", consumers=consumers, background=background)
+    return ServiceSpec(
+        name="enforcement", consumers=consumers, background=background, settings=settings
+    )
 
 
 SPEC = spec()

@@ -40,7 +40,11 @@ def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
 
 
 SPEC = ServiceSpec(
-    name="ledger", consumers=consumers, contexts=tuple(CONTEXTS), background=background
+    name="ledger",
+    consumers=consumers,
+    contexts=tuple(CONTEXTS),
+    background=background,
+    settings=settings,
 )
 
 

@@ -58,6 +58,9 @@ class ServiceSpec:
     background: Callable[[Wiring, asyncio.Event], Sequence[Background]] = lambda _w, _s: []
     """Other long-running work (timers, checkpoints), supervised and stopped with the service.
     A `Loop` is restarted when it fails; a bare coroutine cannot be."""
+    settings: Callable[[], object] = lambda: None
+    """Reads the service's own settings: called first, so a bad one stops the start before
+    any connection is made."""
 
 
 @dataclass
@@ -181,6 +184,7 @@ async def run_service(spec: ServiceSpec) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
     try:
         settings = RuntimeSettings()
+        spec.settings()
         running = await start_service(spec, settings)
     except ValidationError as exc:
         cannot_start(spec.name, setting_error(exc), 2)
