@@ -3,7 +3,8 @@
 One nats-server (loopback, free port, JetStream in a temporary folder) runs the config that
 `fuyuan deploy nats-config --dev-passwords` generates from deploy/organizations.yaml. The
 enforcement service's user creates the streams; courts and bureaus then try what they may and
-what they may not. A denied publish or subscribe is reported by the server as a permissions
+what they may not, and so do the services (publish what their relay does, write their heartbeat,
+use their streams, never publish as a court), the auditor and the operator. A denied publish or subscribe is reported by the server as a permissions
 violation (nats-py passes it to the error callback); a denied request is never answered, so it
 times out after `SHORT` seconds.
 """
@@ -27,13 +28,13 @@ from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig
+from nats.js.api import AckPolicy, ConsumerConfig, KeyValueConfig
 from nats.js.errors import NotFoundError
 
 from contracts.enforcement.cases import RegisterCase
 from contracts.enforcement.query import PropertyAnswer, PropertyQueryNotice, QueryProperty
 from contracts.organizations import Registry
-from contracts.subjects import DEADLETTER_STREAM, commands, subject
+from contracts.subjects import DEADLETTER_STREAM, REPLAY_STREAM, commands, subject
 from services.runtime import streams
 from services.runtime.consumer import Consumer, Delivery
 from services.runtime.devstack import free_port, nats_server_binary
@@ -433,3 +434,76 @@ async def test_a_push_consumer_delivers_nothing_outside_the_organizations_reach(
     finally:
         if "error" not in answer:
             await bureau.js().delete_consumer(STREAM, consumer)
+
+
+# ---- (5) a service does its job, and only its job ----------------------------------------------
+
+
+async def test_a_service_publishes_what_its_relay_does_writes_its_heartbeat_and_uses_its_streams(
+    connect: Connect, service: Conn
+) -> None:
+    js = service.js()
+    for kind, org in (("event", COURT), ("notice", BUREAU), ("rejection", COURT)):
+        name = f"enforcement.{kind}.x.v1.{org}"
+        ack = await js.publish(name, unique())
+        assert ack.stream == STREAM, name
+    for letter in ("deadletter.enforcement.enforcement_commands", "deadletter.enforcement.relay"):
+        assert (await js.publish(letter, b"{}")).stream == DEADLETTER_STREAM
+    # Its heartbeat, in a bucket it may create, under its own name.
+    status = await js.create_key_value(KeyValueConfig(bucket="fuyuan_status", history=1, ttl=300))
+    await status.put("enforcement.box_1-42", b'{"service": "enforcement"}')
+    assert (await status.get("enforcement.box_1-42")).value == b'{"service": "enforcement"}'
+    # The replay stream: the operator replays a letter, the service's replay consumer gets it.
+    operator = await connect("operator")
+    replayed = "replay.enforcement.enforcement_commands"
+    await operator.js().publish(replayed, b"again", headers={"Fuyuan-Original-Subject": "x"})
+    sub = await js.pull_subscribe(
+        replayed, durable="enforcement_commands_replay", stream=REPLAY_STREAM
+    )
+    [message] = await sub.fetch(1, timeout=2)
+    assert message.data == b"again"
+    await message.ack_sync(timeout=2)
+    assert not service.errors, service.errors
+
+
+async def test_a_service_cannot_publish_as_a_court_speak_for_another_service_or_act_as_operator(
+    service: Conn,
+) -> None:
+    js = service.js()
+    for forged in (subject(RegisterCase.TYPE, COURT), subject(PropertyAnswer.TYPE, BUREAU)):
+        body = unique()
+        with pytest.raises(NatsTimeoutError):
+            await js.publish(forged, body, timeout=SHORT)
+        assert "publish" in await service.violation(forged)
+        assert await stored(service, forged) != body
+    for other in ("deadletter.actions.dropped", "$KV.fuyuan_status.ledger.box_1-42"):
+        await service.nc.publish(other, b"{}")
+        assert "publish" in await service.violation(other)
+
+
+async def test_the_operator_records_dead_letter_actions(connect: Connect, service: Conn) -> None:
+    operator = await connect("operator")
+    ack = await operator.js().publish("deadletter.actions.replayed", b'{"sequence": 1}')
+    assert ack.stream == DEADLETTER_STREAM
+    assert not operator.errors
+
+
+async def test_the_auditor_reads_the_ledger_streams_checkpoints_and_nothing_else(
+    connect: Connect, service: Conn
+) -> None:
+    from services.ledger.streams import messages
+
+    ledger = await connect("svc_ledger")
+    await streams.ensure(ledger.nc.jetstream(), streams.context_stream("ledger", 1))
+    checkpoint = "ledger.event.checkpoint_signed.v1.FUYUAN"
+    await ledger.js().publish(checkpoint, b'{"checkpoint": 1}')
+    auditor = await connect("auditor")
+    read = [m.data async for m in messages(auditor.nc, "LEDGER", checkpoint)]
+    assert read[-1] == b'{"checkpoint": 1}'
+    with pytest.raises(NatsTimeoutError):
+        await auditor.js().pull_subscribe("enforcement.>", stream=STREAM)
+    refused = f'permissions violation for publish to "$js.api.consumer.create.{STREAM.lower()}.'
+    assert any(refused in str(e).lower() for e in auditor.errors), auditor.errors
+    with pytest.raises(NatsTimeoutError):
+        await auditor.js().publish(checkpoint, b"forged", timeout=SHORT)
+    await auditor.violation(checkpoint)
