@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 import structlog
+from opentelemetry import trace
 
 from contracts.organizations import PLATFORM_CODE
 from services.enforcement.domain import Case, requery, sanctions
@@ -22,13 +25,17 @@ from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.terms import WARN_AHEAD
 from services.enforcement.handlers import Handlers, emit, save
 from services.runtime.eventstore import ConcurrencyError, EventStore
+from services.runtime.observability import extract_context
 
 log = structlog.get_logger("deadlines")
+tracer = trace.get_tracer("fuyuan.deadlines")
 
 # Cases with a query past its deadline and no result yet, or a control whose last day is near
-# or past and that was not released or lapsed. Reads the service's own log only.
+# or past and that was not released or lapsed. Reads the service's own log only. Each row also
+# carries the trace context stored with the event that set the deadline, so that what the
+# deadline causes continues the trace of the request behind it.
 _DUE = """
-SELECT DISTINCT q.message->'envelope'->>'case_number' AS case_number
+SELECT DISTINCT q.message->'envelope'->>'case_number' AS case_number, q.headers
 FROM "{s}".events q
 WHERE q.type = 'enforcement.event.property_query_started.v1'
   AND (q.message->'data'->>'respond_by')::timestamptz <= $1
@@ -36,7 +43,7 @@ WHERE q.type = 'enforcement.event.property_query_started.v1'
                   WHERE r.stream_id = q.stream_id AND r.type = 'enforcement.notice.property_result.v1'
                     AND r.message->'data'->>'query_id' = q.message->'data'->>'query_id')
 UNION
-SELECT DISTINCT c.message->'envelope'->>'case_number'
+SELECT DISTINCT c.message->'envelope'->>'case_number', c.headers
 FROM "{s}".events c
 WHERE c.type = 'enforcement.event.control_recorded.v1'
   AND c.message->'data'->>'status' IN ('applied', 'expiring')
@@ -46,12 +53,12 @@ WHERE c.type = 'enforcement.event.control_recorded.v1'
                     AND e.message->'data'->>'control_id' = c.message->'data'->>'control_id'
                     AND e.message->'data'->>'status' IN ('released', 'lapsed'))
 UNION
-SELECT DISTINCT z.message->'envelope'->>'case_number'
+SELECT DISTINCT z.message->'envelope'->>'case_number', z.headers
 FROM "{s}".events z
 WHERE z.type = 'enforcement.event.case_closed_without_property.v1'
   AND (z.message->'data'->>'closed_on')::date BETWEEN $3::date AND $4::date
 UNION
-SELECT DISTINCT n.message->'envelope'->>'case_number'
+SELECT DISTINCT n.message->'envelope'->>'case_number', n.headers
 FROM "{s}".events n
 WHERE n.type IN ('enforcement.notice.sanction.v1', 'enforcement.notice.sanction_lift.v1')
   AND coalesce(n.message->'data'->>'acknowledge_by',
@@ -64,7 +71,7 @@ WHERE n.type IN ('enforcement.notice.sanction.v1', 'enforcement.notice.sanction_
                          OR a.message->'data'->'overdue' @> jsonb_build_array(jsonb_build_object(
                                 'notice_id', n.message->'data'->>'notice_id')::jsonb)))
 UNION
-SELECT DISTINCT i.message->'envelope'->>'case_number'
+SELECT DISTINCT i.message->'envelope'->>'case_number', i.headers
 FROM "{s}".events i
 WHERE i.type = 'enforcement.event.sanction_imposed.v1'
   AND (i.message->'data'->>'until')::date < $5::date
@@ -75,7 +82,7 @@ WHERE i.type = 'enforcement.event.sanction_imposed.v1'
 
 
 # The first queued control of every holding on which no control is in force any more: it takes
-# effect next (轮候), in the order the bureau queued them.
+# effect next (轮候), in the order the bureau queued them; with the trace context of its queueing.
 _PROMOTIONS = """
 WITH latest AS (
     SELECT DISTINCT ON (message->'data'->>'control_id')
@@ -83,11 +90,11 @@ WITH latest AS (
            message->'envelope'->>'case_number' AS case_number,
            message->'data'->>'bureau' AS bureau,
            message->'data'->'holding'->>'reference' AS reference,
-           message->'data'->>'status' AS status, position
+           message->'data'->>'status' AS status, position, headers
     FROM "{s}".events WHERE type = 'enforcement.event.control_recorded.v1'
     ORDER BY message->'data'->>'control_id', position DESC
 )
-SELECT DISTINCT ON (q.bureau, q.reference) q.case_number, q.control_id
+SELECT DISTINCT ON (q.bureau, q.reference) q.case_number, q.control_id, q.headers
 FROM latest q
 WHERE q.status = 'queued'
   AND NOT EXISTS (SELECT 1 FROM latest a WHERE a.bureau = q.bureau AND a.reference = q.reference
@@ -100,6 +107,25 @@ def _promote(case: Case, control_id: UUID) -> list[Out]:
     return controls.decide_promotion(case, control_id)
 
 
+def _stored(headers: str | dict[str, str] | None) -> dict[str, str]:
+    # asyncpg gives jsonb as text unless the pool registered a codec for it
+    return json.loads(headers) if isinstance(headers, str) else dict(headers or {})
+
+
+def continuing(causes: list[Any]) -> contextlib.AbstractContextManager[trace.Span]:
+    """A span in the trace of the first event that set the deadline, linked to the others', so
+    a notice or result the deadline causes continues the request behind it (not a new trace)."""
+    contexts = [extract_context(_stored(headers)) for headers in causes]
+    # a cause stored without trace context (older events) must not hide one stored with it
+    contexts.sort(key=lambda ctx: not trace.get_current_span(ctx).get_span_context().is_valid)
+    spans = [trace.get_current_span(ctx).get_span_context() for ctx in contexts]
+    return tracer.start_as_current_span(
+        "deadline due",
+        context=contexts[0] if contexts else None,
+        links=[trace.Link(span) for span in spans[1:] if span.is_valid],
+    )
+
+
 class Deadlines:
     def __init__(self, store: EventStore, pool: asyncpg.Pool, schema: str,
                  clock: Callable[[], datetime], handlers: Handlers) -> None:  # fmt: skip
@@ -108,12 +134,20 @@ class Deadlines:
         self._promotions = _PROMOTIONS.format(s=schema)
 
     async def due_cases(self, now: datetime) -> list[str]:
+        return sorted(await self.due(now))
+
+    async def due(self, now: datetime) -> dict[str, list[Any]]:
+        """Case number → the stored trace headers (JSON) of each event that made it due."""
         today = now.date()
         # closed within the re-query period and at least one interval ago
         oldest = add_months(today, -requery.EVERY_MONTHS * requery.TIMES - 1)
         newest = add_months(today, -requery.EVERY_MONTHS)
         rows = await self.pool.fetch(self._due, now, today + WARN_AHEAD, oldest, newest, today)
-        return sorted(r["case_number"] for r in rows if r["case_number"])
+        causes: dict[str, list[Any]] = {}
+        for r in rows:
+            if r["case_number"]:
+                causes.setdefault(r["case_number"], []).append(r["headers"])
+        return causes
 
     def decide(self, case: Case, now: datetime) -> list[Out]:
         h, court = self.handlers, case.executing_court or ""
@@ -128,15 +162,18 @@ class Deadlines:
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""
         now, written = self.clock(), 0
-        for case_number in await self.due_cases(now):
-            written += await self._apply(case_number, now, lambda case: self.decide(case, now))
+        for case_number, causes in sorted((await self.due(now)).items()):
+            with continuing(causes):
+                written += await self._apply(case_number, now, lambda c: self.decide(c, now))
         for row in await self.pool.fetch(self._promotions):
             promote = functools.partial(_promote, control_id=UUID(row["control_id"]))
-            written += await self._apply(row["case_number"], now, promote)
+            with continuing([row["headers"]]):
+                written += await self._apply(row["case_number"], now, promote)
         return written
 
     async def _apply(self, case_number: str, now: datetime,
                      decide: Callable[[Case], list[Out]]) -> int:  # fmt: skip
+        """Decide and save in the current span: `emit` stores its context with each message."""
         case, version = await self.handlers.cases.load(self.store, case_number)
         outs = decide(case)
         if not outs:

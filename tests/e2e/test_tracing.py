@@ -3,8 +3,11 @@ exported over OTLP/HTTP to a receiver inside the test."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
@@ -17,7 +20,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 
 from contracts.enforcement import PropertyKind, QueryProperty
-from contracts.registry import parse_message
+from contracts.envelope import Message
+from services.bureaus.client import BureauClient, Handler
 from services.bureaus.replies import answer
 from services.runtime.devstack import free_port
 from services.runtime.observability import inject_headers
@@ -58,38 +62,112 @@ def otlp(tracer_provider: TracerProvider) -> Iterator[SimpleSpanProcessor]:
         server.shutdown()
 
 
-async def test_one_trace_spans_query_notices_answers_and_result(
-    world: World, nc: Client, otlp: SimpleSpanProcessor
+@contextlib.asynccontextmanager
+async def bureaus_answering(nats_url: str, world: World, codes: set[str]) -> AsyncIterator[None]:
+    """A real bureau client per bureau, answering each query with nothing found."""
+
+    def handler(org: str) -> Handler:
+        async def handle(notice: Message[Any]) -> Message[Any] | None:
+            return answer(notice, [], org, world.clock())
+
+        return handle
+
+    stop = asyncio.Event()
+    fast: dict[str, Any] = {"backoff": (0.05, 0.1), "fetch_timeout": 0.2}
+    clients = [BureauClient(org, nats_url, handler(org), **fast) for org in sorted(codes)]
+    tasks = [asyncio.create_task(client.run(stop)) for client in clients]
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 10)
+
+
+def in_trace(trace_id: str) -> dict[str, list[Any]]:
+    """Span name → the exported spans of that name in the trace."""
+    spans: dict[str, list[Any]] = {}
+    for span in Receiver.spans:
+        if span.trace_id.hex() == trace_id:
+            spans.setdefault(span.name, []).append(span)
+    return spans
+
+
+async def until(predicate: Callable[[], bool], seconds: float = 15) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not reached in time")
+
+
+def child_of(span: Any, parent: Any) -> bool:
+    return bool(span.parent_span_id == parent.span_id)
+
+
+async def test_one_trace_runs_from_the_query_through_each_bureaus_spans_and_answer_to_the_result(
+    world: World, nc: Client, nats_url: str, otlp: SimpleSpanProcessor
 ) -> None:
     reg = await registered(world)
     kinds = (PropertyKind.REAL_ESTATE, PropertyKind.DEPOSIT)
-    world.silent = expected_bureaus(kinds)  # the bureaus below answer instead, keeping the trace
-    notices: list[Any] = []
+    world.silent = expected_bureaus(kinds)  # the bureau clients below answer instead
     results: list[Any] = []
-
-    async def bureau(raw: Any) -> None:
-        notices.append(raw)
-        reply = answer(parse_message(raw.data), [], raw.subject.rsplit(".", 1)[1], world.clock())
-        await world.publish(reply, {"traceparent": raw.headers["traceparent"]})
 
     async def court(raw: Any) -> None:
         results.append(raw)
 
-    await nc.subscribe("enforcement.notice.property_query.v1.*", cb=bureau)
+    await nc.subscribe(f"enforcement.notice.property_result.v1.{COURT}", cb=court)
+    async with bureaus_answering(nats_url, world, world.silent):
+        with trace.get_tracer("court").start_as_current_span("court queries property") as root:
+            trace_id = format(root.get_span_context().trace_id, "032x")
+            case, debtor = reg.data.case_number, reg.data.debtors[0]
+            query = QueryProperty(case_number=case, debtor=debtor, kinds=list(kinds))
+            await world.command(query, headers=inject_headers())
+        [result] = await world.wait("property_result")
+    assert result["data"]["complete"] is True
+    assert len(world.silent) >= 2
+    otlp.force_flush()
+    spans = in_trace(trace_id)
+    [court_span] = spans["court queries property"]
+    [service] = spans[f"consume enforcement.command.query_property.v1.{COURT}"]
+    assert child_of(service, court_span)
+    handled_answers = []
+    for bureau in world.silent:
+        [consumed] = spans[f"consume enforcement.notice.property_query.v1.{bureau}"]
+        [published] = spans[f"publish enforcement.reply.property_answer.v1.{bureau}"]
+        [handled] = spans[f"consume enforcement.reply.property_answer.v1.{bureau}"]
+        assert child_of(consumed, service)  # the notice carries the service's context
+        assert child_of(published, consumed)
+        assert child_of(handled, published)  # the answer carries the bureau's context
+        handled_answers.append(handled.span_id.hex())
+    _, result_trace, result_parent, _ = results[0].headers["traceparent"].split("-")
+    assert (result_trace, result_parent in handled_answers) == (trace_id, True)
+
+
+async def test_a_result_the_deadline_closes_continues_the_trace_of_the_query(
+    world: World, nc: Client, otlp: SimpleSpanProcessor
+) -> None:
+    reg = await registered(world)
+    kinds = (PropertyKind.REAL_ESTATE,)
+    world.silent = expected_bureaus(kinds)  # nobody answers: the deadline closes the query
+    results: list[Any] = []
+
+    async def court(raw: Any) -> None:
+        results.append(raw)
+
     await nc.subscribe(f"enforcement.notice.property_result.v1.{COURT}", cb=court)
     with trace.get_tracer("court").start_as_current_span("court queries property") as root:
         trace_id = format(root.get_span_context().trace_id, "032x")
-        query = QueryProperty(case_number=reg.data.case_number, debtor=reg.data.debtors[0],
-                              kinds=list(kinds))  # fmt: skip
+        case, debtor = reg.data.case_number, reg.data.debtors[0]
+        query = QueryProperty(case_number=case, debtor=debtor, kinds=list(kinds))
         await world.command(query, headers=inject_headers())
+    await until(lambda: len(world.notices) >= len(world.silent))  # the query is stored
+    world.clock.now += timedelta(hours=72, seconds=1)
+    assert await world.deadlines().tick() == 1
     [result] = await world.wait("property_result")
-    assert result["data"]["complete"] is True
-    assert len(notices) == len(world.silent) >= 2
-    assert {n.headers["traceparent"].split("-")[1] for n in notices} == {trace_id}
-    assert results[0].headers["traceparent"].split("-")[1] == trace_id
+    assert result["data"]["complete"] is False
     otlp.force_flush()
-    names = [s.name for s in Receiver.spans if s.trace_id.hex() == trace_id]
-    assert "court queries property" in names
-    assert f"consume enforcement.command.query_property.v1.{COURT}" in names
-    answered = [n for n in names if n.startswith("consume enforcement.reply.property_answer.v1.")]
-    assert len(answered) == len(notices)
+    spans = in_trace(trace_id)
+    [service] = spans[f"consume enforcement.command.query_property.v1.{COURT}"]
+    [deadline] = spans["deadline due"]
+    assert child_of(deadline, service)  # the query's stored context, not a new trace
+    assert results[0].headers["traceparent"].split("-")[1:3] == [trace_id, deadline.span_id.hex()]
