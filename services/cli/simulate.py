@@ -13,6 +13,7 @@ from typing import Any
 
 import nats
 import nats.errors
+from opentelemetry import trace
 
 from contracts.enforcement import (
     CloseWithoutProperty,
@@ -42,6 +43,9 @@ from contracts.organizations import Organization as Org
 from contracts.organizations import Registry
 from contracts.registry import parse_message
 from contracts.subjects import subject
+from services.runtime.observability import configure_tracing, inject_headers
+
+tracer = trace.get_tracer("fuyuan.courts")
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛"]
@@ -203,8 +207,12 @@ class Courts:
         spoiled = spoilable and self.rng.random() < self.invalid
         if spoiled:
             body = spoil(self.rng, body)
-        await self.js.publish(subject(msg.envelope.type, msg.envelope.organization), body,
-                              headers={"Nats-Msg-Id": str(msg.envelope.event_id)})  # fmt: skip
+        target = subject(msg.envelope.type, msg.envelope.organization)
+        # each command starts the court's trace, which the service, the bureaus and the
+        # result continue
+        with tracer.start_as_current_span(f"publish {target}", kind=trace.SpanKind.PRODUCER):
+            headers = inject_headers({"Nats-Msg-Id": str(msg.envelope.event_id)})
+            await self.js.publish(target, body, headers=headers)
         return spoiled
 
     def choose(self, roll: float) -> str:
@@ -320,6 +328,15 @@ class Courts:
 
 
 async def run_courts(nats_url: str, rate: float, invalid: float, count: int, seed: int) -> int:
+    """Send `count` messages (0: until stopped); spans go where the `OTEL_*` variables say."""
+    provider = configure_tracing("courts")
+    try:
+        return await _send_until(nats_url, rate, invalid, count, seed)
+    finally:
+        provider.shutdown()
+
+
+async def _send_until(nats_url: str, rate: float, invalid: float, count: int, seed: int) -> int:
     nc = await nats.connect(servers=nats_url.split(","), name="simulated-courts")
     courts = Courts(nc.jetstream(), random.Random(seed), invalid)
     await nc.subscribe("enforcement.notice.property_result.v1.*", cb=courts.on_result)

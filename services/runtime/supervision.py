@@ -25,7 +25,7 @@ class Loop:
     """A named loop; `run` makes a fresh coroutine on every start."""
 
     name: str
-    run: Callable[[], Awaitable[None]]
+    run: Callable[[], Awaitable[object]]
 
 
 @dataclass
