@@ -7,6 +7,7 @@ parsing the files, and by letting the pinned nats-server check the cluster confi
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -225,16 +226,11 @@ def test_every_service_waits_for_migrate_postgres_and_every_nats_node(
 
 
 def test_every_fuyuan_container_gets_the_shared_environment(services: dict[str, Service]) -> None:
-    nodes = nats_nodes(services)
     postgres = environment(services["postgres"])
     for key, service in services.items():
         if not runs_fuyuan(service):
             continue
         env = environment(service)
-        servers = [urlsplit(url) for url in env["NATS_URL"].split(",")]
-        assert sorted(s.hostname or "" for s in servers) == sorted(nodes), key
-        for server in servers:
-            assert server.scheme == "nats" and server.port == 4222, key
         database = urlsplit(without_interpolation_defaults(env["DATABASE_URL"]))
         assert database.scheme == "postgresql", key
         assert (database.hostname, database.port) == ("postgres", 5432), key
@@ -262,6 +258,51 @@ def test_postgres_is_pinned_persistent_and_health_checked(
     assert image == "postgres" and tag and tag != "latest"
     assert "/var/lib/postgresql" in named_volume_targets(postgres)
     assert "pg_isready" in json.dumps(postgres["healthcheck"]["test"])
+
+
+# ---- who connects to NATS as whom ----------------------------------------------------------------
+
+NATS_SERVER_URL = re.compile(
+    r"^nats://(?P<user>[^:@/]+):\$\{(?P<variable>[A-Z0-9_]+)(?::\?[^}]*)?\}@(?P<host>[a-z0-9-]+)"
+    r":(?P<port>\d+)$"
+)
+"""`nats://USER:${PASSWORD_VARIABLE:?message}@HOST:PORT`, as compose interpolates it."""
+
+
+def nats_servers(service: Service) -> list[re.Match[str]]:
+    urls = [url.strip() for url in environment(service)["NATS_URL"].split(",")]
+    found = [NATS_SERVER_URL.match(url) for url in urls]
+    assert all(found), f"every NATS URL carries a user and a password variable: {urls}"
+    return [m for m in found if m]
+
+
+def test_every_service_connects_to_every_node_as_its_own_user_never_the_operator(
+    services: dict[str, Service],
+) -> None:
+    from contracts.organizations import Registry
+    from services.runtime import permissions
+
+    users = {u.name: u for u in permissions.users(Registry.load())}
+    nodes = nats_nodes(services)
+    for key, service in service_containers(services).items():
+        servers = nats_servers(service)
+        assert sorted(m["host"] for m in servers) == sorted(nodes), key
+        assert {m["port"] for m in servers} == {"4222"}, key
+        own = permissions.service_user(argv(service)[1])
+        assert {m["user"] for m in servers} == {own}, f"{key} must connect as {own}"
+        assert {m["variable"] for m in servers} == {permissions.password_variable(own)}, key
+        user = users[own]
+        assert user.role is permissions.Role.SERVICE, key
+        assert ">" not in (*user.permissions.publish, *user.permissions.subscribe), key
+
+
+def test_only_the_services_get_nats_credentials(services: dict[str, Service]) -> None:
+    """`migrate` needs the database only; no container but a service's holds a NATS password."""
+    containers = service_containers(services)
+    for key, service in services.items():
+        if key not in containers:
+            assert "NATS_URL" not in environment(service), key
+            assert "FUYUAN_NATS_PW_" not in json.dumps(service.get("environment", {})), key
 
 
 # ---- the NATS cluster --------------------------------------------------------------------------
@@ -307,6 +348,53 @@ def test_nats_health_checks_ask_the_monitoring_port_for_jetstream(
         assert f":{http_port}/healthz?js-enabled-only=true" in check, key
 
 
+AUTH_CONF = REPO / "deploy" / "nats" / "cluster" / "auth.conf"
+PASSWORDS_ENV = "nats-passwords.env"
+
+
+def every_password() -> dict[str, str]:
+    """A value for every `$FUYUAN_NATS_PW_<USER>` the generated authorization refers to."""
+    from contracts.organizations import Registry
+    from services.runtime import permissions
+
+    users = permissions.users(Registry.load())
+    return {permissions.password_variable(u.name): f"p{i}test" for i, u in enumerate(users)}
+
+
+def test_the_authorization_file_is_what_the_generator_writes_from_the_registry_now() -> None:
+    from contracts.organizations import Registry
+    from services.runtime import permissions
+
+    expected = permissions.nats_config(Registry.load(), dev_passwords=False)
+    assert AUTH_CONF.read_text(encoding="utf-8") == expected, (
+        "regenerate it: fuyuan deploy nats-config --out deploy/nats/cluster/auth.conf"
+    )
+
+
+def test_every_nats_node_includes_the_authorization_and_gets_every_password(
+    services: dict[str, Service],
+) -> None:
+    for key, service in nats_nodes(services).items():
+        text = conf_text(node_config(service))
+        assert "accounts {" in text and "SERVICES:" in text, f"{key} runs without authorization"
+        assert "$FUYUAN_NATS_PW_OPERATOR" in text, key
+        env_files = service.get("env_file", [])
+        env_files = [env_files] if isinstance(env_files, str) else env_files
+        paths = [f if isinstance(f, str) else f["path"] for f in env_files]
+        assert [PurePosixPath(p).name for p in paths] == [PASSWORDS_ENV], key
+        assert not any(k.startswith("FUYUAN_NATS_PW_") for k in environment(service)), key
+
+
+def test_clients_are_never_told_addresses_they_have_no_credentials_for(
+    services: dict[str, Service],
+) -> None:
+    """nats-py adds the addresses a server advertises without the user and password of the URLs
+    it was given, so a reconnect there would be refused: the nodes advertise none."""
+    for key, service in nats_nodes(services).items():
+        cluster = conf_block(conf_text(node_config(service)), "cluster")
+        assert conf_value(cluster, "no_advertise") == "true", key
+
+
 def test_nats_configs_load_in_the_server_version_of_the_image(
     services: dict[str, Service],
 ) -> None:
@@ -318,14 +406,17 @@ def test_nats_configs_load_in_the_server_version_of_the_image(
         tag = service["image"].split(":", 1)[1]
         assert f"v{tag.split('-')[0]}" in version, f"{key}: image {tag} but tests run {version}"
         # -t parses the file and its includes and exits; it neither binds ports nor creates
-        # store_dir, so the container paths can stay as they are.
+        # store_dir, so the container paths can stay as they are. With every password variable
+        # set, as the node's env_file sets them, the config is valid; without, it is refused.
+        command = [str(binary), "-c", str(node_config(service)), "-t"]
+        base = {k: v for k, v in os.environ.items() if not k.startswith("FUYUAN_NATS_PW_")}
         checked = subprocess.run(
-            [str(binary), "-c", str(node_config(service)), "-t"],
-            capture_output=True,
-            text=True,
-            timeout=30,
+            command, capture_output=True, text=True, timeout=30, env={**base, **every_password()}
         )
         assert checked.returncode == 0, f"{key}: {checked.stderr or checked.stdout}"
+        refused = subprocess.run(command, capture_output=True, text=True, timeout=30, env=base)
+        assert refused.returncode != 0, f"{key} loads without the passwords"
+        assert "FUYUAN_NATS_PW_" in refused.stderr + refused.stdout, key
 
 
 # ---- files referenced by compose ---------------------------------------------------------------

@@ -332,3 +332,42 @@ def test_the_command_writes_the_file_or_prints_it(tmp_path: Path, registry: Regi
     assert printed.stdout == perms.nats_config(registry, dev_passwords=False)
     bad = runner.invoke(deploy.app, ["nats-config", "--registry", str(tmp_path / "missing.yaml")])
     assert bad.exit_code == 2
+
+
+def test_nats_passwords_gives_every_user_one_keeps_them_and_the_services_get_theirs(
+    tmp_path: Path, registry: Registry
+) -> None:
+    runner = CliRunner()
+    out, compose_env = tmp_path / "nats-passwords.env", tmp_path / ".env"
+    compose_env.write_text("FUYUAN_DB_PASSWORD=kept\n", encoding="utf-8")
+    args = ["nats-passwords", "--out", str(out), "--compose-env", str(compose_env)]
+    first = runner.invoke(deploy.app, args)
+    assert first.exit_code == 0, first.output
+    passwords = deploy.read_env_file(out)
+    assert set(passwords) == {perms.password_variable(u.name) for u in perms.users(registry)}
+    assert all(re.fullmatch(r"p[0-9a-f]{48}", p) for p in passwords.values())
+    assert len(set(passwords.values())) == len(passwords)
+    for path in (out, compose_env):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    services = deploy.read_env_file(compose_env)
+    assert services == {
+        "FUYUAN_DB_PASSWORD": "kept",
+        **{k: v for k, v in passwords.items() if k.startswith("FUYUAN_NATS_PW_SVC_")},
+    }
+    assert runner.invoke(deploy.app, args).exit_code == 0
+    assert deploy.read_env_file(out) == passwords, "a second run changes no password"
+    assert deploy.read_env_file(compose_env) == services
+    compose_env.write_text("FUYUAN_NATS_PW_SVC_LEDGER=pother\n", encoding="utf-8")
+    differs = runner.invoke(deploy.app, args)
+    assert differs.exit_code == 1 and "FUYUAN_NATS_PW_SVC_LEDGER differs" in differs.output
+
+
+def test_the_generated_passwords_are_accepted_by_nats_server(
+    tmp_path: Path, registry: Registry
+) -> None:
+    out = tmp_path / "nats-passwords.env"
+    args = ["nats-passwords", "--out", str(out), "--compose-env", str(tmp_path / ".env")]
+    assert CliRunner().invoke(deploy.app, args).exit_code == 0
+    text = perms.nats_config(registry, dev_passwords=False)
+    result = _check_config(tmp_path, text, deploy.read_env_file(out))
+    assert result.startswith("0\n") and "is valid" in result, result
