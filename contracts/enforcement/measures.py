@@ -117,12 +117,34 @@ class TermExtension(Contract):
     """English wording."""
     source: Source
     """The provision that allows the extension."""
+    for_ground: EntryId
+    """The listing ground whose serious case allows an extension: obstruction by violence or
+    threats (第一条第（二）项)."""
+    for_several: int = Field(ge=2)
+    """Or this many listing grounds at once (具有多项失信行为)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> TermExtension:
         if self.min_years > self.max_years:
             raise ValueError(f"min_years {self.min_years} exceeds max_years {self.max_years}")
         return self
+
+
+class ListingTerm(StrEnum):
+    """Which listings a deletion ground applies to (法释〔2017〕7号 第十条第二款: "有纳入期限的，
+    不适用前款规定")."""
+
+    OPEN_ENDED = "open_ended"  # 无固定期限: a listing only under 第一条第（一）项
+    FIXED_TERM = "fixed_term"  # 有纳入期限: grounds (二)–(六), two years plus any extension
+    ANY = "any"
+
+
+class EndOutcome(StrEnum):
+    """How a sanction ends: the wording the debtor and the bureaus see differs."""
+
+    DELETE = "delete"  # 删除失信信息 (第十条; 第二条第二款 early deletion)
+    REVOKE = "revoke"  # 撤销失信信息: the debtor should never have been listed (第九条)
+    LIFT = "lift"  # 解除限制消费令 (法释〔2015〕17号 第九条)
 
 
 class DeletionGround(Contract):
@@ -136,6 +158,27 @@ class DeletionGround(Contract):
     """English wording."""
     discretionary: bool = False
     """Whether the court may (可以) rather than must (应当) delete on this ground."""
+    applies_to_listing: ListingTerm = ListingTerm.ANY
+    """The listings the ground applies to: the 第十条第一款 grounds to open-ended listings
+    only; term expiry and early deletion to fixed-term ones; revocation to any."""
+    outcome: EndOutcome = EndOutcome.DELETE
+    """删除 or 撤销."""
+    source: Source
+    """The provision that states the ground."""
+
+
+class LiftingGround(Contract):
+    """解除限制消费令的情形 — a ground on which the court lifts a consumption restriction order
+    (its own grounds, not the listing's deletion grounds)."""
+
+    id: EntryId
+    """E.g. `security_provided`."""
+    zh: Text
+    """Chinese wording of the ground."""
+    en: Text
+    """English wording."""
+    discretionary: bool = False
+    """Whether the court may (可以) rather than must (应当) lift on this ground."""
     source: Source
     """The provision that states the ground."""
 
@@ -458,6 +501,9 @@ def catalogue_problems(catalogue: Catalogue) -> list[str]:
                 problems.append(problem(section, index, entry.id, "source.document", message))
     if (message := _source_problem(catalogue.term_extension.source, documents)) is not None:
         problems.append(f"field 'term_extension.source.document': {message}")
+    if catalogue.term_extension.for_ground not in {g.id for g in catalogue.grounds}:
+        problems.append(f"field 'term_extension.for_ground': no listing ground with id "
+                        f"{catalogue.term_extension.for_ground!r}")  # fmt: skip
     for index, measure in enumerate(catalogue.measures):
         problems += _measure_problems(index, measure, documents)
     problems += _restriction_problems(catalogue.measures)
@@ -472,8 +518,11 @@ __all__ = [
     "CatalogueError",
     "CatalogueVersion",
     "DeletionGround",
+    "EndOutcome",
     "EntryId",
     "Ground",
+    "LiftingGround",
+    "ListingTerm",
     "Measure",
     "MeasureCategory",
     "SanctionMeasure",

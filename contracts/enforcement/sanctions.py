@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field
 
 from contracts.base import Command, Contract, Event, Notice, OrgCode, Reply
+from contracts.enforcement.measures import EndOutcome
 from contracts.enforcement.parties import Party, Person
 from contracts.ids import CaseNumber, CreditCode, ResidentId
 from contracts.registry import register
@@ -78,9 +79,23 @@ class ListDishonestDebtor(Command):
     grounds: list[str] = Field(min_length=1, max_length=6)
     """失信被执行人行为具体情形: ids of the six statutory grounds (measures catalogue)."""
     extension_years: int = Field(default=0, ge=0, le=3)
-    """Years added to the 2-year term for a serious case (1–3)."""
+    """Years added to the 2-year term (1–3), only for obstruction by violence or threats in a
+    serious case, or for several dishonest acts (第二条); never on an open-ended listing."""
     extension_reason: str | None = Field(default=None, max_length=1000)
     """Why the term is extended; required when it is."""
+    decision_number: str = Field(min_length=1, max_length=100)
+    """决定书文号 — the listing is made by a decision (第五条), e.g. （2026）豫0482执1234号之二."""
+    decided_on: date
+    """决定日期 — the listing takes effect on the day it is decided, and its term runs from
+    then: last day = decided_on + 2 years (+ extension) − 1 day."""
+    signed_by: str = Field(min_length=1, max_length=100)
+    """签发人 — the court president who signed the decision (院长签发)."""
+    on_applicant_request: bool = False
+    """依申请 — listed at the applicant's request; refused within six months of a deletion at
+    the applicant's own request (第十条)."""
+    frozen_property_reason: str | None = Field(default=None, max_length=1000)
+    """Why a debtor is listed for refusing while able (第一条第（一）项) although the property
+    already frozen covers the debt (第三条 excludes it otherwise)."""
 
 
 @register
@@ -115,6 +130,9 @@ class LiftSanction(Command):
     bankruptcy accepted, error corrected …"""
     shield: bool = False
     """屏蔽 (hidden, e.g. while a settlement is performed) rather than 删除."""
+    ground_arose_on: date | None = None
+    """The day the ground arose, when it is a duty: deletion or revocation is then due within
+    three working days (第九条、第十条), on the official holiday calendar."""
 
 
 @register
@@ -211,6 +229,8 @@ class LiftNotice(Notice):
     """Deletion ground id."""
     effective_on: date
     """From when the measures no longer apply."""
+    outcome: EndOutcome = EndOutcome.DELETE
+    """删除 · 撤销 · 解除: the wording the bureau uses."""
     confirm_by: AwareDatetime
     """The confirmation is due by then."""
 
@@ -260,6 +280,11 @@ class SanctionLifted(Event):
     """屏蔽 rather than 删除."""
     effective_on: date
     """From when."""
+    outcome: EndOutcome = EndOutcome.DELETE
+    """删除 · 撤销 (a listing that should never have been made) · 解除 (a restriction)."""
+    due_by: date | None = None
+    """The last day the law allowed for it (three working days after the ground arose), when
+    the court said when the ground arose."""
 
 
 @register

@@ -158,14 +158,18 @@ def representative(rng: random.Random, debtor: Organization, region: str) -> Per
 
 
 def listing(rng: random.Random, court: Org, case: RegisterCase, catalogue: Catalogue,
-            legal_representative: Person | None) -> ListDishonestDebtor:  # fmt: skip
-    """纳入失信被执行人名单, with the fields the published list carries."""
+            legal_representative: Person | None,
+            decided_on: date | None = None) -> ListDishonestDebtor:  # fmt: skip
+    """纳入失信被执行人名单, by a decision (决定书) with the fields the published list carries;
+    extended only where the law allows (obstruction, or several grounds)."""
     known = {g.id for g in catalogue.grounds}
     grounds = [weighted(rng, GROUND_WEIGHTS, known)]
     if rng.random() < 0.15:
         grounds = sorted({*grounds, weighted(rng, GROUND_WEIGHTS, known)})
     fixed = any(catalogue.ground(g).term_years is not None for g in grounds)
-    extension = rng.randint(1, 3) if fixed and rng.random() < 0.05 else 0
+    rule = catalogue.term_extension
+    extendable = fixed and (rule.for_ground in grounds or len(grounds) >= rule.for_several)
+    extension = rng.randint(1, 3) if extendable and rng.random() < 0.05 else 0
     return ListDishonestDebtor(
         case_number=case.case_number, debtor=case.debtors[0],
         legal_representative=legal_representative, filed_on=case.filed_on,
@@ -175,6 +179,8 @@ def listing(rng: random.Random, court: Org, case: RegisterCase, catalogue: Catal
         performance=Performance.NONE if rng.random() < 0.75 else Performance.PARTIAL,
         grounds=grounds, extension_years=extension,
         extension_reason=EXTENSION_REASON if extension else None,
+        decision_number=case.case_number.removesuffix("号") + "号之二",
+        decided_on=decided_on or case.filed_on, signed_by="院长",
     )  # fmt: skip
 
 
@@ -280,7 +286,7 @@ class Courts:
             return False
         court, case = found
         representative = self.legal_representative(court, case.debtors[0])
-        cmd = listing(self.rng, court, case, self.catalogue, representative)
+        cmd = listing(self.rng, court, case, self.catalogue, representative, now.date())
         await self.issue(court, cmd, SanctionKind.LISTING, now)
         return True
 

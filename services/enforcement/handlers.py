@@ -196,12 +196,9 @@ class Handlers:
     async def list_dishonest_debtor(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
         plan = self.sanction_plan(court, self._applicable(msg.data))
-        grounds = {g.id for g in self.catalogue.grounds}
-        open_ended = all(self.catalogue.ground(g).term_years is None
-                         for g in msg.data.grounds if g in grounds)  # fmt: skip
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_list(
             msg.data, case, court=court, sanction_id=msg.envelope.event_id, now=now, plan=plan,
-            grounds=grounds, ack_within=self.settings.ack_within, open_ended=open_ended))  # fmt: skip
+            catalogue=self.catalogue, ack_within=self.settings.ack_within))  # fmt: skip
 
     async def restrict_consumption(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
@@ -213,9 +210,8 @@ class Handlers:
             ack_within=self.settings.ack_within))  # fmt: skip
 
     async def lift_sanction(self, msg: Message[Any], now: datetime) -> None:
-        deletion = {g.id for g in self.catalogue.deletion_grounds}
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_lift(
-            msg.data, case, court=msg.envelope.organization, now=now, deletion_grounds=deletion,
+            msg.data, case, court=msg.envelope.organization, now=now, catalogue=self.catalogue,
             confirm_within=self.settings.ack_within))  # fmt: skip
 
     async def record_credit_repair(self, msg: Message[Any], now: datetime) -> None:

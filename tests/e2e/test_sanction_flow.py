@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -31,12 +31,14 @@ def person(born: str) -> Person:
     return Person(name="张伟", id_number=body + resident_id_check_character(body))
 
 
-def listing(case_number: str, debtor: Any, grounds: list[str] | None = None) -> ListDishonestDebtor:
+def listing(case_number: str, debtor: Any, decided_on: date,
+            grounds: list[str] | None = None) -> ListDishonestDebtor:  # fmt: skip
     return ListDishonestDebtor(
-        case_number=case_number, debtor=debtor, filed_on=__import__("datetime").date(2026, 1, 5),
+        case_number=case_number, debtor=debtor, filed_on=decided_on,
         basis=ExecutionBasis(issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1234号"),
         obligations="给付货款人民币86,500元", performance=Performance.NONE,
-        grounds=grounds or ["evasion"],
+        grounds=grounds or ["evasion"], decision_number=case_number.removesuffix("号") + "号之二",
+        decided_on=decided_on, signed_by="院长 李明",
     )  # fmt: skip
 
 
@@ -70,7 +72,7 @@ async def test_a_listing_reaches_every_enforcing_bureau_and_its_lifting_too(worl
         office.append(json.loads(raw.data))
 
     await world.nc.subscribe("enforcement.notice.overdue_sanctions.v1.*", cb=joint_office)
-    msg = await world.command(listing(reg.data.case_number, debtor))
+    msg = await world.command(listing(reg.data.case_number, debtor, world.clock.now.date()))
     [imposed] = await world.wait("sanction_imposed")
     assert imposed["data"]["until"] is not None  # two years for evasion
     await asyncio.sleep(1.0)
@@ -85,7 +87,7 @@ async def test_a_listing_reaches_every_enforcing_bureau_and_its_lifting_too(worl
     silent = sorted(bureaus)[0]
     world.silent = {silent}  # this bureau never confirms the lift
     lift = LiftSanction(case_number=reg.data.case_number, sanction_id=msg.envelope.event_id,
-                        ground="performed")  # fmt: skip
+                        ground="early_deletion")  # fmt: skip
     await world.command(lift)
     lifts = await notices_of(world, "sanction_lift", len(bureaus))
     assert {b["data"]["bureau"] for _, b in lifts} == bureaus  # acknowledged or not
@@ -113,7 +115,7 @@ async def test_a_listing_reaches_every_enforcing_bureau_and_its_lifting_too(worl
 async def test_a_minor_is_never_listed(world: World) -> None:
     minor = person("20150101")
     reg = await registered(world, 4002, debtor=minor)
-    await world.command(listing(reg.data.case_number, minor))
+    await world.command(listing(reg.data.case_number, minor, world.clock.now.date()))
     rejections = await world.wait("message_rejected")
     assert any("minor" in p["reason"] or "未成年" in p["reason"]
                for r in rejections for p in r["data"]["problems"])  # fmt: skip
@@ -148,7 +150,7 @@ class _Raw:
 async def test_a_bureau_asks_what_is_in_force_and_gets_the_id_masked(world: World) -> None:
     debtor = person("19800101")
     reg = await registered(world, 4004, debtor=debtor)
-    listed = await world.command(listing(reg.data.case_number, debtor))
+    listed = await world.command(listing(reg.data.case_number, debtor, world.clock.now.date()))
     await world.wait("sanction_imposed")
     asked = await world.command(AskSanctionStatus(party_id=debtor.id_number), org="RW410000")
     [answer] = [b for _, b in await notices_of(world, "sanction_status", 1)]
@@ -159,7 +161,8 @@ async def test_a_bureau_asks_what_is_in_force_and_gets_the_id_masked(world: Worl
     assert data["in_force"] and {f["whom"] for f in data["in_force"]} == {"person"}
     assert all(f["since"] == str(world.clock.now.date()) for f in data["in_force"])
     await world.command(LiftSanction(case_number=reg.data.case_number,
-                                     sanction_id=listed.envelope.event_id, ground="performed"))  # fmt: skip
+                                     sanction_id=listed.envelope.event_id,
+                                     ground="early_deletion"))  # fmt: skip
     await notices_of(world, "sanction_lift", 1)
     await world.command(AskSanctionStatus(party_id=debtor.id_number), org="RW410000")
     answers = await notices_of(world, "sanction_status", 2)

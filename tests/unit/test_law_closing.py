@@ -18,6 +18,7 @@ from contracts.enforcement import (
     Person,
     QueryProperty,
 )
+from contracts.enforcement.measures import Catalogue
 from contracts.enforcement.sanctions import LiftSanction, RestrictConsumption
 from services.enforcement.domain import Case, closing, errors, evolve, query, sanctions
 from services.enforcement.domain.query import Out
@@ -125,7 +126,7 @@ def test_a_lifted_restriction_does_not_count() -> None:
     c = restricted(queried(registered(DEBTOR)), DEBTOR, sid)
     lift = LiftSanction(case_number=CASE, sanction_id=sid, ground="performed")
     c = apply(c, sanctions.decide_lift(lift, c, court=COURT, now=NOW - timedelta(days=1),
-                                       deletion_grounds={"performed"},
+                                       catalogue=Catalogue.load(),
                                        confirm_within=timedelta(days=7)))  # fmt: skip
     with pytest.raises(errors.RestrictionMissingError):
         closing.decide_close(close(), c, court=COURT)

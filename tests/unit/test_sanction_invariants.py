@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from contracts.base import Payload
 from contracts.enforcement import CaseRegistered, Person
+from contracts.enforcement.measures import Catalogue
 from contracts.enforcement.sanctions import (
     AckOutcome,
     ExecutionBasis,
@@ -42,7 +43,7 @@ PLAN: rules.Plan = {
     "HR410300": [MeasureFor(measure="no_civil_service", whom=["person"])],
     "MR410300": [MeasureFor(measure="no_legal_representative", whom=["person", "organization"])],
 }
-GROUNDS, DELETIONS = {"ability_refusal"}, {"paid_in_full", "term_expired"}
+CATALOGUE = Catalogue.load()
 WEEK = timedelta(days=7)
 
 
@@ -102,10 +103,9 @@ class Run:
         elif kind == "lift" and self.case.sanctions:
             sid = sorted(self.case.sanctions)[op[1] % len(self.case.sanctions)]
             cmd = LiftSanction(case_number=self.case.case_number or "", sanction_id=sid,
-                               ground="paid_in_full")  # fmt: skip
+                               ground="performed")  # fmt: skip
             self.attempt("lift", lambda c: rules.decide_lift(
-                cmd, c, court=COURT, now=self.now, deletion_grounds=DELETIONS,
-                confirm_within=WEEK))  # fmt: skip
+                cmd, c, court=COURT, now=self.now, catalogue=CATALOGUE, confirm_within=WEEK))  # fmt: skip
         elif kind == "redeliver" and self.done:
             name, decide, _bureau = self.done[op[1] % len(self.done)]
             try:  # the same message again must be refused, or decide nothing new
@@ -137,9 +137,10 @@ def _imposer(kind: str, debtor: Person, sid: uuid.UUID, case: Case, now: datetim
             case_number=case.case_number or "", debtor=debtor, filed_on=now.date(),
             basis=ExecutionBasis(issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1号"),
             obligations="给付货款", performance=Performance.NONE, grounds=["ability_refusal"],
+            decision_number="（2026）豫0482执500号之二", decided_on=now.date(), signed_by="院长 李明",
         )  # fmt: skip
         return lambda c: rules.decide_list(cmd, c, court=COURT, sanction_id=sid, now=now,
-                                           plan=PLAN, grounds=GROUNDS, ack_within=WEEK)  # fmt: skip
+                                           plan=PLAN, catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
     restrict = RestrictConsumption(case_number=case.case_number or "", debtor=debtor,
                                    order_number="（2026）豫0482执500号之一")  # fmt: skip
     return lambda c: rules.decide_restrict(restrict, c, court=COURT, sanction_id=sid, now=now,

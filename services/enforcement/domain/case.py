@@ -95,6 +95,12 @@ class Case:
         return any(s.kind == SanctionKind.CONSUMPTION_RESTRICTION and s.debtor_id == debtor_id
                    and s.in_force(day) for s in self.sanctions.values())  # fmt: skip
 
+    def secured_effective(self) -> Decimal:
+        """Total the case holds under controls in effect: queued or asked-for controls secure
+        nothing yet."""
+        return sum((c.amount for c in self.controls.values() if c.status == "applied"),
+                   Decimal(0))  # fmt: skip
+
     def secured(self) -> Decimal:
         """Total the case holds under controls still in force or asked for."""
         return sum((c.amount for c in self.controls.values() if c.status in ACTIVE), Decimal(0))

@@ -127,3 +127,56 @@ class ApproverMissingError(EnforcementError):
     """终本 only with its approver recorded (民诉法解释 第五百一十七条)."""
 
     field = "data.approved_by"
+
+
+class UnknownDeletionGroundError(EnforcementError):
+    """Not a ground in the catalogue for ending this kind of sanction."""
+
+    field = "data.ground"
+
+
+class GroundNotForListingError(EnforcementError):
+    """The ground does not apply to this listing: the 第十条第一款 grounds end open-ended
+    listings only; term expiry and early deletion end fixed-term ones (第十条第二款)."""
+
+    field = "data.ground"
+
+
+class TermNotExpiredError(EnforcementError):
+    """`term_expired` before the listing's last day has passed."""
+
+    field = "data.ground"
+
+
+class DeletionDueUnknownError(EnforcementError):
+    """The deadline in working days cannot be computed: the holiday calendar of that year is not
+    known yet. Send the lift without `ground_arose_on`, or update the calendar."""
+
+    field = "data.ground_arose_on"
+
+
+class ExtensionNotAllowedError(EnforcementError):
+    """An extension only of a fixed term, and only for obstruction by violence or threats or
+    for several dishonest acts (第二条)."""
+
+    field = "data.extension_years"
+
+
+class DecisionDateError(EnforcementError):
+    """A listing decision dated in the future, or before the case was filed."""
+
+    field = "data.decided_on"
+
+
+class RelistingTooSoonError(EnforcementError):
+    """Re-listing at the applicant's request within six months of a deletion at the applicant's
+    own request (第十条)."""
+
+    field = "data.on_applicant_request"
+
+
+class FrozenPropertyCoversDebtError(EnforcementError):
+    """Ground (一) is excluded when property already frozen covers the debt (第三条), unless the
+    court states why it lists all the same (`frozen_property_reason`)."""
+
+    field = "data.grounds"

@@ -44,6 +44,8 @@ class Sanction:
     lifted: bool = False
     lift_completed: bool = False
     since: date | None = None
+    lift_ground: str | None = None
+    lifted_on: date | None = None
 
     def in_force(self, day: date) -> bool:
         """Imposed, not lifted, and `day` within its term."""
@@ -77,7 +79,8 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
                                                                  event.notice_id: event.outcome})}  # fmt: skip
         case SanctionLifted():
             s = sanctions[event.sanction_id]
-            return {**sanctions, s.sanction_id: replace(s, lifted=True)}
+            return {**sanctions, s.sanction_id: replace(s, lifted=True, lift_ground=event.ground,
+                                                        lifted_on=event.effective_on)}  # fmt: skip
         case LiftCompleted():
             s = sanctions[event.sanction_id]
             return {**sanctions, s.sanction_id: replace(s, lift_completed=True)}

@@ -13,6 +13,13 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from contracts.enforcement import Person, party_id
+from contracts.enforcement.measures import (
+    Catalogue,
+    DeletionGround,
+    EndOutcome,
+    ListingTerm,
+    UnknownEntryError,
+)
 from contracts.enforcement.sanctions import (
     AckOutcome,
     Bound,
@@ -38,15 +45,16 @@ from contracts.enforcement.sanctions import (
 from contracts.ids import age_on, mask_id
 from services.enforcement.domain import errors
 from services.enforcement.domain.query import Out, check_case_court
+from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.sanction_state import Sanction
 from services.enforcement.domain.terms import add_years
+from services.enforcement.domain.workdays import CalendarUnknownError, add_working_days
 
 if TYPE_CHECKING:
     from services.enforcement.domain.case import Case
 
 Plan = dict[str, list[MeasureFor]]
 """Bureau code → the measures it applies (from the catalogue and the registry)."""
-BASE_TERM_YEARS = 2
 _IDS = uuid.UUID("8a4e6c1d-2b3f-4e5a-9c7d-1f2e3d4c5b6a")
 
 
@@ -102,26 +110,98 @@ def _notices(sanction_id: UUID, kind: SanctionKind, case_number: str, court: str
     return out
 
 
+APPLICANT_REQUEST = "applicant_request"
+"""第十条第一款第（三）项: deleted at the applicant's written request; the applicant may not have
+the debtor listed again within six months (第十条)."""
+RELIST_AFTER_MONTHS = 6
+TERM_EXPIRED = "term_expired"
+DUE_WITHIN_WORKING_DAYS = 3
+"""Delete, revoke or correct within three working days (第九条、第十条)."""
+
+
+def _check_decision(cmd: ListDishonestDebtor, case: Case, today: date) -> None:
+    """第五条: the listing is a decision (决定书), effective the day it is made."""
+    if cmd.decided_on > today:
+        raise errors.DecisionDateError(f"decided on {cmd.decided_on}, after today ({today})")
+    if case.filed_on is not None and cmd.decided_on < case.filed_on:
+        raise errors.DecisionDateError(f"decided on {cmd.decided_on}, before the case was filed")
+
+
+def _check_extension(cmd: ListDishonestDebtor, open_ended: bool, catalogue: Catalogue) -> None:
+    """第二条: 1–3 more years only for obstruction by violence or threats in a serious case, or
+    for several dishonest acts; an open-ended listing has no term to extend."""
+    if not cmd.extension_years:
+        return
+    rule = catalogue.term_extension
+    if open_ended:
+        raise errors.ExtensionNotAllowedError("a listing without a fixed term cannot be extended")
+    if rule.for_ground not in cmd.grounds and len(set(cmd.grounds)) < rule.for_several:
+        raise errors.ExtensionNotAllowedError(
+            f"an extension needs the ground {rule.for_ground} or {rule.for_several} grounds or "
+            "more (第二条: 暴力、威胁方法妨碍、抗拒执行情节严重或具有多项失信行为)"
+        )
+    if not (cmd.extension_reason or "").strip():
+        raise errors.ExtensionReasonError("an extended term needs its reason (情节严重)")
+
+
+def _check_exclusion(cmd: ListDishonestDebtor, case: Case, catalogue: Catalogue) -> None:
+    """第三条第（二）项: no listing for refusing while able when the property already frozen
+    (in effect, not queued) is enough to pay, unless the court states why."""
+    refusing = [g for g in cmd.grounds if catalogue.ground(g).term_years is None]
+    covered = case.amount > 0 and case.secured_effective() >= case.amount
+    if refusing and covered and not (cmd.frozen_property_reason or "").strip():
+        raise errors.FrozenPropertyCoversDebtError(
+            f"property frozen in effect ({case.secured_effective()}) covers the {case.amount} "
+            f"to be enforced: {refusing[0]} does not apply (第三条); state frozen_property_reason"
+        )
+
+
+def _check_relisting(cmd: ListDishonestDebtor, case: Case) -> None:
+    """第十条: an applicant who had the listing deleted may not have it renewed within six
+    months of that deletion."""
+    if not cmd.on_applicant_request:
+        return
+    debtor = party_id(cmd.debtor)
+    for s in case.sanctions.values():
+        deleted = s.lifted_on
+        if (s.kind == SanctionKind.LISTING and s.debtor_id == debtor
+                and s.lift_ground == APPLICANT_REQUEST and deleted is not None
+                and cmd.decided_on < add_months(deleted, RELIST_AFTER_MONTHS)):  # fmt: skip
+            raise errors.RelistingTooSoonError(
+                f"deleted at the applicant's request on {deleted}: the applicant may ask again "
+                f"from {add_months(deleted, RELIST_AFTER_MONTHS)}"
+            )
+
+
+def listing_until(cmd: ListDishonestDebtor, catalogue: Catalogue) -> date | None:
+    """The last day of the listing: decided_on + the term (+ extension) − 1 day; None when every
+    ground is open-ended (第一条第（一）项 only)."""
+    terms = [catalogue.ground(g).term_years for g in cmd.grounds]
+    fixed = [t for t in terms if t is not None]
+    if not fixed:
+        return None
+    return add_years(cmd.decided_on, max(fixed) + cmd.extension_years) - timedelta(days=1)
+
+
 def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id: UUID,
-                now: datetime, plan: Plan, grounds: set[str], ack_within: timedelta,
-                open_ended: bool = False) -> list[Out]:  # fmt: skip
-    """List the debtor. The term is 2 years plus any extension; a listing only for refusing
-    to perform while able (第一条第（一）项) has none and lasts until it is deleted."""
+                now: datetime, plan: Plan, catalogue: Catalogue,
+                ack_within: timedelta) -> list[Out]:  # fmt: skip
+    """List the debtor, by the court's decision (决定书): effective the day it is decided. The
+    term is 2 years plus any extension; a listing only for refusing to perform while able
+    (第一条第（一）项) has none and lasts until it is deleted."""
     check_case_court(case, court)
     _check_subject(case.debtor(party_id(cmd.debtor)), cmd, case.sanctions,
                    SanctionKind.LISTING, now.date(), sanction_id)  # fmt: skip
-    if unknown := [g for g in cmd.grounds if g not in grounds]:
+    known = {g.id for g in catalogue.grounds}
+    if unknown := [g for g in cmd.grounds if g not in known]:
         raise errors.UnknownGroundError(f"not a statutory ground: {', '.join(unknown)}")
-    if cmd.extension_years and not (cmd.extension_reason or "").strip():
-        raise errors.ExtensionReasonError("an extended term needs its reason (情节严重)")
-    start = now.date()
-    until = (
-        None
-        if open_ended
-        else (add_years(start, BASE_TERM_YEARS + cmd.extension_years) - timedelta(days=1))
-    )
-    return _impose(cmd, case.case_number or "", court, sanction_id, SanctionKind.LISTING, start,
-                   until, plan, now + ack_within)  # fmt: skip
+    _check_decision(cmd, case, now.date())
+    until = listing_until(cmd, catalogue)
+    _check_extension(cmd, until is None, catalogue)
+    _check_exclusion(cmd, case, catalogue)
+    _check_relisting(cmd, case)
+    return _impose(cmd, case.case_number or "", court, sanction_id, SanctionKind.LISTING,
+                   cmd.decided_on, until, plan, now + ack_within)  # fmt: skip
 
 
 def decide_restrict(cmd: RestrictConsumption, case: Case, *, court: str, sanction_id: UUID,
@@ -156,29 +236,63 @@ def _sanction(case: Case, sanction_id: UUID) -> Sanction:
 
 
 def lift_all(s: Sanction, case_number: str, ground: str, shield: bool, now: datetime,
-             confirm_within: timedelta) -> list[Out]:  # fmt: skip
+             confirm_within: timedelta, outcome: EndOutcome = EndOutcome.DELETE,
+             due_by: date | None = None) -> list[Out]:  # fmt: skip
     """End a sanction: every bureau ever notified is told to lift, acknowledged or not."""
     lifted = SanctionLifted(sanction_id=s.sanction_id, ground=ground, shield=shield,
-                            effective_on=now.date())  # fmt: skip
+                            effective_on=now.date(), outcome=outcome, due_by=due_by)  # fmt: skip
     out: list[Out] = [(lifted, "")]
     for bureau in s.notified():
         out.append((LiftNotice(notice_id=notice_id(s.sanction_id, bureau, True), bureau=bureau,
                                sanction_id=s.sanction_id, case_number=case_number, ground=ground,
-                               effective_on=now.date(), confirm_by=now + confirm_within), bureau))  # fmt: skip
+                               effective_on=now.date(), confirm_by=now + confirm_within,
+                               outcome=outcome), bureau))  # fmt: skip
     if not s.notified():
         out.append((LiftCompleted(sanction_id=s.sanction_id, completed_at=now), ""))
     return out
 
 
+def _deletion_ground(cmd: LiftSanction, s: Sanction, catalogue: Catalogue,
+                     today: date) -> DeletionGround:  # fmt: skip
+    """The deletion ground, if it applies to this listing (第十条第二款: the 第十条第一款 grounds
+    do not apply to a listing with a term)."""
+    try:
+        ground = catalogue.deletion_ground(cmd.ground)
+    except UnknownEntryError:
+        raise errors.UnknownDeletionGroundError(f"not a deletion ground: {cmd.ground}") from None
+    open_ended = s.until is None
+    if ground.applies_to_listing is ListingTerm.OPEN_ENDED and not open_ended:
+        raise errors.GroundNotForListingError(
+            f"{cmd.ground} ends only a listing without a term; this one runs until {s.until}: "
+            "it ends at expiry, or by early_deletion (第十条第二款, 第二条第二款)"
+        )
+    if ground.applies_to_listing is ListingTerm.FIXED_TERM and open_ended:
+        raise errors.GroundNotForListingError(f"{cmd.ground} ends only a listing with a term")
+    if ground.id == TERM_EXPIRED and s.until is not None and today <= s.until:
+        raise errors.TermNotExpiredError(f"the term runs until {s.until}")
+    return ground
+
+
+def deletion_due(arose_on: date) -> date:
+    """The last day to delete, revoke or correct: three working days after the ground arose."""
+    try:
+        return add_working_days(arose_on, DUE_WITHIN_WORKING_DAYS)
+    except CalendarUnknownError as e:
+        raise errors.DeletionDueUnknownError(str(e)) from e
+
+
 def decide_lift(cmd: LiftSanction, case: Case, *, court: str, now: datetime,
-                deletion_grounds: set[str], confirm_within: timedelta) -> list[Out]:  # fmt: skip
+                catalogue: Catalogue, confirm_within: timedelta) -> list[Out]:  # fmt: skip
     check_case_court(case, court)
     s = _sanction(case, cmd.sanction_id)
     if s.lifted:
         raise errors.SanctionEndedError(f"{cmd.sanction_id} is already lifted")
-    if cmd.ground not in deletion_grounds:
-        raise errors.UnknownGroundError(f"not a deletion ground: {cmd.ground}")
-    out = lift_all(s, case.case_number or "", cmd.ground, cmd.shield, now, confirm_within)
+    ground = _deletion_ground(cmd, s, catalogue, now.date())
+    due = None
+    if cmd.ground_arose_on is not None and not ground.discretionary:
+        due = deletion_due(cmd.ground_arose_on)
+    out = lift_all(s, case.case_number or "", cmd.ground, cmd.shield, now, confirm_within,
+                   ground.outcome, due)  # fmt: skip
     return [(p, org or court) for p, org in out]
 
 
@@ -228,7 +342,7 @@ def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[
     for s in case.sanctions.values():
         if not s.lifted and s.until is not None and now.date() > s.until:
             out += [(p, org or court) for p, org in
-                    lift_all(s, case.case_number or "", "term_expired", False, now,
+                    lift_all(s, case.case_number or "", TERM_EXPIRED, False, now,
                              confirm_within)]  # fmt: skip
     return out
 
