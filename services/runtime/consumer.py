@@ -171,7 +171,7 @@ class Keeper:
 
     def resumed(self) -> None:
         if self.since is not None:
-            log.info("server back, consumer resumed", consumer=self.c.durable,
+            log.info("consumer resumed", consumer=self.c.durable,
                      paused_seconds=round(time.monotonic() - self.since, 1))  # fmt: skip
         self.since, self.tries = None, 0
 
@@ -236,9 +236,7 @@ async def _failed(
         if await set_aside(js, c, msg, d, error, keeper, held):
             await _quietly(msg.ack())
             return "deadletter"
-        # Not safely set aside, so not acknowledged: it comes again and is set aside then.
-        await _quietly(msg.nak(delay=c.backoff[-1]))
-        return "retry"
+        return "held"  # stopping before it was set aside: not acked, so it comes again
     log.warning("handler failed, will redeliver", subject=d.subject, consumer=c.durable,
                 attempt=d.attempt, error=error[:1000])  # fmt: skip
     await _quietly(msg.nak(delay=c.delay(d.attempt)))
@@ -259,27 +257,40 @@ async def set_aside(
     js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, error: str,
     keeper: Keeper, held: Sequence[Msg],
 ) -> bool:  # fmt: skip
-    """Publish the failed message to the dead-letter stream; True once the server stored it.
+    """Publish the failed message to the dead-letter stream; True once the server stored it,
+    False only when the consumer stops first (the message is then neither acked nor lost).
 
     The letter never exceeds the server's limit (it carries a reference instead of the payload
-    when it would). An outage pauses and tries again; a letter the server refuses is tried by
-    reference; if that is refused too, False: the caller keeps the message.
+    when it would). A letter with the payload that the server refuses is sent by reference; an
+    outage, or a refused reference (a few hundred bytes: the dead-letter stream itself is broken
+    or full), pauses the consumer with the message in hand until the letter is stored.
     """
-    for letter in deadletters.letters(_failure(c, msg, d, error), _max_payload(js)):
-        while True:
-            try:
-                await js.publish(letter.subject, letter.data, headers=letter.headers)
-                return True
-            except Exception as exc:
-                # No acknowledgement in time is an outage too: the id deduplicates a retry.
-                if is_outage(exc) or isinstance(exc, TimeoutError):
-                    if await keeper.pause(held, exc):
-                        continue
-                    return False
+    *first, last = deadletters.letters(_failure(c, msg, d, error), _max_payload(js))
+    for letter in first:
+        if await _publish_letter(js, c, letter, keeper, held, pause_on_refusal=False):
+            return True
+    return await _publish_letter(js, c, last, keeper, held, pause_on_refusal=True)
+
+
+async def _publish_letter(
+    js: JetStreamContext, c: Consumer, letter: deadletters.Letter, keeper: Keeper,
+    held: Sequence[Msg], pause_on_refusal: bool,
+) -> bool:  # fmt: skip
+    while True:
+        try:
+            await js.publish(letter.subject, letter.data, headers=letter.headers)
+            keeper.resumed()
+            return True
+        except Exception as exc:
+            # No acknowledgement in time is an outage too: the letter's id deduplicates a retry.
+            outage = is_outage(exc) or isinstance(exc, TimeoutError)
+            if not outage and keeper.since is None:  # once, not on every try while paused
                 log.error("dead letter refused", consumer=c.durable, subject=letter.subject,
                           size=len(letter.data), error=repr(exc)[:500])  # fmt: skip
-                break
-    return False
+            if not outage and not pause_on_refusal:
+                return False
+            if not await keeper.pause(held, exc):
+                return False
 
 
 def _max_payload(js: JetStreamContext) -> int:

@@ -4,6 +4,7 @@ consumer that failed and to no other, or dropped with a reason; every action is 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import os
@@ -232,3 +233,39 @@ async def test_a_letter_stays_until_the_journal_has_read_it_and_acting_again_is_
     await deadletters.drop(js, letter, operator="tester", reason="重复")
     assert await list_deadletters(js) == []
     assert [a["reason"] for a in await actions(js, "dropped")] == ["重复"]
+
+
+async def test_a_letter_the_server_refuses_is_sent_by_reference_or_the_message_is_kept(
+    js: JetStreamContext, started: Callable[[Consumer], asyncio.Task[None]]
+) -> None:
+    small = dataclasses.replace(streams.deadletter_stream(1), max_msg_size=2048)
+    await js.update_stream(small)
+    handled: list[bytes] = []
+    last_tries: list[int] = []
+
+    async def handle(d: Delivery) -> None:
+        if d.data.startswith(b"bad"):
+            if d.data == b"bad-2":
+                last_tries.append(d.attempt)
+            raise ValueError("拒收")
+        handled.append(d.data)
+
+    task = started(consumer("testing_worker", handle, pause=(0.05, 0.1)))
+    await js.publish(SUBJECT, b"bad" + b"x" * 4000)  # its letter with the payload is refused
+    [letter] = await letters_when(js, 1)
+    assert (letter.payload, letter.size) == ("stream", 4003)
+
+    await js.update_stream(dataclasses.replace(small, max_msg_size=64))  # the stream is broken
+    await js.publish(SUBJECT, b"bad-2")
+    await js.publish(SUBJECT, b"good")
+    await until(lambda: _true(handled == [b"good"] and last_tries[-1:] == [2]))
+    for _ in range(25):  # bad-2 is held: neither acknowledged nor set aside, nor tried again
+        await asyncio.sleep(0.04)
+        info = await js.consumer_info("TESTING", "testing_worker")
+        assert info.num_ack_pending == 1 and not task.done()
+        assert len(await list_deadletters(js)) == 1 and last_tries == [1, 2]
+    await js.update_stream(streams.deadletter_stream(1))  # repaired
+    [_, second] = await letters_when(js, 2)
+    assert (second.payload, second.sha256) == ("stream", hashlib.sha256(b"bad-2").hexdigest())
+    info = await js.consumer_info("TESTING", "testing_worker")
+    assert info.num_ack_pending == 0
