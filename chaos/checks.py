@@ -4,12 +4,16 @@ say the journal is intact and complete, and every service answers a new message.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
+
+from nats.aio.client import Client
 
 from chaos.book import Book
 from chaos.load import Sender
@@ -69,3 +73,28 @@ async def probe(sender: Sender, book: Book, within: float = 45.0) -> tuple[int, 
             return sent.seq, True
         await asyncio.sleep(0.2)
     return sent.seq, False
+
+
+async def heartbeats(nc: Client, bucket: str = "fuyuan_status") -> dict[str, dict[str, Any]]:
+    """Each service instance's last heartbeat (`<service>.<instance>` → its JSON), or nothing
+    when the services publish none."""
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        kv = await nc.jetstream(timeout=5).key_value(bucket)
+        for key in await kv.keys():
+            entry = await kv.get(key)
+            if entry.value:
+                out[key] = json.loads(entry.value)
+    except Exception:  # no bucket, no keys: the services keep no heartbeat
+        return {}
+    return out
+
+
+def unhealthy_tasks(beat: dict[str, Any]) -> list[str]:
+    """Tasks a heartbeat reports not running, with their last error."""
+    tasks = beat.get("tasks") or {}
+    return [
+        f"{name} {t.get('state')}: {t.get('last_error')}"
+        for name, t in tasks.items()
+        if isinstance(t, dict) and t.get("state") != "running"
+    ]

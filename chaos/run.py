@@ -156,9 +156,14 @@ def journaled_by(run: Run, seq: int, after: float) -> float | None:
     return next((t for t, floor in run.ledger_floor if t >= after and floor >= seq), None)
 
 
+AFTER = 2.0
+"""Seconds after a fault's end whose messages count in its backlog too: while NATS is down
+nothing can be sent, and the first messages after it show how soon the services are back."""
+
+
 def measure_recovery(run: Run) -> None:
     for f in run.faults:
-        before = [s for s in run.book.sent.values() if s.at <= f.end]
+        before = [s for s in run.book.sent.values() if s.at <= f.end + AFTER]
         answered = [run.book.answered_at(s) for s in before]
         if any(a is None for a in answered):
             continue
@@ -225,7 +230,7 @@ async def run_scenario(
         stack.start_sampling()
         poller = asyncio.create_task(poll_ledger(run, stop_polls))
         say(
-            f"  [{scenario.name}] services up in {time.monotonic() - began:.0f} s; load "
+            f"  {scenario.name}: services up in {time.monotonic() - began:.0f} s; load "
             f"{plan.rate:g} court messages/s for {scenario.seconds:g} s"
         )
         run.started = result.load_started = time.monotonic()
@@ -233,15 +238,16 @@ async def run_scenario(
             load.run(scenario.seconds), scenario.inject(run), fuzz_load(run, scenario.fuzz)
         )
         await load.settle()
-        say(f"  [{scenario.name}] load done: {len(book.sent)} messages; waiting for answers")
+        say(f"  {scenario.name}: load done: {len(book.sent)} messages; waiting for answers")
         result.settled = await settle(run)
         measure_recovery(run)
         await finish(run, result, say)
         stop_polls.set()
         await poller
     except Exception as e:
-        result.error = "".join(traceback.format_exception_only(e)).strip()
-        say(f"  [{scenario.name}] [red]failed: {result.error}[/red]")
+        first = "".join(traceback.format_exception_only(e)).strip().splitlines()[0]
+        result.error = first[:300]
+        say(f"  {scenario.name}: [red]failed: {result.error}[/red]")
         log.error("scenario failed", scenario=scenario.name, error=traceback.format_exc())
     finally:
         stop_polls.set()
@@ -276,6 +282,16 @@ async def finish(run: Run, result: Result, say: Any) -> None:
     for s in stack.services:
         working = ledger_ok if s.service == "ledger" else probe_ok
         result.alive[s.name] = s.alive() and working
+    assert stack.nc is not None
+    beats = await checks.heartbeats(stack.nc)
+    if not beats:
+        run.notes.append("no heartbeats in the fuyuan_status bucket")
+    running = {s.pid: s for s in stack.services if s.alive()}
+    for key, beat in beats.items():
+        if (instance := running.get(beat.get("pid"))) is not None:
+            for problem in checks.unhealthy_tasks(beat):
+                run.notes.append(f"heartbeat of {key}: {problem}")
+                result.alive[instance.name] = False
     result.faults, result.notes = run.faults, [*run.notes, *run.scenario.notes]
     pool = await asyncpg.create_pool(stack.database_url, min_size=1, max_size=2)
     try:
@@ -291,7 +307,7 @@ async def finish(run: Run, result: Result, say: Any) -> None:
     result.reconcile = await checks.audit("reconcile", stack.audit_env())
     result.peak_rss_mib = {s.name: s.peak_rss_kib / 1024 for s in stack.services}
     say(
-        f"  [{run.scenario.name}] {dict(result.tally.outcome)}, duplicated "
+        f"  {run.scenario.name}: {dict(result.tally.outcome)}, duplicated "
         f"{result.tally.duplicated}, recovery {result.recovery_text()}, verify "
         f"{'ok' if result.verify.ok else 'FAILED'}, reconcile "
         f"{'ok' if result.reconcile.ok else 'FAILED'}"
