@@ -23,6 +23,7 @@ from services.runtime.deadletters import DeadLetter, list_deadletters, replay
 pytestmark = pytest.mark.integration
 SUBJECT = "testing.command.register_case.v1.CT410482"
 CHINESE_ERROR = "案号格式不符：（2024）豫0482执1234号"
+BAD_1 = "案号（2024）豫0482执1234号 bad-1".encode()
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ async def test_a_letter_with_chinese_text_is_listed_shown_replayed_to_its_consum
 ) -> None:
     failing_saw: list[Delivery] = []
     other_saw: list[bytes] = []
-    broken = {b"bad-1", b"bad-2"}
+    broken = {BAD_1, b"bad-2"}
 
     async def failing(d: Delivery) -> None:
         failing_saw.append(d)
@@ -113,7 +114,7 @@ async def test_a_letter_with_chinese_text_is_listed_shown_replayed_to_its_consum
 
     started(consumer("testing_failing", failing))
     started(consumer("testing_other", other))
-    await js.publish(SUBJECT, b"bad-1", headers={"X-Court": "洛阳市中级人民法院"})
+    await js.publish(SUBJECT, BAD_1, headers={"X-Court": "洛阳市中级人民法院"})
     [letter] = await letters_when(js, 1)
     assert letter.error.endswith(CHINESE_ERROR)
     assert letter.headers["X-Court"] == "洛阳市中级人民法院"
@@ -126,19 +127,19 @@ async def test_a_letter_with_chinese_text_is_listed_shown_replayed_to_its_consum
     code, shown = await fuyuan(nats_url, "show", str(letter.sequence))
     assert code == 0, shown
     assert "X-Court: 洛阳市中级人民法院" in shown and CHINESE_ERROR in shown
-    assert hashlib.sha256(b"bad-1").hexdigest() in shown and "bad-1" in shown
+    assert hashlib.sha256(BAD_1).hexdigest() in shown and BAD_1.decode() in shown
 
-    await until(lambda: _true(other_saw == [b"bad-1"]))
-    broken.discard(b"bad-1")  # the operator fixed the cause
+    await until(lambda: _true(other_saw == [BAD_1]))
+    broken.discard(BAD_1)  # the operator fixed the cause
     code, out = await fuyuan(nats_url, "replay", str(letter.sequence), "--reason", "已修复")
     assert code == 0, out
     await until(lambda: _true(any(d.replayed for d in failing_saw)))
     [again] = [d for d in failing_saw if d.replayed]
     assert (again.subject, again.data, again.headers["X-Court"]) == (
-        SUBJECT, b"bad-1", "洛阳市中级人民法院")  # fmt: skip
+        SUBJECT, BAD_1, "洛阳市中级人民法院")  # fmt: skip
     await js.publish(SUBJECT, b"after")  # a marker: once the other consumer has it, it is caught up
     await until(lambda: _true(other_saw[-1:] == [b"after"]))
-    assert other_saw == [b"bad-1", b"after"], "the replay reached a consumer that had not failed"
+    assert other_saw == [BAD_1, b"after"], "the replay reached a consumer that had not failed"
     [replayed] = await actions(js, "replayed")
     assert replayed["sequence"] == letter.sequence and replayed["consumer"] == "testing_failing"
     assert (replayed["operator"], replayed["reason"]) == ("值班员", "已修复")
@@ -161,8 +162,9 @@ async def _true(value: bool) -> bool:
 
 
 async def test_a_failing_message_near_the_payload_limit_is_set_aside_by_reference_and_replays_whole(
-    js: JetStreamContext, nc: Client, started: Callable[[Consumer], asyncio.Task[None]]
-) -> None:
+    js: JetStreamContext, nc: Client, nats_url: str,
+    started: Callable[[Consumer], asyncio.Task[None]],
+) -> None:  # fmt: skip
     big = os.urandom(nc.max_payload - 600)
     handled: list[Delivery] = []
     broken = True
@@ -180,6 +182,10 @@ async def test_a_failing_message_near_the_payload_limit_is_set_aside_by_referenc
     assert not task.done(), "the consumer task must survive setting a large message aside"
     assert (letter.payload, letter.data, letter.size) == ("stream", b"", len(big))
     assert (letter.original_stream, letter.sha256) == ("TESTING", hashlib.sha256(big).hexdigest())
+    code, shown = await fuyuan(nats_url, "show", str(letter.sequence))
+    assert code == 0, shown
+    assert f"body: {len(big)} bytes, sha256 {letter.sha256}" in shown and "binary" in shown
+    assert len(shown) < 64 * 1024, "show prints a bounded part of the body"
 
     broken = False
     await replay(js, letter, operator="tester")
