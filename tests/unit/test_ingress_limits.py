@@ -288,11 +288,13 @@ async def test_a_type_on_the_subject_not_taken_here_is_refused_naming_subject(su
 
 
 async def test_a_true_redelivery_has_no_second_effect_and_no_rejection() -> None:
-    store, data = RecordingStore(), encoded(sample())
+    msg = sample()
+    store, data = RecordingStore(), encoded(msg)
     await deliver(store, f"{REGISTER}.{COURT}", data, seq=1)
     await deliver(store, f"{REGISTER}.{COURT}", data, seq=1)
     [(_, inbox)] = store.appends
-    assert inbox == InboxEntry("enforcement_commands", inbox.message_id, COURT)
+    event_id = uuid.UUID(msg["envelope"]["event_id"])
+    assert inbox == InboxEntry("enforcement_commands", event_id, COURT)
 
 
 async def test_the_same_event_id_from_another_organization_is_another_message() -> None:
