@@ -176,6 +176,7 @@ def overview(stack: Stack) -> Table:
         table.add_row(name, child.where(), style=style)
     table.add_row("ledger public key", public_key_of(stack.signing_key()))
     table.add_row("audit", "fuyuan audit verify · fuyuan trace CASE_NUMBER (with the URLs above)")
+    table.add_row("status", "fuyuan status: what runs, lags, was set aside (with the URLs above)")
     table.add_row("dead letters", "fuyuan dlq list")
     table.add_row("stop", "Ctrl-C")
     return table
