@@ -22,6 +22,11 @@ Measured, each round all consumers in turn (rounds interleave, so a noisy neighb
   does): how many messages finished after a later message of the same stream had finished;
 - **latency** — publish-to-handled p50 and p99 at a low rate (`rate` messages/s), and how many
   messages were not handled within `late_after` seconds (left until the acknowledgement wait).
+- **held** — the batch subscriber with the short timeout that would bound its batch-fill
+  latency (`PullSub(1000, timeout=0.02, batch=True)`) against the loop, at `held_rate`
+  messages/s: how many messages were delivered but not handled a second after the last was
+  published (they wait for the acknowledgement wait, 60 s here), and how many of the fetches
+  raised the built-in `TimeoutError` instead of `nats.errors.TimeoutError`.
 
 `python -m bench.faststream_loop [--rounds 5] [--messages 5000] [--json out.json]`
 """
@@ -171,6 +176,9 @@ def faststream(size: int, batch: bool) -> Any:
     return consumer
 
 
+HELD = {VARIANTS[0]: False, VARIANTS[3]: True}
+"""The consumers the held probe runs: the loop, and the batch subscriber (with a short timeout)."""
+
 CONSUMERS = {
     VARIANTS[0]: raw_loop,
     VARIANTS[1]: faststream(1, False),
@@ -243,6 +251,91 @@ async def latency(
     return run
 
 
+@dataclass
+class Held:
+    published: int
+    handled: int
+    builtin_timeouts: int
+    fetches: int
+
+
+class CountingFetch:
+    """Wraps a pull subscription's `fetch` to count the built-in `TimeoutError`s it raises
+    (nats-py raises both `nats.errors.TimeoutError` and, from `_fetch_n`, the built-in one)."""
+
+    def __init__(self, fetch: Callable[..., Awaitable[Any]]) -> None:
+        self.fetch, self.calls, self.builtin = fetch, 0, 0
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        try:
+            return await self.fetch(*args, **kwargs)
+        except TimeoutError as e:
+            self.builtin += type(e) is TimeoutError
+            raise
+
+
+async def held(js: JetStreamContext, faststream_batch: bool, rate: float, count: int) -> Held:
+    from faststream import AckPolicy
+    from faststream.nats import JStream, NatsBroker, PullSub
+
+    seen: set[int] = set()
+    async with fresh_stream(js) as (stream, subject):
+        config = ConsumerConfig(ack_wait=60, max_ack_pending=4096)
+        if faststream_batch:
+            url = js._nc.connected_url
+            assert url is not None
+            broker = NatsBroker(f"nats://{url.hostname}:{url.port}", logger=None)
+            subscriber = broker.subscriber(
+                subject,
+                stream=JStream(stream, declare=False),
+                durable="held",
+                pull_sub=PullSub(batch_size=1000, timeout=0.02, batch=True),
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                config=config,
+            )
+
+            @subscriber
+            async def handle(bodies: list[dict[str, Any]]) -> None:
+                seen.update(body["i"] for body in bodies)
+
+            await broker.start()
+            assert subscriber.subscription is not None
+            counting = CountingFetch(subscriber.subscription.fetch)
+            subscriber.subscription.fetch = counting  # type: ignore[method-assign]
+            stop: Callable[[], Awaitable[Any]] = broker.stop
+        else:
+            sub = await js.pull_subscribe(subject, durable="held", stream=stream, config=config)
+            counting = CountingFetch(sub.fetch)
+            done = asyncio.Event()
+
+            async def loop() -> None:
+                while not done.is_set():
+                    try:
+                        batch = await counting(batch=BATCH, timeout=FETCH_TIMEOUT)
+                    except TimeoutError:
+                        continue
+                    for msg in batch:
+                        seen.add(json.loads(msg.data)["i"])
+                        await msg.ack()
+
+            task = asyncio.create_task(loop())
+
+            async def stop() -> None:
+                done.set()
+                await asyncio.wait_for(task, FETCH_TIMEOUT + 5)
+                await sub.unsubscribe()
+
+        try:
+            for i in range(count):
+                await js.publish(subject, json.dumps({"i": i, "t": 0.0}).encode())
+                await asyncio.sleep(1 / rate)
+            await asyncio.sleep(1.0)
+            return Held(count, len(seen), counting.builtin, counting.calls)
+        finally:
+            await asyncio.wait_for(stop(), FETCH_TIMEOUT + 10)
+
+
 # ---- the report ---------------------------------------------------------------------------
 
 
@@ -256,6 +349,7 @@ class Result:
     p50_ms: list[float]
     p99_ms: list[float]
     late: list[int]
+    held: list[Held] = field(default_factory=list)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -296,6 +390,8 @@ async def one_round(
     r.p50_ms.append(_percentile(low.latencies, 0.5) * 1000)
     r.p99_ms.append(_percentile(low.latencies, 0.99) * 1000)
     r.late.append(args.low_count - len(set(low.done)))
+    if variant in HELD:
+        r.held.append(await held(js, HELD[variant], args.held_rate, args.held_count))
 
 
 def markdown(results: list[Result], settings: dict[str, Any]) -> str:
@@ -320,6 +416,24 @@ def markdown(results: list[Result], settings: dict[str, Any]) -> str:
             f"(max {max(r.out_of_order)}) | {statistics.median(r.p50_ms):.1f} ms | "
             f"{statistics.median(r.p99_ms):.1f} ms | {sum(r.late)} in all rounds |"
         )
+    lines += [
+        "",
+        f"Held: {settings['held_count']} messages published at {settings['held_rate']:g}/s "
+        "in each round; counted one second after the last.",
+        "",
+        "| consumer | published | not handled (held until the ack wait) | fetches | "
+        "raised the built-in TimeoutError |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        if r.held:
+            name = r.variant.replace("PullSub(16, batch=True)", "PullSub(1000, 20 ms, batch=True)")
+            lines.append(
+                f"| {name} | {sum(h.published for h in r.held)} | "
+                f"{sum(h.published - h.handled for h in r.held)} "
+                f"(per round {', '.join(str(h.published - h.handled) for h in r.held)}) | "
+                f"{sum(h.fetches for h in r.held)} | {sum(h.builtin_timeouts for h in r.held)} |"
+            )
     return "\n".join(lines)
 
 
@@ -331,6 +445,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--low-count", type=int, default=20)
     parser.add_argument("--late-after", type=float, default=5.0)
+    parser.add_argument("--held-rate", type=float, default=400.0)
+    parser.add_argument("--held-count", type=int, default=2_000)
     parser.add_argument("--json", help="Also write the raw results here.")
     args = parser.parse_args()
     settings = {k: v for k, v in vars(args).items() if k != "json"}
