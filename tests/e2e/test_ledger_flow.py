@@ -13,11 +13,11 @@ from nats.aio.client import Client
 
 from services.enforcement.main import SPEC as ENFORCEMENT
 from services.ledger import audit
-from services.ledger.outside import gather
-from services.ledger.reconcile import check_streams
 from services.ledger.journal import Journal
 from services.ledger.main import SPEC as LEDGER
+from services.ledger.outside import gather
 from services.ledger.proofs import check_inclusion
+from services.ledger.reconcile import check_streams
 from services.ledger.signing import generate_key, public_key_of
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.host import RunningService, start_service
