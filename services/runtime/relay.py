@@ -281,9 +281,9 @@ class Relay:
         return futures
 
     async def _send(self, js: JetStreamContext, p: Pending) -> asyncio.Future[Any]:
-        return await js.publish_async(
-            p.subject, p.message, headers=p.outgoing_headers(), wait_stall=self.ack_timeout
-        )
+        # No wait_stall: with one, nats-py wraps every publish in a wait_for (a task per
+        # message, half the relay's speed). The batch deadline around it bounds the wait.
+        return await js.publish_async(p.subject, p.message, headers=p.outgoing_headers())
 
     async def save(self, last: Pending) -> None:
         with self._database():
