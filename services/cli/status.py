@@ -79,9 +79,18 @@ class Instance:
     def stale(self) -> bool:
         return self.age > STALE_AFTER
 
+    @property
+    def stopped(self) -> bool:
+        """Its last heartbeat was that of a clean stop: every loop stopped."""
+        return bool(self.tasks) and all(t.state == "stopped" for t in self.tasks)
+
+    @property
+    def running(self) -> bool:
+        return not self.stale and not self.stopped
+
     def problems(self) -> list[str]:
-        if self.stale:
-            return []  # a stale instance speaks for nothing; its service says whether it is down
+        if not self.running:
+            return []  # it speaks for nothing now; its service says whether it is down
         found = [f"{self.key} paused: {self.paused}"] if self.paused else []
         for t in self.tasks:
             if t.state != "running":
@@ -152,10 +161,13 @@ class Report:
     dead_letters: list[DeadLetters] = field(default_factory=list)
 
     def down(self) -> list[str]:
-        return [s for s, found in self.services.items() if not [i for i in found if not i.stale]]
+        return [s for s, found in self.services.items() if not any(i.running for i in found)]
 
     def problems(self) -> list[str]:
-        found = [f"{s} is down: no heartbeat in the last {STALE_AFTER:.0f} s" for s in self.down()]
+        found = [
+            f"{s} is down: no running instance heartbeat in the last {STALE_AFTER:.0f} s"
+            for s in self.down()
+        ]
         for instances in self.services.values():
             found += [p for i in instances for p in i.problems()]
         found += [p for r in self.relays for p in r.problems()]
@@ -169,7 +181,7 @@ class Report:
             {
                 "service": s,
                 "state": "down" if s in self.down() else "up",
-                "instances": [{**asdict(i), "stale": i.stale} for i in found],
+                "instances": [{**asdict(i), "stale": i.stale, "stopped": i.stopped} for i in found],
             }
             for s, found in self.services.items()
         ]
@@ -342,11 +354,12 @@ def services_table(report: Report) -> Table:
         if not instances:
             table.add_row(service, "-", "DOWN: no heartbeat", "-", "-", style="bold red")
         for i in instances:
-            state = "STALE" if i.stale else f"PAUSED: {i.paused}" if i.paused else "running"
+            state = "STALE" if i.stale else "stopped" if i.stopped else "running"
+            state = f"PAUSED: {i.paused}" if i.running and i.paused else state
             tasks = ", ".join(
                 f"{t.name} {t.state}" + (f" ↻{t.restarts}" if t.restarts else "") for t in i.tasks
             )
-            bad = i.stale or i.problems()
+            bad = not i.running or i.problems()
             table.add_row(
                 service,
                 i.instance,

@@ -95,7 +95,9 @@ async def test_down_stale_paused_crashed_lagging_and_set_aside_are_each_named(
     await kv.put("enforcement.box-1", beat("enforcement", "box-1", tasks={"relay": crashed}))
     await kv.put("enforcement.box-2", beat("enforcement", "box-2", paused="database outage"))
     await kv.put("enforcement.box-3", beat("enforcement", "box-3", age=45))  # killed a while ago
-    await kv.put("ledger.box-1", beat("ledger", "box-1", age=60))  # the only ledger: down
+    await kv.put("ledger.box-1", beat("ledger", "box-1", age=60))  # killed a while ago
+    stopped = {"relay": {"state": "stopped", "restarts": 0, "last_error": None}}
+    await kv.put("ledger.box-2", beat("ledger", "box-2", tasks=stopped))  # stopped cleanly: down
     # A consumer with work in hand: three commands, one delivered and not acknowledged.
     for n in range(3):
         await js.publish(COMMAND, b"{}", headers={"Nats-Msg-Id": f"c-{n}"})
@@ -170,6 +172,11 @@ async def test_down_stale_paused_crashed_lagging_and_set_aside_are_each_named(
     ):
         assert expected in problems, problems
     assert "box-3" not in problems  # stale beside fresh instances: marked, not a problem
+    ledger = next(s for s in doc["services"] if s["service"] == "ledger")
+    assert [(i["instance"], i["stale"], i["stopped"]) for i in ledger["instances"]] == [
+        ("box-1", True, False),
+        ("box-2", False, True),
+    ]
     assert doc["ok"] is False
 
 
@@ -224,8 +231,11 @@ async def test_a_running_service_is_up_with_its_tasks_from_its_own_heartbeat(
                 break
             assert time.monotonic() < deadline, report.as_json()
             await asyncio.sleep(0.2)
-        assert "enforcement is down" not in report.problems()
+        assert report.services["enforcement"] and "enforcement" not in report.down()
         assert all(t.state == "running" for t in instances[0].tasks), instances
         assert report.relays[0].lag == 0
     finally:
         await service.close()
+    after = await read_status(nats_url, database_url, ("enforcement",))
+    assert after.down() == ["enforcement"], after.as_json()
+    assert [i.stopped for i in after.services["enforcement"]] == [True]
