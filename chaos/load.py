@@ -39,10 +39,17 @@ class Sender:
     unsent: list[tuple[str, str]] = field(default_factory=list)
     """(subject, reason) of messages the server never acknowledged within `patience`."""
 
-    async def send(self, subject: str, body: bytes, kind: str, msg_id: str | None) -> Sent | None:
+    async def send(
+        self,
+        subject: str,
+        body: bytes,
+        kind: str,
+        msg_id: str | None,
+        patience: float | None = None,
+    ) -> Sent | None:
         js = self.nc.jetstream(timeout=5)
         headers = {"Nats-Msg-Id": msg_id} if msg_id else None
-        deadline = time.monotonic() + self.patience
+        deadline = time.monotonic() + (self.patience if patience is None else patience)
         while True:
             try:
                 ack = await js.publish(subject, body, headers=headers, timeout=5)
