@@ -129,6 +129,8 @@ def scenario_section(r: Result) -> list[str]:
     ]
     if r.error:
         out += [f"The scenario stopped with an error: `{r.error}`", ""]
+    for violation in r.violations:
+        out.append(f"- **{violation}**")
     for note in r.notes:
         out.append(f"- {note}")
     for what, examples in t.examples.items():

@@ -59,6 +59,7 @@ class Result:
     fuzzed: int = 0
     load_started: float = 0.0
     notes: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
     error: str | None = None
 
     def recoveries(self) -> list[float | None]:
@@ -79,6 +80,7 @@ class Result:
         return (
             self.error is None
             and self.settled
+            and not self.violations
             and t.outcome["lost"] == 0
             and t.outcome["silent"] == 0
             and t.outcome["set_aside"] == 0
@@ -112,6 +114,10 @@ class Run:
     notes: list[str] = field(default_factory=list)
     proxy: Any = None
     ledger_floor: list[tuple[float, int]] = field(default_factory=list)
+    leaders: list[tuple[float, int]] = field(default_factory=list)
+    """(when, how many instances held the relay's lock), in the scenario with two."""
+    violations: list[str] = field(default_factory=list)
+    """What a fault showed that must never happen, beyond the accounts."""
     stream: str = stream_name(CONTEXT)
 
 
@@ -294,6 +300,7 @@ async def finish(run: Run, result: Result, say: Any) -> None:
                 run.notes.append(f"heartbeat of {key}: {problem}")
                 result.alive[instance.name] = False
     result.faults, result.notes = run.faults, [*run.notes, *run.scenario.notes]
+    result.violations = run.violations
     pool = await asyncpg.create_pool(stack.database_url, min_size=1, max_size=2)
     try:
         result.tally = await account(pool, CONTEXT, book, len(run.sender.unsent))

@@ -6,7 +6,9 @@ Times are fractions of the scenario's load period, so the short version keeps th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -117,41 +119,67 @@ async def cluster_node_killed(run: Run) -> None:
     run.notes.append(f"{leader.name} started again {time.monotonic() - start:.0f} s after its kill")
 
 
-async def relay_leader(run: Run, instances: list[Service]) -> Service | None:
-    """The instance whose database session holds an advisory lock (the relay's leadership)."""
-    conn = await asyncpg.connect(run.stack.database_url)
+RELAY_LOCK = "relay:enforcement:jetstream"
+"""What the relay's advisory lock key is made from (services/runtime/relay.py)."""
+
+
+async def relay_leaders(run: Run, instances: list[Service]) -> list[Service]:
+    """The instances whose database sessions hold the relay's advisory lock."""
+    conn = await asyncpg.connect(run.stack.database_url, timeout=5)
     try:
+        # A bigint key below 2**32 shows as classid 0, objid = the key, objsubid 1.
         rows = await conn.fetch(
             "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()"
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 "
+            "AND l.objsubid = 1 AND a.datname = current_database()",
+            zlib.crc32(RELAY_LOCK.encode()),
         )
     finally:
         await conn.close()
     ports = {r["client_port"] for r in rows}
-    for s in instances:
-        if s.pid and ports & local_ports(s.pid):
-            return s
-    return None
+    return [s for s in instances if s.pid and ports & local_ports(s.pid)]
+
+
+async def watch_leaders(run: Run, instances: list[Service], stop: asyncio.Event) -> None:
+    """How many instances hold the relay's lock, twice a second: never two, and none only
+    for as long as a handover takes."""
+    while not stop.is_set():
+        with contextlib.suppress(Exception):
+            held = await relay_leaders(run, [s for s in instances if s.alive()])
+            run.leaders.append((time.monotonic(), len(held)))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.5)
 
 
 async def leader_after_database_restart(run: Run) -> None:
     """Two instances of the enforcement service; PostgreSQL restarts; then the instance leading
     the relay is killed, and comes back 10 s later as a standby."""
-    await at(run, 0.15)
-    await postgres_outage(run, 5.0)
-    await at(run, 0.5)
     instances = [s for s in run.stack.services if s.service == "enforcement"]
-    leader = await relay_leader(run, instances)
-    if leader is None:
-        run.notes.append("no instance held an advisory lock after the restart: killed the first")
-        leader = instances[0]
-    else:
-        run.notes.append(f"{leader.name} held the relay's lock after the database restart")
-    start = time.monotonic()
-    leader.kill9()
-    run.faults.append(Fault(f"kill -9 of {leader.name}, the relay leader", start, start))
-    await asyncio.sleep(10)
-    await run.stack.restart(leader)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_leaders(run, instances, stop))
+    try:
+        await at(run, 0.15)
+        await postgres_outage(run, 5.0)
+        await at(run, 0.5)
+        leaders = await relay_leaders(run, instances)
+        if not leaders:
+            run.notes.append(
+                "no instance held the relay's lock after the database restart: killed the first"
+            )
+        leader = leaders[0] if leaders else instances[0]
+        start = time.monotonic()
+        leader.kill9()
+        run.faults.append(Fault(f"kill -9 of {leader.name}, the relay leader", start, start))
+        await asyncio.sleep(10)
+        await run.stack.restart(leader)
+        await at(run, 1.0)
+    finally:
+        stop.set()
+        await watcher
+    most = max((n for _t, n in run.leaders), default=0)
+    run.notes.append(f"instances holding the relay's lock at once: at most {most}")
+    if most > 1:
+        run.violations.append(f"{most} relays held the leadership at once")
 
 
 async def proxy_faults(run: Run) -> None:
