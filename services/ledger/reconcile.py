@@ -22,7 +22,7 @@ from contracts.subjects import DEADLETTER_STREAM, stream_name
 from services.ledger.domain import canonical_body
 from services.ledger.handlers import facts_of
 from services.ledger.journal import Journal
-from services.ledger.streams import StreamMessage, messages
+from services.ledger.streams import StreamMessage, last_sequence, messages
 from services.runtime.consumer import Delivery
 
 PAGE = 512
@@ -111,7 +111,10 @@ async def check_stream(journal: Journal, nc: Client, stream: str) -> StreamCheck
                 report.differs.append(key)
         present |= {m.sequence for k, m in keys.items() if k in journaled}
         last = page[-1].sequence
-    report.journal_only = await _journal_only(journal, stream, present, last)
+    # A message published while this ran may be journaled already: only keys up to the last one
+    # read, or past the stream's end now, are certainly not the stream's.
+    end = await last_sequence(nc, stream) or 0
+    report.journal_only = await _journal_only(journal, stream, present, last, max(end, last))
     return report
 
 
@@ -142,21 +145,22 @@ async def _legacy_digests(
     return out
 
 
-async def _journal_only(journal: Journal, stream: str, present: set[int], last: int) -> list[str]:
-    """Journal keys of the stream, up to the last message read, that the stream did not give
-    back: a message purged from the stream, or an entry that never crossed it."""
+async def _journal_only(
+    journal: Journal, stream: str, present: set[int], last: int, end: int
+) -> list[str]:
+    """Journal keys of the stream that the stream did not give back: a message purged from the
+    stream, or an entry that never crossed it."""
     where = (
         f'FROM "{journal.schema}".journal WHERE starts_with(message_key, $1) '
-        "AND split_part(message_key, ':', 2)::bigint <= $2"
+        "AND (split_part(message_key, ':', 2)::bigint <= $2 "
+        "OR split_part(message_key, ':', 2)::bigint > $3)"
     )
-    count = await journal.pool.fetchval(f"SELECT count(*) {where}", f"{stream}:", last)
+    count = await journal.pool.fetchval(f"SELECT count(*) {where}", f"{stream}:", last, end)
     if count <= len(present):
         return []
-    rows = await journal.pool.fetch(f"SELECT message_key {where}", f"{stream}:", last)
-    return sorted(
-        (r[0] for r in rows if int(r[0].rpartition(":")[2]) not in present),
-        key=lambda k: int(k.rpartition(":")[2]),
-    )
+    rows = await journal.pool.fetch(f"SELECT message_key {where}", f"{stream}:", last, end)
+    extra = [int(r[0].rpartition(":")[2]) for r in rows]
+    return [f"{stream}:{seq}" for seq in sorted(extra) if seq not in present]
 
 
 async def check_streams(
