@@ -21,6 +21,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nats
 import pytest
@@ -29,7 +30,7 @@ from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, KeyValueConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import NoKeysError, NotFoundError
 
 from contracts.enforcement.cases import RegisterCase
 from contracts.enforcement.query import PropertyAnswer, PropertyQueryNotice, QueryProperty
@@ -507,3 +508,62 @@ async def test_the_auditor_reads_the_ledger_streams_checkpoints_and_nothing_else
     with pytest.raises(NatsTimeoutError):
         await auditor.js().publish(checkpoint, b"forged", timeout=SHORT)
     await auditor.violation(checkpoint)
+
+
+async def test_a_real_service_runs_as_its_own_user_answers_a_court_and_writes_its_heartbeat(
+    server: str, connect: Connect, database_url: str
+) -> None:
+    """The whole runtime under these permissions: streams, consumers, relay, heartbeat."""
+    from services.enforcement.main import spec
+    from services.runtime.host import start_service
+    from services.runtime.settings import RuntimeSettings
+    from tests.e2e.world import Clock
+
+    own = f"nats://svc_enforcement:{dev_password('svc_enforcement')}@"
+    settings = RuntimeSettings(NATS_URL=server.replace("nats://", own), DATABASE_URL=database_url)
+    running = await start_service(spec(Clock()), settings)
+    try:
+        court = await connect(OTHER_COURT)
+        answers = [
+            await court.nc.subscribe(f"enforcement.{kind}.*.*.{OTHER_COURT}")
+            for kind in ("event", "rejection")
+        ]
+        command = json.loads(GOLDEN_REGISTER_CASE.read_text(encoding="utf-8"))
+        event_id = str(uuid.uuid4())
+        command["envelope"] |= {"event_id": event_id, "correlation_id": event_id}
+        await court.js().publish(
+            subject(RegisterCase.TYPE, OTHER_COURT), json.dumps(command).encode(),
+            headers={"Nats-Msg-Id": event_id},
+        )  # fmt: skip
+        answer = await first_message(answers, seconds=30)
+        assert answer.subject.endswith(f".{OTHER_COURT}") and event_id in answer.data.decode()
+        status = await (await connect("operator")).js().key_value("fuyuan_status")
+        deadline = time.monotonic() + 30
+        while not [k for k in await keys_of(status) if k.startswith("enforcement.")]:
+            assert time.monotonic() < deadline, "no heartbeat of the service"
+            await asyncio.sleep(0.2)
+        assert not court.errors, court.errors
+    finally:
+        await running.close()
+
+
+GOLDEN_REGISTER_CASE = (
+    Path(__file__).resolve().parents[1]
+    / "contract" / "golden" / "enforcement.command.register_case.v1.json"
+)  # fmt: skip
+
+
+async def first_message(subscriptions: list[Any], seconds: float) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for sub in subscriptions:
+            with contextlib.suppress(NatsTimeoutError):
+                return await sub.next_msg(timeout=0.2)
+    raise AssertionError(f"nothing from the service within {seconds} s")
+
+
+async def keys_of(kv: Any) -> list[str]:
+    try:
+        return list(await kv.keys())
+    except NoKeysError:
+        return []
