@@ -164,7 +164,8 @@ class Keeper:
         # Renew the deadline of every message in hand, so none is redelivered behind our back
         # (which would spend its attempts and break the batch's order).
         for m in held:
-            await _quietly(m.in_progress())
+            with contextlib.suppress(Exception):  # NATS may be the server that is away
+                await m.in_progress()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stop.wait(), step)
         return not self.stop.is_set()
@@ -387,6 +388,8 @@ async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.
 
 async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:
     """The consumer's own messages and its replays, side by side until `stop` is set."""
+    # Two loops, not one: a replay is handled even while the main stream is busy or paused, and
+    # each keeps its own order. They share the handler, whose inbox makes any overlap harmless.
     await asyncio.gather(pull(js, c, Source.main(c), stop), pull(js, c, Source.replays(c), stop))
 
 
