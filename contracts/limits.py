@@ -43,17 +43,23 @@ MAX_SUBJECT_CHARS = 256
 REJECTION_BOUND = 32_768
 """No rejection's JSON is larger, whatever was received."""
 
-_ESCAPE = re.compile(r"\\.", re.DOTALL)
-_QUOTED = re.compile(r'"[^"]*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_LONG_DIGITS = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
-_EXPONENT = re.compile(r"[eE][+-]?([0-9]+)")
-_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# A \u escape only where an even run of backslashes (or none) precedes it: `\\u0000` is an
-# escaped backslash and the text `u0000`. The match starts at the run, never inside it.
-_BAD_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u(00[01][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2})")
-_LOW_ESCAPE = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# Every check runs on the bytes (UTF-8 keeps every ASCII byte meaning itself, and a multi-byte
+# character never contains a quote, backslash, bracket or digit byte), with expressions that
+# begin with a literal, so the common message costs a few microseconds.
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_QUOTED = re.compile(rb'"[^"]*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_LONG_DIGITS = re.compile(rb"[0-9]{%d,}" % (MAX_DIGITS + 1))
+_EXPONENT = re.compile(rb"[eE][+-]?([0-9]+)")
+_SHAPES = bytes(
+    ord("1") if 0x30 <= c <= 0x39 else ord("e") if c in b"eE" else ord("s") if c in b"+-" else 32
+    for c in range(256)
+)
+_CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BAD_ESCAPE = re.compile(rb"\\u(00[01][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2})")
+_LOW_ESCAPE = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
 
 
@@ -62,44 +68,66 @@ def problems(data: bytes) -> list[str]:
     if len(data) > MAX_MESSAGE_BYTES:
         return [f"{len(data):,} bytes, over the limit of {MAX_MESSAGE_BYTES:,}"]
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as e:
         return [f"not UTF-8: invalid byte at offset {e.start}"]
-    return text_problems(text)
-
-
-def text_problems(text: str) -> list[str]:
-    found = [_raw_controls(text), _escapes(text)]
-    # Escapes are removed first so that every remaining quote opens or closes a string: both
-    # steps are single linear passes, whatever the input (an escaped-quote pattern cannot make
-    # the string expression try again from every quote).
-    skeleton = _QUOTED.sub('""', _ESCAPE.sub("", text))
-    found += [_depth(skeleton), _digits(skeleton)]
+    found = [_raw_controls(data), _escapes(data)]
+    if _may_be_deep(data) or _may_hold_big_numbers(data):
+        # Strings out of the way, so that brackets and digits inside them do not count. Escapes
+        # go first, so that every remaining quote opens or closes a string: both steps are
+        # single linear passes, whatever the input (an escaped-quote pattern cannot make the
+        # string expression try again from every quote).
+        skeleton = _QUOTED.sub(b'""', _ESCAPE.sub(b"", data))
+        found += [_depth(skeleton), _digits(skeleton)]
     return [p for p in found if p]
 
 
-def _raw_controls(text: str) -> str | None:
-    m = _RAW_CONTROL.search(text)
-    return m and f"control character U+{ord(m.group()):04X} at character {m.start()}"
+def _may_be_deep(data: bytes) -> bool:
+    return data.count(b"[") + data.count(b"{") > MAX_DEPTH
 
 
-def _escapes(text: str) -> str | None:
+def _may_hold_big_numbers(data: bytes) -> bool:
+    # One translation and substring searches (C speed) instead of a digit-run expression tried
+    # at every position: strings may match too, and then the exact check on the skeleton decides.
+    shape = data.translate(_SHAPES)
+    return b"1" * (MAX_DIGITS + 1) in shape or b"e111" in shape or b"es111" in shape
+
+
+def _raw_controls(data: bytes) -> str | None:
+    if len(data.translate(None, _CONTROLS)) == len(data):
+        return None
+    m = _RAW_CONTROL.search(data)
+    return m and f"control character U+{m.group()[0]:04X} at byte {m.start()}"
+
+
+def _escapes(data: bytes) -> str | None:
+    if b"\\u" not in data:
+        return None
     paired = -1
-    for m in _BAD_ESCAPE.finditer(text):
-        if m.start() == paired:
+    for m in _BAD_ESCAPE.finditer(data):
+        if m.start() == paired or _escaped(data, m.start()):
             continue
-        code, at = int(m.group(1), 16), m.start(1) - 2
+        code = int(m.group(1), 16)
         if code < 0x20 and code not in (0x09, 0x0A, 0x0D):
-            return f"escaped control character U+{code:04X} at character {at}"
-        if 0xD800 <= code <= 0xDBFF and _LOW_ESCAPE.match(text, m.end()):
+            return f"escaped control character U+{code:04X} at byte {m.start()}"
+        if 0xD800 <= code <= 0xDBFF and _LOW_ESCAPE.match(data, m.end()):
             paired = m.end()
         elif code >= 0xD800:
-            return f"lone surrogate \\u{code:04x} at character {at}"
+            return f"lone surrogate \\u{code:04x} at byte {m.start()}"
     return None
 
 
-def _depth(skeleton: str) -> str | None:
-    brackets = _NOT_BRACKET.sub("", skeleton)
+def _escaped(data: bytes, at: int) -> bool:
+    """Whether the backslash at `at` is itself escaped: an odd run of backslashes before it.
+    The runs before different candidates never overlap, so all the counting stays linear."""
+    start = at
+    while start > 0 and data[start - 1] == 0x5C:
+        start -= 1
+    return (at - start) % 2 == 1
+
+
+def _depth(skeleton: bytes) -> str | None:
+    brackets = _NOT_BRACKET.sub(b"", skeleton)
     if len(brackets) <= MAX_DEPTH:
         return None
     deepest = max(accumulate(map(_STEP.__getitem__, brackets)))
@@ -108,9 +136,9 @@ def _depth(skeleton: str) -> str | None:
     return f"nested {deepest} levels deep, over the limit of {MAX_DEPTH}"
 
 
-def _digits(skeleton: str) -> str | None:
-    if m := _LONG_DIGITS.search(skeleton):
-        return f"a number with more than {MAX_DIGITS} digits at character {m.start()}"
+def _digits(skeleton: bytes) -> str | None:
+    if _LONG_DIGITS.search(skeleton):
+        return f"a number with more than {MAX_DIGITS} digits"
     for e in _EXPONENT.finditer(skeleton):
         if int(e.group(1)) > MAX_EXPONENT:
             return f"a number with an exponent over {MAX_EXPONENT}"
