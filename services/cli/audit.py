@@ -76,14 +76,20 @@ checkpoint held outside its tables was checked: not a pass, since whoever can re
 journal can rewrite those too."""
 CheckpointFiles = Annotated[
     list[Path] | None,
-    typer.Option("--checkpoints", help="A checkpoint file kept outside the ledger (from "
-                 "`fuyuan audit checkpoints export`); may be given more than once."),
-]  # fmt: skip
+    typer.Option(
+        "--checkpoints",
+        help="A checkpoint file kept outside the ledger (from "
+        "`fuyuan audit checkpoints export`); may be given more than once.",
+    ),
+]
 WitnessKey = Annotated[
     str | None,
-    typer.Option("--witness-key", help="Base64 public key of a witness: only the checkpoints "
-                 "of the files that it countersigned count."),
-]  # fmt: skip
+    typer.Option(
+        "--witness-key",
+        help="Base64 public key of a witness: only the checkpoints "
+        "of the files that it countersigned count.",
+    ),
+]
 
 
 @app.command()
@@ -99,8 +105,10 @@ def verify(
     key = _public_key(public_key)
     outside = asyncio.run(gather(os.environ.get("NATS_URL"), checkpoints or [], witness_key))
     report = _with_db(lambda j, s, _p: auditing.verify(j, s, key, outside.held))
-    console.print(f"entries checked: {report.entries}, checkpoints checked: {report.checkpoints} "
-                  f"({report.external} held outside the ledger's tables)")  # fmt: skip
+    console.print(
+        f"entries checked: {report.entries}, checkpoints checked: {report.checkpoints} "
+        f"({report.external} held outside the ledger's tables)"
+    )
     for warning in outside.warnings:
         console.print(f"[yellow]{warning}")
     if report.broken:
@@ -110,9 +118,11 @@ def verify(
     if not (report.ok and not outside.problems):
         raise typer.Exit(1)
     if report.external == 0 and report.entries > 0:
-        console.print("[bold red]WARNING: no checkpoint held outside the ledger's tables was "
-                      "checked, so a rewrite by whoever controls the database would pass; read "
-                      "the LEDGER stream (NATS_URL) or give --checkpoints FILE")  # fmt: skip
+        console.print(
+            "[bold red]WARNING: no checkpoint held outside the ledger's tables was "
+            "checked, so a rewrite by whoever controls the database would pass; read "
+            "the LEDGER stream (NATS_URL) or give --checkpoints FILE"
+        )
         raise typer.Exit(NO_EXTERNAL)
     console.print("[green]the journal is intact")
     raise typer.Exit(0)
@@ -252,9 +262,11 @@ async def _check_streams(journal: Journal, url: str, contexts: tuple[str, ...]) 
 
 
 def _print_log(r: auditing.Reconciliation) -> bool:
-    console.print(f"{r.context} log: {len(r.missing_from_journal)} missing from the journal, "
-                  f"{len(r.missing_from_service)} missing from the service, {len(r.differs)} "
-                  f"differ, {len(r.set_aside)} set aside by the relay")  # fmt: skip
+    console.print(
+        f"{r.context} log: {len(r.missing_from_journal)} missing from the journal, "
+        f"{len(r.missing_from_service)} missing from the service, {len(r.differs)} "
+        f"differ, {len(r.set_aside)} set aside by the relay"
+    )
     for eid in r.missing_from_journal:
         console.print(f"  [yellow]not journaled: {eid}")
     for eid in r.missing_from_service:
@@ -262,14 +274,18 @@ def _print_log(r: auditing.Reconciliation) -> bool:
     for eid in r.differs:
         console.print(f"  [red]journaled with other content than the service's log: {eid}")
     for a in r.set_aside:
-        console.print(f"  [yellow]set aside by the relay: {a.event_id} at position {a.position} "
-                      f"({a.subject}, {a.size} bytes): {a.reason}")  # fmt: skip
+        console.print(
+            f"  [yellow]set aside by the relay: {a.event_id} at position {a.position} "
+            f"({a.subject}, {a.size} bytes): {a.reason}"
+        )
     return r.clean
 
 
 def _print_stream(c: Any) -> bool:
-    console.print(f"{c.stream} stream: {c.messages} messages, {len(c.missing)} missing from the "
-                  f"journal, {len(c.differs)} differ, {len(c.journal_only)} only in the journal")  # fmt: skip
+    console.print(
+        f"{c.stream} stream: {c.messages} messages, {len(c.missing)} missing from the "
+        f"journal, {len(c.differs)} differ, {len(c.journal_only)} only in the journal"
+    )
     for key in c.missing:
         console.print(f"  [red]not journaled: {key}")
     for key in c.differs:
@@ -289,13 +305,24 @@ def forgeries(
     for r in rows:
         f = r.facts
         if as_json:
-            typer.echo(json.dumps({"position": r.position, "message_key": f.message_key,
-                                   "sender": f.sender, "claimed": f.organization,
-                                   "subject": f.subject, "type": f.type,
-                                   "recorded_at": r.recorded_at.isoformat()}))  # fmt: skip
+            typer.echo(
+                json.dumps(
+                    {
+                        "position": r.position,
+                        "message_key": f.message_key,
+                        "sender": f.sender,
+                        "claimed": f.organization,
+                        "subject": f.subject,
+                        "type": f.type,
+                        "recorded_at": r.recorded_at.isoformat(),
+                    }
+                )
+            )
         else:
-            console.print(f"#{r.position} {f.message_key} [bold red]{f.sender}[/] claimed to be "
-                          f"[bold]{f.organization}[/] on {f.subject}")  # fmt: skip
+            console.print(
+                f"#{r.position} {f.message_key} [bold red]{f.sender}[/] claimed to be "
+                f"[bold]{f.organization}[/] on {f.subject}"
+            )
     if not as_json:
         console.print(f"{len(rows)} forgery attempts")
 
@@ -334,8 +361,10 @@ def _label(r: StoredRow, names: dict[str, str]) -> str:
     addressed = f" → [bold]{to}[/] {names.get(to, '')}" if to else ""
     forged = f" [bold red]FORGERY: sent by {f.sender}[/]" if f.forgery else ""
     trace = f"  trace {f.trace_id}" if f.trace_id else ""
-    return (f"[dim]{r.recorded_at:%Y-%m-%d %H:%M:%S}[/] #{r.position} [bold]{org}[/] "
-            f"{names.get(org, '')} — {kind} [cyan]{name}[/]{addressed}{forged}{trace}")  # fmt: skip
+    return (
+        f"[dim]{r.recorded_at:%Y-%m-%d %H:%M:%S}[/] #{r.position} [bold]{org}[/] "
+        f"{names.get(org, '')} — {kind} [cyan]{name}[/]{addressed}{forged}{trace}"
+    )
 
 
 def trace_doc(r: StoredRow, show_ids: bool) -> dict[str, Any]:

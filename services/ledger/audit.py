@@ -128,8 +128,10 @@ async def _check_tail(journal: Journal, report: Verification, pending: list[Held
     for held in pending:
         report.checkpoints += 1
         report.external += held.external
-        report.problems.append(f"checkpoint {held.checkpoint.tree_size} ({held.source}) covers "
-                               "entries the journal lacks")  # fmt: skip
+        report.problems.append(
+            f"checkpoint {held.checkpoint.tree_size} ({held.source}) covers "
+            "entries the journal lacks"
+        )
 
 
 async def own_checkpoints(store: EventStore) -> list[Checkpoint]:

@@ -65,9 +65,9 @@ def facts_of(d: Delivery) -> Facts:
 def raw_facts(d: Delivery) -> Facts:
     """The least the journal keeps of a message: its place, subject, sender and raw bytes."""
     subject = storable(d.subject) or ""
-    return Facts(message_key(subject, d.stream_sequence), storable(split(subject)[0]) or "",
-                 subject, None, None, None, None, None, None, d.data,
-                 sender=sender_of(subject))  # fmt: skip
+    kind = storable(split(subject)[0]) or ""
+    key = message_key(subject, d.stream_sequence)
+    return Facts(key, kind, subject, *(None,) * 6, d.data, sender=sender_of(subject))
 
 
 class Recorder:
