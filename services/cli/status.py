@@ -401,7 +401,7 @@ def relays_table(report: Report) -> Table:
 
 
 def dead_letters_table(report: Report) -> Table:
-    table = Table(title="dead letters 死信 (fuyuan dlq list)")
+    table = Table(title="dead letters 死信", caption="each one: fuyuan dlq list")
     for column in ("subject", "kind", "count"):
         table.add_column(column)
     for d in report.dead_letters:
