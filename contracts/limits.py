@@ -59,6 +59,7 @@ _CONTROLS = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 _RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BAD_ESCAPE = re.compile(rb"\\u(00[01][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2})")
 _LOW_ESCAPE = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_OPENERS_RUN = re.compile(rb"[\[{]{%d}" % (MAX_DEPTH + 1))
 _STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
 
@@ -128,9 +129,9 @@ def _escaped(data: bytes, at: int) -> bool:
 
 def _depth(skeleton: bytes) -> str | None:
     brackets = _NOT_BRACKET.sub(b"", skeleton)
-    if len(brackets) <= MAX_DEPTH:
-        return None
-    deepest = max(accumulate(map(_STEP.__getitem__, brackets)))
+    if _OPENERS_RUN.search(brackets):  # the usual attack, caught without counting
+        return f"nested more than {MAX_DEPTH} levels deep"
+    deepest = max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
     if deepest <= MAX_DEPTH:
         return None
     return f"nested {deepest} levels deep, over the limit of {MAX_DEPTH}"
