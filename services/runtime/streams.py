@@ -33,7 +33,7 @@ def deadletter_stream(replicas: int) -> StreamConfig:
         name=DEADLETTER_STREAM, subjects=[f"{DEADLETTER_ROOT}.>"],
         retention=RetentionPolicy.LIMITS, storage=StorageType.FILE,
         num_replicas=replicas, duplicate_window=DUPLICATE_WINDOW,
-        description="Messages set aside after repeated failures, with their errors",
+        description="Messages set aside after repeated failures, relay alerts, operators' actions",
     )  # fmt: skip
 
 
