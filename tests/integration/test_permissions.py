@@ -514,6 +514,7 @@ async def test_a_real_service_runs_as_its_own_user_answers_a_court_and_writes_it
     server: str, connect: Connect, database_url: str
 ) -> None:
     """The whole runtime under these permissions: streams, consumers, relay, heartbeat."""
+    from services.cli.status import read_status
     from services.enforcement.main import spec
     from services.runtime.host import start_service
     from services.runtime.settings import RuntimeSettings
@@ -543,6 +544,9 @@ async def test_a_real_service_runs_as_its_own_user_answers_a_court_and_writes_it
             assert time.monotonic() < deadline, "no heartbeat of the service"
             await asyncio.sleep(0.2)
         assert not court.errors, court.errors
+        # `fuyuan status` inside the service's container reads with the service's own user.
+        report = await read_status(settings.nats_url, database_url, ("enforcement",))
+        assert "enforcement" not in report.down() and report.consumers, report.as_json()
     finally:
         await running.close()
 
