@@ -46,9 +46,14 @@ async def bucket(js: JetStreamContext, replicas: int = 1) -> KeyValue:
     try:
         return await js.key_value(BUCKET)
     except BucketNotFoundError:
-        config = KeyValueConfig(bucket=BUCKET, history=1, ttl=MAX_AGE, replicas=replicas,
-                                storage=StorageType.FILE,
-                                description="Fuyuan: heartbeats of running services")  # fmt: skip
+        config = KeyValueConfig(
+            bucket=BUCKET,
+            history=1,
+            ttl=MAX_AGE,
+            replicas=replicas,
+            storage=StorageType.FILE,
+            description="Fuyuan: heartbeats of running services",
+        )
         return await js.create_key_value(config)
 
 
@@ -77,10 +82,15 @@ class Heartbeat:
         if stopped:
             tasks = {name: {**t, "state": "stopped"} for name, t in tasks.items()}
         return {
-            "service": self.service, "instance": self.instance, "pid": os.getpid(),
-            "host": socket.gethostname(), "started_at": self.started_at, "at": _now(),
-            "paused": None if stopped else self.paused(), "tasks": tasks,
-        }  # fmt: skip
+            "service": self.service,
+            "instance": self.instance,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started_at": self.started_at,
+            "at": _now(),
+            "paused": None if stopped else self.paused(),
+            "tasks": tasks,
+        }
 
     async def beat(self, *, stopped: bool = False) -> None:
         # Bounded: a heartbeat that cannot be written is skipped, never waited for.

@@ -109,8 +109,9 @@ async def keep_session(_conn: asyncpg.Connection) -> None:
 async def connect_nats(settings: RuntimeSettings, name: str) -> Client:
     # Never give up reconnecting: after a long NATS outage the consumers must come back by
     # themselves. The first connection gets a deadline, so a start without NATS fails clearly.
-    connecting = nats.connect(servers=settings.nats_servers, name=name,
-                              max_reconnect_attempts=-1, reconnect_time_wait=1.0)  # fmt: skip
+    connecting = nats.connect(
+        servers=settings.nats_servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=1.0
+    )
     return await asyncio.wait_for(connecting, 30.0)
 
 
@@ -119,8 +120,9 @@ def relay_connection(settings: RuntimeSettings, name: str) -> Connect:
     when it fails or its acknowledgements go missing, the relay makes a fresh one."""
 
     async def connect() -> Client:
-        return await nats.connect(servers=settings.nats_servers, name=name,
-                                  allow_reconnect=False, connect_timeout=2)  # fmt: skip
+        return await nats.connect(
+            servers=settings.nats_servers, name=name, allow_reconnect=False, connect_timeout=2
+        )
 
     return connect
 
@@ -148,7 +150,9 @@ async def _start(
         stop = asyncio.Event()
         supervisor = Supervisor(stop, cap=settings.restart_backoff_max)
         for c in spec.consumers(wiring):
-            supervisor.start(Loop(f"consumer-{c.durable}", functools.partial(consuming.run, js, c, stop)))  # fmt: skip
+            supervisor.start(
+                Loop(f"consumer-{c.durable}", functools.partial(consuming.run, js, c, stop))
+            )
         for work in spec.background(wiring, stop):
             supervisor.start(as_loop(getattr(work, "__qualname__", "background"), work))
         relay = await _relay(spec.name, settings, pool)
@@ -156,9 +160,14 @@ async def _start(
     except BaseException:
         await nc.close()
         raise
-    heartbeat = Heartbeat(js, spec.name, supervisor.report, lambda: relay.pause.reason,
-                          interval=settings.heartbeat_interval,
-                          replicas=settings.stream_replicas)  # fmt: skip
+    heartbeat = Heartbeat(
+        js,
+        spec.name,
+        supervisor.report,
+        lambda: relay.pause.reason,
+        interval=settings.heartbeat_interval,
+        replicas=settings.stream_replicas,
+    )
     supervisor.start(Loop("heartbeat", functools.partial(heartbeat.run, stop)))
     log.info("service started", service=spec.name, instance=heartbeat.instance)
     return RunningService(wiring, relay, supervisor, heartbeat, stop)
@@ -167,10 +176,16 @@ async def _start(
 async def _relay(name: str, settings: RuntimeSettings, pool: asyncpg.Pool) -> Relay:
     connect = relay_connection(settings, f"fuyuan-{name}-relay")
     own = await connect()
-    return Relay(pool, name, own.jetstream(), batch_size=settings.relay_batch_size,
-                 connect=connect, ack_timeout=settings.relay_ack_timeout,
-                 max_attempts=settings.relay_max_attempts,
-                 database_timeout=settings.database_timeout)  # fmt: skip
+    return Relay(
+        pool,
+        name,
+        own.jetstream(),
+        batch_size=settings.relay_batch_size,
+        connect=connect,
+        ack_timeout=settings.relay_ack_timeout,
+        max_attempts=settings.relay_max_attempts,
+        database_timeout=settings.database_timeout,
+    )
 
 
 def cannot_start(service: str, why: str, code: int) -> NoReturn:

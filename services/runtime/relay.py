@@ -167,11 +167,20 @@ class Relay:
     """
 
     def __init__(
-        self, pool: asyncpg.Pool, schema: str, js: JetStreamContext, *,
-        batch_size: int = 500, idle_sleep: float = 0.02, name: str = "jetstream",
-        connect: Connect | None = None, ack_timeout: float = 5.0, max_attempts: int = 3,
-        database_timeout: float = 10.0, campaign_every: float = 1.0,
-    ) -> None:  # fmt: skip
+        self,
+        pool: asyncpg.Pool,
+        schema: str,
+        js: JetStreamContext,
+        *,
+        batch_size: int = 500,
+        idle_sleep: float = 0.02,
+        name: str = "jetstream",
+        connect: Connect | None = None,
+        ack_timeout: float = 5.0,
+        max_attempts: int = 3,
+        database_timeout: float = 10.0,
+        campaign_every: float = 1.0,
+    ) -> None:
         self.pool, self.schema, self.js, self.name = pool, schema, js, name
         self.nc: Client = js._nc
         self.batch_size, self.idle_sleep = batch_size, idle_sleep
@@ -195,19 +204,28 @@ class Relay:
             row = await self._db.fetchrow(
                 f'SELECT tx::text::bigint AS tx, position FROM "{self.schema}".relay_checkpoint '
                 "WHERE relay = $1",
-                self.name, timeout=self.database_timeout,
-            )  # fmt: skip
+                self.name,
+                timeout=self.database_timeout,
+            )
         return (row["tx"], row["position"]) if row else (0, 0)
 
     async def pending(self, after: tuple[int, int]) -> list[Pending]:
         with self._database():
-            rows = await self._db.fetch(self._fetch, str(after[0]), after[1], self.batch_size,
-                                        timeout=self.database_timeout)  # fmt: skip
+            rows = await self._db.fetch(
+                self._fetch, str(after[0]), after[1], self.batch_size, timeout=self.database_timeout
+            )
         return [
-            Pending(r["tx"], r["position"], r["event_id"], r["type"], r["subject"],
-                    r["message"], _headers(r))
+            Pending(
+                r["tx"],
+                r["position"],
+                r["event_id"],
+                r["type"],
+                r["subject"],
+                r["message"],
+                _headers(r),
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def publish(self, batch: Sequence[Pending]) -> None:
         """Send the whole batch pipelined, then wait for every acknowledgement, for at most
@@ -219,9 +237,10 @@ class Relay:
         and links to each of those traces (a span per message would cost more than the publish).
         """
         with tracer.start_as_current_span(
-            "relay publish", kind=trace.SpanKind.PRODUCER,
+            "relay publish",
+            kind=trace.SpanKind.PRODUCER,
             attributes={"messaging.system": "nats", "messaging.batch.message_count": len(batch)},
-        ) as span:  # fmt: skip
+        ) as span:
             if span.is_recording():  # links cost; only when someone records them
                 for p in batch:
                     ctx = trace.get_current_span(extract_context(p.headers)).get_span_context()
@@ -270,11 +289,15 @@ class Relay:
         for p in batch:
             f: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
             try:
-                f.set_result(await js.publish(p.subject, p.message, timeout=self.ack_timeout,
-                                              headers=p.outgoing_headers()))  # fmt: skip
+                f.set_result(
+                    await js.publish(
+                        p.subject, p.message, timeout=self.ack_timeout, headers=p.outgoing_headers()
+                    )
+                )
             except TimeoutError as exc:
-                raise AckTimeoutError(f"no acknowledgement for position {p.position} "
-                                      f"after {self.ack_timeout}s") from exc  # fmt: skip
+                raise AckTimeoutError(
+                    f"no acknowledgement for position {p.position} after {self.ack_timeout}s"
+                ) from exc
             except Exception as exc:
                 f.set_exception(exc)
             futures.append(f)
@@ -288,9 +311,13 @@ class Relay:
     async def save(self, last: Pending) -> None:
         with self._database():
             saved = await self._db.fetchval(
-                _save_sql(self.schema, self._guarded), self.name, str(last.tx), last.position,
-                *((self._lock_key(),) if self._guarded else ()), timeout=self.database_timeout,
-            )  # fmt: skip
+                _save_sql(self.schema, self._guarded),
+                self.name,
+                str(last.tx),
+                last.position,
+                *((self._lock_key(),) if self._guarded else ()),
+                timeout=self.database_timeout,
+            )
         if self._guarded and saved is None:
             # Either the lock is gone or another relay is ahead: this one is not the leader.
             raise LeadershipLostError("the checkpoint was not saved: the lock is not held here")
@@ -311,8 +338,9 @@ class Relay:
             # Checked before sending: the server closes the connection of a client that sends
             # more than max_payload, which would fail the whole batch again and again.
             if (size := p.wire_size()) > limit:
-                await self._set_aside(p, f"too large: {size} bytes with its headers, "
-                                         f"the server accepts {limit}")  # fmt: skip
+                await self._set_aside(
+                    p, f"too large: {size} bytes with its headers, the server accepts {limit}"
+                )
             else:
                 fits.append(p)
         try:
@@ -332,23 +360,47 @@ class Relay:
     async def _set_aside(self, p: Pending, why: str) -> None:
         size = p.wire_size()
         with self._database():
-            await self._db.execute(_set_aside_sql(self.schema), p.position, p.event_id,
-                                   p.subject, size, why, timeout=self.database_timeout)  # fmt: skip
+            await self._db.execute(
+                _set_aside_sql(self.schema),
+                p.position,
+                p.event_id,
+                p.subject,
+                size,
+                why,
+                timeout=self.database_timeout,
+            )
         sha256 = hashlib.sha256(p.message).hexdigest()
-        alert = {"event_id": p.event_id, "position": p.position, "subject": p.subject,
-                 "size": size, "reason": why, "sha256": sha256}  # fmt: skip
+        alert = {
+            "event_id": p.event_id,
+            "position": p.position,
+            "subject": p.subject,
+            "size": size,
+            "reason": why,
+            "sha256": sha256,
+        }
         await self._alert(alert, p.position)
         self.set_aside += 1
-        log.error("event set aside: the relay cannot publish it", schema=self.schema,
-                  event_id=p.event_id, position=p.position, subject=p.subject, size=size,
-                  reason=why, sha256=sha256)  # fmt: skip
+        log.error(
+            "event set aside: the relay cannot publish it",
+            schema=self.schema,
+            event_id=p.event_id,
+            position=p.position,
+            subject=p.subject,
+            size=size,
+            reason=why,
+            sha256=sha256,
+        )
 
     async def _alert(self, alert: dict[str, Any], position: int) -> None:
         headers = {"Fuyuan-Kind": "relay", "Nats-Msg-Id": f"relay-{self.schema}-{position}"}
         try:
             js = await self._jetstream()
-            await js.publish(deadletter(self.schema, "relay"), json.dumps(alert).encode(),
-                             timeout=self.ack_timeout, headers=headers)  # fmt: skip
+            await js.publish(
+                deadletter(self.schema, "relay"),
+                json.dumps(alert).encode(),
+                timeout=self.ack_timeout,
+                headers=headers,
+            )
         except Exception as exc:
             if _refusal(exc, others_acked=True) is None:
                 raise  # an outage: the batch is tried again, the alert with it
@@ -401,8 +453,11 @@ class Relay:
                     await self._lead(conn, stop)
                     lost = False
                 except LeadershipLostError as exc:
-                    log.warning("relay lost its leadership, campaigning again",
-                                schema=self.schema, reason=str(exc))  # fmt: skip
+                    log.warning(
+                        "relay lost its leadership, campaigning again",
+                        schema=self.schema,
+                        reason=str(exc),
+                    )
                 finally:
                     await self._step_down(conn, lost)
                 await sleep_or_stop(stop, self.campaign_every if lost else 0)
@@ -440,8 +495,9 @@ class Relay:
         # A connection of its own for the term: the lock lives and dies with this session.
         conn = await self.pool.acquire(timeout=self.database_timeout)
         try:
-            got = await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key(),
-                                      timeout=self.database_timeout)  # fmt: skip
+            got = await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1)", self._lock_key(), timeout=self.database_timeout
+            )
         except BaseException:
             _terminate(conn)
             await _release_quietly(self.pool, conn, self.database_timeout)
@@ -474,27 +530,39 @@ class Relay:
         if isinstance(exc, AckTimeoutError):
             self.ack_timeouts, self.careful = self.ack_timeouts + 1, True
             if failures == 1:
-                log.warning("acknowledgements missing, publishing the batch again on a fresh "
-                            "connection", schema=self.schema, reason=str(exc))  # fmt: skip
+                log.warning(
+                    "acknowledgements missing, publishing the batch again on a fresh connection",
+                    schema=self.schema,
+                    reason=str(exc),
+                )
             else:  # still none after a fresh connection: the server is out of reach
                 self.pause.begin(f"messaging: {exc}")
             await self._renew()
         elif isinstance(exc, RefusedError):
-            log.warning("events refused by the server, trying again", schema=self.schema,
-                        reason=str(exc), attempt=failures)  # fmt: skip
+            log.warning(
+                "events refused by the server, trying again",
+                schema=self.schema,
+                reason=str(exc),
+                attempt=failures,
+            )
         elif _messaging_trouble(exc):
             self.pause.begin(f"messaging: {reason(exc)}")
             await self._renew()
         else:
-            log.warning("relay batch failed, retrying", schema=self.schema, error=reason(exc),
-                        attempt=failures)  # fmt: skip
+            log.warning(
+                "relay batch failed, retrying",
+                schema=self.schema,
+                error=reason(exc),
+                attempt=failures,
+            )
 
     async def _step_down(self, conn: asyncpg.Connection, lost: bool) -> None:
         self._db, self._guarded, self.leading = self.pool, False, False
         if not lost:
             try:
-                await conn.execute("SELECT pg_advisory_unlock($1)", self._lock_key(),
-                                   timeout=self.database_timeout)  # fmt: skip
+                await conn.execute(
+                    "SELECT pg_advisory_unlock($1)", self._lock_key(), timeout=self.database_timeout
+                )
             except Exception:
                 lost = True
         if lost:

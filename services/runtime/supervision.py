@@ -100,8 +100,13 @@ class Supervisor:
         state.restarts += 1
         state.failed_at, state.last_error, state.state = now, reason(exc), "restarting"
         delay = backoff(state.restarts, self.cap)
-        log.error("loop failed, restarting", loop=name, error=state.last_error,
-                  restarts=state.restarts, delay=delay)  # fmt: skip
+        log.error(
+            "loop failed, restarting",
+            loop=name,
+            error=state.last_error,
+            restarts=state.restarts,
+            delay=delay,
+        )
         await sleep_or_stop(self.stop, delay)
 
     def report(self) -> dict[str, dict[str, Any]]:

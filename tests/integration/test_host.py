@@ -66,9 +66,15 @@ def flaky_spec(failures: int) -> ServiceSpec:
 
 
 def settings(nats_url: str, database_url: str, **more: Any) -> RuntimeSettings:
-    return RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=database_url, heartbeat_interval=0.2,
-                           shutdown_timeout=2.0, relay_ack_timeout=1.0, database_timeout=2.0,
-                           **more)  # fmt: skip
+    return RuntimeSettings(
+        NATS_URL=nats_url,
+        DATABASE_URL=database_url,
+        heartbeat_interval=0.2,
+        shutdown_timeout=2.0,
+        relay_ack_timeout=1.0,
+        database_timeout=2.0,
+        **more,
+    )
 
 
 async def heartbeat_of(nc: Client, running: RunningService) -> dict[str, Any]:
@@ -114,9 +120,7 @@ async def test_events_stored_by_a_running_service_are_published_by_its_relay(
     try:
         await running.wiring.store.append(StreamWrite("a", 0, [note(i) for i in range(3)]))
         js = nc.jetstream()
-        await eventually(
-            lambda: _at_least(js.stream_info("TESTING"), 3), within=10
-        )  # fmt: skip
+        await eventually(lambda: _at_least(js.stream_info("TESTING"), 3), within=10)
     finally:
         await running.close()
 
@@ -138,9 +142,9 @@ async def test_stop_is_bounded_while_acknowledgements_are_outstanding(
     try:
         # Acknowledgements that would be waited for a minute, and lost on the way.
         running = await start_service(
-            flaky_spec(0), settings(proxy.url, database_url).model_copy(
-                update={"relay_ack_timeout": 60.0})
-        )  # fmt: skip
+            flaky_spec(0),
+            settings(proxy.url, database_url).model_copy(update={"relay_ack_timeout": 60.0}),
+        )
         proxy.drop_replies()
         await running.wiring.store.append(StreamWrite("a", 0, [note(i) for i in range(20)]))
         await eventually(lambda: _true(proxy.dropped_bytes > 0))
@@ -209,8 +213,11 @@ def test_a_service_that_cannot_start_exits_non_zero_with_one_line_saying_why(
     base = {"NATS_URL": "nats://127.0.0.1:1", "DATABASE_URL": "postgresql://x@127.0.0.1:1/x"}
     done = subprocess.run(
         [sys.executable, "-c", "from services.enforcement.main import main; main()"],
-        env={**os.environ, **base, **env}, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        env={**os.environ, **base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     lines = done.stderr.strip().splitlines()
     assert done.returncode == code
     assert len(lines) == 1 and says in lines[0], done.stderr

@@ -60,8 +60,9 @@ async def pg_pool(restartable_postgres: EmbeddedPostgres) -> AsyncIterator[async
     admin = await asyncpg.connect(restartable_postgres.url)
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
-    p = await asyncpg.create_pool(restartable_postgres.url.rpartition("/")[0] + f"/{name}",
-                                  min_size=1, max_size=20)  # fmt: skip
+    p = await asyncpg.create_pool(
+        restartable_postgres.url.rpartition("/")[0] + f"/{name}", min_size=1, max_size=20
+    )
     async with p.acquire() as conn:
         await migrate(conn, "testing")
     try:
@@ -201,9 +202,10 @@ async def test_an_event_too_large_with_its_headers_is_set_aside_and_the_relay_go
         " message) VALUES ('big', 1, gen_random_uuid(), 'testing.event.big.v1',"
         " 'testing.event.big.v1.X', now(), jsonb_build_object('x', repeat('a', $1::int)))",
         limit - len('{"x": ""}') - 10,
-    )  # fmt: skip
-    big = await pg_pool.fetchrow("SELECT position, event_id::text FROM testing.events"
-                                 " WHERE stream_id = 'big'")  # fmt: skip
+    )
+    big = await pg_pool.fetchrow(
+        "SELECT position, event_id::text FROM testing.events WHERE stream_id = 'big'"
+    )
     after = await append(pg_pool, "c", 2)
     async with running(relay):
         await eventually(lambda: _checkpoint_at_end(pg_pool))
@@ -307,7 +309,7 @@ async def test_after_a_postgres_restart_the_relay_leads_again_and_publishes(
         holders = await pg_pool.fetchval(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1::bigint::oid",
             relay._lock_key(),
-        )  # fmt: skip
+        )
         assert holders == 1 and relay.leading
     assert sorted(await message_ids(admin)) == sorted(first + later)
 

@@ -24,10 +24,15 @@ async def sent_size(subject: str, payload: bytes, headers: dict[str, str]) -> in
 
 async def test_the_size_of_an_event_with_its_headers_is_what_the_server_is_told() -> None:
     p = Pending(
-        tx=1, position=7, event_id="7b0e8a0e-8d8e-4a55-9d0c-6f0a3c1d9e21",
-        type="enforcement.event.freeze_applied.v1", subject="enforcement.event.x.v1.FUYUAN",
+        tx=1,
+        position=7,
+        event_id="7b0e8a0e-8d8e-4a55-9d0c-6f0a3c1d9e21",
+        type="enforcement.event.freeze_applied.v1",
+        subject="enforcement.event.x.v1.FUYUAN",
         message='{"note": "冻结 — frozen"}'.encode(),
-        headers={"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-                 "Fuyuan-Note": " 说明 "},
-    )  # fmt: skip
+        headers={
+            "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            "Fuyuan-Note": " 说明 ",
+        },
+    )
     assert p.wire_size() == await sent_size(p.subject, p.message, p.outgoing_headers())
