@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from email.header import Header, decode_header
 
 from nats.js import JetStreamContext
+from nats.js.api import RawStreamMsg
 from nats.js.errors import NotFoundError
 
 from contracts.subjects import (
@@ -300,12 +301,9 @@ async def get_letter(js: JetStreamContext, seq: int) -> DeadLetter:
     return _stored(raw)
 
 
-def _stored(raw: object) -> DeadLetter:
-    seq, subject = getattr(raw, "seq", 0) or 0, getattr(raw, "subject", "") or ""
-    when = getattr(raw, "time", None)
-    at = int(when.timestamp()) if isinstance(when, datetime) else 0
-    headers = getattr(raw, "headers", None) or {}
-    return read_letter(seq, subject, getattr(raw, "data", None) or b"", headers, at)
+def _stored(raw: RawStreamMsg) -> DeadLetter:
+    at = int(raw.time.timestamp()) if raw.time else 0
+    return read_letter(raw.seq or 0, raw.subject or "", raw.data or b"", raw.headers or {}, at)
 
 
 async def original(js: JetStreamContext, letter: DeadLetter) -> tuple[bytes, dict[str, str]]:
