@@ -37,15 +37,23 @@ from nats.aio.msg import Msg
 from bench.fanout import COURT, Contender, Run, enforcement_running, open_loop
 from contracts.enforcement import Person
 from contracts.enforcement.measures import Catalogue
-from contracts.enforcement.sanctions import ListDishonestDebtor
+from contracts.enforcement.sanctions import ListDishonestDebtor, RestrictConsumption
 from contracts.envelope import Envelope, Message
 from contracts.organizations import Capability, Registry
 from contracts.subjects import subject
 from services.bureaus.replies import subject_of
-from services.cli.simulate import GIVEN, SURNAMES, listing, register_case, resident_id
+from services.cli.simulate import (
+    GIVEN,
+    SURNAMES,
+    listing,
+    register_case,
+    resident_id,
+    restriction,
+)
 
 NOTICE_TYPE = "enforcement.notice.sanction.v1"
 REGISTERED_TYPE = "enforcement.event.case_registered.v1"
+IMPOSED_TYPE = "enforcement.event.sanction_imposed.v1"
 BARE_ROOT = "bench.bare.sanction.v1"
 
 FUYUAN = "fuyuan (JetStream, store, relay)"
@@ -114,6 +122,7 @@ class Bench:
         await self.bureau_nc.subscribe(f"{NOTICE_TYPE}.*", cb=self._notice(keep=True))
         await self.bureau_nc.subscribe(f"{BARE_ROOT}.*", cb=self._notice(keep=False))
         await self.court.subscribe(subject(REGISTERED_TYPE, COURT), cb=self._registered)
+        await self.court.subscribe(subject(IMPOSED_TYPE, COURT), cb=self._registered)
         await self.court.subscribe(f"enforcement.rejection.*.*.{COURT}", cb=self._rejected)
         await self.court.flush()
         await self.bureau_nc.flush()
@@ -171,7 +180,27 @@ class Bench:
                 headers={"Nats-Msg-Id": str(reg.envelope.event_id)}))  # fmt: skip
         await asyncio.gather(*acks)
         await asyncio.wait_for(asyncio.gather(*futures), within)
+        await self.restrict(cases, within)
         return cases
+
+    async def restrict(self, cases: list[Message[Any]], within: float) -> None:
+        """The consumption restriction each listing needs first (a listed debtor is always
+        restricted), ordered for every case before the measured listings; wait for all."""
+        loop = asyncio.get_running_loop()
+        futures, acks = [], []
+        for case in cases:
+            cmd = restriction(case.data, None, case.data.filed_on)
+            eid = uuid.uuid4()
+            env = Envelope(event_id=eid, type=cmd.TYPE, occurred_at=datetime.now(UTC),
+                           organization=COURT, correlation_id=eid, case_number=cmd.case_number)  # fmt: skip
+            fut: asyncio.Future[None] = loop.create_future()
+            self.registering[str(eid)] = fut
+            futures.append(fut)
+            acks.append(await self.js.publish_async(
+                subject(cmd.TYPE, COURT), Message[RestrictConsumption](envelope=env, data=cmd)
+                .model_dump_json().encode(), headers={"Nats-Msg-Id": str(eid)}))  # fmt: skip
+        await asyncio.gather(*acks)
+        await asyncio.wait_for(asyncio.gather(*futures), within)
 
     def listing(self, case: Message[Any]) -> Message[Any]:
         cmd = listing(self.rng, self.org, case.data, self.catalogue, None)

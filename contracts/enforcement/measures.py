@@ -272,12 +272,15 @@ class Catalogue(Contract):
     """期限延长."""
     deletion_grounds: tuple[DeletionGround, ...] = Field(min_length=1)
     """删除失信信息的情形."""
+    lifting_grounds: tuple[LiftingGround, ...] = Field(min_length=1)
+    """解除限制消费令的情形 — the consumption restriction order's own lifting grounds."""
     measures: tuple[Measure, ...] = Field(min_length=1)
     """惩戒措施, in the order they are listed."""
 
     _measures: dict[str, Measure] = PrivateAttr(default_factory=dict)
     _grounds: dict[str, Ground] = PrivateAttr(default_factory=dict)
     _deletion_grounds: dict[str, DeletionGround] = PrivateAttr(default_factory=dict)
+    _lifting_grounds: dict[str, LiftingGround] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
@@ -289,6 +292,7 @@ class Catalogue(Contract):
         self._measures = {item.id: item for item in self.measures}
         self._grounds = {item.id: item for item in self.grounds}
         self._deletion_grounds = {item.id: item for item in self.deletion_grounds}
+        self._lifting_grounds = {item.id: item for item in self.lifting_grounds}
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -369,6 +373,13 @@ class Catalogue(Contract):
         except KeyError:
             raise UnknownEntryError(f"no listing ground with id {ground_id!r}") from None
 
+    def lifting_ground(self, ground_id: str) -> LiftingGround:
+        """The consumption restriction lifting ground with this id."""
+        try:
+            return self._lifting_grounds[ground_id]
+        except KeyError:
+            raise UnknownEntryError(f"no lifting ground with id {ground_id!r}") from None
+
     def deletion_ground(self, ground_id: str) -> DeletionGround:
         """The deletion ground with this id."""
         try:
@@ -379,7 +390,7 @@ class Catalogue(Contract):
 
 # --- validation ------------------------------------------------------------------------------
 
-SECTIONS = ("grounds", "deletion_grounds", "measures")
+SECTIONS = ("grounds", "deletion_grounds", "lifting_grounds", "measures")
 
 
 def problem(section: str, index: int, name: object, field: str, message: str) -> str:
@@ -490,10 +501,12 @@ def catalogue_problems(catalogue: Catalogue) -> list[str]:
     documents = catalogue.source_documents
     problems = [*_duplicates("grounds", [item.id for item in catalogue.grounds])]
     problems += _duplicates("deletion_grounds", [item.id for item in catalogue.deletion_grounds])
+    problems += _duplicates("lifting_grounds", [item.id for item in catalogue.lifting_grounds])
     problems += _duplicates("measures", [item.id for item in catalogue.measures])
-    listed: list[tuple[str, Sequence[Ground | DeletionGround]]] = [
+    listed: list[tuple[str, Sequence[Ground | DeletionGround | LiftingGround]]] = [
         ("grounds", catalogue.grounds),
         ("deletion_grounds", catalogue.deletion_grounds),
+        ("lifting_grounds", catalogue.lifting_grounds),
     ]
     for section, entries in listed:
         for index, entry in enumerate(entries):

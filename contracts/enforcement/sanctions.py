@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, field_validator
 
 from contracts.base import Command, Contract, Event, Notice, OrgCode, Reply
 from contracts.enforcement.measures import EndOutcome
@@ -114,6 +114,25 @@ class RestrictConsumption(Command):
     """实际控制人, bound too when known."""
     order_number: str = Field(min_length=1, max_length=100)
     """The order's document number."""
+    ordered_on: date
+    """发令日期 — the order takes effect on the day it is made."""
+    until: date | None = None
+    """限制期间 — the last day of the period the order states; none for "until the obligations
+    are performed" (至履行完毕之日止). A listing needs a restriction at least as long."""
+    items: list[int] = Field(min_length=1, max_length=9)
+    """限制项目 — which of the nine restricted kinds of spending (1–9, 法释〔2015〕17号 第三条
+    第一款) the order names; only the bureaus enforcing those are told."""
+    signed_by: str = Field(min_length=1, max_length=100)
+    """签发人 — the court president who signed the order (院长签发, 第五条)."""
+
+    @field_validator("items")
+    @classmethod
+    def _items(cls, items: list[int]) -> list[int]:
+        if bad := [i for i in items if i not in range(1, 10)]:
+            raise ValueError(f"restriction items are 1–9, not {bad}")
+        if len(set(items)) != len(items):
+            raise ValueError("an item is named twice")
+        return sorted(items)
 
 
 @register
@@ -126,8 +145,9 @@ class LiftSanction(Command):
     sanction_id: UUID
     """The listing or restriction (its event id)."""
     ground: str
-    """Deletion ground id (catalogue): paid in full, settlement performed, term expired,
-    bankruptcy accepted, error corrected …"""
+    """For a listing a deletion ground id (catalogue `deletion_grounds`: performed, term
+    expired, early deletion, error corrected …); for a consumption restriction a lifting ground id
+    (catalogue `lifting_grounds`: security provided, applicant consent, performed …)."""
     shield: bool = False
     """屏蔽 (hidden, e.g. while a settlement is performed) rather than 删除."""
     ground_arose_on: date | None = None

@@ -24,7 +24,7 @@ from contracts.enforcement import (
     QueryProperty,
     RegisterCase,
 )
-from contracts.enforcement.measures import Catalogue
+from contracts.enforcement.measures import Catalogue, ListingTerm
 from contracts.enforcement.sanctions import (
     ExecutionBasis,
     LiftSanction,
@@ -125,6 +125,8 @@ EXTENSION_REASON = "被执行人以暴力、威胁方法妨碍、抗拒执行，
 DELETION_WEIGHTS = {"performed": 12, "settlement_performed": 4, "applicant_request": 2,
                     "error_corrected": 1, "early_deletion": 1}  # fmt: skip
 """How often courts lift on each deletion ground; most debtors listed end up paying."""
+LIFTING_WEIGHTS = {"performed": 6, "applicant_consent": 2, "security_provided": 2}
+"""How often courts lift a consumption restriction on each of its own grounds."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class Issued:
     case_number: str
     sanction_id: uuid.UUID
     kind: SanctionKind
+    open_ended: bool = False
+    """A listing without a fixed term (only such a listing takes the 第十条第一款 grounds)."""
 
 
 def document_number(rng: random.Random, court: Org, filed_on: date) -> str:
@@ -182,6 +186,28 @@ def listing(rng: random.Random, court: Org, case: RegisterCase, catalogue: Catal
         decision_number=case.case_number.removesuffix("号") + "号之二",
         decided_on=decided_on or case.filed_on, signed_by="院长",
     )  # fmt: skip
+
+
+def restriction(case: RegisterCase, legal_representative: Person | None,
+                on: date) -> RestrictConsumption:  # fmt: skip
+    """限制消费令 on all nine items until performance, signed by the president."""
+    return RestrictConsumption(
+        case_number=case.case_number, debtor=case.debtors[0],
+        legal_representative=legal_representative,
+        order_number=case.case_number.removesuffix("号") + "号之一", ordered_on=on,
+        items=list(range(1, 10)), signed_by="院长",
+    )  # fmt: skip
+
+
+def lift_ground(rng: random.Random, issued: Issued, catalogue: Catalogue) -> str:
+    """A ground that applies to what is lifted: a restriction's own, an open-ended listing's
+    第十条第一款 grounds, a fixed-term listing's early deletion or revocation."""
+    if issued.kind == SanctionKind.CONSUMPTION_RESTRICTION:
+        return weighted(rng, LIFTING_WEIGHTS, {g.id for g in catalogue.lifting_grounds})
+    wanted = ListingTerm.OPEN_ENDED if issued.open_ended else ListingTerm.FIXED_TERM
+    known = {g.id for g in catalogue.deletion_grounds
+             if g.applies_to_listing in (wanted, ListingTerm.ANY) and g.id != "term_expired"}  # fmt: skip
+    return weighted(rng, DELETION_WEIGHTS, known)
 
 
 class Courts:
@@ -274,10 +300,11 @@ class Courts:
         return self.representatives[debtor.credit_code]
 
     async def issue(self, court: Org, payload: ListDishonestDebtor | RestrictConsumption,
-                    kind: SanctionKind, now: datetime) -> None:  # fmt: skip
+                    kind: SanctionKind, now: datetime, open_ended: bool = False) -> None:  # fmt: skip
         msg = command(court, payload, payload.case_number, now)
         await self.send(msg)
-        self.issued.append(Issued(court, payload.case_number, msg.envelope.event_id, kind))
+        self.issued.append(Issued(court, payload.case_number, msg.envelope.event_id, kind,
+                                  open_ended))  # fmt: skip
 
     async def list_debtor(self, now: datetime) -> bool:
         """纳入失信被执行人名单 of a recent case's debtor."""
@@ -286,8 +313,14 @@ class Courts:
             return False
         court, case = found
         representative = self.legal_representative(court, case.debtors[0])
+        restricted = {i.case_number for i in self.issued
+                      if i.kind == SanctionKind.CONSUMPTION_RESTRICTION}  # fmt: skip
+        if case.case_number not in restricted:  # a listed debtor is always restricted
+            await self.issue(court, restriction(case, representative, now.date()),
+                             SanctionKind.CONSUMPTION_RESTRICTION, now)  # fmt: skip
         cmd = listing(self.rng, court, case, self.catalogue, representative, now.date())
-        await self.issue(court, cmd, SanctionKind.LISTING, now)
+        open_ended = all(self.catalogue.ground(g).term_years is None for g in cmd.grounds)
+        await self.issue(court, cmd, SanctionKind.LISTING, now, open_ended)
         return True
 
     async def restrict(self, now: datetime) -> bool:
@@ -296,11 +329,7 @@ class Courts:
         if found is None:
             return False
         court, case = found
-        cmd = RestrictConsumption(
-            case_number=case.case_number, debtor=case.debtors[0],
-            legal_representative=self.legal_representative(court, case.debtors[0]),
-            order_number=case.case_number,
-        )  # fmt: skip
+        cmd = restriction(case, self.legal_representative(court, case.debtors[0]), now.date())
         await self.issue(court, cmd, SanctionKind.CONSUMPTION_RESTRICTION, now)
         return True
 
@@ -310,8 +339,10 @@ class Courts:
         if not older:
             return False
         issued = self.rng.choice(older)
-        known = {g.id for g in self.catalogue.deletion_grounds}
-        ground = weighted(self.rng, DELETION_WEIGHTS, known)
+        listed = {i.case_number for i in self.issued if i.kind == SanctionKind.LISTING}
+        if issued.kind == SanctionKind.CONSUMPTION_RESTRICTION and issued.case_number in listed:
+            return False  # a listed debtor stays restricted
+        ground = lift_ground(self.rng, issued, self.catalogue)
         cmd = LiftSanction(case_number=issued.case_number, sanction_id=issued.sanction_id,
                            ground=ground)  # fmt: skip
         await self.send(command(issued.court, cmd, issued.case_number, now))

@@ -202,7 +202,8 @@ class Handlers:
 
     async def restrict_consumption(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
-        restricted = {m.id for m in self.catalogue.consumption_restrictions()}
+        restricted = {m.id for m in self.catalogue.consumption_restrictions()
+                      if m.restriction_item in msg.data.items}  # fmt: skip
         applicable = [a for a in self._applicable(msg.data) if a.measure.id in restricted]
         plan = self.sanction_plan(court, applicable)
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_restrict(

@@ -42,6 +42,15 @@ def listing(case_number: str, debtor: Any, decided_on: date,
     )  # fmt: skip
 
 
+def restriction(case_number: str, debtor: Any, on: date,
+                representative: Person | None = None) -> RestrictConsumption:  # fmt: skip
+    """The 限制消费令 a listing needs first (法释〔2015〕17号 第一条第二款)."""
+    return RestrictConsumption(case_number=case_number, debtor=debtor,
+                               legal_representative=representative,
+                               order_number=case_number.removesuffix("号") + "号之一",
+                               ordered_on=on, items=list(range(1, 10)), signed_by="院长 李明")  # fmt: skip
+
+
 async def confirmations(world: World, outcome: str, count: int, seconds: float = 15) -> None:
     sql = (
         "SELECT count(*) FROM enforcement.events WHERE type = "
@@ -72,11 +81,16 @@ async def test_a_listing_reaches_every_enforcing_bureau_and_its_lifting_too(worl
         office.append(json.loads(raw.data))
 
     await world.nc.subscribe("enforcement.notice.overdue_sanctions.v1.*", cb=joint_office)
+    rep = person("19750505") if isinstance(debtor, Organization) else None
+    await world.command(restriction(reg.data.case_number, debtor, world.clock.now.date(), rep))
+    await world.wait("sanction_imposed")
     msg = await world.command(listing(reg.data.case_number, debtor, world.clock.now.date()))
-    [imposed] = await world.wait("sanction_imposed")
+    imposed = (await world.wait("sanction_imposed", 2))[1]
     assert imposed["data"]["until"] is not None  # two years for evasion
     await asyncio.sleep(1.0)
-    notices = [b for s, b in world.notices if ".sanction.v1." in s]
+    listed = str(msg.envelope.event_id)
+    notices = [b for s, b in world.notices
+               if ".sanction.v1." in s and b["data"]["sanction_id"] == listed]  # fmt: skip
     bureaus = {n["data"]["bureau"] for n in notices}
     assert {"RW410000", "CA410000"} <= bureaus and len(bureaus) >= 6
     assert len(notices) == len(bureaus)  # one notice per bureau
@@ -129,9 +143,7 @@ async def test_a_consumption_restriction_on_an_organization_binds_its_legal_repr
     if org is None:
         pytest.skip("the generated case has a person debtor")
     rep = person("19750505")
-    await world.command(RestrictConsumption(case_number=reg.data.case_number, debtor=org,
-                                            legal_representative=rep,
-                                            order_number="（2026）豫0482执4003号之一"))  # fmt: skip
+    await world.command(restriction(reg.data.case_number, org, world.clock.now.date(), rep))
     await world.wait("sanction_imposed")
     await notices_of(world, "sanction", 1)
     await asyncio.sleep(0.5)
@@ -150,8 +162,10 @@ class _Raw:
 async def test_a_bureau_asks_what_is_in_force_and_gets_the_id_masked(world: World) -> None:
     debtor = person("19800101")
     reg = await registered(world, 4004, debtor=debtor)
-    listed = await world.command(listing(reg.data.case_number, debtor, world.clock.now.date()))
+    await world.command(restriction(reg.data.case_number, debtor, world.clock.now.date()))
     await world.wait("sanction_imposed")
+    listed = await world.command(listing(reg.data.case_number, debtor, world.clock.now.date()))
+    await world.wait("sanction_imposed", 2)
     asked = await world.command(AskSanctionStatus(party_id=debtor.id_number), org="RW410000")
     [answer] = [b for _, b in await notices_of(world, "sanction_status", 1)]
     data = answer["data"]
@@ -166,4 +180,5 @@ async def test_a_bureau_asks_what_is_in_force_and_gets_the_id_masked(world: Worl
     await notices_of(world, "sanction_lift", 1)
     await world.command(AskSanctionStatus(party_id=debtor.id_number), org="RW410000")
     answers = await notices_of(world, "sanction_status", 2)
-    assert answers[1][1]["data"]["in_force"] == []
+    left = answers[1][1]["data"]["in_force"]  # the restriction outlives the listing
+    assert left and {f["sanction_kind"] for f in left} == {"consumption_restriction"}

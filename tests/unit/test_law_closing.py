@@ -56,13 +56,14 @@ def queried(c: Case) -> Case:
     return c
 
 
-def restricted(c: Case, debtor: Person, sanction_id: uuid.UUID | None = None) -> Case:
-    cmd = RestrictConsumption(
-        case_number=CASE, debtor=debtor, order_number="（2026）豫0482执77号之一"
-    )
+def restricted(c: Case, debtor: Person, sanction_id: uuid.UUID | None = None,
+               at: datetime = RESTRICTED_AT) -> Case:  # fmt: skip
+    cmd = RestrictConsumption(case_number=CASE, debtor=debtor, order_number="（2026）豫0482执77号之一",
+                              ordered_on=at.date(), items=list(range(1, 10)),
+                              signed_by="院长 李明")  # fmt: skip
     return apply(c, sanctions.decide_restrict(cmd, c, court=COURT,
                                               sanction_id=sanction_id or uuid.uuid4(),
-                                              now=RESTRICTED_AT, plan={},
+                                              now=at, plan={},
                                               ack_within=timedelta(days=7)))  # fmt: skip
 
 
@@ -81,7 +82,7 @@ def test_a_case_meeting_every_condition_is_closed_with_its_approver() -> None:
 
 
 def test_a_close_on_a_case_filed_today_is_refused() -> None:
-    c = restricted(queried(registered(DEBTOR, filed_on=NOW.date())), DEBTOR)
+    c = restricted(queried(registered(DEBTOR, filed_on=NOW.date())), DEBTOR, at=NOW)
     with pytest.raises(errors.CloseTooEarlyError, match="three months") as refused:
         closing.decide_close(close(), c, court=COURT)
     assert refused.value.field == "data.closed_on"

@@ -23,6 +23,7 @@ from contracts.enforcement import (
     Outcome,
     Person,
     PropertyKind,
+    party_id,
 )
 from contracts.enforcement.measures import Catalogue, EndOutcome
 from contracts.enforcement.sanctions import (
@@ -32,6 +33,7 @@ from contracts.enforcement.sanctions import (
     ListDishonestDebtor,
     MeasureFor,
     Performance,
+    RestrictConsumption,
     SanctionImposed,
     SanctionLifted,
 )
@@ -55,6 +57,10 @@ def apply(c: Case, outs: list[Out]) -> Case:
     return c
 
 
+def restricted_case() -> Case:
+    return restrict(registered(), restriction())[0]
+
+
 def registered(amount: str = "86500") -> Case:
     return evolve(Case(), CaseRegistered(case_number=CASE, executing_court=COURT,
                                          filed_on=date(2025, 6, 2), debtors=[DEBTOR],
@@ -73,7 +79,25 @@ def listing(
     )  # fmt: skip
 
 
+def restriction(debtor: Person = DEBTOR, until: date | None = None,
+                ordered_on: date = date(2026, 2, 20)) -> RestrictConsumption:  # fmt: skip
+    return RestrictConsumption(case_number=CASE, debtor=debtor, order_number="（2026）豫0482执77号之一",
+                               ordered_on=ordered_on, until=until, items=[1, 2, 3],
+                               signed_by="院长 李明")  # fmt: skip
+
+
+def restrict(c: Case, cmd: RestrictConsumption, now: datetime = NOW) -> tuple[Case, uuid.UUID]:
+    sid = uuid.uuid4()
+    outs = sanctions.decide_restrict(cmd, c, court=COURT, sanction_id=sid, now=now, plan=PLAN,
+                                     ack_within=WEEK)  # fmt: skip
+    return apply(c, outs), sid
+
+
 def listed(c: Case, cmd: ListDishonestDebtor, now: datetime = NOW) -> tuple[Case, uuid.UUID]:
+    """List, after ordering the consumption restriction a listing needs if none is in force."""
+    if not c.restricted(party_id(cmd.debtor), now.date()):
+        c, _ = restrict(c, restriction(cmd.debtor, ordered_on=now.date()),  # type: ignore[arg-type]
+                        now)  # fmt: skip
     sid = uuid.uuid4()
     outs = sanctions.decide_list(cmd, c, court=COURT, sanction_id=sid, now=now, plan=PLAN,
                                  catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
@@ -154,7 +178,7 @@ def test_a_wrongful_listing_is_revoked_not_deleted_and_the_bureaus_are_told_so(
 
 
 def test_the_term_runs_from_the_decision_date_not_the_processing_date() -> None:
-    outs = sanctions.decide_list(listing("evasion", decided_on=date(2026, 2, 26)), registered(),
+    outs = sanctions.decide_list(listing("evasion", decided_on=date(2026, 2, 26)), restricted_case(),
                                  court=COURT, sanction_id=uuid.uuid4(), now=NOW, plan=PLAN,
                                  catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
     event = imposed(outs)
@@ -194,7 +218,7 @@ def test_obstruction_or_several_grounds_extend_the_term_from_the_decision_date(
     grounds: tuple[str, ...],
 ) -> None:
     outs = sanctions.decide_list(listing(*grounds, extension_years=3, extension_reason="暴力抗拒执行"),
-                                 registered(), court=COURT, sanction_id=uuid.uuid4(), now=NOW,
+                                 restricted_case(), court=COURT, sanction_id=uuid.uuid4(), now=NOW,
                                  plan=PLAN, catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
     assert imposed(outs).until == date(2031, 2, 25)
 
@@ -292,13 +316,16 @@ def golden(name: str) -> Any:
     return parse_message(json.loads((GOLDEN / f"{name}.json").read_text("utf-8"))).data
 
 
-def test_the_golden_lift_is_accepted_for_the_golden_listing() -> None:
+def test_the_golden_restriction_listing_and_lift_are_accepted_in_turn() -> None:
     cmd: ListDishonestDebtor = golden("enforcement.command.list_dishonest_debtor.v1")
     cmd = cmd.model_copy(update={"case_number": CASE})
     c = evolve(Case(), CaseRegistered(case_number=CASE, executing_court=COURT,
                                       filed_on=date(2026, 7, 13), debtors=[cmd.debtor],
                                       applicants=[APPLICANT], amount=Decimal(86500)))  # fmt: skip
-    c, sid = listed(c, cmd, datetime.combine(cmd.decided_on, datetime.min.time(), UTC))
+    order: RestrictConsumption = golden("enforcement.command.restrict_consumption.v1")
+    when = datetime.combine(cmd.decided_on, datetime.min.time(), UTC)
+    c, _ = restrict(c, order.model_copy(update={"case_number": CASE}), when)
+    c, sid = listed(c, cmd, when)
     lift_cmd: LiftSanction = golden("enforcement.command.lift_sanction.v1")
     outs = sanctions.decide_lift(lift_cmd.model_copy(update={"case_number": CASE, "sanction_id": sid}),
                                  c, court=COURT, now=datetime(2026, 11, 20, 9, tzinfo=UTC),

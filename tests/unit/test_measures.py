@@ -19,6 +19,7 @@ from contracts.enforcement.measures import (
     CatalogueError,
     DeletionGround,
     Ground,
+    LiftingGround,
     Measure,
     MeasureCategory,
     UnknownEntryError,
@@ -108,10 +109,11 @@ def test_the_listing_term_is_two_years_extendable_by_one_to_three(catalogue: Cat
 
 
 def test_every_entry_cites_a_source_document_that_exists(catalogue: Catalogue) -> None:
-    entries: list[Measure | Ground | DeletionGround] = [
+    entries: list[Measure | Ground | DeletionGround | LiftingGround] = [
         *catalogue.measures,
         *catalogue.grounds,
         *catalogue.deletion_grounds,
+        *catalogue.lifting_grounds,
     ]
     for entry in entries:
         assert entry.source.document in catalogue.source_documents, entry.id
@@ -122,7 +124,8 @@ def test_every_entry_cites_a_source_document_that_exists(catalogue: Catalogue) -
 
 
 def test_ids_are_unique_snake_case(catalogue: Catalogue) -> None:
-    for entries in (catalogue.measures, catalogue.grounds, catalogue.deletion_grounds):
+    for entries in (catalogue.measures, catalogue.grounds, catalogue.deletion_grounds,
+                    catalogue.lifting_grounds):  # fmt: skip
         ids = [entry.id for entry in entries]
         assert len(ids) == len(set(ids))
         assert all(entry_id.isascii() and entry_id.islower() for entry_id in ids)

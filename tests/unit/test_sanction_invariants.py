@@ -1,6 +1,7 @@
 """失信联合惩戒, as a property: over random sequences of listings, restrictions,
 acknowledgements, lifts, redeliveries and the passing of time, no measure stays in force after
-its sanction ended, and no bureau is told twice to do the same thing."""
+its sanction ended, no bureau is told twice to do the same thing, and a listed debtor is always
+under a consumption restriction."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from contracts.enforcement.sanctions import (
     Performance,
     RestrictConsumption,
     SanctionAck,
+    SanctionKind,
     SanctionLifted,
     SanctionNotice,
 )
@@ -122,6 +124,10 @@ class Run:
         told = Counter((type(p).__name__, p.sanction_id, p.bureau) for p in self.sent
                        if isinstance(p, SanctionNotice | LiftNotice))  # fmt: skip
         assert all(n == 1 for n in told.values()), "a bureau was told twice to do the same"
+        today = self.now.date()
+        for s in self.case.sanctions.values():
+            if s.kind == SanctionKind.LISTING and s.in_force(today):
+                assert self.case.restricted(s.debtor_id, today), "a listed debtor unrestricted"
         ended = {p.sanction_id for p in self.sent if isinstance(p, SanctionLifted)}
         for s in self.case.sanctions.values():
             if s.until is not None and self.now.date() > s.until:
@@ -142,7 +148,8 @@ def _imposer(kind: str, debtor: Person, sid: uuid.UUID, case: Case, now: datetim
         return lambda c: rules.decide_list(cmd, c, court=COURT, sanction_id=sid, now=now,
                                            plan=PLAN, catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
     restrict = RestrictConsumption(case_number=case.case_number or "", debtor=debtor,
-                                   order_number="（2026）豫0482执500号之一")  # fmt: skip
+                                   order_number="（2026）豫0482执500号之一", ordered_on=now.date(),
+                                   items=list(range(1, 10)), signed_by="院长 李明")  # fmt: skip
     return lambda c: rules.decide_restrict(restrict, c, court=COURT, sanction_id=sid, now=now,
                                            plan=PLAN, ack_within=WEEK)  # fmt: skip
 

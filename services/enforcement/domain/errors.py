@@ -180,3 +180,28 @@ class FrozenPropertyCoversDebtError(EnforcementError):
     court states why it lists all the same (`frozen_property_reason`)."""
 
     field = "data.grounds"
+
+
+class OrderDateError(EnforcementError):
+    """A restriction order dated in the future, or before the case was filed."""
+
+    field = "data.ordered_on"
+
+
+class RestrictionPeriodError(EnforcementError):
+    """A restriction period that ends before it starts."""
+
+    field = "data.until"
+
+
+class ListingWithoutRestrictionError(EnforcementError):
+    """A listed debtor must be under a consumption restriction (法释〔2015〕17号 第一条第二款):
+    order the restriction first, for at least the listing's term."""
+
+    field = "data.debtor"
+
+
+class RestrictionHeldByListingError(EnforcementError):
+    """The restriction may not be lifted while a listing of the debtor is in force."""
+
+    field = "data.sanction_id"

@@ -17,6 +17,7 @@ from contracts.enforcement.measures import (
     Catalogue,
     DeletionGround,
     EndOutcome,
+    LiftingGround,
     ListingTerm,
     UnknownEntryError,
 )
@@ -115,6 +116,7 @@ APPLICANT_REQUEST = "applicant_request"
 the debtor listed again within six months (第十条)."""
 RELIST_AFTER_MONTHS = 6
 TERM_EXPIRED = "term_expired"
+PERIOD_ENDED = "period_ended"
 DUE_WITHIN_WORKING_DAYS = 3
 """Delete, revoke or correct within three working days (第九条、第十条)."""
 
@@ -173,6 +175,23 @@ def _check_relisting(cmd: ListDishonestDebtor, case: Case) -> None:
             )
 
 
+def _check_restricted(cmd: ListDishonestDebtor, case: Case, until: date | None,
+                      today: date) -> None:  # fmt: skip
+    """法释〔2015〕17号 第一条第二款: a listed debtor is under a consumption restriction. The
+    restriction is a document of its own, signed by the president (第五条), so the listing is
+    refused until one is in force for at least as long as the listing."""
+    debtor = party_id(cmd.debtor)
+    for s in case.sanctions.values():
+        if (s.kind == SanctionKind.CONSUMPTION_RESTRICTION and s.debtor_id == debtor
+                and s.in_force(today)
+                and (s.until is None or (until is not None and s.until >= until))):  # fmt: skip
+            return
+    raise errors.ListingWithoutRestrictionError(
+        "no consumption restriction (限制消费令) in force on the debtor for the listing's whole "
+        "term: order it first (法释〔2015〕17号 第一条第二款)"
+    )
+
+
 def listing_until(cmd: ListDishonestDebtor, catalogue: Catalogue) -> date | None:
     """The last day of the listing: decided_on + the term (+ extension) − 1 day; None when every
     ground is open-ended (第一条第（一）项 only)."""
@@ -200,12 +219,15 @@ def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id
     _check_extension(cmd, until is None, catalogue)
     _check_exclusion(cmd, case, catalogue)
     _check_relisting(cmd, case)
+    _check_restricted(cmd, case, until, now.date())
     return _impose(cmd, case.case_number or "", court, sanction_id, SanctionKind.LISTING,
                    cmd.decided_on, until, plan, now + ack_within)  # fmt: skip
 
 
 def decide_restrict(cmd: RestrictConsumption, case: Case, *, court: str, sanction_id: UUID,
                     now: datetime, plan: Plan, ack_within: timedelta) -> list[Out]:  # fmt: skip
+    """限制消费令 — effective the day it is ordered, for the period it states (none: until
+    the obligations are performed), on the items it names (第五条)."""
     check_case_court(case, court)
     _check_subject(case.debtor(party_id(cmd.debtor)), cmd, case.sanctions,
                    SanctionKind.CONSUMPTION_RESTRICTION, now.date(), sanction_id)  # fmt: skip
@@ -213,8 +235,14 @@ def decide_restrict(cmd: RestrictConsumption, case: Case, *, court: str, sanctio
         raise errors.BoundPartyMissingError(
             "an organization's restriction binds its legal representative: name them"
         )
+    if cmd.ordered_on > now.date():
+        raise errors.OrderDateError(f"ordered on {cmd.ordered_on}, after today ({now.date()})")
+    if case.filed_on is not None and cmd.ordered_on < case.filed_on:
+        raise errors.OrderDateError(f"ordered on {cmd.ordered_on}, before the case was filed")
+    if cmd.until is not None and cmd.until < cmd.ordered_on:
+        raise errors.RestrictionPeriodError(f"the period ends on {cmd.until}, before it starts")
     return _impose(cmd, case.case_number or "", court, sanction_id,
-                   SanctionKind.CONSUMPTION_RESTRICTION, now.date(), None, plan,
+                   SanctionKind.CONSUMPTION_RESTRICTION, cmd.ordered_on, cmd.until, plan,
                    now + ack_within)  # fmt: skip
 
 
@@ -281,18 +309,47 @@ def deletion_due(arose_on: date) -> date:
         raise errors.DeletionDueUnknownError(str(e)) from e
 
 
+def _lifting_ground(cmd: LiftSanction, s: Sanction, case: Case, catalogue: Catalogue,
+                    today: date) -> LiftingGround:  # fmt: skip
+    """A restriction order's own lifting ground (法释〔2015〕17号 第九条); never while a listing
+    of the same debtor is in force (第一条第二款)."""
+    try:
+        ground = catalogue.lifting_ground(cmd.ground)
+    except UnknownEntryError:
+        raise errors.UnknownDeletionGroundError(
+            f"not a ground for lifting a consumption restriction: {cmd.ground}"
+        ) from None
+    listed = [x for x in case.sanctions.values() if x.kind == SanctionKind.LISTING
+              and x.debtor_id == s.debtor_id and x.in_force(today)]  # fmt: skip
+    if listed:
+        raise errors.RestrictionHeldByListingError(
+            f"the debtor is listed ({listed[0].sanction_id}): a listed debtor stays restricted"
+        )
+    if ground.id == PERIOD_ENDED and (s.until is None or today <= s.until):
+        raise errors.TermNotExpiredError(f"the period runs until {s.until or 'performance'}")
+    return ground
+
+
 def decide_lift(cmd: LiftSanction, case: Case, *, court: str, now: datetime,
                 catalogue: Catalogue, confirm_within: timedelta) -> list[Out]:  # fmt: skip
+    """删除 / 撤销 a listing on a deletion ground that applies to it, or 解除 a restriction on
+    one of its own lifting grounds."""
     check_case_court(case, court)
     s = _sanction(case, cmd.sanction_id)
     if s.lifted:
         raise errors.SanctionEndedError(f"{cmd.sanction_id} is already lifted")
-    ground = _deletion_ground(cmd, s, catalogue, now.date())
+    ground: DeletionGround | LiftingGround
+    if s.kind == SanctionKind.LISTING:
+        ground = _deletion_ground(cmd, s, catalogue, now.date())
+        outcome = ground.outcome
+    else:
+        ground = _lifting_ground(cmd, s, case, catalogue, now.date())
+        outcome = EndOutcome.LIFT
     due = None
     if cmd.ground_arose_on is not None and not ground.discretionary:
         due = deletion_due(cmd.ground_arose_on)
     out = lift_all(s, case.case_number or "", cmd.ground, cmd.shield, now, confirm_within,
-                   ground.outcome, due)  # fmt: skip
+                   outcome, due)  # fmt: skip
     return [(p, org or court) for p, org in out]
 
 
@@ -336,14 +393,19 @@ def decide_overdue(case: Case, now: datetime, joint_office: str) -> list[Out]:
 
 
 def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[Out]:
-    """A listing whose term has run out is lifted on the ground `term_expired`."""
+    """A listing whose term has run out is deleted on the ground `term_expired` (the day after
+    its last day, well within the three working days of 第十条第二款); a restriction whose
+    period has ended is lifted on `period_ended`."""
     out: list[Out] = []
     court = case.executing_court or ""
     for s in case.sanctions.values():
         if not s.lifted and s.until is not None and now.date() > s.until:
+            listing = s.kind == SanctionKind.LISTING
+            ground = TERM_EXPIRED if listing else PERIOD_ENDED
+            outcome = EndOutcome.DELETE if listing else EndOutcome.LIFT
             out += [(p, org or court) for p, org in
-                    lift_all(s, case.case_number or "", TERM_EXPIRED, False, now,
-                             confirm_within)]  # fmt: skip
+                    lift_all(s, case.case_number or "", ground, False, now, confirm_within,
+                             outcome)]  # fmt: skip
     return out
 
 
