@@ -2,9 +2,9 @@
 and what its envelope claims. Pure functions over the subject, the headers and the envelope.
 
 Only the subject is authenticated: NATS permissions let one organization publish a command or a
-reply on a subject ending in its own code, and only the platform (FUYUAN: a service's relay, the
-consumers that set letters aside, the operators' tools) publish events, notices, rejections and
-everything on the DEADLETTER stream. What the envelope says is a claim.
+reply on a subject ending in its own code; only the platform (FUYUAN: a service's relay, the
+consumers that set letters aside) publishes events, notices, rejections, dead letters and relay
+alerts; only the operator records an action on a dead letter. What the envelope says is a claim.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from collections.abc import Mapping
 from contracts.subjects import DEADLETTER_ROOT, stream_name
 from services.runtime.messaging import PLATFORM
 
+OPERATOR = "operator"
+"""The sender of an operator's action on a dead letter: only the NATS user `operator` may
+publish on `deadletter.actions.>` (docs/PERMISSIONS.md)."""
 SENDER_KINDS = ("command", "reply")
 """Subject kinds whose last token is the publishing organization."""
 PLATFORM_KINDS = ("event", "notice", "rejection")
@@ -43,7 +46,7 @@ def sender_of(subject: str) -> str | None:
     """The organization NATS let publish on `subject`; None for a subject of no known shape."""
     parts = subject.split(".")
     if parts[0] == DEADLETTER_ROOT:
-        return PLATFORM
+        return OPERATOR if parts[1:2] == ["actions"] else PLATFORM
     if len(parts) == 5 and parts[1] in SENDER_KINDS:
         return storable(parts[4])
     if len(parts) == 5 and parts[1] in PLATFORM_KINDS:

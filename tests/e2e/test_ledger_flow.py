@@ -102,8 +102,10 @@ async def test_every_message_of_a_flow_is_journaled_once_at_its_place_with_its_s
 
     history = await audit.history(journal, good.data.case_number)
     assert [r.facts.type for r in history] == [
-        "enforcement.command.register_case.v1", "enforcement.command.register_case.v1",
-        "enforcement.event.case_registered.v1"]  # fmt: skip
+        "enforcement.command.register_case.v1",
+        "enforcement.command.register_case.v1",
+        "enforcement.event.case_registered.v1",
+    ]
     assert history[-1].facts.causation_id == str(good.envelope.event_id)
 
 
@@ -125,12 +127,20 @@ async def test_dead_letters_and_operator_actions_are_journaled_and_reconciled(
     _, ledger = services
     pool = ledger.wiring.pool
     js = nc.jetstream()
-    action = {"sequence": 9, "original_subject": "enforcement.command.x.v1.CT410482",
-              "consumer": "enforcement_commands", "reason": "重复 — a duplicate",
-              "operator": "ops", "at": "2026-11-20T09:00:00+00:00"}  # fmt: skip
+    action = {
+        "sequence": 9,
+        "original_subject": "enforcement.command.x.v1.CT410482",
+        "consumer": "enforcement_commands",
+        "reason": "重复 — a duplicate",
+        "operator": "ops",
+        "at": "2026-11-20T09:00:00+00:00",
+    }
     await js.publish("deadletter.actions.dropped", json.dumps(action).encode())
-    await js.publish("deadletter.enforcement.enforcement_commands", b"\x00 not json",
-                     headers={"Fuyuan-Error": "处理失败 — failed", "Fuyuan-Attempts": "5"})  # fmt: skip
+    await js.publish(
+        "deadletter.enforcement.enforcement_commands",
+        b"\x00 not json",
+        headers={"Fuyuan-Error": "处理失败 — failed", "Fuyuan-Attempts": "5"},
+    )
 
     async def both() -> bool:
         return (
@@ -143,7 +153,9 @@ async def test_dead_letters_and_operator_actions_are_journaled_and_reconciled(
     await until(both)
     rows = await Journal(pool).find("starts_with(message_key, 'DEADLETTER:')")
     assert [(r.facts.type, r.facts.sender) for r in rows] == [
-        ("deadletter.action.dropped", "FUYUAN"), ("deadletter.letter", "FUYUAN")]  # fmt: skip
+        ("deadletter.action.dropped", "operator"),
+        ("deadletter.letter", "FUYUAN"),
+    ]
     assert "处理失败" in (rows[1].facts.detail or "")
     [letters] = await check_streams(Journal(pool), nc, ())
     assert letters.stream == "DEADLETTER" and letters.clean and letters.messages == 2
