@@ -36,6 +36,7 @@ from contracts.subjects import (
     deadletter_action,
     replay_subject,
 )
+from services.runtime import streams
 
 KIND = "Fuyuan-Kind"
 ORIGINAL_SUBJECT = "Fuyuan-Original-Subject"
@@ -343,8 +344,19 @@ async def replay(
             await _same_original(js, letter)
         message = Letter(replay_subject(letter.context, letter.consumer), b"",
                          {**ids, PAYLOAD: "stream"})  # fmt: skip
+    await _replay_stream(js)
     await js.publish(message.subject, message.data, headers=message.headers, stream=REPLAY_STREAM)
     await _record(js, "replayed", letter, operator, reason)
+
+
+async def _replay_stream(js: JetStreamContext) -> None:
+    """Declare the REPLAY stream if no service has yet (as replicated as the dead letters): the
+    consumer's replay durable, once it starts, reads from the beginning."""
+    try:
+        await js.stream_info(REPLAY_STREAM)
+    except NotFoundError:
+        info = await js.stream_info(DEADLETTER_STREAM)
+        await js.add_stream(streams.replay_stream(info.config.num_replicas or 1))
 
 
 async def _same_original(js: JetStreamContext, letter: DeadLetter) -> None:

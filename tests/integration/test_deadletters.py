@@ -275,3 +275,24 @@ async def test_a_letter_the_server_refuses_is_sent_by_reference_or_the_message_i
     assert (second.payload, second.sha256) == ("stream", hashlib.sha256(b"bad-2").hexdigest())
     info = await js.consumer_info("TESTING", "testing_worker")
     assert info.num_ack_pending == 0
+
+
+async def test_a_replay_declares_the_replay_stream_and_reaches_the_consumer_when_it_can(
+    js: JetStreamContext, started: Callable[[Consumer], asyncio.Task[None]]
+) -> None:
+    await js.delete_stream("REPLAY")  # as before any service declared it
+    handled: list[Delivery] = []
+    broken = True
+
+    async def handle(d: Delivery) -> None:
+        if broken:
+            raise ValueError("暂不可处理")
+        handled.append(d)
+
+    started(consumer("testing_worker", handle, pause=(0.05, 0.1)))
+    await js.publish(SUBJECT, "材料".encode())
+    [letter] = await letters_when(js, 1)
+    broken = False
+    await replay(js, letter, operator="tester")
+    await until(lambda: _true(len(handled) == 1))
+    assert handled[0].replayed and handled[0].data == "材料".encode()
