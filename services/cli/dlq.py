@@ -207,9 +207,11 @@ def replay_cmd(
     reason: Annotated[str, typer.Option(help="Why, for the record.")] = "replayed",
     operator: Operator = None,
 ) -> None:
-    """Hand dead letters again to the consumer that failed them (only that one), record the
-    action on the dead-letter stream, and remove them from the list. Relay alerts are not
-    replayed: see `fuyuan status` and `fuyuan audit reconcile`."""
+    """Hand dead letters again to the consumer that failed them, and to no other.
+
+    Each replay is recorded on the dead-letter stream before the letter is removed. Relay alerts
+    are not replayed: see `fuyuan status` and `fuyuan audit reconcile`.
+    """
     if not seq and not all_:
         raise typer.BadParameter("name sequence numbers or pass --all")
     who = _operator(operator)
