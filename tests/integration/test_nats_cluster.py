@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import re
 import shutil
 import socket
@@ -33,6 +34,9 @@ from nats.js import JetStreamContext
 from nats.js.api import PubAck, StorageType, StreamInfo
 from nats.js.errors import APIError, NoStreamResponseError
 
+from contracts.organizations import Registry
+from services.runtime.permissions import dev_password, password_variable, users
+
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
 CLUSTER_DIR = Path(__file__).resolve().parents[2] / "deploy" / "nats" / "cluster"
@@ -41,6 +45,10 @@ STREAM = "CLUSTERPROOF"
 SUBJECT = "clusterproof.event"
 WAIT = 30.0
 """Longest wait, in seconds, for anything the cluster does on its own (forming, electing)."""
+PASSWORDS = {password_variable(u.name): dev_password(u.name) for u in users(Registry.load())}
+"""Every password the generated auth.conf refers to, as the node's environment would hold it."""
+OPERATOR = f"operator:{dev_password('operator')}@"
+"""The stream of this test is the operator's: no service may publish on its subject."""
 RETRYABLE = (NatsTimeoutError, TimeoutError, NoRespondersError, NoStreamResponseError, APIError)
 
 
@@ -139,7 +147,10 @@ def cluster(tmp_path: Path) -> Iterator[list[Node]]:
             config = render(node, nodes)
             with node.log.open("wb") as log:
                 node.process = subprocess.Popen(
-                    [binary, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
+                    [binary, "-c", str(config)],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env={**os.environ, **PASSWORDS},
                 )
         yield nodes
     finally:
@@ -202,7 +213,7 @@ async def routed_to(node: Node, others: set[str]) -> bool:
 
 async def connect(nodes: list[Node]) -> Client:
     return await nats.connect(
-        servers=[node.url for node in nodes],
+        servers=[node.url.replace("nats://", f"nats://{OPERATOR}") for node in nodes],
         connect_timeout=2,
         reconnect_time_wait=0.2,
         max_reconnect_attempts=-1,
