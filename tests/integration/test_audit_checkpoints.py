@@ -191,3 +191,24 @@ async def fuyuan(*args: str, database_url: str) -> tuple[int, str]:
     out, _ = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode is not None
     return proc.returncode, out.decode()
+
+
+async def test_export_countersign_and_verify_from_the_command_line(
+    ledger: tuple[Journal, PostgresEventStore], database_url: str, tmp_path: Path
+) -> None:
+    journal, store = ledger
+    await _filled(journal, store)
+    file = tmp_path / "kept.json"
+    code, out = await fuyuan("checkpoints", "export", str(file), database_url=database_url)
+    assert code == 0 and "1 checkpoints written" in out
+    code, out = await fuyuan("countersign", str(file), "--key", WITNESS, database_url=database_url)
+    assert code == 0 and public_key_of(WITNESS) in out
+    code, out = await fuyuan(
+        "verify",
+        "--checkpoints",
+        str(file),
+        "--witness-key",
+        public_key_of(WITNESS),
+        database_url=database_url,
+    )
+    assert code == 0 and "1 held outside" in out

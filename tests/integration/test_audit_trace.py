@@ -3,7 +3,10 @@ forged a sender, and resident ids masked in its JSON unless asked for."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -39,6 +42,16 @@ def message(kind: str, name: str, org: str, data: dict[str, Any], cause: str | N
         "case_number": CASE,
     }
     return json.dumps({"envelope": env, "data": data}, ensure_ascii=False).encode()
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """The test's own database, also for the command line."""
+    p = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
+    try:
+        yield p
+    finally:
+        await p.close()
 
 
 @pytest.fixture
@@ -98,3 +111,30 @@ async def test_the_tree_shows_recipients_reasons_and_forgeries(journal: Journal)
     assert "reason data.amount: 必须大于零" in text
     assert "FORGERY: sent by CT410482" in text
     assert RESIDENT not in text
+
+
+async def test_the_command_line_masks_unless_asked_and_lists_forgeries(
+    journal: Journal, database_url: str
+) -> None:
+    code, masked = await fuyuan("trace", CASE, "--json", database_url=database_url)
+    assert code == 0 and RESIDENT not in masked and "410482********" in masked
+    code, full = await fuyuan("trace", CASE, "--json", "--show-ids", database_url=database_url)
+    assert code == 0 and RESIDENT in full
+    code, out = await fuyuan("audit", "forgeries", database_url=database_url)
+    assert code == 0 and "CT410482 claimed to be CT410102" in out
+
+
+async def fuyuan(*args: str, database_url: str) -> tuple[int, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "COLUMNS": "400"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.cli.main",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode()
