@@ -9,7 +9,9 @@ step that fails does not skip the ones after it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import random
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -18,6 +20,7 @@ from typing import Any, NoReturn
 
 import asyncpg
 import nats
+import nats.errors
 import structlog
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -106,11 +109,36 @@ async def keep_session(_conn: asyncpg.Connection) -> None:
     relay unlocks its advisory lock itself."""
 
 
+@dataclass
+class ConnectionLog:
+    """nats-py reports every failed reconnection attempt (a traceback a second during an
+    outage); this says it once when the connection goes and once when it is back."""
+
+    name: str
+    last: str | None = None
+
+    async def error(self, exc: Exception) -> None:
+        if (said := reason(exc)) != self.last:  # the same error again says nothing new
+            log.warning("NATS connection trouble", connection=self.name, error=said)
+        self.last = said
+
+    async def reconnected(self) -> None:
+        if self.last is not None:
+            log.info("NATS connection back", connection=self.name)
+        self.last = None
+
+
 async def connect_nats(settings: RuntimeSettings, name: str) -> Client:
     # Never give up reconnecting: after a long NATS outage the consumers must come back by
     # themselves. The first connection gets a deadline, so a start without NATS fails clearly.
+    said = ConnectionLog(name)
     connecting = nats.connect(
-        servers=settings.nats_servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=1.0
+        servers=settings.nats_servers,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=1.0,
+        error_cb=said.error,
+        reconnected_cb=said.reconnected,
     )
     return await asyncio.wait_for(connecting, 30.0)
 
@@ -120,11 +148,26 @@ def relay_connection(settings: RuntimeSettings, name: str) -> Connect:
     when it fails or its acknowledgements go missing, the relay makes a fresh one."""
 
     async def connect() -> Client:
-        return await nats.connect(
-            servers=settings.nats_servers, name=name, allow_reconnect=False, connect_timeout=2
-        )
+        # Without reconnection nats-py tries only the first server of its list: try each in
+        # turn, from a random one, so a dead node of a cluster is passed over at once.
+        servers = random.sample(settings.nats_servers, len(settings.nats_servers))
+        for url in servers[:-1]:
+            with contextlib.suppress(OSError, TimeoutError, nats.errors.Error):
+                return await _connect_once(url, name)
+        return await _connect_once(servers[-1], name)
 
     return connect
+
+
+async def _connect_once(url: str, name: str) -> Client:
+    # Errors reach the relay as exceptions (and its pause log); nats-py's own report is noise.
+    return await nats.connect(
+        servers=[url], name=name, allow_reconnect=False, connect_timeout=2, error_cb=_quiet
+    )
+
+
+async def _quiet(_exc: Exception) -> None:
+    return None
 
 
 async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> RunningService:
