@@ -1,4 +1,5 @@
-"""案号 — case number: `（2022）豫0482执1234号` is year, court code, case-type code and sequence."""
+"""案号 — case number: `（2022）豫0482执1234号` is year, court code, case-type code and sequence;
+since 2019 a 专门审判代字 may stand between the court code and the type (`（2019）最高法知民终1号`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated
 
 from contracts.ids._fields import identifier_validator, schemas
 from contracts.ids._text import clean
-from contracts.ids.case_types import CASE_TYPE_CODES
+from contracts.ids.case_types import CASE_TYPE_CODES, SPECIAL_TRIAL_CODES
 from contracts.ids.court import COURT_PATTERN, SUPREME_COURT, checked_court_code
 from contracts.ids.errors import InvalidIdentifierError
 
@@ -31,11 +32,14 @@ class CaseNumberParts:
     court_code: str
     case_type: str
     sequence: int
+    special_trial: str = ""
+    """专门审判代字, e.g. 知; empty when the number has none."""
 
     @property
     def canonical(self) -> str:
         """The canonical form, full-width brackets: `（2022）豫0482执1234号`."""
-        return f"（{self.year}）{self.court_code}{self.case_type}{self.sequence}号"
+        middle = f"{self.court_code}{self.special_trial}{self.case_type}"
+        return f"（{self.year}）{middle}{self.sequence}号"
 
 
 def _split_middle(middle: str) -> tuple[str, str]:
@@ -45,6 +49,14 @@ def _split_middle(middle: str) -> tuple[str, str]:
     if match is None:
         raise _case_error(f"cannot find court code and case type in {middle!r}")
     return checked_court_code(match["prefix"], match["digits"]), match["case_type"]
+
+
+def _split_special(codes: str) -> tuple[str, str]:
+    """(专门审判代字, 类型代字): the first character is a special-trial code only when what
+    follows it is a case type."""
+    if codes[:1] in SPECIAL_TRIAL_CODES and codes[1:] in CASE_TYPE_CODES:
+        return codes[0], codes[1:]
+    return "", codes
 
 
 def _case_shape(text: str) -> re.Match[str]:
@@ -80,12 +92,14 @@ def _sequence(text: str) -> int:
 def parse_case_number(value: str) -> CaseNumberParts:
     """Parse a 案号 written with ( ), （ ） or 〔 〕 brackets, with or without leading zeros."""
     match = _case_shape(clean(value).replace("〔", "(").replace("〕", ")"))
-    court_code, case_type = _split_middle(match["middle"])
+    court_code, codes = _split_middle(match["middle"])
+    special, case_type = _split_special(codes)
     return CaseNumberParts(
         year=_year(match["year"]),
         court_code=court_code,
         case_type=_case_type(case_type),
         sequence=_sequence(match["sequence"]),
+        special_trial=special,
     )
 
 

@@ -43,3 +43,11 @@ def test_a_non_enforcement_case_type_is_refused() -> None:
         domain.decide_register(
             cmd, domain.Case(), court="CT410482", court_case_code="豫0482", now=NOW
         )
+
+
+def test_a_legacy_enforcement_referral_is_not_registered_as_an_enforcement_case() -> None:
+    cmd = command().model_copy(update={"case_number": "（2026）豫0482执请3号"})  # type: ignore[attr-defined]
+    with pytest.raises(domain.NotAnEnforcementCaseError, match="执请"):
+        domain.decide_register(
+            cmd, domain.Case(), court="CT410482", court_case_code="豫0482", now=NOW
+        )

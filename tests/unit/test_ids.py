@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from contracts.base import Contract
 from contracts.ids import (
     CASE_TYPE_CODES,
+    CASE_TYPES,
     COURT_PREFIXES,
     CREDIT_ALPHABET,
     RESIDENT_PROVINCE_CODES,
@@ -39,6 +40,7 @@ from contracts.ids import (
     resident_id_check_character,
     sex,
 )
+from contracts.ids.case_types import LEGACY_CASE_TYPES, SPECIAL_TRIAL_CODES
 
 
 def _with_check(first17: str) -> str:
@@ -116,6 +118,7 @@ case_parts = st.builds(
     court_code=court_codes,
     case_type=st.sampled_from(sorted(CASE_TYPE_CODES)),
     sequence=st.integers(1, 10**6),
+    special_trial=st.sampled_from(["", *sorted(SPECIAL_TRIAL_CODES)]),
 )
 
 BRACKETS = [("(", ")"), ("（", "）"), ("〔", "〕")]
@@ -123,7 +126,7 @@ BRACKETS = [("(", ")"), ("（", "）"), ("〔", "〕")]
 
 def _written(parts: CaseNumberParts, brackets: tuple[str, str]) -> str:
     opening, closing = brackets
-    body = f"{parts.court_code}{parts.case_type}{parts.sequence}号"
+    body = f"{parts.court_code}{parts.special_trial}{parts.case_type}{parts.sequence}号"
     return f"{opening}{parts.year}{closing}{body}"
 
 
@@ -304,6 +307,38 @@ def test_real_case_numbers_parse_into_parts(
     parsed = parse_case_number(value)
     assert (parsed.year, parsed.court_code, parsed.case_type, parsed.sequence) == parts
     assert parsed.canonical == canonical
+
+
+def test_a_special_trial_code_stands_between_court_and_case_type() -> None:
+    parsed = parse_case_number("(2019)最高法知民终1号")
+    assert (parsed.court_code, parsed.special_trial, parsed.case_type) == ("最高法", "知", "民终")
+    assert parsed.canonical == "（2019）最高法知民终1号"
+    assert parse_case_number("（2022）豫0482执1234号").special_trial == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "meaning"),
+    [
+        ("清申", "强制清算申请审查"), ("清终", "强制清算上诉"), ("清监", "强制清算监督"),
+        ("行保", "非诉行为保全审查"), ("行保复", "非诉行为保全复议"), ("证保", "非诉证据保全"),
+        ("司惩", "司法制裁审查"), ("司惩复", "司法制裁复议"), ("司救执", "执行司法救助"),
+        ("破", "清算、重整、和解"),
+    ],
+)  # fmt: skip
+def test_case_types_follow_the_current_standard(code: str, meaning: str) -> None:
+    assert meaning in CASE_TYPES[code]
+    assert parse_case_number(f"(2024)豫03{code}7号").case_type == code
+
+
+@pytest.mark.parametrize("code", ["强清申", "强清终"])
+def test_the_pre_2016_liquidation_codes_are_no_longer_accepted(code: str) -> None:
+    with pytest.raises(InvalidIdentifierError, match="unknown case-type code"):
+        parse_case_number(f"(2024)豫03{code}7号")
+
+
+def test_the_enforcement_referral_code_is_only_legacy() -> None:
+    assert "执请" in LEGACY_CASE_TYPES
+    assert "legacy" in CASE_TYPES["执请"]
 
 
 @pytest.mark.parametrize(

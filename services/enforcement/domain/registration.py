@@ -6,6 +6,7 @@ from datetime import datetime
 
 from contracts.enforcement import CaseRegistered, RegisterCase
 from contracts.ids import parse_case_number
+from contracts.ids.case_types import LEGACY_CASE_TYPES
 from services.enforcement.domain.case import Case
 from services.enforcement.domain.errors import (
     CaseAlreadyRegisteredError,
@@ -15,7 +16,9 @@ from services.enforcement.domain.errors import (
 
 
 def is_enforcement_case(case_number: str) -> bool:
-    return parse_case_number(case_number).case_type.startswith("执")
+    """执…: an enforcement case type of the current standard (not the legacy 执请)."""
+    case_type = parse_case_number(case_number).case_type
+    return case_type.startswith("执") and case_type not in LEGACY_CASE_TYPES
 
 
 def check_court(case_number: str, court: str, court_case_code: str | None) -> None:
