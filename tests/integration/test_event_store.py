@@ -161,3 +161,31 @@ async def test_concurrent_writers_on_one_stream_never_both_win(store: EventStore
     assert sum(1 for r in results if not isinstance(r, BaseException)) == 1
     assert all(isinstance(r, ConcurrencyError) for r in results if isinstance(r, BaseException))
     assert len(await store.load("race")) == 1
+
+
+async def test_inbox_rows_from_before_senders_were_kept_still_stop_a_redelivery(
+    postgres_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.runtime import migrations
+
+    message_id = uuid.uuid4()
+    everything = migrations.migrations_for("testing")
+    async with fresh_pool(postgres_server) as pool:
+        async with pool.acquire() as conn:
+            monkeypatch.setattr(migrations, "migrations_for", lambda schema: everything[:1])
+            await migrate(conn, "testing")
+            await conn.execute(
+                "INSERT INTO testing.inbox (consumer, message_id) VALUES ('c', $1)", message_id
+            )
+            monkeypatch.setattr(migrations, "migrations_for", lambda schema: everything)
+            assert "eventstore/0002_inbox_sender.sql" in await migrate(conn, "testing")
+        store = PostgresEventStore(pool, "testing")
+        assert await pool.fetchval("SELECT sender FROM testing.inbox") == ""
+        with pytest.raises(AlreadyProcessedError):
+            await store.append(
+                StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", message_id, "CT1")
+            )
+        await store.append(
+            StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", uuid.uuid4(), "CT1")
+        )
+        assert await store.has_processed("c", message_id, "NR1")
