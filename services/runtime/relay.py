@@ -26,6 +26,7 @@ from typing import Any
 import asyncpg
 import structlog
 from nats.aio.client import Client
+from nats.errors import BadHeaderError, BadSubjectError, MaxPayloadError
 from nats.js import JetStreamContext
 from nats.js.errors import APIError, NoStreamResponseError, TooManyStalledMsgsError
 from opentelemetry import trace
@@ -44,6 +45,8 @@ Connect = Callable[[], Awaitable[Client]]
 # 503 unavailable, 10008 cluster not available, 10023 insufficient resources, 10047 storage
 # exceeded, 10077 store failed.
 _SERVER_TROUBLE = {10008, 10023, 10047, 10077}
+# Raised by nats-py before anything is sent, because of the event itself.
+_UNSENDABLE = (BadHeaderError, BadSubjectError, MaxPayloadError, UnicodeEncodeError)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ def _headers(r: asyncpg.Record) -> dict[str, str]:
 
 def _refusal(exc: BaseException, others_acked: bool) -> str | None:
     """The reason if the server refused the event itself; None if the server is in trouble."""
+    if isinstance(exc, _UNSENDABLE):
+        return f"cannot be sent: {reason(exc)}"
     if isinstance(exc, APIError):
         if exc.code == 503 or exc.err_code in _SERVER_TROUBLE:
             return None
@@ -306,7 +311,12 @@ class Relay:
     async def _send(self, js: JetStreamContext, p: Pending) -> asyncio.Future[Any]:
         # No wait_stall: with one, nats-py wraps every publish in a wait_for (a task per
         # message, half the relay's speed). The batch deadline around it bounds the wait.
-        return await js.publish_async(p.subject, p.message, headers=p.outgoing_headers())
+        try:
+            return await js.publish_async(p.subject, p.message, headers=p.outgoing_headers())
+        except _UNSENDABLE as exc:  # this event's fault: the others of the batch still go
+            failed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            failed.set_exception(exc)
+            return failed
 
     async def save(self, last: Pending) -> None:
         with self._database():

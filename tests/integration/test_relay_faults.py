@@ -244,6 +244,24 @@ async def test_an_event_the_server_refuses_is_set_aside_after_bounded_tries(
     assert "refused by the server" in reason and "2 tries" in reason
 
 
+async def test_an_event_whose_header_cannot_be_sent_is_set_aside_and_the_rest_go_out(
+    pg_pool: asyncpg.Pool, nats_server: EmbeddedNats, admin: JetStreamContext
+) -> None:
+    relay = await own_relay(pg_pool, nats_server.url, max_attempts=2)
+    before = await append(pg_pool, "a", 3)
+    await pg_pool.execute(
+        "INSERT INTO testing.events (stream_id, version, event_id, type, subject, occurred_at,"
+        " message, headers) VALUES ('odd', 1, gen_random_uuid(), 'testing.event.odd.v1',"
+        " 'testing.event.odd.v1.X', now(), '{}', '{\"a key: with a colon\": \"x\"}')"
+    )
+    after = await append(pg_pool, "c", 3)
+    async with running(relay):
+        await eventually(lambda: _checkpoint_at_end(pg_pool))
+    assert sorted(await message_ids(admin)) == sorted(before + after)
+    reason = await pg_pool.fetchval("SELECT reason FROM testing.relay_set_aside")
+    assert "cannot be sent" in reason and "BadHeaderError" in reason
+
+
 async def test_a_stale_relay_cannot_move_the_checkpoint_back(
     pg_pool: asyncpg.Pool, nats_server: EmbeddedNats, admin: JetStreamContext
 ) -> None:
