@@ -284,7 +284,8 @@ def _print_log(r: auditing.Reconciliation) -> bool:
 def _print_stream(c: Any) -> bool:
     console.print(
         f"{c.stream} stream: {c.messages} messages, {len(c.missing)} missing from the "
-        f"journal, {len(c.differs)} differ, {len(c.journal_only)} only in the journal"
+        f"journal, {len(c.differs)} differ, {len(c.journal_only)} only in the journal, "
+        f"{len(c.removed)} letters removed after an operator's recorded action"
     )
     for key in c.missing:
         console.print(f"  [red]not journaled: {key}")

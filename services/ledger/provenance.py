@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from email.header import decode_header, make_header
 
 from contracts.subjects import DEADLETTER_ROOT, stream_name
 from services.runtime.messaging import PLATFORM
@@ -73,9 +74,21 @@ def deadletter_type(subject: str) -> str:
     return "deadletter.letter"
 
 
+def readable(value: object) -> str:
+    """A header value as text: an RFC 2047 encoded word (`=?UTF-8?B?…?=`, how a letter carries
+    a Chinese error) decoded, anything else as it is."""
+    text = str(value)
+    if "=?" not in text:
+        return text
+    try:
+        return str(make_header(decode_header(text)))
+    except (ValueError, LookupError, UnicodeError):  # not a well-formed encoded word
+        return text
+
+
 def detail_of(headers: Mapping[str, object]) -> str | None:
     """A dead letter's `Fuyuan-*` headers (origin, consumer, attempts, error) as compact JSON."""
-    kept = {k: str(v) for k, v in headers.items() if k.lower().startswith("fuyuan-")}
+    kept = {k: readable(v) for k, v in headers.items() if k.lower().startswith("fuyuan-")}
     if not kept:
         return None
     text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -11,6 +11,7 @@ Two comparisons, both by content and not only by id:
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +19,7 @@ from datetime import datetime
 import asyncpg
 from nats.aio.client import Client
 
-from contracts.subjects import DEADLETTER_STREAM, stream_name
+from contracts.subjects import DEADLETTER_ROOT, DEADLETTER_STREAM, stream_name
 from services.ledger.domain import canonical_body
 from services.ledger.handlers import facts_of
 from services.ledger.journal import Journal
@@ -28,6 +29,8 @@ from services.runtime.consumer import Delivery
 PAGE = 512
 """Stream messages looked up in the journal with one query."""
 PUBLIC_KINDS = ("event", "notice", "rejection")
+ACTIONS = "actions"
+"""`deadletter.actions.<verb>`: an operator's action on a dead letter."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class StreamCheck:
     missing: list[str] = field(default_factory=list)
     differs: list[str] = field(default_factory=list)
     journal_only: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    """Dead letters journaled, then removed from the stream after an operator's recorded action."""
 
     @property
     def clean(self) -> bool:
@@ -97,8 +102,9 @@ async def _pages(source: AsyncIterator[StreamMessage]) -> AsyncIterator[list[Str
 
 async def check_stream(journal: Journal, nc: Client, stream: str) -> StreamCheck:
     """Every message of `stream` at its key in the journal, with the same content."""
-    report, present, last = StreamCheck(stream), set(), 0
+    report, present, last, acted = StreamCheck(stream), set(), 0, set()
     async for page in _pages(messages(nc, stream)):
+        acted |= {seq for m in page if (seq := acted_on(m)) is not None}
         keys = {f"{stream}:{m.sequence}": m for m in page}
         journaled = await journal.digests(list(keys))
         legacy = await _legacy_digests(journal, [m for k, m in keys.items() if k not in journaled])
@@ -114,8 +120,23 @@ async def check_stream(journal: Journal, nc: Client, stream: str) -> StreamCheck
     # A message published while this ran may be journaled already: only keys up to the last one
     # read, or past the stream's end now, are certainly not the stream's.
     end = await last_sequence(nc, stream) or 0
-    report.journal_only = await _journal_only(journal, stream, present, last, max(end, last))
+    only = await _journal_only(journal, stream, present, last, max(end, last))
+    report.removed = [k for k in only if int(k.rpartition(":")[2]) in acted]
+    report.journal_only = [k for k in only if int(k.rpartition(":")[2]) not in acted]
     return report
+
+
+def acted_on(m: StreamMessage) -> int | None:
+    """The sequence of the dead letter an operator's action (replayed, dropped) names: the
+    letter is then deleted from the stream, after the ledger journaled it."""
+    if not m.subject.startswith(f"{DEADLETTER_ROOT}.{ACTIONS}."):
+        return None
+    try:
+        body = json.loads(m.data)
+    except (ValueError, RecursionError):
+        return None
+    seq = body.get("sequence") if isinstance(body, dict) else None
+    return seq if type(seq) is int else None
 
 
 async def _legacy_digests(

@@ -19,7 +19,7 @@ from services.runtime.consumer import Delivery
 from services.runtime.eventstore import StreamWrite
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.migrations import migrate
-from services.runtime.streams import context_stream, ensure
+from services.runtime.streams import context_stream, deadletter_stream, ensure
 from tests.integration.test_event_store import note
 from tests.integration.test_journal import Clock
 from tests.unit.test_ledger_facts import COMMAND, message
@@ -117,3 +117,25 @@ async def test_a_database_without_the_set_aside_table_has_nothing_set_aside(
 ) -> None:
     await pool.execute('CREATE SCHEMA "older"')
     assert await relay_set_aside(pool, "older") == []
+
+
+async def test_a_dead_letter_removed_after_an_operator_s_action_is_not_a_gap(
+    journal: Journal, nc: Client
+) -> None:
+    js = nc.jetstream()
+    await ensure(js, deadletter_stream(1))
+    letter = await js.publish("deadletter.enforcement.enforcement_commands", b"{}")
+    forgotten = await js.publish("deadletter.enforcement.enforcement_commands", b"[]")
+    action = {"sequence": letter.seq, "reason": "handled", "operator": "ops"}
+    await js.publish("deadletter.actions.dropped", json.dumps(action).encode())
+    await Recorder(journal, Clock()).batch(
+        [
+            Delivery(m.subject, m.data, m.headers, 1, m.sequence)
+            async for m in messages(nc, "DEADLETTER")
+        ]
+    )
+    await js.delete_msg("DEADLETTER", letter.seq)
+    await js.delete_msg("DEADLETTER", forgotten.seq)  # removed with no action on record
+    report = await check_stream(journal, nc, "DEADLETTER")
+    assert report.removed == [f"DEADLETTER:{letter.seq}"]
+    assert report.journal_only == [f"DEADLETTER:{forgotten.seq}"]

@@ -172,3 +172,9 @@ def test_any_input_gives_facts_postgres_can_store(data: bytes) -> None:
     f = facts_of(delivery(data))
     for value in vars(f).values():
         assert_storable(value)
+
+
+def test_a_letter_s_encoded_chinese_error_is_journaled_readable() -> None:
+    header = "=?utf-8?b?5aSE55CG5aSx6LSlIOKAlCBmYWlsZWQ=?="  # 处理失败 — failed, RFC 2047
+    f = facts_of(delivery(b"{}", "deadletter.enforcement.c", 1, **{"Fuyuan-Error": header}))
+    assert json.loads(f.detail or "{}") == {"Fuyuan-Error": "处理失败 — failed"}
