@@ -45,6 +45,10 @@ class Tally:
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     unsent: int = 0
     journal_error: str | None = None
+    lost_on_wildcards: int = 0
+    """Lost messages published on a subject with a wildcard token (`*`, `>`): stored by the
+    stream, matched by no consumer's filter. NATS permissions refuse such a publish to any
+    court or bureau in production; the development server takes it."""
 
     def note(self, what: str, text: str) -> None:
         if len(self.examples[what]) < 5:
@@ -120,6 +124,8 @@ async def account(pool: asyncpg.Pool, schema: str, book: Book, unsent: int) -> T
         t.outcome[what] += 1
         if what in ("silent", "lost", "set_aside"):
             t.note(what, describe(s))
+        if what == "lost" and {"*", ">"} & set(s.subject.split(".")):
+            t.lost_on_wildcards += 1
         for consumer, reason, _at in book.letters.get(s.seq, []):
             if consumer.startswith("ledger"):
                 t.ledger_letters += 1

@@ -93,7 +93,7 @@ def scenario_section(r: Result) -> list[str]:
             ),
         ),
         ("silent (recorded, never published)", _n(t.outcome["silent"])),
-        ("lost", _n(t.outcome["lost"])),
+        ("lost", _n(t.outcome["lost"]) + _wildcards(t)),
         ("duplicated effects", _n(t.duplicated)),
         ("events in the log never published", _n(t.unpublished)),
         (
@@ -138,6 +138,16 @@ def scenario_section(r: Result) -> list[str]:
     if t.unsent:
         out.append(f"- {t.unsent} message(s) the server never acknowledged (not counted as sent)")
     return [*out, ""]
+
+
+def _wildcards(t: Tally) -> str:
+    if not t.lost_on_wildcards:
+        return ""
+    return (
+        f", of which {t.lost_on_wildcards} on a subject with a wildcard token (`*`, `>`): "
+        "stored by the stream, matched by no consumer; production permissions refuse such "
+        "a publish"
+    )
 
 
 def _audit(a: object) -> str:
