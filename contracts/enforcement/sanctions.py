@@ -156,6 +156,40 @@ class LiftSanction(Command):
 
 
 @register
+class CorrectListing(Command):
+    """更正失信信息 — the court corrects listing data that was recorded or published
+    inaccurately (法释〔2017〕7号 第九条: within three working days). The listing stays in force;
+    a listing that should never have been made is revoked instead (`LiftSanction` on
+    `error_corrected`)."""
+
+    TYPE = "enforcement.command.correct_listing.v1"
+    case_number: CaseNumber
+    """案号."""
+    sanction_id: UUID
+    """The listing."""
+    correction: str = Field(min_length=1, max_length=2000)
+    """What was inaccurate, and what it is now."""
+    ground_arose_on: date | None = None
+    """The day the inaccuracy came to the court's notice: the correction is due within three
+    working days of it."""
+
+
+@register
+class ListingCorrected(Event):
+    """已更正 — the listing's data was corrected."""
+
+    TYPE = "enforcement.event.listing_corrected.v1"
+    sanction_id: UUID
+    """The listing."""
+    correction: str
+    """What was inaccurate, and what it is now."""
+    corrected_on: date
+    """From when the corrected data stands."""
+    due_by: date | None = None
+    """The last day the law allowed for it, when the court said when the inaccuracy arose."""
+
+
+@register
 class RecordCreditRepair(Command):
     """信用承诺 / 信用修复 — the debtor's credit commitment or completed repair, recorded with
     the listing's history."""

@@ -215,6 +215,10 @@ class Handlers:
             msg.data, case, court=msg.envelope.organization, now=now, catalogue=self.catalogue,
             confirm_within=self.settings.ack_within))  # fmt: skip
 
+    async def correct_listing(self, msg: Message[Any], now: datetime) -> None:
+        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_correct(
+            msg.data, case, court=msg.envelope.organization, now=now))  # fmt: skip
+
     async def record_credit_repair(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_credit_repair(
             msg.data, case, court=msg.envelope.organization))  # fmt: skip

@@ -27,10 +27,12 @@ from contracts.enforcement import (
 )
 from contracts.enforcement.measures import Catalogue, EndOutcome
 from contracts.enforcement.sanctions import (
+    CorrectListing,
     ExecutionBasis,
     LiftNotice,
     LiftSanction,
     ListDishonestDebtor,
+    ListingCorrected,
     MeasureFor,
     Performance,
     RestrictConsumption,
@@ -172,6 +174,31 @@ def test_a_wrongful_listing_is_revoked_not_deleted_and_the_bureaus_are_told_so(
     assert CATALOGUE.deletion_ground("error_corrected").source.provision == "第九条"
     assert CATALOGUE.deletion_ground("term_expired").source.provision == "第十条第二款"
     assert CATALOGUE.deletion_ground("early_deletion").source.provision == "第二条第二款"
+
+
+def correct(c: Case, sid: uuid.UUID, **more: Any) -> list[Out]:
+    cmd = CorrectListing(case_number=CASE, sanction_id=sid, correction="姓名误录，应为汪强", **more)
+    return sanctions.decide_correct(cmd, c, court=COURT, now=NOW)
+
+
+def test_inaccurate_data_is_corrected_and_the_listing_stays_in_force() -> None:
+    c, sid = listed(registered(), listing("evasion"))
+    [(fixed, to)] = correct(c, sid, ground_arose_on=date(2026, 3, 2))
+    assert isinstance(fixed, ListingCorrected) and to == COURT
+    assert fixed.due_by == date(2026, 3, 5)
+    c = apply(c, [(fixed, to)])
+    assert c.sanctions[sid].in_force(NOW.date())
+
+
+def test_only_a_listing_in_force_is_corrected() -> None:
+    c, rid = restrict(registered(), restriction())
+    with pytest.raises(errors.NotAListingError) as refused:
+        correct(c, rid)
+    assert refused.value.field == "data.sanction_id"
+    c, sid = listed(registered(), listing())
+    c = apply(c, lift(c, sid, "error_corrected"))
+    with pytest.raises(errors.SanctionEndedError):
+        correct(c, sid)
 
 
 # --- D6: the listing is a decision, its term runs from the decision date ---------------------

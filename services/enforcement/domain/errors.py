@@ -205,3 +205,9 @@ class RestrictionHeldByListingError(EnforcementError):
     """The restriction may not be lifted while a listing of the debtor is in force."""
 
     field = "data.sanction_id"
+
+
+class NotAListingError(EnforcementError):
+    """Only a listing's data is corrected (更正); a restriction order is lifted and made anew."""
+
+    field = "data.sanction_id"

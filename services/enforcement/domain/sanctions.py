@@ -24,12 +24,14 @@ from contracts.enforcement.measures import (
 from contracts.enforcement.sanctions import (
     AckOutcome,
     Bound,
+    CorrectListing,
     CreditRepairRecorded,
     InForce,
     LiftCompleted,
     LiftNotice,
     LiftSanction,
     ListDishonestDebtor,
+    ListingCorrected,
     MeasureFor,
     Overdue,
     OverdueSanctions,
@@ -407,6 +409,19 @@ def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[
                     lift_all(s, case.case_number or "", ground, False, now, confirm_within,
                              outcome)]  # fmt: skip
     return out
+
+
+def decide_correct(cmd: CorrectListing, case: Case, *, court: str, now: datetime) -> list[Out]:
+    """更正 (第九条) — its own outcome: the listing stays in force with corrected data."""
+    check_case_court(case, court)
+    s = _sanction(case, cmd.sanction_id)
+    if s.kind != SanctionKind.LISTING:
+        raise errors.NotAListingError(f"{cmd.sanction_id} is a consumption restriction")
+    if s.lifted:
+        raise errors.SanctionEndedError(f"{cmd.sanction_id} is already deleted or revoked")
+    due = deletion_due(cmd.ground_arose_on) if cmd.ground_arose_on is not None else None
+    return [(ListingCorrected(sanction_id=s.sanction_id, correction=cmd.correction,
+                              corrected_on=now.date(), due_by=due), court)]  # fmt: skip
 
 
 def decide_credit_repair(cmd: RecordCreditRepair, case: Case, *, court: str) -> list[Out]:
