@@ -35,10 +35,12 @@ _ = catalog  # every message type registered, as the service has them
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "contract" / "golden"
 
-BAD_TOKENS = ("*", ">", "法院", "ct410482", "CT", "C", "CT410482" * 5, "CT-410", "Ω1234", "1CT4")
+BAD_TOKENS = ("*", "法院", "ct410482", "CT", "C", "CT410482" * 5, "CT-410", "Ω1234", "1CT4")
 """Last tokens a rejection cannot be addressed to (not `[A-Z][A-Z0-9]{2,31}`)."""
-UNDELIVERABLE_TOKENS = ("", "*", ">", "a b", "a\tb", "x\x00y")
-"""Tokens NATS would not route to a consumer as a literal token (direct drive only)."""
+UNDELIVERABLE_TOKENS = ("", ">", "a b", "a\tb", "x\x00y")
+"""Tokens NATS would not route to the service's consumers (direct drive only). A last token `>`
+is stored by the stream (`enforcement.>`) but matches no `enforcement.command.*.*.*` filter; the
+generated permissions let no organization publish it."""
 FOREIGN_TYPES = ("fly_away", "Register_case", "register-case", "注册", "x" * 80)
 """Names in the type position of a subject that no service takes."""
 

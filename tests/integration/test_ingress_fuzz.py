@@ -73,11 +73,18 @@ def valid_samples() -> list[tuple[str, bytes]]:
     return [(subject, text.encode()) for subject, text in out]
 
 
+def extremes() -> list[tuple[str, bytes]]:
+    """What once stopped every flow: 1.5 MB of control characters on a command subject (its
+    rejection echoed them and grew past the server's limit), and nearly 8 MB of them."""
+    court = f"{REGISTER}.CT410482"
+    return [(court, bytes(range(1, 32)) * 50_000), (court, b"\x1b" * (8 * 1024 * 1024 - 4096))]
+
+
 async def publish_all(js: JetStreamContext) -> list[Sent]:
     """Publish the fuzzer's messages as an integrator would (`Nats-Msg-Id` = the event id when
     there is one); keep those the server stored."""
     sent = []
-    for subject, data in [*valid_samples(), *hostile(COUNT, at_seed=SEED)]:
+    for subject, data in [*extremes(), *valid_samples(), *hostile(COUNT, at_seed=SEED)]:
         env = peek_envelope(data)
         headers = {"Nats-Msg-Id": str(env.event_id)} if env else None
         try:
@@ -128,12 +135,13 @@ async def test_hostile_messages_each_get_a_rejection_or_an_effect_and_none_is_de
     js = nc.jetstream()
     sent = await publish_all(js)
     assert len(sent) > COUNT // 2, "most of the fuzzer's messages reach the stream"
+    assert len(sent[0].sha256) == 64 and sent[0].subject.endswith("CT410482"), "1.5 MB stored"
     conn = await asyncpg.connect(database_url)
     try:
         assert await until(lambda: consumers_idle(js), 180), "the consumers keep up"
         found = await outcomes(conn, sent)
         silent = [m for m, outcome in zip(sent, found, strict=True) if outcome == "none"]
-        assert silent == [], f"{len(silent)} of {len(sent)} message(s) got no answer"
+        assert silent == [], f"{len(silent)} of {len(sent)} message(s) got no answer: {silent}"
         assert {"rejection", "effect"} <= set(found)
     finally:
         await conn.close()
