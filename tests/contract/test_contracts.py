@@ -81,3 +81,16 @@ def test_a_message_on_the_wrong_subject_is_refused() -> None:
 def test_the_envelope_exposes_the_version_of_its_type() -> None:
     assert Envelope.model_validate(_envelope()).version == 1
     assert isinstance(Envelope.model_validate(_envelope()).occurred_at, datetime)
+
+
+def test_a_rejection_recorded_in_the_first_form_is_still_read_as_an_excerpt() -> None:
+    raw = json.loads((GOLDEN / "enforcement.rejection.message_rejected.v1.json").read_text("utf-8"))
+    data = raw["data"]
+    whole = "\x01" * 5000
+    del data["received_size"], data["received_excerpt"]
+    msg = parse_message({**raw, "data": {**data, "received": whole}})
+    assert msg.data.received_size == 5000
+    assert msg.data.received_excerpt.startswith("␁") and msg.data.received_excerpt.endswith("…")
+    assert len(msg.data.received_excerpt) <= 2049
+    old_base64 = parse_message({**raw, "data": {**data, "received": "base64:/w=="}})
+    assert old_base64.data.received_size == 1 and old_base64.data.received_excerpt == "\ufffd"
