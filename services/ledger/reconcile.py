@@ -203,12 +203,20 @@ async def relay_set_aside(pool: asyncpg.Pool, context: str) -> list[SetAside]:
     return [SetAside(*r) for r in rows]
 
 
+async def _service_log(pool: asyncpg.Pool, context: str) -> list[asyncpg.Record]:
+    """The service's events; none when the service never ran against this database."""
+    try:
+        return await pool.fetch(f'SELECT event_id::text, message::text FROM "{context}".events')
+    except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
+        return []
+
+
 async def check_service(pool: asyncpg.Pool, context: str) -> Reconciliation:
     """The service's own log against the journal entries of its public messages, by event id
     and canonical digest, both ways; events its relay set aside are named apart."""
     service = {
         r[0]: hashlib.sha256(canonical_body(r[1].encode())[0]).digest()
-        for r in await pool.fetch(f'SELECT event_id::text, message::text FROM "{context}".events')
+        for r in await _service_log(pool, context)
     }
     rows = await pool.fetch(
         "SELECT event_id, message_sha256 FROM ledger.journal WHERE event_id IS NOT NULL "

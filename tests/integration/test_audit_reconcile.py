@@ -139,3 +139,10 @@ async def test_a_dead_letter_removed_after_an_operator_s_action_is_not_a_gap(
     report = await check_stream(journal, nc, "DEADLETTER")
     assert report.removed == [f"DEADLETTER:{letter.seq}"]
     assert report.journal_only == [f"DEADLETTER:{forgotten.seq}"]
+
+
+async def test_a_service_that_never_ran_has_an_empty_log(
+    journal: Journal, pool: asyncpg.Pool
+) -> None:
+    report = await check_service(pool, "bankruptcy")
+    assert report.clean and report.set_aside == []
