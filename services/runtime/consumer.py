@@ -390,7 +390,11 @@ async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:
     """The consumer's own messages and its replays, side by side until `stop` is set."""
     # Two loops, not one: a replay is handled even while the main stream is busy or paused, and
     # each keeps its own order. They share the handler, whose inbox makes any overlap harmless.
-    await asyncio.gather(pull(js, c, Source.main(c), stop), pull(js, c, Source.replays(c), stop))
+    # A task group, not gather: when one loop fails the other is cancelled with it, so a restart
+    # by the supervisor never leaves a second pull loop on the same durable running.
+    async with asyncio.TaskGroup() as group:
+        group.create_task(pull(js, c, Source.main(c), stop))
+        group.create_task(pull(js, c, Source.replays(c), stop))
 
 
 def start(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> asyncio.Task[None]:
