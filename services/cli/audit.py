@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from services.ledger import audit as auditing
+from services.ledger import reconcile as reconciling
 from services.ledger.disclosure import recipient, rejection_reasons, shown_message
 from services.ledger.domain import StoredRow
 from services.ledger.journal import Journal
@@ -242,7 +243,7 @@ def reconcile() -> None:
     from services.ledger.subscribers import journaled_contexts
 
     contexts = journaled_contexts()
-    logs = _with_db(lambda _j, _s, p: auditing.reconcile(p, contexts))
+    logs = _with_db(lambda _j, _s, p: reconciling.reconcile(p, contexts))
     clean = all([_print_log(r) for r in logs])
     url = os.environ.get("NATS_URL")
     if not url:
@@ -253,15 +254,16 @@ def reconcile() -> None:
     raise typer.Exit(0 if clean else 1)
 
 
-async def _check_streams(journal: Journal, url: str, contexts: tuple[str, ...]) -> list[Any]:
-    from services.ledger.reconcile import check_streams
+async def _check_streams(
+    journal: Journal, url: str, contexts: tuple[str, ...]
+) -> list[reconciling.StreamCheck]:
     from services.ledger.streams import connected
 
     async with connected(url) as nc:
-        return await check_streams(journal, nc, contexts)
+        return await reconciling.check_streams(journal, nc, contexts)
 
 
-def _print_log(r: auditing.Reconciliation) -> bool:
+def _print_log(r: reconciling.Reconciliation) -> bool:
     console.print(
         f"{r.context} log: {len(r.missing_from_journal)} missing from the journal, "
         f"{len(r.missing_from_service)} missing from the service, {len(r.differs)} "
@@ -281,7 +283,7 @@ def _print_log(r: auditing.Reconciliation) -> bool:
     return r.clean
 
 
-def _print_stream(c: Any) -> bool:
+def _print_stream(c: reconciling.StreamCheck) -> bool:
     console.print(
         f"{c.stream} stream: {c.messages} messages, {len(c.missing)} missing from the "
         f"journal, {len(c.differs)} differ, {len(c.journal_only)} only in the journal, "
@@ -293,7 +295,7 @@ def _print_stream(c: Any) -> bool:
         console.print(f"  [red]journaled with other content: {key}")
     for key in c.journal_only:
         console.print(f"  [red]journaled, not on the stream: {key}")
-    return bool(c.clean)
+    return c.clean
 
 
 @app.command()

@@ -14,11 +14,8 @@ from services.ledger.domain import GENESIS, Break, StoredRow, check
 from services.ledger.journal import Journal
 from services.ledger.merkle import CompactRange, consistency_proof, inclusion_proof, leaf_hash
 from services.ledger.proofs import consistency_doc, inclusion_doc
-from services.ledger.reconcile import Reconciliation, reconcile
 from services.ledger.signing import Checkpoint, verify_checkpoint
 from services.runtime.eventstore import EventStore
-
-__all__ = ["Reconciliation", "reconcile"]  # kept here for callers of audit.reconcile
 
 
 def as_checkpoint(e: CheckpointSigned) -> Checkpoint:

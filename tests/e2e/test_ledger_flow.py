@@ -17,7 +17,7 @@ from services.ledger.journal import Journal
 from services.ledger.main import SPEC as LEDGER
 from services.ledger.outside import gather
 from services.ledger.proofs import check_inclusion
-from services.ledger.reconcile import check_streams
+from services.ledger.reconcile import check_streams, reconcile
 from services.ledger.signing import generate_key, public_key_of
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.host import RunningService, start_service
@@ -94,7 +94,7 @@ async def test_every_message_of_a_flow_is_journaled_once_at_its_place_with_its_s
     assert report.ok and report.external >= 1
     proof = await audit.prove(journal, store, str(good.envelope.event_id))
     assert all(c.ok for c in check_inclusion(proof, public_key_of(KEY)))
-    [enforcement_log] = await audit.reconcile(pool, ("enforcement",))
+    [enforcement_log] = await reconcile(pool, ("enforcement",))
     assert enforcement_log.clean and enforcement_log.set_aside == []
     [stream, letters] = await check_streams(journal, nc, ("enforcement",))
     assert (stream.stream, stream.messages, stream.clean) == ("ENFORCEMENT", 7, True)
