@@ -59,7 +59,12 @@ class FreezeProperty(Command):
     and other money 1 year, movables 2, real estate and other property rights such as equity and
     securities 3; see `contracts.enforcement.terms`)."""
     excess_reason: str | None = Field(default=None, max_length=1000)
-    """Why the case's total frozen may exceed the judgment plus costs (慎用查封冻结)."""
+    """Why the case's total frozen may exceed the amount to be enforced by more than the
+    tolerance (查封规定 第十九条: not obviously excessive 不得明显超标的额), e.g. indivisible
+    property and no other (第十九条第二款)."""
+    prior_claims: Yuan | None = None
+    """Claims ranking before the court's on this holding (mortgages, construction-price
+    priority …): the holding secures only its value net of them."""
 
 
 @register
@@ -169,6 +174,8 @@ class ControlRecorded(Event):
     """Last day of the control, where it has one."""
     detail: str | None = None
     """A reason, a bureau reference or a warning."""
+    prior_claims: Yuan | None = None
+    """On the first order of a control: claims ranking before the court's on the holding."""
 
 
 @register

@@ -148,7 +148,7 @@ class Handlers:
     async def freeze_property(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: controls.decide_freeze(
             msg.data, case, court=msg.envelope.organization, control_id=msg.envelope.event_id,
-            now=now))  # fmt: skip
+            now=now, tolerance=self.settings.over_seizure_tolerance))  # fmt: skip
 
     async def renew_control(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: controls.decide_renew(

@@ -27,7 +27,8 @@ from services.enforcement.domain.sanction_state import (
     evolve_sanctions,
 )
 
-ACTIVE = frozenset({"requested", "applied", "queued", "expiring"})
+SECURING = frozenset({"requested", "applied"})
+"""Statuses whose controls count towards what a case holds (not queued, not ended)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,15 @@ class Control:
     until: date | None
     pending: dict[UUID, Order] = field(default_factory=dict)
     warned: bool = False
+    prior_claims: Decimal | None = None
+
+    def secures(self) -> Decimal:
+        """What the control secures: its amount, at most the holding's value net of the claims
+        ranking before the court's where that value is known (查封规定 第十九条)."""
+        if self.holding.value is None:
+            return self.amount
+        net = max(self.holding.value - (self.prior_claims or Decimal(0)), Decimal(0))
+        return min(self.amount, net)
 
 
 @dataclass(frozen=True)
@@ -102,8 +112,12 @@ class Case:
                    Decimal(0))  # fmt: skip
 
     def secured(self) -> Decimal:
-        """Total the case holds under controls still in force or asked for."""
-        return sum((c.amount for c in self.controls.values() if c.status in ACTIVE), Decimal(0))
+        """Total the case holds for the over-seizure test: controls in effect and orders still in
+        flight, each at the value it secures. A queued control (轮候) secures nothing until it
+        takes effect; an order in flight is counted because it may take effect at once, and
+        several sent together must not add up to an over-seizure."""
+        return sum((c.secures() for c in self.controls.values()
+                    if c.status in SECURING), Decimal(0))  # fmt: skip
 
 
 def evolve(case: Case, event: Payload) -> Case:
@@ -138,7 +152,8 @@ def _control(case: Case, e: ControlRecorded) -> Control:
     order = Order(str(e.action), e.amount, e.until)
     if old is None:
         return Control(e.control_id, e.bureau, e.holding, e.amount, e.status, e.until,
-                       {e.order_id: order} if e.order_id else {})  # fmt: skip
+                       {e.order_id: order} if e.order_id else {},
+                       prior_claims=e.prior_claims)  # fmt: skip
     pending = dict(old.pending)
     if e.status == "requested" and e.order_id:
         pending[e.order_id] = order

@@ -34,10 +34,15 @@ from services.enforcement.domain.query import Out, check_case_court
 DONE = {Action.RELEASE: "released", Action.DEDUCT: "deducted"}
 
 
-def freeze_is_proportionate(case: Case, amount: Decimal, reason: str | None) -> bool:
-    """慎用查封冻结: the case's total secured stays within the judgment plus costs, unless the
-    court states why it must not."""
-    return bool(reason and reason.strip()) or case.secured() + amount <= case.amount
+def freeze_is_proportionate(case: Case, secures: Decimal, reason: str | None,
+                            tolerance: Decimal = Decimal(0)) -> bool:  # fmt: skip
+    """查封规定 第十九条: not obviously excessive (不得明显超标的额). The case's total secured —
+    controls in effect or in flight, at their value net of prior claims — may exceed the amount
+    to be enforced by `tolerance` (a share: interest for late performance and costs grow the
+    amount after filing), or by more when the court states why (indivisible property …)."""
+    if reason and reason.strip():
+        return True
+    return case.secured() + secures <= case.amount * (1 + tolerance)
 
 
 def _order(case: Case, c: Control, order_id: UUID, action: Action, amount: Decimal,
@@ -45,7 +50,8 @@ def _order(case: Case, c: Control, order_id: UUID, action: Action, amount: Decim
     court = case.executing_court or ""
     recorded = ControlRecorded(control_id=c.control_id, order_id=order_id, status="requested",
                                action=action, bureau=c.bureau, holding=c.holding,
-                               amount=amount, until=until)  # fmt: skip
+                               amount=amount, until=until,
+                               prior_claims=c.prior_claims if order_id == c.control_id else None)  # fmt: skip
     order = ControlOrder(order_id=order_id, control_id=c.control_id, action=action,
                          case_number=case.case_number or "", executing_court=court,
                          holding=c.holding, amount=amount, until=until,
@@ -54,18 +60,20 @@ def _order(case: Case, c: Control, order_id: UUID, action: Action, amount: Decim
 
 
 def decide_freeze(cmd: FreezeProperty, case: Case, *, court: str, control_id: UUID,
-                  now: datetime) -> list[Out]:  # fmt: skip
+                  now: datetime, tolerance: Decimal = Decimal(0)) -> list[Out]:  # fmt: skip
     check_case_court(case, court)
     kind, start = cmd.holding.kind, now.date()
     if not terms.within_term(kind, start, cmd.term_days):
         raise TermTooLongError(f"{kind} may be held at most {terms.TERM_YEARS[kind]} year(s): "
                                f"until {terms.latest_until(kind, start)}")  # fmt: skip
-    if not freeze_is_proportionate(case, cmd.amount, cmd.excess_reason):
+    c = Control(control_id, cmd.bureau, cmd.holding, cmd.amount, "requested", None,
+                prior_claims=cmd.prior_claims)  # fmt: skip
+    if not freeze_is_proportionate(case, c.secures(), cmd.excess_reason, tolerance):
         raise OverFreezeError(
-            f"secured {case.secured()} + {cmd.amount} would exceed the {case.amount} to be "
-            "enforced; state excess_reason if it must (慎用查封冻结)"
+            f"secured {case.secured()} + {c.secures()} would exceed the {case.amount} to be "
+            f"enforced by more than {tolerance:.0%}; state excess_reason if it must "
+            "(慎用查封冻结, 查封规定 第十九条)"
         )
-    c = Control(control_id, cmd.bureau, cmd.holding, cmd.amount, "requested", None)
     return _order(case, c, control_id, Action(cmd.measure.value), cmd.amount,
                   terms.until(start, cmd.term_days))  # fmt: skip
 
