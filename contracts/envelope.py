@@ -19,7 +19,7 @@ def _known_shape(value: str) -> str:
     return value
 
 
-MessageType = Annotated[str, AfterValidator(_known_shape)]
+MessageType = Annotated[str, StringConstraints(max_length=128), AfterValidator(_known_shape)]
 """消息类型 — `<context>.<kind>.<name>.v<N>`."""
 
 
@@ -55,7 +55,7 @@ class Envelope(Contract):
     """Id shared by every message of one flow, from the first command to the last answer."""
     causation_id: UUID | None = None
     """Id of the message that directly caused this one; absent on the first message of a flow."""
-    case_number: CaseNumber | None = None
+    case_number: Annotated[CaseNumber, StringConstraints(max_length=64)] | None = None
     """案号 — the case this message is about, where there is one."""
 
     @property

@@ -30,7 +30,13 @@ from contracts.registry import FieldError, InvalidMessageError, parse_message
 from contracts.rejections import MessageRejectedBase
 from contracts.subjects import split
 from services.runtime.consumer import Delivery
-from services.runtime.eventstore import AlreadyProcessedError, EventStore, InboxEntry, StreamWrite
+from services.runtime.eventstore import (
+    AlreadyProcessedError,
+    EventStore,
+    InboxEntry,
+    StreamWrite,
+    UnstorableEventError,
+)
 from services.runtime.messaging import PLATFORM, outgoing, rejection, sender_of
 
 log = structlog.get_logger("intake")
@@ -72,6 +78,8 @@ class Intake:
                 "accepted message led to an invalid one", subject=_shown(d.subject), error=error
             )
             await self._refuse(d, [FieldError("data", "cannot be processed as given")], now)
+        except UnstorableEventError as e:
+            await self._refuse(d, [FieldError("$", f"what it leads to cannot be stored: {e}")], now)
         except AlreadyProcessedError:
             log.info("redelivery recognised, no second effect", subject=_shown(d.subject))
         finally:

@@ -21,6 +21,7 @@ from services.runtime.eventstore import (
     InboxEntry,
     NewEvent,
     StreamWrite,
+    UnstorableEventError,
 )
 from services.runtime.eventstore.memory import MemoryEventStore
 from services.runtime.eventstore.postgres import PostgresEventStore
@@ -189,3 +190,13 @@ async def test_inbox_rows_from_before_senders_were_kept_still_stop_a_redelivery(
             StreamWrite("a", 0, [note(1)]), inbox=InboxEntry("c", uuid.uuid4(), "CT1")
         )
         assert await store.has_processed("c", message_id, "NR1")
+
+
+async def test_a_stream_id_no_index_can_hold_is_refused_as_unstorable(store: EventStore) -> None:
+    # Digits that do not compress much: PostgreSQL's index refuses them, as the memory store does.
+    huge = "case-" + "".join(str(uuid.uuid4().int) for _ in range(3000))
+    with pytest.raises(UnstorableEventError):
+        await store.append(
+            StreamWrite(huge, 0, [note(1)]), inbox=InboxEntry("c", uuid.uuid4(), "CT1")
+        )
+    assert await store.read_all() == []

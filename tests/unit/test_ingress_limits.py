@@ -29,7 +29,7 @@ from services.enforcement.handlers import Handlers
 from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime.consumer import Delivery
-from services.runtime.eventstore import InboxEntry, StreamWrite
+from services.runtime.eventstore import InboxEntry, StreamWrite, UnstorableEventError
 from services.runtime.eventstore.memory import MemoryEventStore
 from services.runtime.intake import Intake
 
@@ -240,6 +240,32 @@ async def test_a_refused_list_of_many_bad_items_names_at_most_ten_problems() -> 
     await deliver(store, f"{REGISTER}.{COURT}", encoded(msg))
     problems = the_rejection(store)["data"]["problems"]
     assert len(problems) == limits.MAX_PROBLEMS + 1 and "more problem" in problems[-1]["reason"]
+
+
+async def test_a_case_number_too_long_for_an_envelope_is_refused_not_retried() -> None:
+    msg = sample()
+    msg["data"]["case_number"] = "（2026）豫0482执" + "1" * 3000 + "号"
+    msg["envelope"].pop("case_number", None)
+    store = RecordingStore()
+    await deliver(store, f"{REGISTER}.{COURT}", encoded(msg))
+    assert len(the_rejection(store)["json"]) < 8 * 1024
+
+
+class RefusingStore(RecordingStore):
+    """A store whose database refuses what a case's events hold (as PostgreSQL refuses a value
+    too large for its index)."""
+
+    async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
+        if any(w.stream_id.startswith("case-") for w in writes):
+            raise UnstorableEventError("index row size 9024 exceeds btree maximum 2704")
+        return await super().append(*writes, inbox=inbox)
+
+
+async def test_a_message_whose_effect_the_store_cannot_hold_is_refused_not_retried() -> None:
+    store = RefusingStore()
+    await deliver(store, f"{REGISTER}.{COURT}", encoded(sample()))
+    [problem] = the_rejection(store)["data"]["problems"]
+    assert "cannot be stored" in problem["reason"] and "2704" in problem["reason"]
 
 
 # ---- subjects a rejection cannot be addressed to --------------------------------------------------

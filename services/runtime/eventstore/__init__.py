@@ -28,6 +28,17 @@ class DuplicateEventError(Exception):
     """An event with this id is already stored."""
 
 
+class UnstorableEventError(ValueError):
+    """The database refused what an event holds (a value too large for its index, a character
+    it cannot store): the same append fails every time, so the message that caused it is refused,
+    never retried until it is dead-lettered."""
+
+
+MAX_STREAM_ID_CHARS = 1000
+"""The in-memory store refuses longer stream ids; PostgreSQL's index refuses somewhat longer ones
+(about 2,700 bytes after compression), so no adapter ever takes one the other cannot."""
+
+
 class AlreadyProcessedError(Exception):
     """The consumer's inbox already holds this message id from this sender: a redelivery, with no
     second effect."""

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from services.runtime.eventstore import (
     LEGACY_SENDER,
+    MAX_STREAM_ID_CHARS,
     AlreadyProcessedError,
     ConcurrencyError,
     DuplicateEventError,
@@ -15,6 +16,7 @@ from services.runtime.eventstore import (
     NewEvent,
     StoredEvent,
     StreamWrite,
+    UnstorableEventError,
 )
 
 
@@ -37,6 +39,8 @@ class MemoryEventStore(EventStore):
             raise AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
         seen: set[str] = set()
         for w in writes:
+            if len(w.stream_id) > MAX_STREAM_ID_CHARS or "\x00" in w.stream_id:
+                raise UnstorableEventError(f"stream id of {len(w.stream_id)} characters")
             actual = len(self._streams.get(w.stream_id, []))
             if actual != w.expected_version or w.stream_id in seen:
                 raise ConcurrencyError(w.stream_id, w.expected_version, actual)

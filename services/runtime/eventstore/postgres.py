@@ -22,6 +22,7 @@ from services.runtime.eventstore import (
     InboxEntry,
     StoredEvent,
     StreamWrite,
+    UnstorableEventError,
 )
 
 _COLUMNS = "position, stream_id, version, event_id, type, subject, occurred_at, recorded_at, message, headers"
@@ -101,6 +102,13 @@ class PostgresEventStore(EventStore):
         self._insert_with_inbox = _insert_with_inbox_sql(schema)
 
     async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
+        try:
+            return await self._append(writes, inbox)
+        except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as e:
+            # What the events hold, not the server's state: the same append fails every time.
+            raise UnstorableEventError(str(e).split("\n", 1)[0][:300]) from e
+
+    async def _append(self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None) -> list[int]:
         if len(writes) == 1 and writes[0].events:
             return await self._append_one(writes[0], inbox)
         async with self.pool.acquire() as conn, conn.transaction():
