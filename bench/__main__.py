@@ -3,6 +3,7 @@
 python -m bench            # full run, writes docs/PERFORMANCE.md
 python -m bench --quick    # smoke run: one small round, writes nothing unless --output
 python -m bench --only sanctions   # that section alone, merged into docs/PERFORMANCE.md
+python -m bench --only faststream  # FastStream against the services' pull loop, merged likewise
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class Plan:
     """Listings/s: a rate the service sustains (trials: p99 well under 1 s at 10 and 20/s)."""
     sanctions_rounds: int = 3
     sanctions_seconds: float = 10.0
+    faststream: bool = True
+    """FastStream's pull subscribers against the services' loop (bench/faststream_loop.py)."""
+    faststream_rounds: int = 3
     profile_verify: bool = False
     """Also run `audit.verify` under cProfile and print the top functions (not written)."""
 
@@ -114,6 +118,7 @@ QUICK = Plan(
     fanout_one_case=3,
     sanctions_rounds=1,
     sanctions_seconds=2.0,
+    faststream=False,
 )
 
 
@@ -393,8 +398,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-fanout", action="store_true", help="skip the property query fan-out")
     p.add_argument("--no-sanctions", action="store_true", help="skip the sanction notice fan-out")
     p.add_argument(
+        "--no-faststream", action="store_true", help="skip FastStream against the pull loop"
+    )
+    p.add_argument(
         "--only",
-        choices=["sanctions"],
+        choices=["sanctions", "faststream"],
         help="run this benchmark alone and merge its section into the existing report",
     )
     return p.parse_args(argv)
@@ -419,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         plan = dataclasses.replace(plan, fanout=False)
     if args.no_sanctions:
         plan = dataclasses.replace(plan, sanctions=False)
+    if args.no_faststream:
+        plan = dataclasses.replace(plan, faststream=False)
     output = None if args.no_write else args.output or (None if args.quick else DEFAULT_OUTPUT)
     console = Console(width=None if sys.stdout.isatty() else 130)
 
@@ -427,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.only == "sanctions":
         return only_sanctions(plan, output, say, console)
+    if args.only == "faststream":
+        return only_faststream(plan, output, say)
     with embedded() as servers:
         say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
         report = asyncio.run(run(plan, servers, say))
@@ -439,6 +451,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(as_json(report), indent=2, ensure_ascii=False))
         say(f"wrote {args.json}")
+    if plan.faststream:
+        only_faststream(plan, output, say)
+    return 0
+
+
+def only_faststream(plan: Plan, output: Path | None, say: Callable[[str], None]) -> int:
+    """FastStream's pull subscribers against the services' loop, against a NATS server of its
+    own; its section replaces (or joins) the one in `output`."""
+    from bench import faststream_loop
+
+    args = faststream_loop.defaults(rounds=plan.faststream_rounds)
+    say(f"FastStream against the pull loop, {args.rounds} rounds")
+    lines = faststream_loop.section(
+        faststream_loop.compare(args), faststream_loop.settings_of(args)
+    )
+    say("\n".join(lines))
+    if output:
+        old = output.read_text(encoding="utf-8") if output.exists() else ""
+        output.write_text(merge_section(old, lines, faststream_loop.TITLE), encoding="utf-8")
+        say(f"merged the FastStream section into {output}")
     return 0
 
 

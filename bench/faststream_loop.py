@@ -437,7 +437,38 @@ def markdown(results: list[Result], settings: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+TITLE = "## FastStream against the services' pull loop"
+
+
+def section(results: list[Result], settings: dict[str, Any]) -> list[str]:
+    """The report's section: what was compared, why (the decision), and the tables."""
+    return [
+        TITLE,
+        "",
+        "`python -m bench.faststream_loop`: the services' nats-py pull loop against FastStream's "
+        "pull subscribers, on loopback; why the services keep their loop: "
+        "[decision 0001](decisions/0001-the-services-own-pull-loop.md).",
+        "",
+        *markdown(results, settings).splitlines(),
+    ]
+
+
+def defaults(**changes: Any) -> argparse.Namespace:
+    """The standalone run's settings, with `changes`."""
+    return argparse.Namespace(**{**vars(arguments().parse_args([])), **changes})
+
+
+def compare(args: argparse.Namespace) -> list[Result]:
+    """Every measurement against an embedded NATS server of its own."""
+    with tempfile.TemporaryDirectory(prefix="fuyuan-bench-") as tmp:
+        server = EmbeddedNats(Path(tmp) / "nats").start()
+        try:
+            return asyncio.run(measure(server.url, args))
+        finally:
+            server.stop()
+
+
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--messages", type=int, default=5_000)
@@ -448,14 +479,17 @@ def main() -> None:
     parser.add_argument("--held-rate", type=float, default=400.0)
     parser.add_argument("--held-count", type=int, default=2_000)
     parser.add_argument("--json", help="Also write the raw results here.")
-    args = parser.parse_args()
-    settings = {k: v for k, v in vars(args).items() if k != "json"}
-    with tempfile.TemporaryDirectory(prefix="fuyuan-bench-") as tmp:
-        server = EmbeddedNats(Path(tmp) / "nats").start()
-        try:
-            results = asyncio.run(measure(server.url, args))
-        finally:
-            server.stop()
+    return parser
+
+
+def settings_of(args: argparse.Namespace) -> dict[str, Any]:
+    return {k: v for k, v in vars(args).items() if k != "json"}
+
+
+def main() -> None:
+    args = arguments().parse_args()
+    settings = settings_of(args)
+    results = compare(args)
     table = markdown(results, settings)
     print(table)
     if args.json:

@@ -675,13 +675,13 @@ METHOD = [
 SANCTIONS_TITLE = "## Sanction notice fan-out"
 
 
-def merge_section(text: str, section: list[str]) -> str:
-    """`text` with its sanction section replaced by `section` (up to the next `## ` heading),
+def merge_section(text: str, section: list[str], title: str = SANCTIONS_TITLE) -> str:
+    """`text` with its section `title` replaced by `section` (up to the next `## ` heading),
     or with `section` put before `## Method` (or at the end) when it has none."""
     lines = text.splitlines()
     new = [*section, ""]
-    if SANCTIONS_TITLE in lines:
-        start = lines.index(SANCTIONS_TITLE)
+    if title in lines:
+        start = lines.index(title)
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
                    len(lines))  # fmt: skip
         lines[start:end] = new
