@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -19,6 +21,7 @@ from services.ledger.outside import gather
 from services.ledger.proofs import check_inclusion
 from services.ledger.reconcile import check_streams, reconcile
 from services.ledger.signing import generate_key, public_key_of
+from services.ledger.streams import published_checkpoints
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.host import RunningService, start_service
 from services.runtime.settings import RuntimeSettings
@@ -163,3 +166,38 @@ async def test_dead_letters_and_operator_actions_are_journaled_and_reconciled(
 
 async def _has(checkpoints: list[dict], size: int) -> bool:
     return any(c["data"]["tree_size"] >= size for c in checkpoints)
+
+
+async def test_verify_and_reconcile_pass_from_the_command_line_with_the_stream(
+    services: tuple[RunningService, RunningService], nc: Client, nats_url: str, database_url: str
+) -> None:
+    cmd = case_from(RUZHOU, 45)
+    await send(nc, RUZHOU, cmd.model_dump_json().encode(), "one")
+    await until(lambda: _published(nc, 2))
+    env = {"DATABASE_URL": database_url, "NATS_URL": nats_url}
+    code, out = await fuyuan("verify", env=env)
+    assert code == 0 and "held outside the ledger's tables" in out, out
+    code, out = await fuyuan("reconcile", env=env)
+    assert code == 0, out
+    assert "ENFORCEMENT stream: 2 messages, 0 missing from the journal, 0 differ" in out
+
+
+async def _published(nc: Client, size: int) -> bool:
+    """A checkpoint of at least `size` entries is on the LEDGER stream."""
+    return any(cp.tree_size >= size for cp in await published_checkpoints(nc))
+
+
+async def fuyuan(*args: str, env: dict[str, str]) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "services.cli.main",
+        "audit",
+        *args,
+        env={**os.environ, **env, "FUYUAN_LEDGER_SIGNING_KEY": KEY, "COLUMNS": "300"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode is not None
+    return proc.returncode, out.decode()
