@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from email.header import decode_header, make_header
 
-from contracts.subjects import DEADLETTER_ROOT, stream_name
+from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, stream_name
 from services.runtime.messaging import PLATFORM
 
 OPERATOR = "operator"
@@ -47,7 +47,7 @@ def sender_of(subject: str) -> str | None:
     """The organization NATS let publish on `subject`; None for a subject of no known shape."""
     parts = subject.split(".")
     if parts[0] == DEADLETTER_ROOT:
-        return OPERATOR if parts[1:2] == ["actions"] else PLATFORM
+        return OPERATOR if parts[1:2] == [DEADLETTER_ACTIONS] else PLATFORM
     if len(parts) == 5 and parts[1] in SENDER_KINDS:
         return storable(parts[4])
     if len(parts) == 5 and parts[1] in PLATFORM_KINDS:
@@ -61,13 +61,15 @@ def is_forgery(subject: str, sender: str | None, claimed: str | None) -> bool:
     The platform acts for others by design (an event names the court that caused it), so only
     subjects that authenticate an organization can carry a forgery."""
     kind = subject.split(".")[1] if subject.count(".") >= 1 else ""
-    return kind in SENDER_KINDS and claimed is not None and sender != claimed
+    if kind not in SENDER_KINDS or sender is None or claimed is None:
+        return False
+    return sender != claimed
 
 
 def deadletter_type(subject: str) -> str:
     """The journal's type of a DEADLETTER message: a letter, a relay alert or an operator action."""
     parts = subject.split(".")
-    if len(parts) >= 3 and parts[1] == "actions":
+    if len(parts) >= 3 and parts[1] == DEADLETTER_ACTIONS:
         return storable(f"deadletter.action.{parts[2]}") or ""
     if len(parts) == 3 and parts[2] == "relay":
         return "deadletter.relay_alert"

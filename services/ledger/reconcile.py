@@ -19,7 +19,7 @@ from datetime import datetime
 import asyncpg
 from nats.aio.client import Client
 
-from contracts.subjects import DEADLETTER_ROOT, DEADLETTER_STREAM, stream_name
+from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, DEADLETTER_STREAM, stream_name
 from services.ledger.domain import canonical_body
 from services.ledger.handlers import facts_of
 from services.ledger.journal import Journal
@@ -29,8 +29,6 @@ from services.runtime.consumer import Delivery
 PAGE = 512
 """Stream messages looked up in the journal with one query."""
 PUBLIC_KINDS = ("event", "notice", "rejection")
-ACTIONS = "actions"
-"""`deadletter.actions.<verb>`: an operator's action on a dead letter."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ async def check_stream(journal: Journal, nc: Client, stream: str) -> StreamCheck
 def acted_on(m: StreamMessage) -> int | None:
     """The sequence of the dead letter an operator's action (replayed, dropped) names: the
     letter is then deleted from the stream, after the ledger journaled it."""
-    if not m.subject.startswith(f"{DEADLETTER_ROOT}.{ACTIONS}."):
+    if not m.subject.startswith(f"{DEADLETTER_ROOT}.{DEADLETTER_ACTIONS}."):
         return None
     try:
         body = json.loads(m.data)
