@@ -106,9 +106,11 @@ nasty_text = st.one_of(
 """Strings PostgreSQL or a terminal would choke on, and ordinary ones."""
 
 
-def _encode(obj: Any) -> bytes:
-    """JSON bytes as any integrator's encoder might write them: escapes for what needs them."""
-    return json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass")
+def _encode(obj: Any, ascii_only: bool = False) -> bytes:
+    """JSON bytes as an integrator's encoder might write them: UTF-8 (a lone surrogate then
+    becomes bytes no UTF-8 decoder takes) or ASCII with `\\uXXXX` escapes (a lone surrogate
+    then stays an escape, which only a check of the escapes finds)."""
+    return json.dumps(obj, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
 
 
 # ---- bodies built on golden samples -----------------------------------------------------------
@@ -144,7 +146,7 @@ def replaced(draw: st.DrawFn, message_type: str, values: st.SearchStrategy[Any])
     """A golden sample with one value anywhere (the envelope, `data`, a field) replaced."""
     sample = _fresh(message_type, draw(st.uuids()))
     path = draw(st.sampled_from(_paths(sample)))
-    return _encode(_set(sample, path, draw(values)))
+    return _encode(_set(sample, path, draw(values)), ascii_only=draw(st.booleans()))
 
 
 @st.composite
