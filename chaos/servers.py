@@ -36,13 +36,15 @@ class Postgres:
     def crash(self) -> None:
         """Stop at once, as a crash looks to clients: connections cut, no checkpoint."""
         pg = self.server
-        subprocess.run(
+        done = subprocess.run(
             [_pg_bin("pg_ctl"), "-D", str(pg.pgdata), "-w", "-m", "immediate", "stop"],
             capture_output=True,
             user=pg.user,
             timeout=60,
             check=False,
         )
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop failed: {done.stderr.decode(errors='replace')}")
 
     def restart(self) -> None:
         self.server.start()

@@ -8,6 +8,8 @@ loopback ports (it must be able to crash them), and accounts for every message i
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -21,10 +23,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(420)]
 
 
 @pytest.fixture(scope="module")
-async def outcome(tmp_path_factory: pytest.TempPathFactory) -> Result:
-    home: Path = tmp_path_factory.mktemp("chaos")
-    [result] = await run_all(short(), Plan(rate=4.0, settle=120.0), home, say=lambda _: None)
-    return result
+async def outcome() -> AsyncIterator[Result]:
+    # Its own folder, not pytest's: PostgreSQL runs as a system user that must reach it, and
+    # pytest removes old base folders while another session starts.
+    with tempfile.TemporaryDirectory(prefix="fuyuan-chaos-") as home:
+        [result] = await run_all(short(), Plan(rate=4.0, settle=120.0), Path(home), say=print)
+        yield result
 
 
 def report(r: Result) -> str:
