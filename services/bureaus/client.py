@@ -571,11 +571,13 @@ def exec_handler(org: str, command: str, *, timeout: float = 60.0,
     """Run `command` (by /bin/sh) for each notice: the notice JSON on its stdin, the reply data
     JSON (or nothing) on its stdout, exit status 0. Exit status 75 means "not yet"; any other
     non-zero status, or running past `timeout`, is a failure and the notice comes again. The
-    environment also carries FUYUAN_ORG, FUYUAN_NOTICE_TYPE and FUYUAN_EVENT_ID."""
+    environment also carries FUYUAN_ORG, FUYUAN_NOTICE_TYPE and FUYUAN_EVENT_ID, and TRACEPARENT
+    (TRACESTATE) of the client's span, so a traced command continues the trace."""
 
     async def handle(notice: Message[Any]) -> Message[Any] | None:
         env = {**os.environ, "FUYUAN_ORG": org, "FUYUAN_NOTICE_TYPE": notice.envelope.type,
                "FUYUAN_EVENT_ID": str(notice.envelope.event_id)}  # fmt: skip
+        env |= {name.upper(): value for name, value in trace_context({}).items()}
         proc = await asyncio.create_subprocess_shell(
             command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=env,
@@ -611,7 +613,8 @@ def webhook_handler(org: str, url: str, *, timeout: float = 30.0,
     empty body means nothing to answer, 202 means "not yet" (asked again later), any other
     status or no response within `timeout` is a failure and the notice comes again.
 
-    Headers sent: Content-Type application/json, Fuyuan-Org, Fuyuan-Type, Fuyuan-Event-Id.
+    Headers sent: Content-Type application/json, Fuyuan-Org, Fuyuan-Type, Fuyuan-Event-Id, and
+    traceparent (tracestate) of the client's span, so a traced web service continues the trace.
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -628,6 +631,7 @@ def webhook_handler(org: str, url: str, *, timeout: float = 30.0,
         headers = {"Content-Type": "application/json; charset=utf-8", "Fuyuan-Org": org,
                    "Fuyuan-Type": notice.envelope.type,
                    "Fuyuan-Event-Id": str(notice.envelope.event_id)}  # fmt: skip
+        headers |= trace_context({})
         status, body = await asyncio.to_thread(post, notice.model_dump_json().encode(), headers)
         if status == 202:
             raise AnswerPendingError("the webhook accepted the notice; no answer yet")

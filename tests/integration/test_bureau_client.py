@@ -274,6 +274,20 @@ async def test_a_command_answers_from_its_stdout(
     assert reply.envelope.event_id == reply_id(notice, BUREAU)  # the same if answered again
 
 
+async def test_a_command_gets_the_trace_context_in_its_environment(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    script = (
+        "import json, os\n"
+        "print(json.dumps({'holdings': [{'kind': 'real_estate', 'value': '1.00',\n"
+        "    'reference': os.environ['TRACEPARENT']}]}))\n"
+    )
+    command = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
+    _, reply = await answered_by(nc, js, nats_url, exec_handler(BUREAU, command, timeout=30))
+    [holding] = reply.data.holdings
+    continues_the_trace({"traceparent": holding.reference})
+
+
 async def test_a_command_that_prints_nothing_answers_nothing_and_the_notice_is_acknowledged(
     nc: Client, js: JetStreamContext, nats_url: str
 ) -> None:
@@ -328,6 +342,8 @@ async def test_a_webhook_answers_with_its_response_body(
     [(headers, posted)] = seen
     assert headers["Fuyuan-Org"] == BUREAU
     assert headers["Fuyuan-Type"] == PropertyQueryNotice.TYPE
+    # the web service can join the court's trace (urllib sends the name as `Traceparent`)
+    continues_the_trace({name.lower(): value for name, value in headers.items()})
     notice = parse_message(posted)
     assert isinstance(notice.data, PropertyQueryNotice)
     assert str(notice.envelope.event_id) == headers["Fuyuan-Event-Id"]
