@@ -128,7 +128,8 @@ def scenario_section(r: Result) -> list[str]:
         "",
     ]
     if r.error:
-        out += [f"The scenario stopped with an error: `{r.error}`", ""]
+        error = r.error.replace(f"{ROOT}/", "")
+        out += [f"The scenario stopped with an error: `{error}`", ""]
     for violation in r.violations:
         out.append(f"- **{violation}**")
     for note in r.notes:

@@ -7,8 +7,6 @@ clients) and started again on the same port with the same data.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import subprocess
 import time
 import urllib.request
@@ -184,22 +182,3 @@ class ClusterNats:
     def stop(self) -> None:
         for node in self.nodes:
             node.stop()
-
-
-async def stream_leader(http_port: int, stream: str) -> str | None:
-    """The name of the node leading `stream`, from a node's monitoring endpoint."""
-
-    def fetch() -> str | None:
-        url = f"http://127.0.0.1:{http_port}/jsz?streams=true"
-        with urllib.request.urlopen(url, timeout=3) as response:
-            doc = json.loads(response.read())
-        for account in doc.get("account_details", []):
-            for s in account.get("stream_detail", []):
-                if s.get("name") == stream:
-                    return (s.get("cluster") or {}).get("leader")
-        return None
-
-    try:
-        return await asyncio.to_thread(fetch)
-    except OSError:
-        return None

@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import nats
 from nats.aio.client import Client
@@ -115,7 +113,7 @@ class Stack:
 
         self.sampler = asyncio.create_task(sample(), name="chaos-rss")
 
-    async def close(self, stop_services: Callable[[], Any] | None = None) -> None:
+    async def close(self) -> None:
         if self.sampler:
             self.sampler.cancel()
         for s in self.services:
