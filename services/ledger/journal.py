@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import asyncpg
@@ -40,13 +42,47 @@ def stored(r: asyncpg.Record) -> StoredRow:
                      bytes(r["prev_hash"]), bytes(r["hash"]))  # fmt: skip
 
 
-def _unique(facts: Sequence[Facts], known: set[str]) -> list[Facts]:
+def other_place(key: str, digest: bytes) -> str:
+    """The key of a different message found at a place already journaled — a stream deleted
+    and created again starts its sequences at 1 — so it is journaled too: the place, `~`, and
+    the first 16 hex characters of the message's SHA-256."""
+    return f"{key}~{digest.hex()[:16]}"
+
+
+def _digest(f: Facts) -> bytes:
+    return hashlib.sha256(f.body).digest()
+
+
+def _collisions(facts: Sequence[Facts], known: dict[str, bytes]) -> list[str]:
+    """Keys other messages would take: for each fact whose place holds another message."""
+    return [
+        other_place(f.message_key, _digest(f))
+        for f in facts
+        if f.message_key in known and known[f.message_key] != _digest(f)
+    ]
+
+
+def _unique(facts: Sequence[Facts], known: dict[str, bytes]) -> list[Facts]:
+    """The facts not journaled yet, each under a key of its own; the same message again (same
+    place, same digest) is recognised and left out."""
     out = []
     for f in facts:
-        if f.message_key not in known:
-            known.add(f.message_key)
-            out.append(f)
+        digest, key = _digest(f), f.message_key
+        if key in known and known[key] != digest:
+            key = other_place(key, digest)
+        if key in known:
+            continue
+        known[key] = digest
+        out.append(f if key == f.message_key else replace(f, message_key=key))
     return out
+
+
+async def _known(conn: asyncpg.Connection, schema: str, keys: list[str]) -> dict[str, bytes]:
+    rows = await conn.fetch(
+        f'SELECT message_key, message_sha256 FROM "{schema}".journal WHERE message_key = any($1)',
+        keys,
+    )
+    return {r["message_key"]: bytes(r["message_sha256"]) for r in rows}
 
 
 class Journal:
@@ -54,16 +90,16 @@ class Journal:
         self.pool, self.schema = pool, schema
 
     async def append(self, facts: Sequence[Facts], recorded_at: datetime) -> list[Entry]:
-        """Append what is new (a message already journaled is recognised by its key)."""
+        """Append what is new (a message already journaled is recognised by its key and digest)."""
         async with self.pool.acquire() as conn, conn.transaction():
             head = await conn.fetchrow(
                 f'SELECT position, hash FROM "{self.schema}".head FOR UPDATE'
             )
-            known = await conn.fetch(
-                f'SELECT message_key FROM "{self.schema}".journal WHERE message_key = any($1)',
-                [f.message_key for f in facts],
-            )
-            new = _unique(facts, {r["message_key"] for r in known})
+            known = await _known(conn, self.schema, [f.message_key for f in facts])
+            # Rare (a stream created again): a second lookup only then, for the other keys.
+            if others := _collisions(facts, known):
+                known |= await _known(conn, self.schema, others)
+            new = _unique(facts, known)
             entries = extend(head["position"], bytes(head["hash"]), new, recorded_at)
             if entries:
                 await conn.copy_records_to_table(

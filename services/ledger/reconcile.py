@@ -22,10 +22,12 @@ from nats.aio.client import Client
 from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, DEADLETTER_STREAM, stream_name
 from services.ledger.domain import canonical_body
 from services.ledger.handlers import facts_of
-from services.ledger.journal import Journal
+from services.ledger.journal import Journal, other_place
 from services.ledger.streams import StreamMessage, last_sequence, messages
 from services.runtime.consumer import Delivery
 
+_SEQUENCE = "split_part(split_part(message_key, ':', 2), '~', 1)::bigint"
+"""`sequence_of` in SQL."""
 PAGE = 512
 """Stream messages looked up in the journal with one query."""
 PUBLIC_KINDS = ("event", "notice", "rejection")
@@ -100,28 +102,49 @@ async def _pages(source: AsyncIterator[StreamMessage]) -> AsyncIterator[list[Str
 
 async def check_stream(journal: Journal, nc: Client, stream: str) -> StreamCheck:
     """Every message of `stream` at its key in the journal, with the same content."""
-    report, present, last, acted = StreamCheck(stream), set(), 0, set()
+    report, present, last, acted = StreamCheck(stream), set[int](), 0, set[int]()
     async for page in _pages(messages(nc, stream)):
         acted |= {seq for m in page if (seq := acted_on(m)) is not None}
-        keys = {f"{stream}:{m.sequence}": m for m in page}
-        journaled = await journal.digests(list(keys))
-        legacy = await _legacy_digests(journal, [m for k, m in keys.items() if k not in journaled])
-        for key, m in keys.items():
-            digest = journaled.get(key) or legacy.get((m.subject, m.sequence))
-            report.messages += 1
-            if digest is None:
-                report.missing.append(key)
-            elif digest not in digests_of(m):
-                report.differs.append(key)
-        present |= {m.sequence for k, m in keys.items() if k in journaled}
+        present |= await _check_page(journal, stream, page, report)
         last = page[-1].sequence
     # A message published while this ran may be journaled already: only keys up to the last one
     # read, or past the stream's end now, are certainly not the stream's.
     end = await last_sequence(nc, stream) or 0
     only = await _journal_only(journal, stream, present, last, max(end, last))
-    report.removed = [k for k in only if int(k.rpartition(":")[2]) in acted]
-    report.journal_only = [k for k in only if int(k.rpartition(":")[2]) not in acted]
+    report.removed = [k for k in only if sequence_of(k) in acted]
+    report.journal_only = [k for k in only if sequence_of(k) not in acted]
     return report
+
+
+def sequence_of(key: str) -> int:
+    """The stream sequence of a key `<STREAM>:<sequence>` (or `…~<digest>`, see other_place)."""
+    return int(key.rpartition(":")[2].partition("~")[0])
+
+
+async def _check_page(
+    journal: Journal, stream: str, page: list[StreamMessage], report: StreamCheck
+) -> set[int]:
+    """Check one page of the stream; returns the sequences journaled under their place."""
+    wanted = {f"{stream}:{m.sequence}": (m, digests_of(m)) for m in page}
+    found = await journal.digests(list(wanted))
+    moved = {
+        other_place(key, d): key
+        for key, (_, ds) in wanted.items()
+        if key in found and found[key] not in ds
+        for d in ds
+    }
+    if moved:  # another message at the same place (a stream created again): its own key
+        for other, moved_digest in (await journal.digests(list(moved))).items():
+            found[moved[other]] = moved_digest
+    legacy = await _legacy_digests(journal, [m for k, (m, _) in wanted.items() if k not in found])
+    for key, (m, ds) in wanted.items():
+        digest = found.get(key) or legacy.get((m.subject, m.sequence))
+        report.messages += 1
+        if digest is None:
+            report.missing.append(key)
+        elif digest not in ds:
+            report.differs.append(key)
+    return {m.sequence for k, (m, _) in wanted.items() if k in found}
 
 
 def acted_on(m: StreamMessage) -> int | None:
@@ -171,15 +194,13 @@ async def _journal_only(
     stream, or an entry that never crossed it."""
     where = (
         f'FROM "{journal.schema}".journal WHERE starts_with(message_key, $1) '
-        "AND (split_part(message_key, ':', 2)::bigint <= $2 "
-        "OR split_part(message_key, ':', 2)::bigint > $3)"
+        f"AND ({_SEQUENCE} <= $2 OR {_SEQUENCE} > $3)"
     )
     count = await journal.pool.fetchval(f"SELECT count(*) {where}", f"{stream}:", last, end)
     if count <= len(present):
         return []
     rows = await journal.pool.fetch(f"SELECT message_key {where}", f"{stream}:", last, end)
-    extra = [int(r[0].rpartition(":")[2]) for r in rows]
-    return [f"{stream}:{seq}" for seq in sorted(extra) if seq not in present]
+    return sorted((r[0] for r in rows if sequence_of(r[0]) not in present), key=sequence_of)
 
 
 async def check_streams(

@@ -146,3 +146,14 @@ async def test_a_service_that_never_ran_has_an_empty_log(
 ) -> None:
     report = await check_service(pool, "bankruptcy")
     assert report.clean and report.set_aside == []
+
+
+async def test_a_stream_created_again_is_reconciled_under_the_other_keys(
+    journal: Journal, nc: Client
+) -> None:
+    old = Delivery(COMMAND, message(n=99), {}, 1, 1)
+    sent = await published(nc, 2)
+    await Recorder(journal, Clock()).batch([old])
+    await Recorder(journal, Clock()).batch(sent)
+    report = await check_stream(journal, nc, "ENFORCEMENT")
+    assert (report.messages, report.clean) == (2, True)

@@ -215,9 +215,7 @@ async def test_any_bytes_reach_the_journal_and_verify(
 ) -> None:
     journal, store = ledger
     nasty = [*NASTY, b'{"envelope": {"case_number": "\\u0000"}}']
-    await Recorder(journal, Clock()).batch(
-        [_delivery(data, i + 1) for i, data in enumerate(nasty)]
-    )
+    await Recorder(journal, Clock()).batch([_delivery(data, i + 1) for i, data in enumerate(nasty)])
     assert (await journal.head())[0] == len(nasty)
     assert (await audit.verify(journal, store, PUBLIC)).ok
 
@@ -225,7 +223,7 @@ async def test_any_bytes_reach_the_journal_and_verify(
 async def test_a_message_whose_entry_is_refused_is_journaled_raw(
     ledger: tuple[Journal, PostgresEventStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    journal, store = ledger
+    journal, _ = ledger
     recorder = Recorder(journal, Clock())
 
     def refused(_d: Delivery) -> Facts:
@@ -251,3 +249,18 @@ async def test_entries_of_format_v1_still_verify_beside_v2_and_a_changed_sender_
         await conn.execute("UPDATE ledger.journal SET sender = 'CT410102' WHERE position = 3")
     report = await audit.verify(journal, store, PUBLIC)
     assert report.broken is not None and report.broken.position == 3
+
+
+async def test_another_message_at_a_place_already_journaled_is_journaled_under_its_own_key(
+    ledger: tuple[Journal, PostgresEventStore],
+) -> None:
+    journal, store = ledger
+    recorder = Recorder(journal, Clock())
+    await recorder.batch([_delivery(message(n=1), 1)])
+    # The stream was deleted and created again: its sequences start at 1 once more.
+    again = message(n=2)
+    await recorder.batch([_delivery(again, 1)])
+    await recorder.batch([_delivery(again, 1)])  # and that message redelivered
+    keys = [r.facts.message_key for r in await journal.find("true")]
+    assert keys[0] == "ENFORCEMENT:1" and keys[1].startswith("ENFORCEMENT:1~") and len(keys) == 2
+    assert (await audit.verify(journal, store, PUBLIC)).ok
