@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 import structlog
 
 from contracts.envelope import Envelope
@@ -27,6 +28,10 @@ from services.runtime.consumer import Delivery
 from services.runtime.outages import is_outage
 
 log = structlog.get_logger("ledger")
+REFUSED_DATA = (asyncpg.DataError, ValueError, TypeError, UnicodeError)
+"""What PostgreSQL or its driver say about the data of an entry (class 22: a character it cannot
+hold, a value out of range). Any other error — a deadlock, a lost connection — is not the
+message's: it is raised, and the same message is tried again as it is."""
 
 
 def _envelope(parsed: Any) -> Envelope | None:
@@ -84,7 +89,7 @@ class Recorder:
         in the message, keep its raw bytes rather than let it leave the journal."""
         try:
             await self.batch([delivery])
-        except Exception as exc:
+        except REFUSED_DATA as exc:
             if is_outage(exc):
                 raise
             log.error("message journaled raw", subject=delivery.subject, error=repr(exc)[:500])

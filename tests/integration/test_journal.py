@@ -264,3 +264,16 @@ async def test_another_message_at_a_place_already_journaled_is_journaled_under_i
     keys = [r.facts.message_key for r in await journal.find("true")]
     assert keys[0] == "ENFORCEMENT:1" and keys[1].startswith("ENFORCEMENT:1~") and len(keys) == 2
     assert (await audit.verify(journal, store, PUBLIC)).ok
+
+
+async def test_a_transient_database_error_is_raised_not_journaled_raw(
+    ledger: tuple[Journal, PostgresEventStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal, _ = ledger
+
+    async def deadlocked(*_args: object) -> None:
+        raise asyncpg.DeadlockDetectedError("deadlock detected")
+
+    monkeypatch.setattr(journal, "append", deadlocked)
+    with pytest.raises(asyncpg.DeadlockDetectedError):
+        await Recorder(journal, Clock()).one(_delivery(b'{"a": 1}', 1))
