@@ -43,6 +43,7 @@ from contracts.organizations import Organization as Org
 from contracts.organizations import Registry
 from contracts.registry import parse_message
 from contracts.subjects import subject
+from services.enforcement.domain.requery import add_months
 from services.runtime.observability import configure_tracing, inject_headers
 
 tracer = trace.get_tracer("fuyuan.courts")
@@ -268,8 +269,8 @@ class Courts:
             self.cases.append((court, msg.data))
             if await self.send(msg, spoilable=True):
                 self.spoiled.add(msg.data.case_number)
-        elif action == "close":
-            court, case = self.rng.choice(self.cases[-50:])
+        elif action == "close" and (closable := self.closable(now.date())):
+            court, case = self.rng.choice(closable)
             close = CloseWithoutProperty(case_number=case.case_number, closed_on=now.date(),
                                          approved_by="院长")  # fmt: skip
             await self.send(command(court, close, case.case_number, now))
@@ -277,6 +278,13 @@ class Courts:
             court, case = self.rng.choice(self.cases[-50:])
             query = QueryProperty(case_number=case.case_number, debtor=case.debtors[0])
             await self.send(command(court, query, case.case_number, now))
+
+    def closable(self, today: date) -> list[tuple[Org, RegisterCase]]:
+        """Recent cases filed more than three months ago: 终本 is refused sooner, so the
+        simulated courts query instead of closing a new case (the demonstration's cases are
+        new, so it rarely closes one)."""
+        return [(court, case) for court, case in self.cases[-50:]
+                if case.filed_on < add_months(today, -3)]  # fmt: skip
 
     # ---- 失信联合惩戒 ------------------------------------------------------------------------
 

@@ -244,8 +244,11 @@ class Handlers:
             raise RuntimeError("no sanctions read model wired")
         party = unmasked(q.party_id)
         imposed = await self.sanctions_read.in_force(party, now.date())
+        items_of = {
+            m.id: m.restriction_item or 0 for m in self.catalogue.consumption_restrictions()
+        }
         answer = sanctions.status(env.event_id, party, q.measure, imposed,
-                                  self.applicable_by_role(), now)  # fmt: skip
+                                  self.applicable_by_role(), now, items_of)  # fmt: skip
         reply = follow(env, answer, organization=PLATFORM_CODE, now=now)
         await self.store.append(
             StreamWrite(f"status-{env.event_id}", 0, [outgoing(reply, env.organization)]),

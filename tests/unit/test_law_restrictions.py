@@ -14,6 +14,7 @@ from services.enforcement.domain import Case, errors, sanctions
 from tests.unit.test_law_sanctions import (
     CATALOGUE,
     COURT,
+    DEBTOR,
     NOW,
     PLAN,
     WEEK,
@@ -134,3 +135,16 @@ def test_the_catalogue_cites_the_lifting_grounds() -> None:
     assert CATALOGUE.lifting_ground("performed").source.provision == "第九条"
     assert CATALOGUE.lifting_ground("security_provided").discretionary
     assert not CATALOGUE.lifting_ground("performed").discretionary
+
+
+def test_a_bureau_asking_hears_only_of_the_items_the_order_names() -> None:
+    outs = sanctions.decide_restrict(restriction(), registered(), court=COURT,
+                                     sanction_id=uuid.uuid4(), now=NOW, plan=PLAN,
+                                     ack_within=WEEK)  # fmt: skip
+    data = imposed(outs).model_dump(mode="json")
+    items_of = {m.id: m.restriction_item or 0 for m in CATALOGUE.consumption_restrictions()}
+    every = {m.id for m in CATALOGUE.consumption_restrictions()}
+    applicable = {"consumption_restriction": {"person": every}}
+    answer = sanctions.status(uuid.uuid4(), DEBTOR.id_number, None, [(data, COURT)], applicable,
+                              NOW, items_of)  # fmt: skip
+    assert {items_of[f.measure] for f in answer.in_force} == {1, 2, 3}

@@ -432,17 +432,30 @@ def decide_credit_repair(cmd: RecordCreditRepair, case: Case, *, court: str) -> 
                                   statement=cmd.statement), court)]  # fmt: skip
 
 
+def _named(data: dict[str, Any], items_of: dict[str, int]) -> set[str] | None:
+    """The measures a restriction order names by its items; None when all apply (a listing, or
+    an order recorded before orders named their items)."""
+    items = data.get("detail", {}).get("items")
+    if data["sanction_kind"] != SanctionKind.CONSUMPTION_RESTRICTION or not items:
+        return None
+    return {m for m, item in items_of.items() if item in items}
+
+
 def status(asked: UUID, party: str, measure: str | None, imposed: list[tuple[dict[str, Any], str]],
-           applicable: dict[str, dict[str, set[str]]], now: datetime) -> SanctionStatus:  # fmt: skip
+           applicable: dict[str, dict[str, set[str]]], now: datetime,
+           items_of: dict[str, int] | None = None) -> SanctionStatus:  # fmt: skip
     """What is in force on `party` now. `imposed` holds (SanctionImposed data, court) still in
-    force; `applicable[kind][role]` the measures a sanction of that kind puts on that role."""
+    force; `applicable[kind][role]` the measures a sanction of that kind puts on that role;
+    `items_of` the restriction item (1–9) of each consumption measure, so a restriction order
+    answers only for the items it names."""
     found = []
     for data, court in imposed:
         roles = {b["whom"] for b in data["bound"]
                  if party in (b["party"].get("id_number"), b["party"].get("credit_code"))}  # fmt: skip
+        named = _named(data, items_of or {})
         for role in sorted(roles):
             for m in sorted(applicable.get(data["sanction_kind"], {}).get(role, set())):
-                if measure in (None, m):
+                if measure in (None, m) and (named is None or m in named):
                     found.append(InForce(
                         measure=m, whom=role, sanction_id=data["sanction_id"],
                         sanction_kind=data["sanction_kind"], since=data["effective_on"],
