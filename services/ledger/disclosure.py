@@ -12,8 +12,9 @@ from contracts.ids.masking import mask_id
 from contracts.ids.resident import parse_resident_id
 from services.ledger.domain import StoredRow
 
-# The shape of a resident id (18 characters, or the legacy 15 digits); the checks follow.
-_RESIDENT_SHAPE = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+# The shape of a resident id (18 characters, or the legacy 15 digits) standing alone or inside
+# a longer text (a rejection's excerpt of what was received); the checks follow.
+_RESIDENT_SHAPE = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])")
 RECEIVER_KINDS = ("notice", "rejection")
 """Subject kinds whose last token is the organization the message is addressed to."""
 
@@ -49,8 +50,6 @@ def rejection_reasons(r: StoredRow) -> list[str]:
 
 
 def _is_resident_id(text: str) -> bool:
-    if not _RESIDENT_SHAPE.fullmatch(text):
-        return False
     try:
         parse_resident_id(text)
     except (InvalidIdentifierError, ValueError):
@@ -58,10 +57,15 @@ def _is_resident_id(text: str) -> bool:
     return True
 
 
+def _mask_match(m: re.Match[str]) -> str:
+    return mask_id(m[0]) if _is_resident_id(m[0]) else m[0]
+
+
 def masked(value: Any) -> Any:
-    """`value` with every string that is a valid resident id masked (`410482********1234`)."""
+    """`value` with every valid resident id in it masked (`410482********1234`), whether a whole
+    string or part of one."""
     if isinstance(value, str):
-        return mask_id(value) if _is_resident_id(value) else value
+        return _RESIDENT_SHAPE.sub(_mask_match, value)
     if isinstance(value, list):
         return [masked(v) for v in value]
     if isinstance(value, dict):

@@ -66,7 +66,10 @@ async def journal(pool: asyncpg.Pool) -> AsyncIterator[Journal]:
         "rejection",
         "message_rejected",
         "FUYUAN",
-        {"problems": [{"field": "data.amount", "reason": "必须大于零 — must be above zero"}]},
+        {
+            "problems": [{"field": "data.amount", "reason": "必须大于零 — must be above zero"}],
+            "received_excerpt": f'{{"debtor": "{RESIDENT}", "amount": -1}}',
+        },
         cause,
     )
     forged = message("command", "query_property", "CT410102", {}, cause)
