@@ -18,7 +18,7 @@ from rich.tree import Tree
 
 from services.ledger import audit as auditing
 from services.ledger import reconcile as reconciling
-from services.ledger.disclosure import recipient, rejection_reasons, shown_message
+from services.ledger.disclosure import masked, recipient, rejection_reasons, shown_message
 from services.ledger.domain import StoredRow
 from services.ledger.journal import Journal
 from services.ledger.outside import gather
@@ -376,6 +376,7 @@ def trace_doc(r: StoredRow, show_ids: bool) -> dict[str, Any]:
 
     doc = entry_doc(r)
     doc["message"] = shown_message(r, show_ids)
+    doc["detail"] = r.facts.detail if show_ids else masked(r.facts.detail)
     doc["recipient"] = recipient(r)
     doc["reasons"] = rejection_reasons(r)
     return doc
