@@ -143,6 +143,11 @@ async def test_hostile_messages_each_get_a_rejection_or_an_effect_and_none_is_de
         silent = [m for m, outcome in zip(sent, found, strict=True) if outcome == "none"]
         assert silent == [], f"{len(silent)} of {len(sent)} message(s) got no answer: {silent}"
         assert {"rejection", "effect"} <= set(found)
+        largest = await conn.fetchval(
+            "SELECT max(octet_length(message::text)) FROM enforcement.events "
+            "WHERE type LIKE 'enforcement.rejection.%'"
+        )
+        assert largest < limits.REJECTION_BOUND, "every rejection a few KiB, whatever arrived"
     finally:
         await conn.close()
     info = await js.stream_info(DEADLETTER_STREAM)
