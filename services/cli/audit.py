@@ -349,7 +349,7 @@ def history_tree(title: str, rows: list[StoredRow], names: dict[str, str]) -> Tr
             shown.add(r.position)
             child = node.add(_label(r, names))
             for reason in rejection_reasons(r):
-                child.add(f"[red]reason[/] {escape(reason)}")
+                child.add(f"[red]reason[/] {escape(masked(reason))}")
             add(child, r.facts.event_id)
 
     add(tree, None)
