@@ -365,6 +365,26 @@ class CreditRepairRecorded(Event):
     """What was committed or repaired."""
 
 
+@register
+class DeletionDue(Notice):
+    """应当删除 — the court is told that a deletion ground has arisen on data the service holds:
+    after 终本, network queries of the debtor found nothing twice (法释〔2017〕7号 第十条第一款
+    第（四）项). The court deletes within three working days unless someone supplied a valid
+    property lead; only an open-ended listing takes this ground."""
+
+    TYPE = "enforcement.notice.deletion_due.v1"
+    sanction_id: UUID
+    """The listing to delete."""
+    case_number: CaseNumber
+    """案号."""
+    ground: str
+    """The deletion ground id, e.g. `no_property_found`."""
+    arose_on: date
+    """The day the ground arose (the second empty query after 终本)."""
+    due_by: date | None
+    """Three working days later; none when that year's holiday calendar is not known yet."""
+
+
 class Overdue(Contract):
     """One notice not answered in time."""
 

@@ -22,6 +22,7 @@ from contracts.enforcement import (
     QueryProperty,
     party_id,
 )
+from services.enforcement.domain.aftercare import decide_deletion_due
 from services.enforcement.domain.case import Case, Query
 from services.enforcement.domain.errors import (
     BureauNotAskedError,
@@ -128,8 +129,14 @@ def decide_answer(reply: PropertyAnswer, case: Case, *, bureau: str, now: dateti
     if len(q.answers) + 1 == len(q.asked):
         done = Query(q.query_id, q.debtor, q.kinds, q.asked, q.respond_by,
                      {**q.answers, bureau: tuple(holdings)}, requery=q.requery)  # fmt: skip
-        out.append((result(case, done, now), case.executing_court or ""))
+        out += _to_court(case, result(case, done, now), now)
     return out
+
+
+def _to_court(case: Case, closed: PropertyResult, now: datetime) -> list[Out]:
+    """The result to the court, and a deletion due if it is the second empty one after 终本."""
+    court = case.executing_court or ""
+    return [(closed, court), *((d, court) for d in decide_deletion_due(case, closed, now))]
 
 
 def is_overdue(q: Query, now: datetime) -> bool:
@@ -138,5 +145,5 @@ def is_overdue(q: Query, now: datetime) -> bool:
 
 def decide_deadline(case: Case, now: datetime) -> list[Out]:
     """Close every overdue query: the court gets what arrived, the silent bureaus named."""
-    return [(result(case, q, now), case.executing_court or "")
-            for q in case.queries.values() if is_overdue(q, now)]  # fmt: skip
+    return [out for q in case.queries.values() if is_overdue(q, now)
+            for out in _to_court(case, result(case, q, now), now)]  # fmt: skip

@@ -1,0 +1,46 @@
+"""终本后 — what the re-queries after a case closed for lack of property (终本) mean for a listing:
+two network queries that find nothing is deletion ground (四) of 法释〔2017〕7号 第十条第一款, due
+within three working days, for an open-ended listing only (第十条第二款)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from contracts.enforcement import PropertyResult, party_id
+from contracts.enforcement.sanctions import DeletionDue, SanctionKind
+from services.enforcement.domain.case import Case
+from services.enforcement.domain.workdays import CalendarUnknownError, add_working_days
+
+NO_PROPERTY_FOUND = "no_property_found"
+EMPTY_QUERIES = 2
+"""两次以上: the second empty query after 终本 makes the ground arise."""
+
+
+def _empty_after_closing(case: Case, debtor_id: str) -> int:
+    """Queries of the debtor since 终本 that every bureau asked answered, finding nothing."""
+    closed = case.closed_on
+    return sum(1 for q in case.queries.values()
+               if closed is not None and q.completed_at is not None
+               and q.completed_at.date() >= closed and party_id(q.debtor) == debtor_id
+               and q.asked and not q.unanswered and not any(q.answers.values()))  # fmt: skip
+
+
+def decide_deletion_due(case: Case, result: PropertyResult, now: datetime) -> list[DeletionDue]:
+    """After `result` (not yet in `case`): when it is the second empty query of the debtor since
+    终本, tell the court each open-ended listing of the debtor in force is due for deletion."""
+    if case.closed_on is None or now.date() < case.closed_on or result.from_cache:
+        return []
+    if not (result.complete and result.answers) or any(a.holdings for a in result.answers):
+        return []  # a query some bureau did not answer, or that no bureau was asked, searched nothing
+    debtor = party_id(result.debtor)
+    if _empty_after_closing(case, debtor) + 1 != EMPTY_QUERIES:
+        return []
+    try:
+        due = add_working_days(now.date(), 3)
+    except CalendarUnknownError:
+        due = None  # the notice still goes out: the duty does not wait for the calendar
+    return [DeletionDue(sanction_id=s.sanction_id, case_number=case.case_number or "",
+                        ground=NO_PROPERTY_FOUND, arose_on=now.date(), due_by=due)
+            for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id))
+            if s.kind == SanctionKind.LISTING and s.debtor_id == debtor
+            and s.until is None and s.in_force(now.date())]  # fmt: skip
