@@ -53,7 +53,7 @@ from contracts.envelope import Envelope, Message
 from services.ledger import audit
 from services.ledger.checkpoints import Checkpointer
 from services.ledger.domain import GENESIS, Entry, Facts, canonical_body, check, extend
-from services.ledger.journal import COLUMNS, Journal
+from services.ledger.journal import ALL_COLUMNS, Journal
 from services.ledger.merkle import CompactRange, leaf_hash
 from services.ledger.settings import LedgerSettings
 from services.ledger.signing import generate_key, public_key_of
@@ -105,7 +105,7 @@ class FactsMaker:
         for key in random_uuids(count):
             k = key.encode()
             out.append(Facts(key, Measured.TYPE, SUBJECT, ORG, CASE_NUMBER, key, key, None,
-                             self.trace_id, a + k + b + k + c))  # fmt: skip
+                             self.trace_id, a + k + b + k + c, sender=ORG))  # fmt: skip
         return out
 
 
@@ -124,10 +124,10 @@ def random_uuids(count: int) -> list[str]:
 _FIELDS = (
     "position", "message_key", "event_id", "type", "subject", "organization", "case_number",
     "correlation_id", "causation_id", "trace_id", "body", "message_sha256", "recorded_at",
-    "prev_hash", "hash",
+    "prev_hash", "hash", "sender", "forgery", "detail", "entry_version",
 )  # fmt: skip
-_IN_COLUMN_ORDER = operator.itemgetter(*(_FIELDS.index(c) for c in COLUMNS))
-"""Puts a row of `_FIELDS` in `journal.COLUMNS` order, whatever that order is."""
+_IN_COLUMN_ORDER = operator.itemgetter(*(_FIELDS.index(c) for c in ALL_COLUMNS))
+"""Puts a row of `_FIELDS` in `journal.ALL_COLUMNS` order, whatever that order is."""
 
 
 def record(e: Entry, digest: bytes | None = None) -> tuple[Any, ...]:
@@ -136,7 +136,7 @@ def record(e: Entry, digest: bytes | None = None) -> tuple[Any, ...]:
     row = (e.position, f.message_key, f.event_id, f.type, f.subject, f.organization,
            f.case_number, f.correlation_id, f.causation_id, f.trace_id, f.body,
            e.message_sha256 if digest is None else digest, e.recorded_at, e.prev_hash,
-           e.hash)  # fmt: skip
+           e.hash, f.sender, f.forgery, f.detail, f.version)  # fmt: skip
     return tuple(_IN_COLUMN_ORDER(row))
 
 
@@ -212,7 +212,7 @@ class CopyInsert:
                     for i, f in enumerate(chunk)
                 ]
             await conn.copy_records_to_table(
-                "journal", schema_name=schema, columns=COLUMNS, records=records
+                "journal", schema_name=schema, columns=ALL_COLUMNS, records=records
             )
             self.position += len(chunk)
         return time.perf_counter() - start
@@ -402,7 +402,7 @@ async def fill_journal(
     async def write(records: list[tuple[Any, ...]], last: int, last_hash: bytes) -> None:
         async with pool.acquire() as conn, conn.transaction():
             await conn.copy_records_to_table(
-                "journal", schema_name=LEDGER_SCHEMA, columns=COLUMNS, records=records
+                "journal", schema_name=LEDGER_SCHEMA, columns=ALL_COLUMNS, records=records
             )
             await conn.execute(
                 f'UPDATE "{LEDGER_SCHEMA}".head SET position = $1, hash = $2', last, last_hash
