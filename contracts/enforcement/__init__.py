@@ -18,6 +18,7 @@ from contracts.enforcement.control import (
     Measure,
     Outcome,
     ReleaseControl,
+    ReleaseGround,
     RenewControl,
 )
 from contracts.enforcement.events import (
@@ -45,5 +46,5 @@ __all__ = [
     "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",
     "PropertyAnswer", "PropertyAnswerRecorded", "PropertyKind", "PropertyQueryNotice",
     "PropertyQueryStarted", "PropertyResult", "QueryProperty", "RegisterCase", "ReleaseControl",
-    "RenewControl", "Yuan", "party_id", "sanctions",
+    "ReleaseGround", "RenewControl", "Yuan", "party_id", "sanctions",
 ]  # fmt: skip

@@ -33,6 +33,17 @@ class Action(StrEnum):
     DEDUCT = "deduct"  # 扣划
 
 
+class ReleaseGround(StrEnum):
+    """解除查封、扣押、冻结的情形 — 查封规定 (2020) 第二十八条第一款 (一)–(六)."""
+
+    THIRD_PARTY_PROPERTY = "third_party_property"  # (一) 查封、扣押、冻结案外人财产
+    WITHDRAWN = "withdrawn"  # (二) 申请执行人撤回执行申请或者放弃债权
+    UNSOLD_NOT_TAKEN = "unsold_not_taken"  # (三) 流拍或变卖不成，债权人不同意接受抵债
+    DEBT_PAID = "debt_paid"  # (四) 债务已经清偿
+    SECURITY_CONSENTED = "security_consented"  # (五) 被执行人提供担保且申请执行人同意解除
+    OTHER = "other"  # (六) 人民法院认为应当解除的其他情形
+
+
 class Outcome(StrEnum):
     APPLIED = "applied"  # 已执行
     QUEUED = "queued"  # 轮候: another authority's order comes first
@@ -89,8 +100,10 @@ class ReleaseControl(Command):
     """案号."""
     control_id: UUID
     """The control to release."""
+    ground: ReleaseGround
+    """Which of the statutory release grounds (查封规定 第二十八条)."""
     reason: str = Field(min_length=1, max_length=1000)
-    """Why: paid, settled, replaced by other security …"""
+    """In words: what happened, e.g. 被执行人已全部履行."""
 
 
 @register

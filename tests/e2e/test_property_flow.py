@@ -20,6 +20,7 @@ from contracts.enforcement import (
     PropertyKind,
     QueryProperty,
     ReleaseControl,
+    ReleaseGround,
 )
 from contracts.organizations import Capability, Registry
 from contracts.registry import parse_message
@@ -150,7 +151,7 @@ async def test_a_freeze_is_applied_warned_about_lapses_and_a_new_one_is_released
                                                amount=Decimal("48210.55"), term_days=365))  # fmt: skip
     await world.wait("control_report", 4)
     await world.command(ReleaseControl(case_number=case, control_id=again.envelope.event_id,
-                                       reason="被执行人已全部履行"))  # fmt: skip
+                                       ground=ReleaseGround.DEBT_PAID, reason="被执行人已全部履行"))  # fmt: skip
     reports = await world.wait("control_report", 5)
     assert reports[4]["data"]["status"] == "released"
     assert freeze.envelope.event_id != again.envelope.event_id
@@ -229,7 +230,8 @@ async def test_a_queued_seizure_takes_effect_when_the_one_before_it_is_released(
     assert [r["data"]["status"] for r in reports] == ["applied", "queued"]
     assert await world.deadlines().tick() == 0  # the first is still in force
     await world.command(ReleaseControl(case_number=first.data.case_number,
-                                       control_id=orders[0].envelope.event_id, reason="已履行"))  # fmt: skip
+                                       control_id=orders[0].envelope.event_id,
+                                       ground=ReleaseGround.DEBT_PAID, reason="已履行"))  # fmt: skip
     await world.wait("control_report", 3)
     assert await world.deadlines().tick() == 2
     reports = await world.wait("control_report", 4)

@@ -21,6 +21,7 @@ from contracts.enforcement import (
     PropertyQueryStarted,
     PropertyResult,
     QueryProperty,
+    ReleaseControl,
 )
 from contracts.organizations import Registry
 from services.cli.simulate import register_case
@@ -132,3 +133,16 @@ def test_requeries_fall_every_six_months_for_five_years() -> None:
     outs = requery.decide_requery(c, datetime(2026, 7, 31, tzinfo=UTC), {}, timedelta(1))
     c = apply(c, outs)
     assert requery.next_due(c) == (2, date(2027, 1, 31))
+
+
+def test_a_release_names_one_of_the_statutory_grounds() -> None:
+    data = {
+        "case_number": "（2026）豫0482执77号",
+        "control_id": str(uuid.uuid4()),
+        "reason": "已履行",
+    }
+    with pytest.raises(ValueError, match="ground"):
+        ReleaseControl.model_validate(data)
+    with pytest.raises(ValueError, match="ground"):
+        ReleaseControl.model_validate({**data, "ground": "paid_in_full"})
+    assert ReleaseControl.model_validate({**data, "ground": "debt_paid"}).ground == "debt_paid"
