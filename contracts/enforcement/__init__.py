@@ -30,6 +30,7 @@ from contracts.enforcement.events import (
 from contracts.enforcement.parties import Organization, Party, Person, Yuan, party_id
 from contracts.enforcement.query import (
     ALL_KINDS,
+    HELD_BY,
     BureauHoldings,
     Holding,
     PropertyAnswer,
@@ -40,7 +41,7 @@ from contracts.enforcement.query import (
 )
 
 __all__ = [
-    "ALL_KINDS", "Action", "BureauAsked", "BureauHoldings", "CaseClosedWithoutProperty",
+    "ALL_KINDS", "HELD_BY", "Action", "BureauAsked", "BureauHoldings", "CaseClosedWithoutProperty",
     "CaseRegistered", "CloseWithoutProperty", "ControlOrder",
     "ControlOutcome", "ControlRecorded", "ControlReport", "DeductFunds", "FreezeProperty",
     "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",

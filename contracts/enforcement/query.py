@@ -3,6 +3,7 @@ property in the right jurisdiction is asked, the answers are gathered into one r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
@@ -12,6 +13,7 @@ from pydantic import AwareDatetime, Field
 from contracts.base import Command, Contract, Notice, OrgCode, Reply
 from contracts.enforcement.parties import Party
 from contracts.ids import CaseNumber
+from contracts.organizations import Capability
 from contracts.registry import register
 
 
@@ -30,6 +32,13 @@ class PropertyKind(StrEnum):
 
 
 ALL_KINDS = tuple(PropertyKind)
+
+HELD_BY: Mapping[PropertyKind, Capability] = {
+    **{kind: Capability(kind.value) for kind in PropertyKind if kind.value in set(Capability)},
+    PropertyKind.SECURITIES_CASH: Capability.SECURITIES,
+}
+"""Property kind → the capability of the bureau that holds it (and is asked and ordered): the
+securities firm holds both the securities and the settlement cash of an account."""
 
 
 class Holding(Contract):

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from contracts.enforcement import ALL_KINDS, Person
+from contracts.enforcement import ALL_KINDS, HELD_BY, Person
 from contracts.enforcement.measures import Applicable, Catalogue
 from contracts.enforcement.sanctions import MeasureFor
 from contracts.envelope import Envelope, Message
@@ -14,7 +14,7 @@ from contracts.ids import unmasked
 from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import parse_message
 from services.enforcement import domain
-from services.enforcement.domain import closing, sanctions, terms
+from services.enforcement.domain import closing, sanctions
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.errors import MissingCaseNumberError
@@ -129,7 +129,7 @@ class Handlers:
         where = self.registry.get(court).jurisdiction
         asked: dict[str, list[Any]] = {}
         for kind in kinds:
-            for bureau in self.registry.handling(Capability(terms.CAPABILITY[kind]), where):
+            for bureau in self.registry.handling(HELD_BY[kind], where):
                 asked.setdefault(bureau.code, []).append(kind)
         return {b: tuple(k) for b, k in asked.items()}
 

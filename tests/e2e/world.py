@@ -13,15 +13,14 @@ from typing import Any
 
 from nats.aio.client import Client
 
-from contracts.enforcement import ALL_KINDS, Holding, Outcome, PropertyKind
+from contracts.enforcement import ALL_KINDS, HELD_BY, Holding, Outcome, PropertyKind
 from contracts.enforcement.sanctions import AckOutcome, SanctionAck
 from contracts.envelope import Envelope, Message
-from contracts.organizations import Capability, Registry
+from contracts.organizations import Registry
 from contracts.registry import parse_message
 from services.bureaus.replies import answer, outcome, reply_to, subject_of
 from services.cli.simulate import register_case
 from services.enforcement.deadlines import Deadlines
-from services.enforcement.domain.terms import CAPABILITY
 from services.enforcement.handlers import Handlers
 from services.enforcement.main import settings
 from services.runtime.host import RunningService
@@ -147,7 +146,7 @@ async def registered(w: World, seq: int = 2001, debtor: Any = None) -> Message[A
 def expected_bureaus(kinds: tuple[PropertyKind, ...] = ALL_KINDS) -> set[str]:
     reg = Registry.load()
     where = reg.get(COURT).jurisdiction
-    return {b.code for k in kinds for b in reg.handling(Capability(CAPABILITY[k]), where)}
+    return {b.code for k in kinds for b in reg.handling(HELD_BY[k], where)}
 
 
 HOUSE = Holding(kind=PropertyKind.REAL_ESTATE, reference="豫(2021)汝州市不动产权第0012345号",

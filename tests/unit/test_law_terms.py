@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from contracts.enforcement import (
+    HELD_BY,
     CaseRegistered,
     ControlOutcome,
     ControlRecorded,
@@ -22,6 +23,7 @@ from contracts.enforcement import (
     RenewControl,
 )
 from contracts.enforcement.terms import STATUTORY_TERMS
+from contracts.organizations import PROPERTY_KINDS, Capability
 from services.enforcement.domain import Case, control, errors, evolve, terms
 from services.enforcement.domain.query import Out
 
@@ -95,7 +97,8 @@ def test_securities_run_three_years_and_their_settlement_cash_one(
 
 
 def test_settlement_cash_is_asked_of_the_securities_firm_and_can_be_deducted() -> None:
-    assert terms.CAPABILITY[PropertyKind.SECURITIES_CASH] == "securities"
+    assert HELD_BY[PropertyKind.SECURITIES_CASH] == Capability.SECURITIES
+    assert all(HELD_BY[kind] in PROPERTY_KINDS for kind in PropertyKind)
     assert PropertyKind.SECURITIES_CASH in terms.MONEY
     assert PropertyKind.SECURITIES not in terms.MONEY
 

@@ -21,11 +21,6 @@ MONEY = frozenset(
     }
 )
 """Kinds from which frozen money can be deducted (扣划) without a sale."""
-CAPABILITY = {kind.value: kind.value for kind in PropertyKind} | {
-    PropertyKind.SECURITIES_CASH.value: PropertyKind.SECURITIES.value
-}
-"""Property kind → the capability of the bureau that holds it: the securities firm holds both the
-securities and the settlement cash of an account."""
 WARN_AHEAD = timedelta(days=30)
 """The court is warned this long before a control expires."""
 
