@@ -189,6 +189,9 @@ class ControlRecorded(Event):
     """A reason, a bureau reference or a warning."""
     prior_claims: Yuan | None = None
     """On the first order of a control: claims ranking before the court's on the holding."""
+    term_days: int | None = None
+    """On the first order of a control: the term asked for, in days; a queued control (轮候)
+    runs it from the day it takes effect."""
 
 
 @register

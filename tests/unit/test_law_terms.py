@@ -130,3 +130,26 @@ def test_a_renewal_may_run_the_full_statutory_term_after_the_old_last_day_and_no
     with pytest.raises(errors.TermTooLongError):
         control.decide_renew(ok.model_copy(update={"term_days": days(3, start) + 1}), c,
                              court=COURT, order_id=uuid.uuid4(), now=NOW)  # fmt: skip
+
+
+def queued_stake(term_days: int) -> tuple[Case, uuid.UUID]:
+    c, cid = case(), uuid.uuid4()
+    c = apply(c, control.decide_freeze(freeze(STAKE, term_days), c, court=COURT, control_id=cid,
+                                       now=NOW))  # fmt: skip
+    c = apply(c, control.decide_outcome(ControlOutcome(order_id=cid, outcome=Outcome.QUEUED), c,
+                                        bureau="MR410482"))  # fmt: skip
+    return c, cid
+
+
+def test_a_queued_freeze_runs_its_term_from_the_day_it_takes_effect() -> None:
+    c, cid = queued_stake(365)
+    outs = control.decide_promotion(c, cid, today=date(2026, 9, 1))
+    c = apply(c, outs)
+    assert c.controls[cid].status == "applied"
+    assert c.controls[cid].until == date(2027, 8, 31)
+
+
+def test_without_a_date_a_promoted_freeze_keeps_the_term_of_its_order() -> None:
+    c, cid = queued_stake(365)
+    c = apply(c, control.decide_promotion(c, cid))
+    assert c.controls[cid].until == date(2027, 3, 1)

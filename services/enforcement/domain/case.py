@@ -71,6 +71,7 @@ class Control:
     pending: dict[UUID, Order] = field(default_factory=dict)
     warned: bool = False
     prior_claims: Decimal | None = None
+    term_days: int | None = None
 
     def secures(self) -> Decimal:
         """What the control secures: its amount, at most the holding's value net of the claims
@@ -153,7 +154,7 @@ def _control(case: Case, e: ControlRecorded) -> Control:
     if old is None:
         return Control(e.control_id, e.bureau, e.holding, e.amount, e.status, e.until,
                        {e.order_id: order} if e.order_id else {},
-                       prior_claims=e.prior_claims)  # fmt: skip
+                       prior_claims=e.prior_claims, term_days=e.term_days)  # fmt: skip
     pending = dict(old.pending)
     if e.status == "requested" and e.order_id:
         pending[e.order_id] = order

@@ -50,13 +50,19 @@ def _order(case: Case, c: Control, order_id: UUID, action: Action, amount: Decim
     court = case.executing_court or ""
     recorded = ControlRecorded(control_id=c.control_id, order_id=order_id, status="requested",
                                action=action, bureau=c.bureau, holding=c.holding,
-                               amount=amount, until=until,
-                               prior_claims=c.prior_claims if order_id == c.control_id else None)  # fmt: skip
+                               amount=amount, until=until, **_first(c, order_id))  # fmt: skip
     order = ControlOrder(order_id=order_id, control_id=c.control_id, action=action,
                          case_number=case.case_number or "", executing_court=court,
                          holding=c.holding, amount=amount, until=until,
                          court_account=account)  # fmt: skip
     return [(recorded, court), (order, c.bureau)]
+
+
+def _first(c: Control, order_id: UUID) -> dict[str, object]:
+    """What only the first order of a control records: prior claims and the term asked for."""
+    if order_id != c.control_id:
+        return {}
+    return {"prior_claims": c.prior_claims, "term_days": c.term_days}
 
 
 def decide_freeze(cmd: FreezeProperty, case: Case, *, court: str, control_id: UUID,
@@ -67,7 +73,7 @@ def decide_freeze(cmd: FreezeProperty, case: Case, *, court: str, control_id: UU
         raise TermTooLongError(f"{kind} may be held at most {terms.TERM_YEARS[kind]} year(s): "
                                f"until {terms.latest_until(kind, start)}")  # fmt: skip
     c = Control(control_id, cmd.bureau, cmd.holding, cmd.amount, "requested", None,
-                prior_claims=cmd.prior_claims)  # fmt: skip
+                prior_claims=cmd.prior_claims, term_days=cmd.term_days)  # fmt: skip
     if not freeze_is_proportionate(case, c.secures(), cmd.excess_reason, tolerance):
         raise OverFreezeError(
             f"secured {case.secured()} + {c.secures()} would exceed the {case.amount} to be "
@@ -164,10 +170,16 @@ def decide_expiry(case: Case, today: date) -> list[Out]:
     return out
 
 
-def decide_promotion(case: Case, control_id: UUID) -> list[Out]:
-    """轮候生效 — a queued control takes effect: the control before it on the holding ended."""
+def decide_promotion(case: Case, control_id: UUID, today: date | None = None) -> list[Out]:
+    """轮候生效 — a queued control takes effect: the control before it on the holding ended. Given
+    `today`, its term runs from then (the registries count a queued measure's term from the day it
+    takes effect), capped at the statutory term; without it the term asked for at the order
+    stands."""
     c = case.controls.get(control_id)
     if c is None or c.status != "queued":
         return []
-    return _report(case, c, "applied", c.amount, c.until,
-                   "轮候生效: the earlier control on this holding ended", PLATFORM_CODE)  # fmt: skip
+    until, detail = c.until, "轮候生效: the earlier control on this holding ended"
+    if today is not None and c.term_days is not None:
+        until = min(terms.until(today, c.term_days), terms.latest_until(c.holding.kind, today))
+        detail += f"; its term runs from {today} to {until}"
+    return _report(case, c, "applied", c.amount, until, detail, PLATFORM_CODE)
