@@ -133,7 +133,7 @@ def scenario_section(r: Result) -> list[str]:
     for violation in r.violations:
         out.append(f"- **{violation}**")
     for note in r.notes:
-        out.append(f"- {note}")
+        out.append(f"- {note}".replace(f"{ROOT}/", ""))
     for what, examples in t.examples.items():
         out.append(f"- {what}, e.g.: " + "; ".join(f"`{e}`" for e in examples))
     if t.unsent:
