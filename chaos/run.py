@@ -239,9 +239,9 @@ async def run_scenario(
         run.started = result.load_started = time.monotonic()
         _, _, result.fuzzed = await asyncio.gather(
             load.run(scenario.seconds), scenario.inject(run), fuzz_load(run, scenario.fuzz)
+        )
         if scenario.fuzz and not result.fuzzed:
             run.violations.append("no hostile message reached the server")
-        )
         await load.settle()
         say(f"  {scenario.name}: load done: {len(book.sent)} messages; waiting for answers")
         result.settled = await settle(run)
