@@ -364,6 +364,18 @@ def _securities(rng: random.Random, bureau: str, person: bool) -> Holding:
     )  # fmt: skip
 
 
+def _securities_cash(rng: random.Random, bureau: str, person: bool) -> Holding:
+    """客户交易结算资金 — the cash side of a securities account, frozen and deducted like money."""
+    firm = FIRMS.get(bureau.removesuffix(bureau[-6:]), "证券公司")
+    return Holding(
+        kind=PropertyKind.SECURITIES_CASH,
+        reference=f"资金账号3{_digits(rng, 10)}（客户交易结算资金）",
+        description=f"{firm}客户交易结算资金账户余额",
+        value=yuan(rng.randrange(0, 200_000_00)),
+        encumbered=False,
+    )
+
+
 # ---- provident fund 公积金 ---------------------------------------------------------------------
 
 
@@ -410,6 +422,7 @@ KINDS: dict[PropertyKind, tuple[float, float, float, Maker]] = {
     PropertyKind.DEPOSIT: (0.45, 0.70, 0.25, _deposit),
     PropertyKind.FINANCIAL_PRODUCT: (0.08, 0.05, 0.1, _financial_product),
     PropertyKind.SECURITIES: (0.10, 0.05, 0.0, _securities),
+    PropertyKind.SECURITIES_CASH: (0.08, 0.04, 0.0, _securities_cash),
     PropertyKind.PROVIDENT_FUND: (0.35, 0.0, 0.0, _provident_fund),
     PropertyKind.ONLINE_FUNDS: (0.55, 0.15, 0.0, _online_funds),
 }

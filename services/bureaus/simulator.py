@@ -27,6 +27,7 @@ from typing import Any
 import structlog
 
 from contracts.enforcement import (
+    HELD_BY,
     Action,
     ControlOrder,
     Outcome,
@@ -133,7 +134,7 @@ def sanction_outcome(notice: SanctionNotice | LiftNotice, bureau: str, *, seed: 
 
 def asked_kinds(bureau: Organization, notice: PropertyQueryNotice) -> list[PropertyKind]:
     """The kinds asked that the bureau handles."""
-    handled = {PropertyKind(c.value) for c in bureau.handles if c in PROPERTY_KINDS}
+    handled = {kind for kind, capability in HELD_BY.items() if capability in bureau.handles}
     return [kind for kind in notice.kinds if kind in handled]
 
 

@@ -61,6 +61,7 @@ BUREAUS = {
     PropertyKind.DEPOSIT: "BKICBC410300",
     PropertyKind.FINANCIAL_PRODUCT: "BKCCB410300",
     PropertyKind.SECURITIES: "SCZYSC410300",
+    PropertyKind.SECURITIES_CASH: "SCZYSC410300",
     PropertyKind.PROVIDENT_FUND: "HF410300",
     PropertyKind.ONLINE_FUNDS: "PYALIPAY410000",
 }
@@ -71,6 +72,7 @@ SHAPES = {
     PropertyKind.DEPOSIT: r"^\d{19}$",
     PropertyKind.FINANCIAL_PRODUCT: r"^Z70\d{11}（理财账户\d{12}）$",
     PropertyKind.SECURITIES: r"^资金账号3\d{10}$",
+    PropertyKind.SECURITIES_CASH: r"^资金账号3\d{10}（客户交易结算资金）$",
     PropertyKind.PROVIDENT_FUND: r"^\d{12}$",
     PropertyKind.ONLINE_FUNDS: r"^(2088\d{12}|wxid_[a-z0-9]{14})$",
 }
