@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from chaos.accounting import Tally
-from chaos.run import Result
+from chaos.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 

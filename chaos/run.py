@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import statistics
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -16,11 +15,12 @@ import asyncpg
 import structlog
 
 from chaos import checks
-from chaos.accounting import Tally, account, journal_gaps
+from chaos.accounting import account, journal_gaps
+from chaos.backlog import caught_up, measure_recovery, poll_ledger, settle
 from chaos.book import Book
-from chaos.checks import Audit
 from chaos.load import Load, Sender
 from chaos.observer import Observer
+from chaos.result import Result
 from chaos.scenarios import Fault, Scenario
 from chaos.servers import ClusterNats, Postgres, SingleNats
 from chaos.stack import Stack
@@ -30,7 +30,6 @@ from services.runtime.devstack import nats_server_binary
 log = structlog.get_logger("chaos.run")
 
 CONTEXT = "enforcement"
-LEDGER_DURABLE = f"ledger_{CONTEXT}"
 
 
 @dataclass(frozen=True)
@@ -40,62 +39,6 @@ class Plan:
     settle: float = 150.0
     """Longest wait after the load for every message to be answered and journaled."""
     seed: int = 7
-
-
-@dataclass
-class Result:
-    scenario: str
-    title: str
-    seconds: float = 0.0
-    tally: Tally = field(default_factory=Tally)
-    faults: list[Fault] = field(default_factory=list)
-    peak_rss_mib: dict[str, float] = field(default_factory=dict)
-    verify: Audit | None = None
-    reconcile: Audit | None = None
-    alive: dict[str, bool] = field(default_factory=dict)
-    clean_stop: dict[str, bool] = field(default_factory=dict)
-    not_journaled: int = 0
-    settled: bool = False
-    fuzzed: int = 0
-    load_started: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    violations: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    def recoveries(self) -> list[float | None]:
-        return [f.recovery for f in self.faults]
-
-    def recovery_text(self) -> str:
-        values = self.recoveries()
-        if not values:
-            return "—"
-        if any(v is None for v in values):
-            return "not recovered"
-        done = [v for v in values if v is not None]
-        return f"{statistics.median(done):.1f} / {max(done):.1f} s"
-
-    @property
-    def passed(self) -> bool:
-        t = self.tally
-        return (
-            self.error is None
-            and self.settled
-            and not self.violations
-            and t.outcome["lost"] == 0
-            and t.outcome["silent"] == 0
-            and t.outcome["set_aside"] == 0
-            and t.duplicated == 0
-            and t.unpublished == 0
-            and self.not_journaled == 0
-            and bool(self.alive)
-            and all(self.alive.values())
-            and all(self.clean_stop.values())
-            and all(f.recovery is not None for f in self.faults)
-            and self.verify is not None
-            and self.verify.ok
-            and self.reconcile is not None
-            and self.reconcile.ok
-        )
 
 
 @dataclass
@@ -143,56 +86,6 @@ async def start_stack(scenario: Scenario, postgres: Postgres, home: Path) -> tup
     stack.add("ledger")
     await stack.start_all()
     return stack, proxy
-
-
-async def poll_ledger(run: Run, stop: asyncio.Event) -> None:
-    """How far the ledger has journaled the service's stream, twice a second."""
-    assert run.stack.nc is not None
-    js = run.stack.nc.jetstream(timeout=3)
-    while not stop.is_set():
-        with contextlib.suppress(Exception):
-            info = await js.consumer_info(run.stream, LEDGER_DURABLE)
-            run.ledger_floor.append((time.monotonic(), info.ack_floor.stream_seq))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), 0.5)
-
-
-def journaled_by(run: Run, seq: int, after: float) -> float | None:
-    """When, after `after`, the ledger had journaled everything up to `seq`."""
-    return next((t for t, floor in run.ledger_floor if t >= after and floor >= seq), None)
-
-
-AFTER = 2.0
-"""Seconds after a fault's end whose messages count in its backlog too: while NATS is down
-nothing can be sent, and the first messages after it show how soon the services are back."""
-
-
-def measure_recovery(run: Run) -> None:
-    for f in run.faults:
-        before = [s for s in run.book.sent.values() if s.at <= f.end + AFTER]
-        answered = [run.book.answered_at(s) for s in before]
-        if any(a is None for a in answered):
-            continue
-        done = max([f.end, *[a for a in answered if a is not None]])
-        if before:
-            ledger = journaled_by(run, max(s.seq for s in before), f.end)
-            if ledger is None:
-                continue
-            done = max(done, ledger)
-        f.recovery = done - f.end
-
-
-async def settle(run: Run) -> bool:
-    """Until every message sent is answered and the ledger journaled the whole stream."""
-    deadline = time.monotonic() + run.plan.settle
-    while time.monotonic() < deadline:
-        if not run.book.unanswered():
-            top = run.book.last_seq
-            floor = run.ledger_floor[-1][1] if run.ledger_floor else 0
-            if floor >= top and top > 0:
-                return True
-        await asyncio.sleep(0.5)
-    return False
 
 
 async def fuzz_load(run: Run, count: int) -> int:
@@ -262,21 +155,6 @@ async def run_scenario(
             await teardown(stack, result, proxy)
         result.seconds = time.monotonic() - began
     return result
-
-
-async def caught_up(run: Run, within: float) -> bool:
-    """Until the suite has read, and the ledger journaled, the whole stream as it is now."""
-    assert run.stack.nc is not None
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):
-            info = await run.stack.nc.jetstream(timeout=3).stream_info(run.stream)
-            top = info.state.last_seq
-            floor = run.ledger_floor[-1][1] if run.ledger_floor else 0
-            if run.book.last_seq >= top and floor >= top:
-                return True
-        await asyncio.sleep(0.5)
-    return False
 
 
 async def finish(run: Run, result: Result, say: Any) -> None:

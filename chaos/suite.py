@@ -9,7 +9,8 @@ from pathlib import Path
 
 import structlog
 
-from chaos.run import Plan, Result, run_scenario
+from chaos.result import Result
+from chaos.run import Plan, run_scenario
 from chaos.scenarios import Scenario
 from chaos.servers import Postgres
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from chaos.report import scenario_section
-from chaos.run import Plan, Result
+from chaos.result import Result
+from chaos.run import Plan
 from chaos.scenarios import short
 from chaos.suite import run_all
 
