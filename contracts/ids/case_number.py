@@ -16,6 +16,8 @@ from contracts.ids.errors import InvalidIdentifierError
 CASE_YEARS = range(1949, 2100)
 """收案年度 — the years a case number may carry."""
 
+MAX_SEQUENCE_DIGITS = 8
+"""A serial number within one court, year and case type: far below a hundred million."""
 _CASE_SHAPE = re.compile(r"[(〔](?P<year>[0-9]+)[)〕](?P<middle>.+?)(?P<sequence>[0-9]+)号")
 _COURT = re.compile(r"(?P<prefix>[^0-9])(?P<digits>[0-9]*)(?P<case_type>[^0-9]+)")
 
@@ -84,6 +86,10 @@ def _case_type(code: str) -> str:
 
 
 def _sequence(text: str) -> int:
+    # Checked before int(): a court's serial never runs to more than a few digits, and Python
+    # refuses to convert strings of over 4,300 digits at all.
+    if len(text.lstrip("0")) > MAX_SEQUENCE_DIGITS:
+        raise _case_error(f"sequence number has more than {MAX_SEQUENCE_DIGITS} digits")
     if int(text) == 0:
         raise _case_error("sequence number must be at least 1")
     return int(text)

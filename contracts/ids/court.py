@@ -13,9 +13,9 @@ from contracts.ids.regions import PROVINCES
 SUPREME_COURT = "最高法"
 """Court code of the Supreme People's Court 最高人民法院."""
 
-COURT_PREFIXES = frozenset(PROVINCES.values()) | {"兵"}
-"""First character of every court code but the Supreme Court's: a province, or 兵 for the courts
-of the Xinjiang Production and Construction Corps."""
+COURT_PREFIXES = frozenset(PROVINCES.values()) | {"兵", "军"}
+"""First character of every court code but the Supreme Court's: a province, 兵 for the courts
+of the Xinjiang Production and Construction Corps, or 军 for the military courts."""
 
 COURT_PATTERN = f"(最高法|[{''.join(sorted(COURT_PREFIXES))}]([0-9]{{2}}){{0,2}})"
 """Regular expression (a group) matching any court code."""

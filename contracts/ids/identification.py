@@ -54,6 +54,7 @@ def _case(value: str) -> tuple[str, Details]:
     return parts.canonical, {
         "year": parts.year,
         "court_code": parts.court_code,
+        "special_trial": parts.special_trial,
         "case_type": parts.case_type,
         "case_type_name": CASE_TYPES[parts.case_type],
         "sequence": parts.sequence,

@@ -459,3 +459,19 @@ def test_identify_says_why_an_invalid_value_fails(value: str, kind: str) -> None
     result = identify(value)
     assert (result.kind, result.valid, result.normalized) == (kind, False, None)
     assert result.reason
+
+
+def test_identify_names_the_special_trial_character() -> None:
+    details = identify("（2019）最高法知民终1号").details
+    assert (details["special_trial"], details["case_type"]) == ("知", "民终")
+    assert identify("(2022)豫0482执1234号").details["special_trial"] == ""
+
+
+def test_a_military_court_code_is_a_court_code() -> None:
+    assert parse_case_number("（2023）军01执5号").court_code == "军01"
+
+
+def test_a_sequence_number_of_thousands_of_digits_is_refused_by_name() -> None:
+    with pytest.raises(InvalidIdentifierError, match="more than 8 digits"):
+        parse_case_number("（2022）豫0482执" + "9" * 5000 + "号")
+    assert parse_case_number("（2022）豫0482执" + "0" * 20 + "12345678号").sequence == 12345678
