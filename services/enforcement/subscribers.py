@@ -36,6 +36,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         sanction_msgs.ListDishonestDebtor.TYPE: h.list_dishonest_debtor,
         sanction_msgs.RestrictConsumption.TYPE: h.restrict_consumption,
         sanction_msgs.LiftSanction.TYPE: h.lift_sanction,
+        sanction_msgs.CorrectListing.TYPE: h.correct_listing,
         sanction_msgs.RecordCreditRepair.TYPE: h.record_credit_repair,
         sanction_msgs.AskSanctionStatus.TYPE: h.ask_sanction_status,
     }
