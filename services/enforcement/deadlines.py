@@ -8,7 +8,7 @@ import contextlib
 import functools
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -103,8 +103,9 @@ ORDER BY q.bureau, q.reference, q.position
 """
 
 
-def _promote(case: Case, control_id: UUID) -> list[Out]:
-    return controls.decide_promotion(case, control_id)
+def _promote(case: Case, control_id: UUID, today: date) -> list[Out]:
+    # The term of a queued control runs from the day it takes effect, not from its order.
+    return controls.decide_promotion(case, control_id, today=today)
 
 
 def _stored(headers: str | dict[str, str] | None) -> dict[str, str]:
@@ -166,7 +167,9 @@ class Deadlines:
             with continuing(causes):
                 written += await self._apply(case_number, now, lambda c: self.decide(c, now))
         for row in await self.pool.fetch(self._promotions):
-            promote = functools.partial(_promote, control_id=UUID(row["control_id"]))
+            promote = functools.partial(
+                _promote, control_id=UUID(row["control_id"]), today=now.date()
+            )
             with continuing([row["headers"]]):
                 written += await self._apply(row["case_number"], now, promote)
         return written
