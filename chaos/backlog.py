@@ -9,7 +9,9 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from chaos.book import Sent
     from chaos.run import Run
+    from chaos.scenarios import Fault
 
 LEDGER_DURABLE = "ledger_enforcement"
 """The ledger's consumer of the service's stream: its acknowledgement floor is how far the
@@ -34,13 +36,21 @@ def journaled_by(run: Run, seq: int, after: float) -> float | None:
 
 
 AFTER = 2.0
-"""Seconds after a fault's end whose messages count in its backlog too: while NATS is down
-nothing can be sent, and the first messages after it show how soon the services are back."""
+"""Seconds of messages after the first one the server took once a fault was over, counted in
+its backlog too: while NATS is down or electing a leader nothing can be sent, and the first
+messages after it show how soon the services answer again."""
+
+
+def backlog(run: Run, f: Fault) -> list[Sent]:
+    """The messages sent before the fault ended, and those of the first seconds after it."""
+    sent = run.book.sent.values()
+    first_after = min((s.at for s in sent if s.at > f.end), default=f.end)
+    return [s for s in sent if s.at <= first_after + AFTER]
 
 
 def measure_recovery(run: Run) -> None:
     for f in run.faults:
-        before = [s for s in run.book.sent.values() if s.at <= f.end + AFTER]
+        before = backlog(run, f)
         answered = [run.book.answered_at(s) for s in before]
         if any(a is None for a in answered):
             continue

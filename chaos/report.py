@@ -176,8 +176,9 @@ sent every message itself, so it accounts for each one:
 
 **Duplicated** counts effects made twice (two events of one type on one subject caused by one
 message, two rejections of one message, one event id in two places of the stream). **Recovery
-time** runs from the end of a fault until every message sent before that end (or within 2 s
-after it) was answered and the ledger had journaled the stream up to it. **Peak RSS** is the highest resident memory of
+time** runs from the end of a fault until every message sent before that end, and in the first
+2 s after the server took messages again, was answered and the ledger had journaled the stream
+up to it. **Peak RSS** is the highest resident memory of
 each service process, sampled twice a second. At the end of each scenario a new message must get
 its effect and be journaled (alive), `fuyuan audit verify` and `fuyuan audit reconcile` must
 exit 0, and each service must stop cleanly on SIGTERM. A scenario passes when nothing is lost,
