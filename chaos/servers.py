@@ -27,9 +27,9 @@ class Postgres:
 
     @classmethod
     def start(cls, data_dir: Path) -> Postgres:
-        # fsync off: the suite tests the platform's behaviour, not the disk (a crash here is a
-        # process crash, which loses nothing PostgreSQL reported committed either way).
-        return cls(EmbeddedPostgres(data_dir, durable=False).start())
+        # Durable, as in production: with synchronous_commit off, a crash loses commits the
+        # server had already confirmed, and the suite would blame the services for it.
+        return cls(EmbeddedPostgres(data_dir, durable=True).start())
 
     def crash(self) -> None:
         """Stop at once, as a crash looks to clients: connections cut, no checkpoint."""

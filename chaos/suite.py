@@ -23,12 +23,16 @@ def quiet() -> None:
 async def run_all(
     scenarios: list[Scenario], plan: Plan, home: Path, say: Callable[[str], None] = print
 ) -> list[Result]:
-    postgres = await asyncio.to_thread(Postgres.start, home / "postgres")
+    postgres = await asyncio.to_thread(Postgres.start, home / "postgresql")
     results = []
     try:
         for scenario in scenarios:
             say(f"[bold]{scenario.title}[/bold]")
-            results.append(await run_scenario(scenario, postgres, home / scenario.name, plan, say))
+            results.append(
+                await run_scenario(
+                    scenario, postgres, home / f"scenario-{scenario.name}", plan, say
+                )
+            )
             if postgres.server.pgdata.joinpath("postmaster.pid").exists() is False:
                 await asyncio.to_thread(postgres.restart)  # a scenario left it down
     finally:
