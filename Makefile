@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chaos contracts clean venv
+.PHONY: run test test-fast lint bench chaos contracts clean venv
 
 venv: $(STAMP)
 
@@ -21,6 +21,10 @@ run: $(STAMP)
 ## test: lint, types, import contracts, then unit, contract, integration and end-to-end tests
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+## test-fast: unit, contract and in-memory tests, no server (a few seconds)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit tests/contract tests/fast
 
 lint: $(STAMP)
 	$(BIN)/ruff check contracts services tests bench chaos
