@@ -36,7 +36,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-## chaos: the fault suite on loopback (about 15 minutes), written to docs/RELIABILITY.md
+## chaos: the fault suite on loopback (about 10 minutes), written to docs/RELIABILITY.md
 chaos: $(STAMP)
 	$(BIN)/python -m chaos
 

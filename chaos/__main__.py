@@ -1,6 +1,6 @@
 """`python -m chaos`: run the fault suite and write docs/RELIABILITY.md.
 
-python -m chaos                 # every scenario (about 15 minutes), writes docs/RELIABILITY.md
+python -m chaos                 # every scenario (about 10 minutes), writes docs/RELIABILITY.md
 python -m chaos --quick         # the short version (about a minute), writes nothing
 python -m chaos --only kill,nats --no-write
 """
