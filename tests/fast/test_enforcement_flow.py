@@ -1,0 +1,54 @@
+"""The enforcement service in memory: a court's command, a bureau's answer, the court's result."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+
+from contracts.enforcement import Holding, PropertyAnswer, PropertyKind
+from tests.fast.builders import CASE, COURT, DEBTOR, only, query, registered
+from tests.fast.harness import Harness, of_type
+
+
+async def test_a_query_goes_to_the_banks_and_their_answers_reach_the_court() -> None:
+    h = Harness()
+    await registered(h)
+    notices = of_type(
+        await h.send(query(DEBTOR, PropertyKind.DEPOSIT), COURT), "notice.property_query"
+    )
+    asked = {n.to for n in notices}
+    assert asked and all(bureau.startswith("BK") for bureau in asked)
+    found = Holding(kind=PropertyKind.DEPOSIT, reference="6222 0217", value=1200)
+    for n in notices:
+        answer = PropertyAnswer(
+            query_id=n.data["query_id"], holdings=[found] if n.to == "BKICBC410482" else []
+        )
+        out = await h.send(answer, n.to, case_number=CASE)
+        assert of_type(out, "rejection.message_rejected") == []
+    result = only(out, "notice.property_result", to=COURT)
+    assert result.data["complete"] is True
+    assert [a["bureau"] for a in result.data["answers"] if a["holdings"]] == ["BKICBC410482"]
+
+
+async def test_a_redelivered_command_has_no_second_effect() -> None:
+    h = Harness()
+    await registered(h)
+    msg_id = uuid.uuid4()
+    first = await h.send(query(DEBTOR), COURT, event_id=msg_id)
+    assert of_type(first, "notice.property_query")
+    assert await h.send(query(DEBTOR), COURT, event_id=msg_id) == []
+
+
+async def test_the_service_runs_on_the_clock_the_test_moves() -> None:
+    h = Harness()
+    h.clock.advance(timedelta(days=3))
+    out = await h.send(query(DEBTOR), COURT)
+    rejected = only(out, "rejection.message_rejected", to=COURT)
+    assert datetime.fromisoformat(rejected.message["envelope"]["occurred_at"]) == h.clock()
+
+
+async def test_deadlines_are_a_hook_not_yet_plugged_in() -> None:
+    with pytest.raises(NotImplementedError, match="deadline"):
+        await Harness().tick_deadlines()
