@@ -6,6 +6,7 @@ say "the court sends X, bureau B answers Y, the court gets Z" in milliseconds.""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import uuid
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from contracts.base import Payload
+from contracts.enforcement.measures import Catalogue
 from contracts.envelope import Envelope, Message
 from contracts.organizations import Registry
 from contracts.subjects import split, subject
@@ -104,6 +106,13 @@ def message(
     return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
 
 
+@functools.cache
+def reference_data() -> tuple[Registry, Catalogue]:
+    """The registry and the measure catalogue, read once: parsing their YAML is most of the cost
+    of a harness, and neither is changed by the service."""
+    return Registry.load(), Catalogue.load()
+
+
 class Harness:
     """The enforcement service as `main.py` composes its consumers, with memory adapters."""
 
@@ -115,8 +124,10 @@ class Harness:
     ) -> None:
         self.clock = clock or Clock()
         self.store = MemoryEventStore()
-        self.registry = Registry.load()
-        self.handlers = Handlers(self.store, self.registry, settings or EnforcementSettings())
+        self.registry, catalogue = reference_data()
+        self.handlers = Handlers(
+            self.store, self.registry, settings or EnforcementSettings(), catalogue=catalogue
+        )
         self.consumers: list[Consumer] = subscribers.consumers(
             self.handlers, self.clock, max_attempts=5
         )

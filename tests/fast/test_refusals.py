@@ -1,0 +1,411 @@
+"""Every refusal the enforcement service can give, provoked by a real command or reply through
+its consumers, in milliseconds: the sender gets one rejection naming the field and the reason,
+and nothing else happens. The refusals are found by walking the class tree of what the intake
+refuses, so a new refusal without a scenario here fails the suite."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+
+import pytest
+
+from contracts.enforcement import (
+    ControlOutcome,
+    DeductFunds,
+    Outcome,
+    PropertyAnswer,
+    PropertyKind,
+    RenewControl,
+)
+from contracts.enforcement.sanctions import AckOutcome, CorrectListing, SanctionAck
+from services.runtime.intake import Intake
+from tests.fast import builders as b
+from tests.fast.builders import BANK, CASE, COURT, OTHER_BANK, TODAY
+from tests.fast.harness import Harness, Published, of_type, reference_data
+
+Scenario = Callable[[Harness], Awaitable[tuple[str, list[Published]]]]
+"""Brings a case to where the rule applies, then sends the message it refuses; returns the
+sender of that message and what the relay published after it."""
+
+SCENARIOS: dict[str, tuple[Scenario, str]] = {}
+"""Refusal class name → (scenario, a phrase its reason must hold)."""
+
+NOT_PROVOKED = {
+    "EnforcementError": "the base class: the domain raises only its subclasses, each tested here",
+}
+"""Refusal classes no message can provoke, and why."""
+
+
+def provokes(error: str, reason: str) -> Callable[[Scenario], Scenario]:
+    def record(scenario: Scenario) -> Scenario:
+        SCENARIOS[error] = (scenario, reason)
+        return scenario
+
+    return record
+
+
+def refusals() -> dict[str, type[Exception]]:
+    """Every class the enforcement intake turns into a rejection, and every subclass of them."""
+    intakes = [c.handle for c in Harness().consumers if isinstance(c.handle, Intake)]
+    found: dict[str, type[Exception]] = {}
+    todo = [cls for intake in intakes for cls in intake.refusals]
+    while todo:
+        cls = todo.pop()
+        found[cls.__name__] = cls
+        todo += cls.__subclasses__()
+    return found
+
+
+def another_court() -> str:
+    registry, _ = reference_data()
+    return next(o.code for o in registry if o.code.startswith("CT") and o.code != COURT)
+
+
+# 立案 and the case
+
+
+@provokes("NotAnEnforcementCaseError", "not an enforcement case type")
+async def _not_enforcement(h: Harness) -> tuple[str, list[Published]]:
+    return COURT, await h.send(b.register("（2026）豫0482民初1234号"), COURT)
+
+
+@provokes("NotTheExecutingCourtError", "not the executing court")
+async def _other_court(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    court = another_court()
+    return court, await h.send(b.query(), court)
+
+
+@provokes("CaseAlreadyRegisteredError", "already registered")
+async def _registered_twice(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.register(), COURT)
+
+
+@provokes("CaseNotRegisteredError", "not registered")
+async def _unregistered(h: Harness) -> tuple[str, list[Published]]:
+    return COURT, await h.send(b.query(), COURT)
+
+
+@provokes("NotADebtorError", "not a debtor")
+async def _not_a_debtor(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.query(b.APPLICANT), COURT)
+
+
+@provokes("MissingCaseNumberError", "case_number")
+async def _no_case_number(h: Harness) -> tuple[str, list[Published]]:
+    # A reply names its case only in the envelope.
+    return BANK, await h.send(PropertyAnswer(query_id=uuid.uuid4()), BANK)
+
+
+@provokes("UnknownOrganizationError", "ZZ410482")
+async def _unknown_sender(h: Harness) -> tuple[str, list[Published]]:
+    # A well-formed organization code no registry entry has.
+    return "ZZ410482", await h.send(b.register(), "ZZ410482")
+
+
+# 查询 — property queries
+
+
+async def _asked_two_banks(h: Harness) -> dict[str, uuid.UUID]:
+    await b.registered(h)
+    notices = of_type(await h.send(b.query(), COURT), "notice.property_query")
+    asked = {n.to: uuid.UUID(n.data["query_id"]) for n in notices}
+    assert {BANK, OTHER_BANK} <= set(asked)
+    return asked
+
+
+@provokes("UnknownQueryError", "no query")
+async def _unknown_query(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return BANK, await h.send(PropertyAnswer(query_id=uuid.uuid4()), BANK, case_number=CASE)
+
+
+@provokes("BureauNotAskedError", "was not asked")
+async def _not_asked(h: Harness) -> tuple[str, list[Published]]:
+    query_id = next(iter((await _asked_two_banks(h)).values()))
+    return "NR410482", await h.send(PropertyAnswer(query_id=query_id), "NR410482", case_number=CASE)
+
+
+@provokes("ResultClosedError", "already closed")
+async def _closed(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    asked = await b.queried(h)
+    return BANK, await h.send(PropertyAnswer(query_id=asked[BANK]), BANK, case_number=CASE)
+
+
+@provokes("DuplicateAnswerError", "already answered")
+async def _answered_twice(h: Harness) -> tuple[str, list[Published]]:
+    asked = await _asked_two_banks(h)
+    await h.send(PropertyAnswer(query_id=asked[BANK]), BANK, case_number=CASE)
+    return BANK, await h.send(PropertyAnswer(query_id=asked[BANK]), BANK, case_number=CASE)
+
+
+# 控制 — freezes, renewals, deductions
+
+
+@provokes("TermTooLongError", "at most 1 year")
+async def _term_too_long(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.freeze(term_days=400), COURT)
+
+
+@provokes("OverFreezeError", "would exceed")
+async def _over_freeze(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h, amount="10000")
+    return COURT, await h.send(b.freeze("50000"), COURT)
+
+
+@provokes("UnknownControlError", "no control")
+async def _unknown_control(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    renew = RenewControl(case_number=CASE, control_id=uuid.uuid4(), term_days=30)
+    return COURT, await h.send(renew, COURT)
+
+
+@provokes("ControlStateError", "must be sold first")
+async def _deduct_a_house(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    house = b.freeze("50000", PropertyKind.REAL_ESTATE, bureau="NR410482")
+    control_id = await b.frozen(h, house)
+    deduct = DeductFunds(case_number=CASE, control_id=control_id, amount=100, court_account="6222")
+    return COURT, await h.send(deduct, COURT)
+
+
+@provokes("UnknownOrderError", "no pending order")
+async def _unknown_order(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    reply = ControlOutcome(order_id=uuid.uuid4(), outcome=Outcome.APPLIED)
+    return BANK, await h.send(reply, BANK, case_number=CASE)
+
+
+@provokes("WrongBureauError", "went to")
+async def _wrong_bureau(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    order = b.only(await h.send(b.freeze(), COURT), "notice.control_order", to=BANK)
+    reply = ControlOutcome(order_id=order.data["order_id"], outcome=Outcome.APPLIED)
+    return OTHER_BANK, await h.send(reply, OTHER_BANK, case_number=CASE)
+
+
+# 限制消费 and 失信 — sanctions
+
+
+@provokes("MinorError", "minor")
+async def _minor(h: Harness) -> tuple[str, list[Published]]:
+    child = b.Person(name="陈小明", id_number=b.resident("20150301"))
+    await b.registered(h, child)
+    return COURT, await h.send(b.restrict(child), COURT)
+
+
+@provokes("BoundPartyMissingError", "legal representative")
+async def _no_representative(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h, b.COMPANY)
+    return COURT, await h.send(b.restrict(b.COMPANY), COURT)
+
+
+@provokes("AlreadySanctionedError", "already in force")
+async def _restricted_twice(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    return COURT, await h.send(b.restrict(), COURT)
+
+
+@provokes("OrderDateError", "after today")
+async def _order_tomorrow(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.restrict(ordered_on=TODAY + timedelta(days=1)), COURT)
+
+
+@provokes("RestrictionPeriodError", "before it starts")
+async def _period_backwards(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.restrict(until=TODAY - timedelta(days=1)), COURT)
+
+
+@provokes("UnknownGroundError", "not a statutory ground")
+async def _unknown_listing_ground(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.listing("bad_luck"), COURT)
+
+
+@provokes("DecisionDateError", "after today")
+async def _decided_tomorrow(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.listing(decided_on=TODAY + timedelta(days=1)), COURT)
+
+
+@provokes("ExtensionNotAllowedError", "cannot be extended")
+async def _extend_open_ended(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    cmd = b.listing("ability_refusal", extension_years=1, extension_reason="情节严重")
+    return COURT, await h.send(cmd, COURT)
+
+
+@provokes("ExtensionReasonError", "needs its reason")
+async def _extension_without_reason(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.listing("obstruction", extension_years=1), COURT)
+
+
+@provokes("FrozenPropertyCoversDebtError", "frozen_property_reason")
+async def _frozen_covers(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h, amount="50000")
+    await b.frozen(h, b.freeze("50000"))
+    await b.imposed(h, b.restrict())
+    return COURT, await h.send(b.listing("ability_refusal"), COURT)
+
+
+@provokes("ListingWithoutRestrictionError", "限制消费令")
+async def _listing_unrestricted(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.listing(), COURT)
+
+
+@provokes("RelistingTooSoonError", "may ask again")
+async def _relisted_too_soon(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    listed = await b.imposed(h, b.listing(on_applicant_request=True))
+    b.only(await h.send(b.lift(listed, "applicant_request"), COURT), "event.sanction_lifted")
+    h.clock.advance(timedelta(days=30))
+    again = b.listing(on_applicant_request=True, decided_on=h.clock().date())
+    return COURT, await h.send(again, COURT)
+
+
+@provokes("UnknownSanctionError", "no listing or restriction")
+async def _unknown_sanction(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.lift(uuid.uuid4(), "performed"), COURT)
+
+
+@provokes("SanctionEndedError", "already lifted")
+async def _lifted_twice(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    b.only(await h.send(b.lift(restricted, "performed"), COURT), "event.sanction_lifted")
+    return COURT, await h.send(b.lift(restricted, "performed"), COURT)
+
+
+@provokes("UnknownDeletionGroundError", "not a deletion ground")
+async def _unknown_deletion_ground(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    listed = await b.imposed(h, b.listing())
+    return COURT, await h.send(b.lift(listed, "bad_luck"), COURT)
+
+
+@provokes("GroundNotForListingError", "only a listing without a term")
+async def _ground_for_open_ended_only(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    listed = await b.imposed(h, b.listing("evasion"))
+    return COURT, await h.send(b.lift(listed, "performed"), COURT)
+
+
+@provokes("TermNotExpiredError", "the term runs until")
+async def _term_running(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    listed = await b.imposed(h, b.listing("evasion"))
+    return COURT, await h.send(b.lift(listed, "term_expired"), COURT)
+
+
+@provokes("DeletionDueUnknownError", "calendar")
+async def _calendar_unknown(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    listed = await b.imposed(h, b.listing())
+    lift = b.lift(listed, "performed", ground_arose_on=date(2099, 1, 4))
+    return COURT, await h.send(lift, COURT)
+
+
+@provokes("RestrictionHeldByListingError", "stays restricted")
+async def _restriction_under_listing(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    await b.imposed(h, b.listing())
+    return COURT, await h.send(b.lift(restricted, "performed"), COURT)
+
+
+@provokes("NotAListingError", "consumption restriction")
+async def _correct_a_restriction(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    fix = CorrectListing(case_number=CASE, sanction_id=restricted, correction="姓名更正为陈静")
+    return COURT, await h.send(fix, COURT)
+
+
+async def _notice_of(h: Harness) -> Published:
+    await b.registered(h)
+    return of_type(await h.send(b.restrict(), COURT), "notice.sanction")[0]
+
+
+@provokes("UnknownNoticeError", "no notice")
+async def _unknown_notice(h: Harness) -> tuple[str, list[Published]]:
+    notice = await _notice_of(h)
+    ack = SanctionAck(notice_id=uuid.uuid4(), outcome=AckOutcome.APPLIED)
+    return notice.to, await h.send(ack, notice.to, case_number=CASE)
+
+
+@provokes("DuplicateAckError", "already acknowledged")
+async def _acknowledged_twice(h: Harness) -> tuple[str, list[Published]]:
+    notice = await _notice_of(h)
+    ack = SanctionAck(notice_id=notice.data["notice_id"], outcome=AckOutcome.APPLIED)
+    await h.send(ack, notice.to, case_number=CASE)
+    return notice.to, await h.send(ack, notice.to, case_number=CASE)
+
+
+# 终本 — closing without property
+
+
+@provokes("CloseTooEarlyError", "only after more than three months")
+async def _close_today(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.close(), COURT)
+
+
+@provokes("PropertyNotQueriedError", "no completed property query")
+async def _close_unqueried(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h, filed_on=TODAY - timedelta(days=120))
+    return COURT, await h.send(b.close(), COURT)
+
+
+@provokes("RestrictionMissingError", "no consumption restriction")
+async def _close_unrestricted(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h, filed_on=TODAY - timedelta(days=120))
+    await b.queried(h)
+    return COURT, await h.send(b.close(), COURT)
+
+
+@provokes("ApproverMissingError", "approved")
+async def _close_unapproved(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h, filed_on=TODAY - timedelta(days=120))
+    await b.queried(h)
+    await b.imposed(h, b.restrict())
+    return COURT, await h.send(b.close(approved_by=" "), COURT)
+
+
+REFUSALS = refusals()
+
+
+def test_every_refusal_has_a_scenario_and_every_scenario_a_refusal() -> None:
+    assert sorted(set(REFUSALS) - set(SCENARIOS) - set(NOT_PROVOKED)) == []
+    assert sorted((set(SCENARIOS) | set(NOT_PROVOKED)) - set(REFUSALS)) == []
+    assert set(SCENARIOS).isdisjoint(NOT_PROVOKED)
+
+
+@pytest.mark.parametrize("name", sorted(set(REFUSALS) - set(NOT_PROVOKED)))
+async def test_the_refusal_reaches_the_sender_naming_the_field_and_the_reason(name: str) -> None:
+    if name not in SCENARIOS:
+        pytest.fail(f"no scenario provokes {name}: add one with @provokes")
+    scenario, reason = SCENARIOS[name]
+    h = Harness()
+    sender, out = await scenario(h)
+    field = getattr(REFUSALS[name], "field", "data")
+    assert [p.type for p in out] == ["enforcement.rejection.message_rejected.v1"]
+    assert out[0].to == sender
+    assert [f for f, _ in out[0].problems] == [field]
+    assert reason in out[0].problems[0][1]
