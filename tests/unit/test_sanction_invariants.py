@@ -60,9 +60,15 @@ def registered() -> Case:
                                          applicants=reg.applicants, amount=Decimal(1000)))  # fmt: skip
 
 
+GROUNDS = (["ability_refusal"], ["evasion"])
+"""An open-ended listing, and one with a two-year term: without the second no listing ever
+expires and the term rules are never tried."""
+PERIODS = (None, 30, 1200)
+"""Restriction periods in days: until performance, shorter and longer than a listing's term."""
+
 operation = st.one_of(
-    st.tuples(st.just("list"), st.integers(0, 3)),
-    st.tuples(st.just("restrict"), st.integers(0, 3)),
+    st.tuples(st.just("list"), st.integers(0, 3), st.sampled_from(GROUNDS)),
+    st.tuples(st.just("restrict"), st.integers(0, 3), st.sampled_from(PERIODS)),
     st.tuples(st.just("ack"), st.integers(0, 20), st.sampled_from(list(AckOutcome))),
     st.tuples(st.just("lift"), st.integers(0, 3)),
     st.tuples(st.just("redeliver"), st.integers(0, 40)),
@@ -94,7 +100,7 @@ class Run:
         debtor = self.case.debtors[0]
         if kind in ("list", "restrict"):
             sid = uuid.UUID(int=op[1] + (10 if kind == "restrict" else 0))
-            self.attempt(kind, _imposer(kind, debtor, sid, self.case, self.now))
+            self.attempt(kind, _imposer(kind, debtor, sid, self.case, self.now, op[2]))
         elif kind == "ack":
             notices = [p for p in self.sent if isinstance(p, SanctionNotice | LiftNotice)]
             if notices:
@@ -137,18 +143,22 @@ class Run:
                 assert lifted_at == set(s.notified()), "a measure was left in force"
 
 
-def _imposer(kind: str, debtor: Person, sid: uuid.UUID, case: Case, now: datetime) -> object:
+def _imposer(
+    kind: str, debtor: Person, sid: uuid.UUID, case: Case, now: datetime, how: object
+) -> object:
+    """`how`: the listing's grounds, or the restriction's period in days (None: no end)."""
     if kind == "list":
         cmd = ListDishonestDebtor(
             case_number=case.case_number or "", debtor=debtor, filed_on=now.date(),
             basis=ExecutionBasis(issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1号"),
-            obligations="给付货款", performance=Performance.NONE, grounds=["ability_refusal"],
+            obligations="给付货款", performance=Performance.NONE, grounds=how,
             decision_number="（2026）豫0482执500号之二", decided_on=now.date(), signed_by="院长 李明",
         )  # fmt: skip
         return lambda c: rules.decide_list(cmd, c, court=COURT, sanction_id=sid, now=now,
                                            plan=PLAN, catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
     restrict = RestrictConsumption(case_number=case.case_number or "", debtor=debtor,
                                    order_number="（2026）豫0482执500号之一", ordered_on=now.date(),
+                                   until=None if how is None else now.date() + timedelta(days=how),
                                    items=list(range(1, 10)), signed_by="院长 李明")  # fmt: skip
     return lambda c: rules.decide_restrict(restrict, c, court=COURT, sanction_id=sid, now=now,
                                            plan=PLAN, ack_within=WEEK)  # fmt: skip
