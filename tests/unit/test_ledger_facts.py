@@ -160,19 +160,35 @@ def test_a_header_that_is_not_text_does_not_stop_the_journal() -> None:
     assert f.trace_id == "a" * 32
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.binary(max_size=2000)
-    | st.recursive(
-        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-        lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
-        max_leaves=30,
-    ).map(lambda v: json.dumps({"envelope": v, "data": v}).encode())
+HOSTILE = st.text(st.characters() | st.sampled_from(["\x00", "\ud800", "\udfff"]), max_size=40)
+"""Text with what PostgreSQL text refuses (NUL, lone surrogates) among anything else."""
+
+BODIES = st.binary(max_size=2000) | st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    max_leaves=30,
+).map(lambda v: json.dumps({"envelope": v, "data": v}).encode())
+
+SUBJECTS = st.sampled_from([COMMAND, REPLY, "deadletter.enforcement.enforcement_commands"]) | (
+    HOSTILE.map(lambda t: f"enforcement.command.{t}.v1.CT410482")
+    | HOSTILE.map(lambda t: f"enforcement.reply.x.v1.{t}")
+    | HOSTILE.map(lambda t: f"deadletter.enforcement.{t}")
+    | HOSTILE
 )
-def test_any_input_gives_facts_postgres_can_store(data: bytes) -> None:
-    f = facts_of(delivery(data))
-    for value in vars(f).values():
-        assert_storable(value)
+"""Subjects of every shape the journal reads, with hostile text in the tokens it keeps: the
+body alone never reaches a stored text field (a random envelope never validates)."""
+
+HEADERS = st.dictionaries(st.sampled_from(["traceparent", "Fuyuan-Error", "X-Court"]), HOSTILE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BODIES, SUBJECTS, HEADERS)
+def test_any_input_gives_facts_postgres_can_store(
+    data: bytes, subject: str, headers: dict[str, str]
+) -> None:
+    for f in (facts_of(delivery(data, subject, **headers)), raw_facts(delivery(data, subject))):
+        for value in vars(f).values():
+            assert_storable(value)
 
 
 def test_a_letter_s_encoded_chinese_error_is_journaled_readable() -> None:

@@ -247,9 +247,10 @@ def test_every_restricted_spending_kind_has_an_enforcer_in_luoyang(
 
 
 def test_consumption_restriction_organizations_also_apply_sanctions(registry: Registry) -> None:
-    for org in registry:
-        if Capability.CONSUMPTION_RESTRICTION in org.handles:
-            assert Capability.CREDIT_SANCTION in org.handles, org.code
+    restricting = [org for org in registry if Capability.CONSUMPTION_RESTRICTION in org.handles]
+    assert restricting, "no organization enforces consumption restrictions: nothing was checked"
+    for org in restricting:
+        assert Capability.CREDIT_SANCTION in org.handles, org.code
 
 
 # --- loading and validation ---------------------------------------------------------------------
