@@ -9,15 +9,27 @@ from contracts.enforcement import CaseClosedWithoutProperty, CaseRegistered
 from contracts.organizations import Registry
 from services.cli.simulate import register_case
 from services.enforcement.handlers import CaseCache, case_stream, load_case
-from services.runtime.eventstore import StreamWrite
+from services.runtime.eventstore import StoredEvent, StreamWrite
 from services.runtime.eventstore.memory import MemoryEventStore
 from services.runtime.messaging import follow, outgoing
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
+class CountingStore(MemoryEventStore):
+    """Records the version each load starts after."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[int] = []
+
+    async def load(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
+        self.loads.append(after_version)
+        return await super().load(stream_id, after_version)
+
+
 async def test_a_cached_case_is_brought_up_to_date_with_what_others_appended() -> None:
-    store = MemoryEventStore()
+    store = CountingStore()
     reg = register_case(random.Random(2), Registry.load().get("CT410482"), 8, NOW).data
     registered = CaseRegistered(case_number=reg.case_number, executing_court="CT410482",
                                 filed_on=reg.filed_on, debtors=reg.debtors,
@@ -33,6 +45,7 @@ async def test_a_cached_case_is_brought_up_to_date_with_what_others_appended() -
                                                                organization="CT410482", now=NOW), "CT410482")]))  # fmt: skip
     case, version = await cache.load(store, reg.case_number)
     assert version == 2 and case.closed_on == NOW.date()
+    assert store.loads == [0, 1], "the second load reads only what came after the cached case"
     assert (case, version) == await load_case(store, reg.case_number)
 
 
