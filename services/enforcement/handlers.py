@@ -6,13 +6,14 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
-from contracts.enforcement import ALL_KINDS, HELD_BY, Person
+from contracts.enforcement import ALL_KINDS, HELD_BY, MessageRejected, Person
 from contracts.enforcement.measures import Applicable, Catalogue
 from contracts.enforcement.sanctions import MeasureFor
 from contracts.envelope import Envelope, Message
 from contracts.ids import unmasked
 from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
-from contracts.registry import parse_message
+from contracts.registry import FieldError, parse_message
+from contracts.subjects import subject
 from services.enforcement import domain
 from services.enforcement.domain import closing, sanctions
 from services.enforcement.domain import control as controls
@@ -28,7 +29,7 @@ from services.runtime.eventstore import (
     NewEvent,
     StreamWrite,
 )
-from services.runtime.messaging import follow, outgoing
+from services.runtime.messaging import follow, outgoing, rejection
 
 RETRIES = 3
 COMMANDS = "enforcement_commands"
@@ -70,13 +71,28 @@ class CaseCache:
 def emit(outs: list[Out], cause: Envelope | None, actor: str, now: datetime,
          case_number: str) -> list[NewEvent]:  # fmt: skip
     """Messages for the log: an event acts as its subject's organization, a notice is sent by
-    `actor` to its subject's organization."""
+    `actor` to its subject's organization, a rejection by the platform, as the intake's are."""
     out = []
     for payload, org in outs:
-        acting = org if payload.kind() == "event" else actor
+        kind = payload.kind()
+        acting = org if kind == "event" else PLATFORM_CODE if kind == "rejection" else actor
         msg = follow(cause, payload, organization=acting, now=now, case_number=case_number)
         out.append(outgoing(msg, org))
     return out
+
+
+def not_taken(msg: Message[Any], refused: list[queries.NotTaken], now: datetime) -> list[Out]:
+    """The part of a reply not taken, as a rejection to its sender naming each field, recorded
+    in the same write as the part taken, so the sender is told or nothing is recorded. Its
+    digest and excerpt are of the reply as the service read it (re-encoded); its
+    `rejected_event_id` names the reply."""
+    if not refused:
+        return []
+    org = msg.envelope.organization
+    errors = [FieldError(n.field, n.reason) for n in refused]
+    received = msg.model_dump_json().encode()
+    told = rejection(MessageRejected, received, subject(msg.envelope.type, org), errors, now)
+    return [(told.data, org)]
 
 
 async def save(store: EventStore, case_number: str, version: int, events: list[NewEvent],
@@ -142,8 +158,10 @@ class Handlers:
             cache_window=self.settings.cache_window))  # fmt: skip
 
     async def property_answer(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, REPLIES, now, lambda case: queries.decide_answer(
-            msg.data, case, bureau=msg.envelope.organization, now=now))  # fmt: skip
+        bureau = msg.envelope.organization
+        await self._act(msg, REPLIES, now, lambda case: [
+            *queries.decide_answer(msg.data, case, bureau=bureau, now=now),
+            *not_taken(msg, queries.not_taken(msg.data, case, bureau=bureau), now)])  # fmt: skip
 
     async def freeze_property(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: controls.decide_freeze(

@@ -128,6 +128,45 @@ async def test_answers_from_a_bureau_not_asked_or_after_the_result_are_rejected(
     assert any("was not asked" in r for r in reasons)
 
 
+async def test_holdings_of_a_kind_not_asked_are_left_out_and_the_bureau_is_told_which(
+    world: World,
+) -> None:
+    reg = await registered(world)
+    registry = Registry.load()
+    bureau = sorted(b for b in expected_bureaus((PropertyKind.REAL_ESTATE,))
+                    if Capability.REAL_ESTATE in registry.get(b).handles)[0]  # fmt: skip
+    world.silent = {bureau}
+    told: list[dict[str, Any]] = []
+
+    async def rejected(raw: Any) -> None:
+        told.append(json.loads(raw.data))
+
+    await world.nc.subscribe(f"enforcement.rejection.*.*.{bureau}", cb=rejected)
+    await world.command(QueryProperty(case_number=reg.data.case_number, debtor=reg.data.debtors[0],
+                                      kinds=[PropertyKind.REAL_ESTATE]))  # fmt: skip
+    for _ in range(500):
+        if any(s.endswith(f"property_query.v1.{bureau}") for s, _ in world.notices):
+            break
+        await asyncio.sleep(0.02)
+    [body] = [b for s, b in world.notices if s.endswith(f"property_query.v1.{bureau}")]
+    sent = answer(parse_message(body), [HOUSE, ACCOUNT], bureau, world.clock())
+    await world.publish(sent)
+    [result] = await world.wait("property_result")
+    found = {a["bureau"]: a["holdings"] for a in result["data"]["answers"]}
+    assert [h["reference"] for h in found[bureau]] == [HOUSE.reference]
+    for _ in range(500):
+        if told:
+            break
+        await asyncio.sleep(0.02)
+    [rejection] = told
+    assert rejection["data"]["rejected_event_id"] == str(sent.envelope.event_id)
+    assert rejection["envelope"]["organization"] == "FUYUAN"
+    [problem] = rejection["data"]["problems"]
+    assert problem["field"] == "data.holdings.1.kind"
+    assert "did not ask for deposit" in problem["reason"]
+    assert "the other holdings were recorded" in problem["reason"]
+
+
 async def test_a_freeze_is_applied_warned_about_lapses_and_a_new_one_is_released(
     world: World,
 ) -> None:

@@ -6,13 +6,16 @@ Deciders return `(payload, organization)` pairs: the organization is the subject
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from contracts.base import Payload
 from contracts.enforcement import (
+    HELD_BY,
     BureauAsked,
     BureauHoldings,
+    Holding,
     PropertyAnswer,
     PropertyAnswerRecorded,
     PropertyKind,
@@ -112,6 +115,45 @@ def decide_query(
     return out
 
 
+@dataclass(frozen=True)
+class NotTaken:
+    """不予采纳 — a holding of an answer that is not recorded, the field and why (the bureau is
+    told, in a rejection naming the field, while the rest of its answer is recorded)."""
+
+    field: str
+    reason: str
+
+
+def split_answer(
+    reply: PropertyAnswer, q: Query, bureau: str
+) -> tuple[list[Holding], list[NotTaken]]:
+    """The holdings taken (of a kind the bureau was asked for in this query) and, for each
+    other one, the field `data.holdings.<i>.kind` and why it is not taken."""
+    asked = q.asked.get(bureau, ())
+    taken = [h for h in reply.holdings if h.kind in asked]
+    refused = [
+        NotTaken(f"data.holdings.{i}.kind", _not_asked(h.kind, q, bureau))
+        for i, h in enumerate(reply.holdings)
+        if h.kind not in asked
+    ]
+    return taken, refused
+
+
+def _not_asked(kind: PropertyKind, q: Query, bureau: str) -> str:
+    if kind in q.kinds:
+        why = f"{bureau} was not asked for {kind} (the {HELD_BY[kind]} bureaus hold it)"
+    else:
+        why = f"the court did not ask for {kind} in this query"
+    asked = ", ".join(q.asked.get(bureau, ())) or "nothing"
+    return f"not taken: {why}; asked of {bureau}: {asked}; the other holdings were recorded"
+
+
+def not_taken(reply: PropertyAnswer, case: Case, *, bureau: str) -> list[NotTaken]:
+    """What of an answer `decide_answer` accepted is not recorded, and why."""
+    q = case.queries.get(reply.query_id)
+    return split_answer(reply, q, bureau)[1] if q is not None else []
+
+
 def decide_answer(reply: PropertyAnswer, case: Case, *, bureau: str, now: datetime) -> list[Out]:
     q = case.queries.get(reply.query_id)
     if q is None:
@@ -122,8 +164,7 @@ def decide_answer(reply: PropertyAnswer, case: Case, *, bureau: str, now: dateti
         raise ResultClosedError(f"the result of query {reply.query_id} is already closed")
     if bureau in q.answers:
         raise DuplicateAnswerError(f"{bureau} already answered query {reply.query_id}")
-    asked = set(q.asked[bureau])
-    holdings = [h for h in reply.holdings if h.kind in asked]
+    holdings, _ = split_answer(reply, q, bureau)
     recorded = PropertyAnswerRecorded(query_id=q.query_id, bureau=bureau, holdings=holdings)
     out: list[Out] = [(recorded, bureau)]
     if len(q.answers) + 1 == len(q.asked):
