@@ -21,6 +21,7 @@ from contracts.organizations import Registry
 from contracts.subjects import split, subject
 from services.enforcement import subscribers
 from services.enforcement.handlers import Handlers
+from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime.consumer import Consumer, Delivery
 from services.runtime.eventstore.memory import MemoryEventStore
@@ -121,12 +122,19 @@ class Harness:
         clock: Clock | None = None,
         settings: EnforcementSettings | None = None,
         deadlines: DeadlineTick | None = None,
+        sanctions_read: Sanctions | None = None,
     ) -> None:
         self.clock = clock or Clock()
         self.store = MemoryEventStore()
         self.registry, catalogue = reference_data()
+        # Sanction status questions need a read model; the one there is reads PostgreSQL, so
+        # without one `AskSanctionStatus` fails as the service would without its read side.
         self.handlers = Handlers(
-            self.store, self.registry, settings or EnforcementSettings(), catalogue=catalogue
+            self.store,
+            self.registry,
+            settings or EnforcementSettings(),
+            catalogue=catalogue,
+            sanctions_read=sanctions_read,
         )
         self.consumers: list[Consumer] = subscribers.consumers(
             self.handlers, self.clock, max_attempts=5
@@ -144,7 +152,8 @@ class Harness:
         self, subject_name: str, data: bytes, headers: dict[str, str] | None = None
     ) -> list[Published]:
         """Hand one message to the consumer whose subject it matches; what the relay publishes
-        after it."""
+        after it. An error the intake does not turn into a rejection is raised here, where the
+        real consumer would redeliver the message."""
         delivery = Delivery(
             subject=subject_name,
             data=data,

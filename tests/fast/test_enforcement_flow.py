@@ -7,8 +7,19 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from contracts.enforcement import Holding, PropertyAnswer, PropertyKind
-from tests.fast.builders import CASE, COURT, DEBTOR, only, query, registered
+from contracts.enforcement import ControlOutcome, Holding, Outcome, PropertyAnswer, PropertyKind
+from contracts.enforcement.sanctions import AckOutcome, SanctionAck
+from tests.fast.builders import (
+    BANK,
+    CASE,
+    COURT,
+    DEBTOR,
+    freeze,
+    only,
+    query,
+    registered,
+    restrict,
+)
 from tests.fast.harness import Harness, of_type
 
 
@@ -52,3 +63,24 @@ async def test_the_service_runs_on_the_clock_the_test_moves() -> None:
 async def test_deadlines_are_a_hook_not_yet_plugged_in() -> None:
     with pytest.raises(NotImplementedError, match="deadline"):
         await Harness().tick_deadlines()
+
+
+async def test_a_freeze_goes_to_the_bank_and_its_outcome_reaches_the_court() -> None:
+    h = Harness()
+    await registered(h)
+    order = only(await h.send(freeze("50000"), COURT), "notice.control_order", to=BANK)
+    assert order.data["action"] == "freeze"
+    reply = ControlOutcome(order_id=order.data["order_id"], outcome=Outcome.APPLIED)
+    report = only(await h.send(reply, BANK, case_number=CASE), "notice.control_report", to=COURT)
+    assert (report.data["status"], report.data["bureau"]) == ("applied", BANK)
+
+
+async def test_a_restriction_reaches_every_enforcing_bureau_and_each_acknowledges() -> None:
+    h = Harness()
+    await registered(h)
+    out = await h.send(restrict(), COURT)
+    notices = of_type(out, "notice.sanction")
+    assert len({n.to for n in notices}) == len(notices) > 1
+    for n in notices:
+        ack = SanctionAck(notice_id=n.data["notice_id"], outcome=AckOutcome.APPLIED)
+        only(await h.send(ack, n.to, case_number=CASE), "event.sanction_acknowledged")
