@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 
 import nats
 import nats.errors
+import nats.js.errors
 from opentelemetry import trace
 
 from contracts.enforcement import (
@@ -41,8 +43,8 @@ from contracts.ids import (
 )
 from contracts.organizations import Organization as Org
 from contracts.organizations import Registry
-from contracts.registry import parse_message
-from contracts.subjects import subject
+from contracts.registry import parse_message, peek_envelope
+from contracts.subjects import stream_name, subject
 from services.enforcement.domain.requery import add_months
 from services.runtime.observability import configure_tracing, inject_headers
 
@@ -88,6 +90,32 @@ def register_case(rng: random.Random, court: Org, seq: int, now: datetime) -> Me
                    officer=f"{court.code}-{rng.randrange(1, 40):03d}", correlation_id=event_id,
                    case_number=cmd.case_number)  # fmt: skip
     return Message[RegisterCase](envelope=env, data=cmd)
+
+
+SERIAL = re.compile(r"^（(\d{4})）.+执(\d+)号$")
+"""The year and the serial number of a case number the simulated courts make."""
+
+
+def serial_of(case_number: str, year: int) -> int:
+    """The serial of a case number of `year`, or 0 for another year or another form."""
+    found = SERIAL.match(case_number)
+    return int(found[2]) if found and int(found[1]) == year else 0
+
+
+async def last_serials(js: Any, courts: list[Org], year: int) -> dict[str, int]:
+    """Court → the serial of the last case it sent for registration this year, read from the
+    stream, so that a new run numbers its cases after those of every run before it on the same
+    data (a case number registered twice is refused)."""
+    found = {}
+    for court in courts:
+        try:
+            where = subject(RegisterCase.TYPE, court.code)
+            last = await js.get_last_msg(stream_name("enforcement"), where)
+        except nats.js.errors.NotFoundError:
+            continue
+        envelope = peek_envelope(last.data or b"")
+        found[court.code] = serial_of((envelope and envelope.case_number) or "", year)
+    return found
 
 
 def spoil(rng: random.Random, body: bytes) -> bytes:
@@ -233,6 +261,12 @@ class Courts:
         """Listings and restrictions in force, oldest first: lifted from the front half."""
         self.representatives: dict[str, Person] = {}
         """Credit code → the generated legal representative, the same in every order."""
+        self.serials: dict[str, int] = {}
+        """Court → the serial of its last case number: the next case takes the one after."""
+
+    def next_serial(self, court: Org) -> int:
+        self.serials[court.code] = self.serials.get(court.code, 0) + 1
+        return self.serials[court.code]
 
     async def send(self, msg: Message[Any], spoilable: bool = False) -> bool:
         """Publish; returns whether the message went out spoiled."""
@@ -265,7 +299,7 @@ class Courts:
             return
         if not self.cases or action == "register":
             court = self.rng.choice(list(self.courts.values()))
-            msg = register_case(self.rng, court, self.rng.randrange(1, 99999), now)
+            msg = register_case(self.rng, court, self.next_serial(court), now)
             self.cases.append((court, msg.data))
             if await self.send(msg, spoilable=True):
                 self.spoiled.add(msg.data.case_number)
@@ -384,6 +418,8 @@ async def run_courts(nats_url: str, rate: float, invalid: float, count: int, see
 async def _send_until(nats_url: str, rate: float, invalid: float, count: int, seed: int) -> int:
     nc = await nats.connect(servers=nats_url.split(","), name="simulated-courts")
     courts = Courts(nc.jetstream(), random.Random(seed), invalid)
+    year = datetime.now(UTC).year
+    courts.serials = await last_serials(courts.js, list(courts.courts.values()), year)
     await nc.subscribe("enforcement.notice.property_result.v1.*", cb=courts.on_result)
     sent = 0
     try:
