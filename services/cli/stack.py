@@ -175,11 +175,27 @@ def overview(stack: Stack) -> Table:
         style = None if child.state == "running" else "bold red"
         table.add_row(name, child.where(), style=style)
     table.add_row("ledger public key", public_key_of(stack.signing_key()))
+    table.add_row("deadlines", deadlines(stack.env()))
     table.add_row("audit", "fuyuan audit verify · fuyuan trace CASE_NUMBER (with the URLs above)")
     table.add_row("status", "fuyuan status: what runs, lags, was set aside (with the URLs above)")
     table.add_row("dead letters", "fuyuan dlq list")
     table.add_row("stop", "Ctrl-C")
     return table
+
+
+def deadlines(env: dict[str, str]) -> str:
+    """The deadlines the services run with, the production defaults beside them."""
+    from services.enforcement.settings import EnforcementSettings
+
+    fields = EnforcementSettings.model_fields
+    hours = fields["respond_within"].default.total_seconds() / 3600
+    respond = env.get("FUYUAN_ENFORCEMENT_RESPOND_WITHIN", f"{hours:g} h")
+    tick = env.get("FUYUAN_ENFORCEMENT_DEADLINE_TICK", f"{fields['deadline_tick'].default:g}")
+    return (
+        f"a bureau answers a query within {respond} (production {hours:g} h), deadlines looked "
+        f"at every {tick} s (production {fields['deadline_tick'].default:g} s); "
+        "FUYUAN_ENFORCEMENT_RESPOND_WITHIN / _DEADLINE_TICK change them (docs/OPERATIONS.md)"
+    )
 
 
 def describe(subject: str, data: bytes) -> str:
