@@ -357,7 +357,7 @@ def test_acknowledge_answers_a_sanction_or_lift_notice_with_a_fitting_outcome() 
     assert ack.envelope.type == SanctionAck.TYPE and ack.envelope.organization == "NR410300"
     assert ack.data.outcome == AckOutcome.REFUSED and ack.data.reason == "查无此人"
     assert acknowledge(lifted, "lifted", "NR410300", NOW).data.outcome == AckOutcome.LIFTED
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is answered lifted, not applied"):
         acknowledge(lifted, AckOutcome.APPLIED, "NR410300", NOW)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is answered applied or refused, not lifted"):
         acknowledge(notice, AckOutcome.LIFTED, "NR410300", NOW)

@@ -168,11 +168,12 @@ def test_a_malformed_public_key_is_refused_without_raising(
 
 
 def test_signing_needs_an_aware_time_a_32_byte_root_and_a_size() -> None:
-    with pytest.raises(ValueError):
+    needs = "a checkpoint needs a size >= 0, a 32-byte root and an aware time"
+    with pytest.raises(ValueError, match=needs):
         sign_checkpoint(8, ROOT, datetime(2026, 3, 1), RFC8032_PRIVATE)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=needs):
         sign_checkpoint(8, ROOT[:31], SIGNED_AT, RFC8032_PRIVATE)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=needs):
         sign_checkpoint(-1, ROOT, SIGNED_AT, RFC8032_PRIVATE)
 
 
