@@ -275,7 +275,8 @@ def test_a_second_listing_at_the_applicants_request_within_six_months_is_refused
 def test_the_applicant_may_ask_again_six_months_after_the_deletion() -> None:
     c = deleted_at_applicants_request()
     again = listing(on_applicant_request=True, decided_on=date(2026, 9, 2))
-    assert listed(c, again, datetime(2026, 9, 2, 9, tzinfo=UTC))
+    c, sid = listed(c, again, datetime(2026, 9, 2, 9, tzinfo=UTC))
+    assert c.sanctions[sid].in_force(date(2026, 9, 2))
 
 
 def test_the_court_may_relist_of_its_own_motion_when_a_ground_arises_again() -> None:
