@@ -106,6 +106,12 @@ def listed(c: Case, cmd: ListDishonestDebtor, now: datetime = NOW) -> tuple[Case
     return apply(c, outs), sid
 
 
+def in_force(listed: tuple[Case, uuid.UUID], on: date | None = None) -> bool:
+    """Whether the listing just made is in force (a listing call returns the case and its id)."""
+    c, sid = listed
+    return c.sanctions[sid].in_force(on or NOW.date())
+
+
 def lift(c: Case, sid: uuid.UUID, ground: str, now: datetime = NOW, **more: object) -> list[Out]:
     cmd = LiftSanction(case_number=CASE, sanction_id=sid, ground=ground, **more)
     return sanctions.decide_lift(cmd, c, court=COURT, now=now, catalogue=CATALOGUE,
@@ -281,8 +287,9 @@ def test_the_applicant_may_ask_again_six_months_after_the_deletion() -> None:
 
 def test_the_court_may_relist_of_its_own_motion_when_a_ground_arises_again() -> None:
     c = deleted_at_applicants_request()
-    assert listed(c, listing("evasion", decided_on=date(2026, 4, 1)),
-                  datetime(2026, 4, 1, 9, tzinfo=UTC))  # fmt: skip
+    april = datetime(2026, 4, 1, 9, tzinfo=UTC)
+    again = listed(c, listing("evasion", decided_on=april.date()), april)
+    assert in_force(again, april.date())
 
 
 # --- D5: ground (一) is excluded when frozen property already covers the debt ---------------
@@ -303,15 +310,15 @@ def test_refusing_while_able_is_no_ground_when_frozen_property_covers_the_debt()
     with pytest.raises(errors.FrozenPropertyCoversDebtError) as refused:
         listed(c, listing("ability_refusal"))
     assert refused.value.field == "data.grounds"
-    assert listed(
-        c, listing("ability_refusal", frozen_property_reason="冻结账户系他人代管，无法扣划")
+    assert in_force(
+        listed(c, listing("ability_refusal", frozen_property_reason="冻结账户系他人代管，无法扣划"))
     )
-    assert listed(c, listing("evasion"))
+    assert in_force(listed(c, listing("evasion")))
 
 
 def test_a_queued_freeze_secures_nothing_and_does_not_exclude_the_listing() -> None:
     c = frozen(registered("86500"), "86500", Outcome.QUEUED)
-    assert listed(c, listing("ability_refusal"))
+    assert in_force(listed(c, listing("ability_refusal")))
 
 
 # --- D2: the deletion deadline in working days --------------------------------------------------
