@@ -63,6 +63,7 @@ import collections
 import contextlib
 import json
 import os
+import socket
 import urllib.parse
 import urllib.request
 import uuid
@@ -108,8 +109,17 @@ FAILED = frozenset({"retry", "invalid", "terminated"})
 _propagator = TraceContextTextMapPropagator()
 
 
+CLIENT_KEY = "fuyuan.client"
+"""Key of the consumer's metadata naming the client that bound it last, so that a client about
+to bind can name the one already there."""
+
+
 class AnswerPendingError(Exception):
     """The bureau's own system has not answered yet: ask again later (nak with backoff)."""
+
+
+def default_client_name(org: str) -> str:
+    return f"bureau client of {org}, pid {os.getpid()} on {socket.gethostname()}"
 
 
 def durable_name(org: str, context: str = CONTEXT) -> str:
@@ -147,6 +157,7 @@ class BureauClient:
         max_invalid_attempts: int = 3,
         on_rejection: RejectionHandler | None = None,
         tracer_provider: TracerProvider | None = None,
+        client_name: str | None = None,
         **connect_options: Any,
     ) -> None:
         if concurrency < 1 or batch_size < 1 or not backoff:
@@ -157,6 +168,8 @@ class BureauClient:
         self.handler_timeout, self.publish_timeout = handler_timeout, publish_timeout
         self.backoff, self.max_invalid_attempts = backoff, max_invalid_attempts
         self.on_rejection, self.connect_options = on_rejection, connect_options
+        self.client_name = client_name or default_client_name(org)
+        """Who this client is, in words: written in the consumer's metadata when it binds."""
         self.stats: collections.Counter[str] = collections.Counter()
         """handled, replied, unanswered, retried, pending, terminated, rejections."""
         self._replies: collections.OrderedDict[str, Message[Any]] = collections.OrderedDict()
@@ -191,6 +204,7 @@ class BureauClient:
             deliver_policy=DeliverPolicy.ALL, ack_wait=self.ack_wait,
             filter_subject=self.notice_subject, max_deliver=-1,
             max_ack_pending=max(256, self.batch_size * 4),
+            metadata={CLIENT_KEY: self.client_name},
         )  # fmt: skip
 
     # ---- connection ----------------------------------------------------------------------
@@ -244,10 +258,54 @@ class BureauClient:
                     await sub.unsubscribe()
             await self.close()
 
+    async def others(self, window: float = 2.5, every: float = 0.1) -> str | None:
+        """The client already pulling from this organization's durable consumer, if any, as
+        named in the consumer's metadata. A pull consumer tells who is bound only by its waiting
+        pull requests (`num_waiting`; `push_bound` is for push consumers), and a client has one
+        waiting whenever it is not busy with a batch, so the consumer is read every `every`
+        seconds for `window` seconds, longer than a client's fetch (1 s here). A client busy
+        with one notice for longer than `window` is not seen. None: nobody is pulling (a client
+        that stopped or crashed leaves no waiting request)."""
+        await self.connect()
+        assert self._js is not None
+        loop = asyncio.get_running_loop()
+        until = loop.time() + window
+        while True:
+            try:
+                info = await self._js.consumer_info(self.stream, self.durable)
+            except nats.js.errors.NotFoundError:
+                return None  # no consumer (or no stream) yet: nobody can be pulling
+            if info.num_waiting:
+                metadata = info.config.metadata or {}
+                return metadata.get(CLIENT_KEY, "a client that did not name itself")
+            if loop.time() >= until:
+                return None
+            await asyncio.sleep(every)
+
+    async def _claim(self) -> None:
+        """Name this client in the consumer's metadata (an update of that field alone), so a
+        client that binds next can say who is here; a server that refuses the update is no
+        reason not to listen."""
+        assert self._js is not None
+        try:
+            info = await self._js.consumer_info(self.stream, self.durable)
+        except nats.js.errors.NotFoundError:
+            return  # created below, with the name in its metadata
+        config = info.config
+        if (config.metadata or {}).get(CLIENT_KEY) == self.client_name:
+            return
+        config.metadata = {**(config.metadata or {}), CLIENT_KEY: self.client_name}
+        config.name = config.name or self.durable
+        try:
+            await self._js.add_consumer(self.stream, config)
+        except (nats.errors.Error, nats.js.errors.Error) as e:
+            self._log.info("the consumer keeps its former client name", error=_short(e))
+
     async def _subscribe(self, stop: asyncio.Event) -> JetStreamContext.PullSubscription | None:
         """Create or bind the durable consumer; wait while the stream does not exist yet."""
         assert self._js is not None
         try:
+            await self._claim()
             sub = await self._js.pull_subscribe(self.notice_subject, durable=self.durable,
                                                 stream=self.stream, config=self.consumer_config())  # fmt: skip
         except (nats.errors.Error, nats.js.errors.Error) as e:

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -109,9 +110,18 @@ def listen(
         ),
     ] = 60.0,
     concurrency: Annotated[int, typer.Option(min=1, help="Notices handled at once.")] = 1,
+    share: Annotated[
+        bool,
+        typer.Option(
+            "--share",
+            help="Start even if another client pulls ORG's notices already (another instance "
+            "of the same system, sharing the work).",
+        ),
+    ] = False,
 ) -> None:
     """Receive ORG's notices from its durable consumer and answer them through a command, a
-    webhook or a directory (reads NATS_URL; credentials may be in it). Ctrl-C stops."""
+    webhook or a directory (reads NATS_URL; credentials may be in it). Refuses to start while
+    another client pulls from that consumer, unless --share. Ctrl-C stops."""
     from services.bureaus.client import BureauClient, dir_handler, exec_handler, webhook_handler
 
     chosen = [x for x in (exec_command, webhook, directory) if x is not None]
@@ -129,11 +139,48 @@ def listen(
     else:
         assert directory is not None
         handler = dir_handler(org, directory, wait=timeout)
+    name = f"fuyuan bureau listen --org {org}, pid {os.getpid()} on {socket.gethostname()}"
     client = BureauClient(org, url, handler, concurrency=concurrency,
-                          handler_timeout=timeout + 30.0)  # fmt: skip
+                          handler_timeout=timeout + 30.0, client_name=name)  # fmt: skip
+    if not share:
+        _alone_or_exit(client)
     with _observability(f"bureau-{org}"):
         asyncio.run(_until_signalled(client.run))
     typer.echo(_counts(dict(client.stats)), err=True)
+
+
+def _alone_or_exit(client: Any) -> None:
+    """Exit, saying who and what to do, if another client pulls the organization's notices:
+    two clients on one durable consumer each get a part of them, and neither says so."""
+
+    async def others() -> str | None:
+        try:
+            return await client.others()
+        finally:
+            await client.close()
+
+    try:
+        other = asyncio.run(others())
+    except Exception as e:  # the server will say more when the client binds
+        typer.echo(f"could not check whether another client listens: {e!r}", err=True)
+        return
+    if other is None:
+        return
+    org = client.org
+    typer.echo(
+        f"Another client already pulls {org}'s notices from the durable consumer "
+        f"{client.durable}: {other}.\n"
+        f"Two clients on one durable each get a part of the notices, so this one is not started.\n"
+        f"- Under `make run` it is the simulated bureaus, which answer for every bureau: start "
+        f"it as `FUYUAN_SIMULATE_EXCEPT={org} make run` (or run `fuyuan simulate bureaus "
+        f"--except {org}`), and they leave {org} to you.\n"
+        f"- Otherwise stop that client first. A second durable is not the answer: each "
+        f"durable gets every notice, and the bureau would answer each twice.\n"
+        f"- If it is another instance of your own system, sharing the work on purpose, start "
+        f"this one with --share.",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 def _counts(stats: dict[str, int]) -> str:
@@ -147,6 +194,15 @@ def bureaus(
             "--org",
             help="Only this bureau (repeat for several); default: every bureau of the "
             "registry that handles a property kind or applies joint sanctions.",
+        ),
+    ] = None,
+    leave: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--except",
+            envvar="FUYUAN_SIMULATE_EXCEPT",
+            help="Not this bureau (repeat, or several separated by spaces in "
+            "FUYUAN_SIMULATE_EXCEPT): its own client answers for it.",
         ),
     ] = None,
     latency_ms: Annotated[
@@ -172,15 +228,23 @@ def bureaus(
 
     try:
         chosen = property_bureaus(Registry.load(), org or ())
+        left = {b.code for b in property_bureaus(Registry.load(), leave or ())} if leave else set()
     except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint="--org") from None
+        raise typer.BadParameter(str(e), param_hint="--org / --except") from None
+    chosen = [b for b in chosen if b.code not in left]
     url = _url()
+    where = f"pid {os.getpid()} on {socket.gethostname()}"
+    name = f"the simulated bureaus (fuyuan simulate bureaus, {where})"
     behaviour = Behaviour(latency_ms=latency_ms, failure_rate=failure_rate,
                           refusal_rate=refusal_rate, seed=seed)  # fmt: skip
     typer.echo(f"simulating {len(chosen)} bureaus: {', '.join(b.code for b in chosen)}", err=True)
+    if left:
+        typer.echo(f"not simulating {', '.join(sorted(left))}: their own clients answer", err=True)
     with _observability("bureaus"):
         stats = asyncio.run(
-            _until_signalled(lambda stop: run_bureaus(url, chosen, behaviour, stop), duration)
+            _until_signalled(
+                lambda stop: run_bureaus(url, chosen, behaviour, stop, client_name=name), duration
+            )
         )
     table = Table(title="simulated bureaus")
     for column in ("bureau", "replied", "unanswered", "retried", "rejections"):

@@ -133,8 +133,8 @@ async def test_holdings_of_a_kind_not_asked_are_left_out_and_the_bureau_is_told_
 ) -> None:
     reg = await registered(world)
     registry = Registry.load()
-    bureau = sorted(b for b in expected_bureaus((PropertyKind.REAL_ESTATE,))
-                    if Capability.REAL_ESTATE in registry.get(b).handles)[0]  # fmt: skip
+    near = expected_bureaus((PropertyKind.REAL_ESTATE,))
+    bureau = sorted(b for b in near if Capability.REAL_ESTATE in registry.get(b).handles)[0]
     world.silent = {bureau}
     told: list[dict[str, Any]] = []
 
@@ -142,8 +142,8 @@ async def test_holdings_of_a_kind_not_asked_are_left_out_and_the_bureau_is_told_
         told.append(json.loads(raw.data))
 
     await world.nc.subscribe(f"enforcement.rejection.*.*.{bureau}", cb=rejected)
-    await world.command(QueryProperty(case_number=reg.data.case_number, debtor=reg.data.debtors[0],
-                                      kinds=[PropertyKind.REAL_ESTATE]))  # fmt: skip
+    case, debtor = reg.data.case_number, reg.data.debtors[0]
+    await world.command(QueryProperty(case_number=case, debtor=debtor, kinds=["real_estate"]))
     for _ in range(500):
         if any(s.endswith(f"property_query.v1.{bureau}") for s, _ in world.notices):
             break

@@ -747,6 +747,55 @@ async def test_fuyuan_bureau_listen_exports_its_spans_only_when_the_otel_variabl
     assert published.parent_span_id == consumed.span_id
 
 
+# ---- one client per durable -------------------------------------------------------------------
+
+
+async def answer_nothing(notice: Message[Any]) -> Message[Any] | None:
+    return None
+
+
+async def test_a_client_pulling_from_the_durable_is_seen_and_named_and_gone_once_it_stops(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    first = BureauClient(BUREAU, nats_url, answer_nothing, client_name="the simulated bureaus")
+    second = BureauClient(BUREAU, nats_url, answer_nothing)
+    try:
+        assert await second.others(window=0.3) is None  # no consumer yet
+        async with running(first):
+            await until_consumer(js)
+            assert await second.others() == "the simulated bureaus"
+        assert await second.others(window=1.5) is None  # it stopped: nobody waits
+    finally:
+        await second.close()
+
+
+async def test_fuyuan_bureau_listen_refuses_to_share_the_durable_and_says_with_whom(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    simulated = BureauClient(BUREAU, nats_url, answer_nothing, client_name="the simulated bureaus")
+    cli = [sys.executable, "-m", "services.cli.main", "bureau", "listen", "--org", BUREAU]
+    env = {**os.environ, "NATS_URL": nats_url}
+    async with running(simulated):
+        await until_consumer(js)
+        listener = await asyncio.create_subprocess_exec(
+            *cli, "--exec", "cat", env=env, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await asyncio.wait_for(listener.communicate(), 60)
+    text = err.decode()
+    assert listener.returncode == 1, text
+    assert "the simulated bureaus" in text and f"enforcement_{BUREAU}" in text
+    assert f"FUYUAN_SIMULATE_EXCEPT={BUREAU}" in text and "--share" in text
+
+
+async def until_consumer(js: JetStreamContext) -> None:
+    for _ in range(500):
+        with contextlib.suppress(NotFoundError):
+            if (await js.consumer_info("ENFORCEMENT", f"enforcement_{BUREAU}")).num_waiting:
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the client never pulled")
+
+
 # ---- under the per-organization permissions --------------------------------------------------
 
 
@@ -786,6 +835,20 @@ async def test_the_client_works_within_the_bureaus_own_permissions(tmp_path: Pat
                 await until(lambda: len(got) >= 1)
                 await settled(js)
         check_answer(got[0], notice)
+        # the next client names itself in the consumer (an update), and is named to another
+        own = BureauClient(
+            BUREAU,
+            as_user(server, BUREAU),
+            handle,
+            error_cb=denied,
+            client_name="the bureau's own system",
+            **FAST,
+        )
+        looking = BureauClient(BUREAU, as_user(server, BUREAU), handle, error_cb=denied)
+        async with running(own):
+            await until_consumer(js)
+            assert await looking.others() == "the bureau's own system"
+        await looking.close()
         assert violations == []
     finally:
         await service.close()

@@ -27,8 +27,8 @@ def test_a_serial_is_read_from_a_case_number_of_the_year() -> None:
 async def test_a_second_run_of_the_simulated_courts_registers_new_cases(
     nats_url: str, database_url: str, nc: Client
 ) -> None:
-    service = await start_service(spec(), RuntimeSettings(NATS_URL=nats_url,
-                                                          DATABASE_URL=database_url))  # fmt: skip
+    settings = RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=database_url)
+    service = await start_service(spec(), settings)
     sent: list[str] = []
     registered: list[str] = []
     refused: list[dict[str, Any]] = []
