@@ -24,6 +24,7 @@ from services.enforcement.handlers import Handlers
 from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime.consumer import Consumer, Delivery
+from services.runtime.consumer import _handle as consume
 from services.runtime.eventstore.memory import MemoryEventStore
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
@@ -48,6 +49,8 @@ class Published:
 
     subject: str
     message: dict[str, Any]
+    headers: dict[str, str]
+    """The trace context stored with the event, sent as NATS headers."""
 
     @property
     def to(self) -> str:
@@ -161,7 +164,9 @@ class Harness:
             attempt=1,
             stream_sequence=next(self._sequence),
         )
-        await self.consumer_for(subject_name).handle(delivery)
+        # As the consumer hands each message on: in a span continuing the sender's trace, so
+        # what the service appends carries trace context as it does in production.
+        await consume(self.consumer_for(subject_name), delivery)
         return await self.relay()
 
     async def send(
@@ -182,7 +187,7 @@ class Harness:
         """What was committed since the last look, in position order, as the relay publishes."""
         out = []
         while batch := await self.store.read_all(after_position=self._relayed):
-            out += [Published(e.subject, e.message) for e in batch]
+            out += [Published(e.subject, e.message, e.headers) for e in batch]
             self._relayed = batch[-1].position
         return out
 

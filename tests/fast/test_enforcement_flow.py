@@ -84,3 +84,10 @@ async def test_a_restriction_reaches_every_enforcing_bureau_and_each_acknowledge
     for n in notices:
         ack = SanctionAck(notice_id=n.data["notice_id"], outcome=AckOutcome.APPLIED)
         only(await h.send(ack, n.to, case_number=CASE), "event.sanction_acknowledged")
+
+
+async def test_what_the_service_sends_carries_its_trace_context() -> None:
+    h = Harness()
+    await registered(h)
+    notices = of_type(await h.send(query(DEBTOR), COURT), "notice.property_query")
+    assert notices and all(n.headers["traceparent"].startswith("00-") for n in notices)
