@@ -5,6 +5,8 @@ refuses, so a new refusal without a scenario here fails the suite."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -20,6 +22,7 @@ from contracts.enforcement import (
     RenewControl,
 )
 from contracts.enforcement.sanctions import AckOutcome, CorrectListing, SanctionAck
+from services.enforcement import domain
 from services.runtime.intake import Intake
 from tests.fast import builders as b
 from tests.fast.builders import BANK, CASE, COURT, OTHER_BANK, TODAY
@@ -409,3 +412,29 @@ async def test_the_refusal_reaches_the_sender_naming_the_field_and_the_reason(na
     assert out[0].to == sender
     assert [f for f, _ in out[0].problems] == [field]
     assert reason in out[0].problems[0][1]
+
+
+INTERNAL = {
+    "CalendarUnknownError": "the working-day calendar's own error; the rules turn it into "
+    "DeletionDueUnknownError before it reaches the intake",
+}
+"""Errors of the domain package that are not refusals, and why."""
+
+
+def domain_errors() -> dict[str, type[Exception]]:
+    """Every exception class defined in a module of the enforcement domain package."""
+    found: dict[str, type[Exception]] = {}
+    for info in pkgutil.iter_modules(domain.__path__, domain.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            defined_here = getattr(value, "__module__", None) == module.__name__
+            if defined_here and isinstance(value, type) and issubclass(value, Exception):
+                found[name] = value
+    return found
+
+
+def test_every_error_the_domain_defines_is_a_refusal_or_said_to_be_internal() -> None:
+    errors = domain_errors()
+    assert "OverFreezeError" in errors, "the walk found the domain's errors"
+    assert sorted(set(errors) - set(REFUSALS) - set(INTERNAL)) == []
+    assert set(INTERNAL) <= set(errors)
