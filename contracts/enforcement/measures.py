@@ -80,6 +80,9 @@ class Source(Contract):
     category: Text | None = None
     """The subject of the document's measure category, e.g. 设立金融类机构 — cited instead of
     an item number that has not been checked against the official text."""
+    confirmed: bool = True
+    """False ([U]) when the citation — the item number, or the document's edition or number —
+    is not confirmed against the official text: data to check, never a certainty."""
 
     @model_validator(mode="after")
     def _provision_or_category(self) -> Source:
@@ -128,6 +131,15 @@ class TermExtension(Contract):
         if self.min_years > self.max_years:
             raise ValueError(f"min_years {self.min_years} exceeds max_years {self.max_years}")
         return self
+
+
+class Interception(StrEnum):
+    """拦截方式 — how a bureau can stop a sanctioned party: used so that a bureau that cannot
+    intercept is not escalated for a silence it cannot help."""
+
+    AUTOMATIC = "automatic"  # 系统自动拦截: ticketing, registration or publication systems
+    ON_APPLICATION = "on_application"  # 受理申请时审查: when the party applies (licence, post …)
+    ON_REPORT = "on_report"  # 依举报: no checkpoint exists; acted on when reported (举报)
 
 
 class ListingTerm(StrEnum):
@@ -204,8 +216,16 @@ class Measure(Contract):
     """For a consumption restriction: its item, 1–9, in 法释〔2015〕17号 第三条第一款."""
     note: str = ""
     """How it is enforced in practice, in English, when the name does not say."""
+    interception: Interception
+    """拦截方式 — how the enforcing bureaus can stop the party: automatically, on application
+    or on report. A sanction notice whose measures a bureau can only act on when reported is not
+    escalated as overdue."""
     source: Source
-    """Where the measure comes from."""
+    """The current authority for the measure: a statute or judicial interpretation, or the
+    全国失信惩戒措施基础清单 item (国办发〔2020〕49号: every joint sanction rests on law, regulation
+    or a central policy document)."""
+    history: tuple[Source, ...] = ()
+    """Earlier sources kept for reference, e.g. the 2016 joint memo item it first came from."""
 
     @field_validator("enforced_by", "applies_to")
     @classmethod
@@ -276,6 +296,9 @@ class Catalogue(Contract):
     """解除限制消费令的情形 — the consumption restriction order's own lifting grounds."""
     measures: tuple[Measure, ...] = Field(min_length=1)
     """惩戒措施, in the order they are listed."""
+    unconfirmed_documents: tuple[EntryId, ...] = ()
+    """Source documents whose edition, title or number is not confirmed ([U]): cited all the
+    same, because a measure's authority must be named, but shown as unconfirmed."""
 
     _measures: dict[str, Measure] = PrivateAttr(default_factory=dict)
     _grounds: dict[str, Ground] = PrivateAttr(default_factory=dict)
@@ -360,6 +383,10 @@ class Catalogue(Contract):
     def measures_enforced_by(self, kind: OrgKind) -> list[Measure]:
         """The measures an organization of this kind applies and lifts."""
         return [m for m in self.measures if kind in m.enforced_by]
+
+    def on_report(self) -> frozenset[str]:
+        """Ids of the measures a bureau can act on only when reported (no checkpoint)."""
+        return frozenset(m.id for m in self.measures if m.interception is Interception.ON_REPORT)
 
     def enforcing_kinds(self) -> list[OrgKind]:
         """Every organization kind that enforces at least one measure, in `OrgKind` order."""
@@ -461,6 +488,9 @@ def _measure_problems(index: int, item: Measure, documents: dict[str, str]) -> I
 
     if (message := _source_problem(item.source, documents)) is not None:
         yield at("source.document", message)
+    for n, earlier in enumerate(item.history):
+        if (message := _source_problem(earlier, documents)) is not None:
+            yield at(f"history.{n}.document", message)
     if not item.consumption_restriction:
         if item.restriction_item is not None:
             yield at("restriction_item", "only a consumption restriction has a restriction item")
@@ -520,6 +550,9 @@ def catalogue_problems(catalogue: Catalogue) -> list[str]:
     for index, measure in enumerate(catalogue.measures):
         problems += _measure_problems(index, measure, documents)
     problems += _restriction_problems(catalogue.measures)
+    for doc in catalogue.unconfirmed_documents:
+        if doc not in documents:
+            problems.append(f"field 'unconfirmed_documents': no source document {doc!r}")
     return problems
 
 
@@ -534,6 +567,7 @@ __all__ = [
     "EndOutcome",
     "EntryId",
     "Ground",
+    "Interception",
     "LiftingGround",
     "ListingTerm",
     "Measure",

@@ -29,6 +29,8 @@ class PropertyKind(StrEnum):
     SECURITIES_CASH = "securities_cash"  # 证券交易结算资金: the cash in a securities account
     PROVIDENT_FUND = "provident_fund"  # 公积金
     ONLINE_FUNDS = "online_funds"  # 网络资金
+    SHIP = "ship"  # 船舶: a registered vessel (海事 registration)
+    INSURANCE = "insurance"  # 保险: the cash value (现金价值) of a policy the debtor holds
 
 
 ALL_KINDS = tuple(PropertyKind)

@@ -63,6 +63,17 @@ STATUTORY_TERMS: tuple[StatutoryTerm, ...] = (
         basis=f"{ARTICLE}: 查封、扣押动产不得超过二年",
     ),
     StatutoryTerm(
+        kind=PropertyKind.INSURANCE, years=1, band="银行存款",
+        basis=f"{ARTICLE}: the cash value of a policy (保单现金价值) is arguably 其他财产权 "
+        "(3 years) [not settled]; the deposit cap is kept until that is confirmed, since a "
+        "shorter cap is lawful",
+    ),
+    StatutoryTerm(
+        kind=PropertyKind.SHIP, years=2, band="动产",
+        basis=f"{ARTICLE}: a ship is a movable (动产, registered like a vehicle): 查封、扣押动产不得"
+        "超过二年",
+    ),
+    StatutoryTerm(
         kind=PropertyKind.EQUITY, years=3, band="其他财产权",
         basis=f"{ARTICLE}: 股权 is 其他财产权, not a movable: 冻结其他财产权不得超过三年",
     ),

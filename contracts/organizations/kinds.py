@@ -42,6 +42,8 @@ class OrgKind(StrEnum):
     SECURITIES = "securities"  # 证券公司 SC + institution
     PAYMENT = "payment"  # 网络支付机构 PY + institution
     TELECOM = "telecom"  # 通信运营商 TC + institution
+    MARITIME = "maritime"  # 海事管理机构 (船舶登记) MS
+    INSURER = "insurer"  # 保险公司 IN + institution (cash-value policies)
     # The bureaus that enforce joint sanctions and consumption restrictions (限制消费):
     RAILWAY = "railway"  # 铁路局集团公司 RW
     CIVIL_AVIATION = "civil_aviation"  # 民航地区监管局 CA
@@ -55,6 +57,7 @@ class OrgKind(StrEnum):
     CIVILIZATION_OFFICE = "civilization_office"  # 精神文明建设委员会办公室 文明办 CV
     FINANCIAL_SUPERVISION = "financial_supervision"  # 国家金融监督管理总局派出机构 FS
     SECURITIES_REGULATION = "securities_regulation"  # 证监会派出机构 SR
+    CREDIT_REFERENCE = "credit_reference"  # 征信机构: 人民银行征信中心 (through its branch) CR
     JOINT_OFFICE = "joint_office"  # 联席办 JO
     PLATFORM = "platform"  # the platform itself, code FUYUAN
 
@@ -78,6 +81,8 @@ KIND_PREFIXES: Mapping[OrgKind, str] = {
     OrgKind.SECURITIES: "SC",
     OrgKind.PAYMENT: "PY",
     OrgKind.TELECOM: "TC",
+    OrgKind.MARITIME: "MS",
+    OrgKind.INSURER: "IN",
     OrgKind.RAILWAY: "RW",
     OrgKind.CIVIL_AVIATION: "CA",
     OrgKind.TRANSPORT: "TR",
@@ -90,10 +95,13 @@ KIND_PREFIXES: Mapping[OrgKind, str] = {
     OrgKind.CIVILIZATION_OFFICE: "CV",
     OrgKind.FINANCIAL_SUPERVISION: "FS",
     OrgKind.SECURITIES_REGULATION: "SR",
+    OrgKind.CREDIT_REFERENCE: "CR",
     OrgKind.JOINT_OFFICE: "JO",
 }
 
-MARKET_KINDS = frozenset({OrgKind.BANK, OrgKind.SECURITIES, OrgKind.PAYMENT, OrgKind.TELECOM})
+MARKET_KINDS = frozenset(
+    {OrgKind.BANK, OrgKind.SECURITIES, OrgKind.PAYMENT, OrgKind.TELECOM, OrgKind.INSURER}
+)
 """Kinds with several institutions per jurisdiction: their codes name the institution."""
 
 NOT_BUREAUS = frozenset(
@@ -112,6 +120,8 @@ class Capability(StrEnum):
     SECURITIES = "securities"  # 证券
     PROVIDENT_FUND = "provident_fund"  # 住房公积金
     ONLINE_FUNDS = "online_funds"  # 网络资金 (payment accounts)
+    SHIP = "ship"  # 船舶 (海事 registration)
+    INSURANCE = "insurance"  # 保险 (cash value of policies)
     TELECOM = "telecom"  # 通讯信息
     CREDIT_SANCTION = "credit_sanction"  # 失信联合惩戒: apply and lift
     CONSUMPTION_RESTRICTION = "consumption_restriction"  # 限制消费令: enforce the nine kinds
@@ -138,6 +148,8 @@ PROPERTY_KINDS = frozenset(
         Capability.SECURITIES,
         Capability.PROVIDENT_FUND,
         Capability.ONLINE_FUNDS,
+        Capability.SHIP,
+        Capability.INSURANCE,
     }
 )
 """财产类别 — the kinds of property a court can query and freeze through 网络查控."""

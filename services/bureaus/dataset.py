@@ -18,7 +18,9 @@ Shapes follow the real ones:
 - financial products 理财: product registration code, product name, value;
 - securities 证券: 资金账号 with the Shanghai and Shenzhen securities accounts, market value;
 - provident fund 公积金: account number, paying employer, balance;
-- online funds 网络资金: payment account (Alipay user id, WeChat id) and balance.
+- online funds 网络资金: payment account (Alipay user id, WeChat id) and balance;
+- ships 船舶: 船舶识别号 `CN20181234567`, ship name `豫洛阳货1234`, type, gross tonnage, value;
+- insurance 保险: policy number, insurer and product, the policy's cash value (现金价值).
 """
 
 from __future__ import annotations
@@ -410,6 +412,58 @@ def _online_funds(rng: random.Random, bureau: str, person: bool) -> Holding:
                    value=balance, encumbered=rng.random() < 0.05)  # fmt: skip
 
 
+# ---- ships 船舶 ------------------------------------------------------------------------------
+
+SHIP_TYPES = (("货", "干货船", 300, 3000), ("货", "散货船", 500, 5000), ("客", "客渡船", 50, 400),
+              ("渔", "渔船", 20, 150), ("工", "工程船", 100, 1200))  # fmt: skip
+"""(name word, type, smallest and largest gross tonnage)."""
+
+
+def _ship(rng: random.Random, bureau: str, person: bool) -> Holding:
+    """An inland vessel as the maritime registry records it (船舶识别号, name, tonnage)."""
+    place = place_of(bureau)
+    word, kind, low, high = rng.choice(SHIP_TYPES[3:] if person else SHIP_TYPES)
+    year = rng.randrange(2008, 2025)
+    tonnage = rng.randrange(low, high)
+    value = int(tonnage * rng.randrange(800, 2500) * 100 * 0.93 ** (2025 - year))
+    return Holding(
+        kind=PropertyKind.SHIP,
+        reference=f"CN{year}{_digits(rng, 7)}",
+        description=(
+            f"船名豫{place.short}{word}{rng.randrange(1, 10_000):04d}，{kind}，"
+            f"总吨{tonnage}，{year}年建造，船籍港{place.short}"
+        ),
+        value=yuan(value),
+        encumbered=rng.random() < 0.1,
+    )
+
+
+# ---- insurance 保险 ---------------------------------------------------------------------------
+
+INSURERS = {"INCLIC": "中国人寿保险股份有限公司", "INPALIC": "中国平安人寿保险股份有限公司"}
+POLICIES = ("终身寿险", "两全保险", "年金保险", "增额终身寿险", "分红型两全保险")
+
+
+def _insurance(rng: random.Random, bureau: str, person: bool) -> Holding:
+    """A policy with a cash value (现金价值), the debtor as policyholder (投保人)."""
+    insurer = INSURERS.get(bureau.removesuffix(bureau[-6:]), "人寿保险股份有限公司")
+    year = rng.randrange(2012, 2025)
+    premium = rng.choice((3_000, 5_000, 10_000, 20_000, 50_000, 100_000))
+    paid = min(2025 - year, rng.choice((5, 10, 20)))
+    cash = int(premium * 100 * max(paid, 1) * rng.uniform(0.55, 1.05))
+    role = "投保人" if person else "投保人（团体保险）"
+    return Holding(
+        kind=PropertyKind.INSURANCE,
+        reference=f"保单号{year}{_division(bureau)}{_digits(rng, 10)}",
+        description=(
+            f"{insurer}，{rng.choice(POLICIES)}，被执行人为{role}，{year}年生效，"
+            f"年交保费{premium}元，已交{paid}年，现金价值以保险公司核算为准"
+        ),
+        value=yuan(cash),
+        encumbered=rng.random() < 0.03,
+    )
+
+
 # ---- the dataset ------------------------------------------------------------------------------
 
 Maker = Callable[[random.Random, str, bool], Holding]
@@ -425,6 +479,8 @@ KINDS: dict[PropertyKind, tuple[float, float, float, Maker]] = {
     PropertyKind.SECURITIES_CASH: (0.08, 0.04, 0.0, _securities_cash),
     PropertyKind.PROVIDENT_FUND: (0.35, 0.0, 0.0, _provident_fund),
     PropertyKind.ONLINE_FUNDS: (0.55, 0.15, 0.0, _online_funds),
+    PropertyKind.SHIP: (0.04, 0.06, 0.2, _ship),
+    PropertyKind.INSURANCE: (0.20, 0.02, 0.25, _insurance),
 }
 """How often a debtor holds anything of a kind at one bureau, and how it is made."""
 

@@ -69,8 +69,11 @@ REFUSALS: dict[PropertyKind, tuple[str, ...]] = {
                            "该账户为社会保障卡金融账户，依法不得冻结"),
     PropertyKind.FINANCIAL_PRODUCT: ("理财产品已到期兑付，资金已转入活期账户", "理财账户已销户"),
     PropertyKind.SECURITIES: ("证券账户已销户", "资金账号与证件号码不符"),
+    PropertyKind.SECURITIES_CASH: ("资金账号已销户", "客户交易结算资金账户户名与被执行人不符"),
     PropertyKind.PROVIDENT_FUND: ("公积金账户已销户（已提取转出）", "公积金账户已转移至异地"),
     PropertyKind.ONLINE_FUNDS: ("支付账户已注销", "支付账户未完成实名认证，无法核实身份"),
+    PropertyKind.SHIP: ("船舶已办理注销登记", "船舶已办理所有权转移登记，现所有人非被执行人"),
+    PropertyKind.INSURANCE: ("保险合同已解除（已退保）", "被执行人非该保单投保人"),
 }  # fmt: skip
 DEDUCT_REFUSAL = "账户可用余额不足，无法扣划"
 QUEUED = "该财产已被其他机关{m}，本次{m}登记为轮候{m}，自在先{m}解除之日起自动生效"

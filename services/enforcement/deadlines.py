@@ -158,7 +158,7 @@ class Deadlines:
         return (queries.decide_deadline(case, now) + controls.decide_expiry(case, now.date())
                 + requery.decide_requery(case, now, routing, h.settings.respond_within)
                 + sanctions.decide_expiry(case, now, ack)
-                + sanctions.decide_overdue(case, now, office))  # fmt: skip
+                + sanctions.decide_overdue(case, now, office, h.catalogue.on_report()))  # fmt: skip
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""

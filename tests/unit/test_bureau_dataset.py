@@ -69,6 +69,8 @@ BUREAUS = {
     PropertyKind.SECURITIES_CASH: "SCZYSC410300",
     PropertyKind.PROVIDENT_FUND: "HF410300",
     PropertyKind.ONLINE_FUNDS: "PYALIPAY410000",
+    PropertyKind.SHIP: "MS410000",
+    PropertyKind.INSURANCE: "INCLIC410300",
 }
 SHAPES = {
     PropertyKind.REAL_ESTATE: r"^豫（20\d\d）(洛阳市|新安县|伊川县|汝州市)不动产权第\d{7}号$",
@@ -80,6 +82,8 @@ SHAPES = {
     PropertyKind.SECURITIES_CASH: r"^资金账号3\d{10}（客户交易结算资金）$",
     PropertyKind.PROVIDENT_FUND: r"^\d{12}$",
     PropertyKind.ONLINE_FUNDS: r"^(2088\d{12}|wxid_[a-z0-9]{14})$",
+    PropertyKind.SHIP: r"^CN20\d\d\d{7}$",
+    PropertyKind.INSURANCE: r"^保单号20\d\d410300\d{10}$",
 }
 
 

@@ -23,7 +23,7 @@ from contracts.enforcement import (
     RenewControl,
 )
 from contracts.enforcement.terms import STATUTORY_TERMS
-from contracts.organizations import PROPERTY_KINDS, Capability
+from contracts.organizations import PROPERTY_KINDS, Capability, OrgKind, Registry
 from services.enforcement.domain import Case, control, errors, evolve, terms
 from services.enforcement.domain.query import Out
 
@@ -153,3 +153,22 @@ def test_without_a_date_a_promoted_freeze_keeps_the_term_of_its_order() -> None:
     c, cid = queued_stake(365)
     c = apply(c, control.decide_promotion(c, cid))
     assert c.controls[cid].until == date(2027, 3, 1)
+
+
+def test_a_ship_is_held_two_years_as_a_movable_and_a_policys_cash_value_one() -> None:
+    assert terms.TERM_YEARS[PropertyKind.SHIP] == 2
+    assert terms.TERM_YEARS[PropertyKind.INSURANCE] == 1
+    assert terms.within_term(PropertyKind.SHIP, TODAY, days(2))
+    assert not terms.within_term(PropertyKind.SHIP, TODAY, days(2) + 1)
+    # A policy's cash value is realised by surrendering the policy, not transferred as money.
+    assert PropertyKind.INSURANCE not in terms.MONEY and PropertyKind.SHIP not in terms.MONEY
+
+
+def test_ships_are_asked_of_the_maritime_registry_and_policies_of_the_insurers() -> None:
+    registry = Registry.load()
+    assert HELD_BY[PropertyKind.SHIP] == Capability.SHIP
+    assert HELD_BY[PropertyKind.INSURANCE] == Capability.INSURANCE
+    assert [o.code for o in registry.handling(Capability.SHIP, "410482")] == ["MS410000"]
+    insurers = {o.code for o in registry.handling(Capability.INSURANCE, "410311")}
+    assert insurers == {"INCLIC410300", "INPALIC410000"}
+    assert {o.kind for o in registry.handling(Capability.INSURANCE, "410311")} == {OrgKind.INSURER}

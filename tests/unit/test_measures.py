@@ -91,7 +91,7 @@ def test_fuyuan_home_and_the_environment_variable_move_the_file(
 
 
 def test_the_sample_catalogue_loads(catalogue: Catalogue) -> None:
-    assert catalogue.version == "2026-11"
+    assert catalogue.version == "2026-12"
     assert len(catalogue.measures) >= 25
     assert {ground.id for ground in catalogue.grounds} == GROUNDS
     assert {"performed", "settlement_performed", "term_expired", "execution_suspended",
@@ -119,7 +119,8 @@ def test_every_entry_cites_a_source_document_that_exists(catalogue: Catalogue) -
         assert entry.source.document in catalogue.source_documents, entry.id
         assert entry.source.provision or entry.source.category, entry.id
     assert catalogue.term_extension.source.document in catalogue.source_documents
-    cited = {entry.source.document for entry in entries}
+    history = [earlier for m in catalogue.measures for earlier in m.history]
+    cited = {entry.source.document for entry in entries} | {s.document for s in history}
     assert cited == set(catalogue.source_documents), "every source document is cited"
 
 
@@ -333,6 +334,28 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         lambda d: _measure(d, SUBSIDIES)["source"].update(document="memo_2099_1"),
         f"measures[{SUBSIDIES}] government_subsidies: field 'source.document': unknown source "
         "document 'memo_2099_1'",
+    ),
+    (
+        "history citing an unknown document",
+        lambda d: _measure(d, SUBSIDIES)["history"][0].update(document="memo_2099_1"),
+        f"measures[{SUBSIDIES}] government_subsidies: field 'history.0.document': unknown "
+        "source document 'memo_2099_1'",
+    ),
+    (
+        "no interception",
+        lambda d: _measure(d, SUBSIDIES).pop("interception"),
+        f"measures[{SUBSIDIES}] government_subsidies: field 'interception': Field required",
+    ),
+    (
+        "unknown interception",
+        lambda d: _measure(d, SUBSIDIES).update(interception="by_magic"),
+        f"measures[{SUBSIDIES}] government_subsidies: field 'interception': unknown value "
+        "'by_magic'",
+    ),
+    (
+        "unconfirmed document that does not exist",
+        lambda d: d["unconfirmed_documents"].append("memo_2099_1"),
+        "field 'unconfirmed_documents': no source document 'memo_2099_1'",
     ),
     (
         "ground citing an unknown document",

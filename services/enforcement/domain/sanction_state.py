@@ -30,6 +30,8 @@ class Sent:
     bureau: str
     lift: bool
     due: datetime
+    measures: frozenset[str] = frozenset()
+    """The measures the bureau was told to apply (for a lift notice: those it lifts)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,13 @@ class Sanction:
         return {n: s for n, s in self.notices.items() if s.lift}
 
 
+def _measures(s: Sanction, event: SanctionNotice | LiftNotice) -> frozenset[str]:
+    if isinstance(event, SanctionNotice):
+        return frozenset(m.measure for m in event.measures)
+    told = [n.measures for n in s.notices.values() if n.bureau == event.bureau and not n.lift]
+    return frozenset().union(*told)
+
+
 def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUID, Sanction]:
     match event:
         case SanctionImposed():
@@ -70,7 +79,7 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
             s = sanctions[event.sanction_id]
             lift = isinstance(event, LiftNotice)
             due = event.confirm_by if isinstance(event, LiftNotice) else event.acknowledge_by
-            sent = Sent(event.bureau, lift, due)
+            sent = Sent(event.bureau, lift, due, _measures(s, event))
             return {**sanctions, s.sanction_id: replace(s, notices={**s.notices,
                                                                     event.notice_id: sent})}  # fmt: skip
         case SanctionAcknowledged():

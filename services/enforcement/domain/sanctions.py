@@ -49,7 +49,7 @@ from contracts.ids import age_on, mask_id
 from services.enforcement.domain import errors
 from services.enforcement.domain.query import Out, check_case_court
 from services.enforcement.domain.requery import add_months
-from services.enforcement.domain.sanction_state import Sanction
+from services.enforcement.domain.sanction_state import Sanction, Sent
 from services.enforcement.domain.terms import add_years
 from services.enforcement.domain.workdays import CalendarUnknownError, add_working_days
 
@@ -379,14 +379,23 @@ def decide_ack(reply: SanctionAck, case: Case, *, bureau: str, now: datetime) ->
     return out
 
 
-def decide_overdue(case: Case, now: datetime, joint_office: str) -> list[Out]:
-    """Escalate, once each, the notices not answered by their due time."""
+def escalates(sent: Sent, on_report: frozenset[str]) -> bool:
+    """Whether a silent bureau is escalated: not when every measure it was told of is one it can
+    act on only when reported (interception `on_report`): it has no checkpoint to confirm."""
+    return not (sent.measures and sent.measures <= on_report)
+
+
+def decide_overdue(
+    case: Case, now: datetime, joint_office: str, on_report: frozenset[str] = frozenset()
+) -> list[Out]:
+    """Escalate, once each, the notices not answered by their due time, except those whose
+    measures the bureau can act on only when reported (`on_report`: catalogue interception)."""
     out: list[Out] = []
     for s in case.sanctions.values():
         late = [Overdue(bureau=sent.bureau, notice_id=n, due=sent.due, lift=sent.lift)
                 for n, sent in sorted(s.notices.items(), key=lambda kv: kv[1].bureau)
                 if n not in s.acks and n not in s.escalated and now >= sent.due
-                and (sent.lift or not s.lifted)]  # fmt: skip
+                and (sent.lift or not s.lifted) and escalates(sent, on_report)]  # fmt: skip
         if late:
             out.append((OverdueSanctions(sanction_id=s.sanction_id,
                                          case_number=case.case_number or "",
