@@ -337,8 +337,8 @@ class SanctionLifted(Event):
     outcome: EndOutcome = EndOutcome.DELETE
     """删除 · 撤销 (a listing that should never have been made) · 解除 (a restriction)."""
     due_by: date | None = None
-    """The last day the law allowed for it (three working days after the ground arose), when
-    the court said when the ground arose."""
+    """The last day the law allowed for it: three working days after the ground arose, when the
+    court said when (`ground_arose_on`, or a recorded duty), or after a term's last day."""
 
 
 @register

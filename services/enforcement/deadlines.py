@@ -17,7 +17,7 @@ import structlog
 from opentelemetry import trace
 
 from contracts.organizations import PLATFORM_CODE
-from services.enforcement.domain import Case, requery, sanctions
+from services.enforcement.domain import Case, duties, requery, sanctions
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.query import Out
@@ -31,7 +31,8 @@ log = structlog.get_logger("deadlines")
 tracer = trace.get_tracer("fuyuan.deadlines")
 
 # Cases with a query past its deadline and no result yet, or a control whose last day is near
-# or past and that was not released or lapsed. Reads the service's own log only. Each row also
+# or past and that was not released or lapsed, or a listing still not deleted, revoked or
+# corrected after the last day of a duty to (not yet escalated). Reads the service's own log only. Each row also
 # carries the trace context stored with the event that set the deadline, so that what the
 # deadline causes continues the trace of the request behind it.
 _DUE = """
@@ -78,6 +79,17 @@ WHERE i.type = 'enforcement.event.sanction_imposed.v1'
   AND NOT EXISTS (SELECT 1 FROM "{s}".events l
                   WHERE l.stream_id = i.stream_id AND l.type = 'enforcement.event.sanction_lifted.v1'
                     AND l.message->'data'->>'sanction_id' = i.message->'data'->>'sanction_id')
+UNION
+SELECT DISTINCT d.message->'envelope'->>'case_number', d.headers
+FROM "{s}".events d
+WHERE d.type IN ('enforcement.event.listing_duty_arose.v1', 'enforcement.notice.deletion_due.v1')
+  AND (d.message->'data'->>'due_by')::date < $5::date
+  AND NOT EXISTS (SELECT 1 FROM "{s}".events x
+                  WHERE x.stream_id = d.stream_id
+                    AND x.message->'data'->>'sanction_id' = d.message->'data'->>'sanction_id'
+                    AND (x.type = 'enforcement.event.sanction_lifted.v1'
+                         OR (x.type = 'enforcement.notice.listing_duty_overdue.v1'
+                             AND x.message->'data'->>'arose_on' = d.message->'data'->>'arose_on')))
 """
 
 
@@ -158,7 +170,8 @@ class Deadlines:
         return (queries.decide_deadline(case, now) + controls.decide_expiry(case, now.date())
                 + requery.decide_requery(case, now, routing, h.settings.respond_within)
                 + sanctions.decide_expiry(case, now, ack)
-                + sanctions.decide_overdue(case, now, office, h.catalogue.on_report()))  # fmt: skip
+                + sanctions.decide_overdue(case, now, office, h.catalogue.on_report())
+                + duties.decide_duty_overdue(case, now, office))  # fmt: skip
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import FieldError, parse_message
 from contracts.subjects import subject
 from services.enforcement import domain
-from services.enforcement.domain import closing, sanctions
+from services.enforcement.domain import closing, duties, sanctions
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.errors import MissingCaseNumberError
@@ -236,6 +237,13 @@ class Handlers:
     async def correct_listing(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_correct(
             msg.data, case, court=msg.envelope.organization, now=now))  # fmt: skip
+
+    async def record_listing_duty(self, msg: Message[Any], now: datetime) -> None:
+        court = msg.envelope.organization
+        decide = functools.partial(
+            duties.decide_record_duty, msg.data, court=court, now=now, catalogue=self.catalogue
+        )
+        await self._act(msg, COMMANDS, now, decide)
 
     async def record_credit_repair(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_credit_repair(

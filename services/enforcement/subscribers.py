@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts import enforcement as msgs
+from contracts.enforcement import duties as duty_msgs
 from contracts.enforcement import sanctions as sanction_msgs
 from contracts.organizations import UnknownOrganizationError
 from contracts.subjects import commands, replies
@@ -38,6 +39,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         sanction_msgs.LiftSanction.TYPE: h.lift_sanction,
         sanction_msgs.CorrectListing.TYPE: h.correct_listing,
         sanction_msgs.RecordCreditRepair.TYPE: h.record_credit_repair,
+        duty_msgs.RecordListingDuty.TYPE: h.record_listing_duty,
         sanction_msgs.AskSanctionStatus.TYPE: h.ask_sanction_status,
     }
     reply_routes: dict[str, Route] = {

@@ -211,3 +211,22 @@ class NotAListingError(EnforcementError):
     """Only a listing's data is corrected (更正); a restriction order is lifted and made anew."""
 
     field = "data.sanction_id"
+
+
+class DutyGroundError(EnforcementError):
+    """A duty to delete rests on a mandatory deletion ground that applies to the listing; early
+    deletion is at the court's discretion and a wrongful listing is revoked, not deleted."""
+
+    field = "data.ground"
+
+
+class DutyDateError(EnforcementError):
+    """A ground that arose after today."""
+
+    field = "data.ground_arose_on"
+
+
+class DutyAlreadyRecordedError(EnforcementError):
+    """The same duty is open on the listing already."""
+
+    field = "data.duty"

@@ -7,10 +7,13 @@ from datetime import date, datetime
 from uuid import UUID
 
 from contracts.enforcement import party_id
+from contracts.enforcement.duties import ListingDuty, ListingDutyArose, ListingDutyOverdue
 from contracts.enforcement.sanctions import (
     AckOutcome,
+    DeletionDue,
     LiftCompleted,
     LiftNotice,
+    ListingCorrected,
     OverdueSanctions,
     SanctionAcknowledged,
     SanctionImposed,
@@ -21,7 +24,8 @@ from contracts.enforcement.sanctions import (
 
 SANCTION_TYPES = frozenset(
     cls.TYPE for cls in (SanctionImposed, SanctionNotice, LiftNotice, SanctionAcknowledged,
-                         SanctionLifted, LiftCompleted, OverdueSanctions)
+                         SanctionLifted, LiftCompleted, OverdueSanctions, ListingDutyArose,
+                         DeletionDue, ListingDutyOverdue, ListingCorrected)
 )  # fmt: skip
 
 
@@ -32,6 +36,20 @@ class Sent:
     due: datetime
     measures: frozenset[str] = frozenset()
     """The measures the bureau was told to apply (for a lift notice: those it lifts)."""
+
+
+@dataclass(frozen=True)
+class Duty:
+    """应当删除 / 撤销 / 更正 — what the court must do with a listing, by when."""
+
+    duty: ListingDuty
+    ground: str | None
+    arose_on: date
+    due_by: date | None
+    escalated: bool = False
+
+    def same(self, other: ListingDutyOverdue) -> bool:
+        return (self.duty, self.ground, self.arose_on) == (other.duty, other.ground, other.arose_on)
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,15 @@ class Sanction:
     since: date | None = None
     lift_ground: str | None = None
     lifted_on: date | None = None
+    duties: tuple[Duty, ...] = ()
+    corrected_on: date | None = None
+
+    def discharged(self, d: Duty) -> bool:
+        """Whether the duty was done: deleted or revoked (a lift ends every duty), or the data
+        corrected on or after the day the inaccuracy arose."""
+        if self.lifted:
+            return True
+        return d.duty is ListingDuty.CORRECT and (self.corrected_on or date.min) >= d.arose_on
 
     def in_force(self, day: date) -> bool:
         """Imposed, not lifted, and `day` within its term."""
@@ -97,4 +124,23 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
             s = sanctions[event.sanction_id]
             more = frozenset(o.notice_id for o in event.overdue)
             return {**sanctions, s.sanction_id: replace(s, escalated=s.escalated | more)}
+        case ListingDutyArose() | DeletionDue() | ListingDutyOverdue() | ListingCorrected():
+            s = sanctions[event.sanction_id]
+            return {**sanctions, s.sanction_id: _duties(s, event)}
     return sanctions
+
+
+def _duties(
+    s: Sanction, event: ListingDutyArose | DeletionDue | ListingDutyOverdue | ListingCorrected
+) -> Sanction:
+    match event:
+        case ListingDutyArose():
+            d = Duty(event.duty, event.ground, event.arose_on, event.due_by)
+            return replace(s, duties=(*s.duties, d))
+        case DeletionDue():
+            d = Duty(ListingDuty.DELETE, event.ground, event.arose_on, event.due_by)
+            return replace(s, duties=(*s.duties, d))
+        case ListingDutyOverdue():
+            told = tuple(replace(d, escalated=True) if d.same(event) else d for d in s.duties)
+            return replace(s, duties=told)
+    return replace(s, corrected_on=event.corrected_on)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from contracts.enforcement import Person, party_id
+from contracts.enforcement.duties import ListingDuty
 from contracts.enforcement.measures import (
     Catalogue,
     DeletionGround,
@@ -282,22 +283,22 @@ def lift_all(s: Sanction, case_number: str, ground: str, shield: bool, now: date
     return out
 
 
-def _deletion_ground(cmd: LiftSanction, s: Sanction, catalogue: Catalogue,
-                     today: date) -> DeletionGround:  # fmt: skip
+def deletion_ground(ground_id: str, s: Sanction, catalogue: Catalogue,
+                    today: date) -> DeletionGround:  # fmt: skip
     """The deletion ground, if it applies to this listing (第十条第二款: the 第十条第一款 grounds
     do not apply to a listing with a term)."""
     try:
-        ground = catalogue.deletion_ground(cmd.ground)
+        ground = catalogue.deletion_ground(ground_id)
     except UnknownEntryError:
-        raise errors.UnknownDeletionGroundError(f"not a deletion ground: {cmd.ground}") from None
+        raise errors.UnknownDeletionGroundError(f"not a deletion ground: {ground_id}") from None
     open_ended = s.until is None
     if ground.applies_to_listing is ListingTerm.OPEN_ENDED and not open_ended:
         raise errors.GroundNotForListingError(
-            f"{cmd.ground} ends only a listing without a term; this one runs until {s.until}: "
+            f"{ground_id} ends only a listing without a term; this one runs until {s.until}: "
             "it ends at expiry, or by early_deletion (第十条第二款, 第二条第二款)"
         )
     if ground.applies_to_listing is ListingTerm.FIXED_TERM and open_ended:
-        raise errors.GroundNotForListingError(f"{cmd.ground} ends only a listing with a term")
+        raise errors.GroundNotForListingError(f"{ground_id} ends only a listing with a term")
     if ground.id == TERM_EXPIRED and s.until is not None and today <= s.until:
         raise errors.TermNotExpiredError(f"the term runs until {s.until}")
     return ground
@@ -309,6 +310,16 @@ def deletion_due(arose_on: date) -> date:
         return add_working_days(arose_on, DUE_WITHIN_WORKING_DAYS)
     except CalendarUnknownError as e:
         raise errors.DeletionDueUnknownError(str(e)) from e
+
+
+def term_deletion_due(last_day: date) -> date | None:
+    """纳入期限届满后三个工作日内: the last day to delete a listing whose term ended on
+    `last_day`; None while that year's holiday calendar is unknown (the service deletes the day
+    after the last day all the same)."""
+    try:
+        return add_working_days(last_day, DUE_WITHIN_WORKING_DAYS)
+    except CalendarUnknownError:
+        return None
 
 
 def _lifting_ground(cmd: LiftSanction, s: Sanction, case: Case, catalogue: Catalogue,
@@ -342,7 +353,7 @@ def decide_lift(cmd: LiftSanction, case: Case, *, court: str, now: datetime,
         raise errors.SanctionEndedError(f"{cmd.sanction_id} is already lifted")
     ground: DeletionGround | LiftingGround
     if s.kind == SanctionKind.LISTING:
-        ground = _deletion_ground(cmd, s, catalogue, now.date())
+        ground = deletion_ground(cmd.ground, s, catalogue, now.date())
         outcome = ground.outcome
     else:
         ground = _lifting_ground(cmd, s, case, catalogue, now.date())
@@ -350,6 +361,8 @@ def decide_lift(cmd: LiftSanction, case: Case, *, court: str, now: datetime,
     due = None
     if cmd.ground_arose_on is not None and not ground.discretionary:
         due = deletion_due(cmd.ground_arose_on)
+    recorded = [d.due_by for d in s.duties if d.due_by and d.duty is not ListingDuty.CORRECT]
+    due = due or min(recorded, default=None)
     out = lift_all(s, case.case_number or "", cmd.ground, cmd.shield, now, confirm_within,
                    outcome, due)  # fmt: skip
     return [(p, org or court) for p, org in out]
@@ -414,9 +427,10 @@ def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[
             listing = s.kind == SanctionKind.LISTING
             ground = TERM_EXPIRED if listing else PERIOD_ENDED
             outcome = EndOutcome.DELETE if listing else EndOutcome.LIFT
+            due = term_deletion_due(s.until) if listing else None
             out += [(p, org or court) for p, org in
                     lift_all(s, case.case_number or "", ground, False, now, confirm_within,
-                             outcome)]  # fmt: skip
+                             outcome, due)]  # fmt: skip
     return out
 
 

@@ -1,0 +1,107 @@
+"""删除期限 — the court must delete a listing within three working days of a mandatory deletion
+ground arising or of its term ending (法释〔2017〕7号 第十条), and revoke or correct it within three
+working days (第九条). The day a ground arose is recorded as a fact with its last day; a duty still
+open after its last day is escalated, once, to the court and the joint office.
+
+Grounds arise in three ways: the court records one (`RecordListingDuty`); the service notices
+ground (四) itself after 终本 (`DeletionDue`, see `aftercare`); a case concluded by performance,
+suspension for bankruptcy or termination raises the matching ground for every open-ended listing
+in force (see `conclusion`). A term that ends is deleted by the service itself the day after the
+last day (`sanctions.decide_expiry`), well inside its three working days.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from contracts.enforcement.duties import (
+    ListingDuty,
+    ListingDutyArose,
+    ListingDutyOverdue,
+    RecordListingDuty,
+)
+from contracts.enforcement.measures import Catalogue
+from contracts.enforcement.sanctions import SanctionKind
+from services.enforcement.domain import errors
+from services.enforcement.domain.case import Case
+from services.enforcement.domain.query import Out, check_case_court
+from services.enforcement.domain.sanction_state import Duty, Sanction
+from services.enforcement.domain.sanctions import deletion_due, deletion_ground
+
+REVOCATION = "error_corrected"
+"""The catalogue's ground for a revocation (撤销, 第九条)."""
+
+
+def _listing(case: Case, cmd: RecordListingDuty) -> Sanction:
+    s = case.sanctions.get(cmd.sanction_id)
+    if s is None:
+        raise errors.UnknownSanctionError(f"no listing {cmd.sanction_id} in this case")
+    if s.kind != SanctionKind.LISTING:
+        raise errors.NotAListingError(f"{cmd.sanction_id} is a consumption restriction")
+    if s.lifted:
+        raise errors.SanctionEndedError(f"{cmd.sanction_id} is already deleted or revoked")
+    return s
+
+
+def _ground(cmd: RecordListingDuty, s: Sanction, catalogue: Catalogue, today: date) -> str | None:
+    """The ground the duty rests on: for a deletion a mandatory ground that applies to this
+    listing (D1), for a revocation `error_corrected`, for a correction none."""
+    if cmd.duty is ListingDuty.CORRECT:
+        return None
+    if cmd.duty is ListingDuty.REVOKE:
+        return REVOCATION
+    if cmd.ground is None:
+        raise errors.DutyGroundError("a deletion names its ground (catalogue deletion_grounds)")
+    ground = deletion_ground(cmd.ground, s, catalogue, today)
+    if ground.discretionary or ground.id == REVOCATION:
+        raise errors.DutyGroundError(
+            f"{cmd.ground} is no duty to delete: the court may delete early at its discretion; a "
+            "wrongful listing is a revocation (duty revoke)"
+        )
+    return ground.id
+
+
+def decide_record_duty(
+    cmd: RecordListingDuty, case: Case, *, court: str, now: datetime, catalogue: Catalogue
+) -> list[Out]:
+    """Record that a duty to delete, revoke or correct arose, with its last day."""
+    check_case_court(case, court)
+    s = _listing(case, cmd)
+    if cmd.ground_arose_on > now.date():
+        raise errors.DutyDateError(f"the ground arose on {cmd.ground_arose_on}, after today")
+    ground = _ground(cmd, s, catalogue, now.date())
+    if [d for d in s.duties if d.duty is cmd.duty and not s.discharged(d)]:
+        raise errors.DutyAlreadyRecordedError(f"a duty to {cmd.duty} this listing is open already")
+    arose = ListingDutyArose(
+        sanction_id=s.sanction_id,
+        duty=cmd.duty,
+        ground=ground,
+        arose_on=cmd.ground_arose_on,
+        due_by=deletion_due(cmd.ground_arose_on),
+        detail=cmd.detail,
+    )
+    return [(arose, court)]
+
+
+def is_overdue(s: Sanction, d: Duty, today: date) -> bool:
+    """Open after its last day, and not yet escalated."""
+    return d.due_by is not None and today > d.due_by and not d.escalated and not s.discharged(d)
+
+
+def decide_duty_overdue(case: Case, now: datetime, joint_office: str) -> list[Out]:
+    """Tell the court and the joint office, once each duty, that a listing was not deleted,
+    revoked or corrected by its last day."""
+    court, out = case.executing_court or "", list[Out]()
+    for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id)):
+        for d in s.duties:
+            if is_overdue(s, d, now.date()) and d.due_by is not None:
+                late = ListingDutyOverdue(
+                    sanction_id=s.sanction_id,
+                    case_number=case.case_number or "",
+                    duty=d.duty,
+                    ground=d.ground,
+                    arose_on=d.arose_on,
+                    due_by=d.due_by,
+                )
+                out += [(late, court), (late, joint_office)]
+    return out
