@@ -64,7 +64,8 @@ class CloseWithoutProperty(Command):
     """终结本次执行 — the court closes the case for lack of property (终本); the service will
     re-query the debtors' property every six months for five years. Refused unless more than
     three months have passed since filing, every debtor's property was queried, a consumption
-    restriction is in force on every natural-person debtor, and the approver is named."""
+    restriction is in force on every natural-person debtor, the approver is named, the execution
+    notice and property report order were served and the applicant was interviewed (约谈)."""
 
     TYPE = "enforcement.command.close_without_property.v1"
     case_number: CaseNumber
@@ -74,3 +75,9 @@ class CloseWithoutProperty(Command):
     approved_by: str = Field(min_length=1, max_length=100)
     """Who approved the closing: the president after a collegial panel's review, or the
     applicant's signed confirmation (民诉法解释 第五百一十七条), e.g. 院长 张某."""
+    execution_notice_on: date | None = None
+    """The day the execution notice and the order to report property (执行通知书、报告财产令)
+    were served (终本规定 第一条第（一）项); required: a close without it is refused."""
+    applicant_interviewed_on: date | None = None
+    """The day the applicant was interviewed (约谈申请执行人) and told of the property
+    investigation and the closing; required: a close without it is refused."""

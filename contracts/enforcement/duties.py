@@ -58,8 +58,9 @@ class ListingDutyArose(Event):
     """The deletion ground, for `delete` and `revoke`."""
     arose_on: date
     """The day the ground arose."""
-    due_by: date
-    """The last day: three working days after `arose_on`, on the official holiday calendar."""
+    due_by: date | None
+    """The last day: three working days after `arose_on`, on the official holiday calendar;
+    none when the service raised the duty itself in a year whose calendar is not known yet."""
     detail: str = ""
     """What happened, in words."""
 

@@ -71,3 +71,9 @@ class CaseClosedWithoutProperty(Event):
     approved_by: str | None = None
     """Who approved the closing (院长 or the applicant's signed confirmation); absent in
     events recorded before it was required."""
+    execution_notice_on: date | None = None
+    """When the execution notice and property report order were served; absent in events
+    recorded before it was required."""
+    applicant_interviewed_on: date | None = None
+    """When the applicant was interviewed (约谈); absent in events recorded before it was
+    required."""

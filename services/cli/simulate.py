@@ -305,8 +305,13 @@ class Courts:
                 self.spoiled.add(msg.data.case_number)
         elif action == "close" and (closable := self.closable(now.date())):
             court, case = self.rng.choice(closable)
-            close = CloseWithoutProperty(case_number=case.case_number, closed_on=now.date(),
-                                         approved_by="院长")  # fmt: skip
+            close = CloseWithoutProperty(
+                case_number=case.case_number,
+                closed_on=now.date(),
+                approved_by="院长",
+                execution_notice_on=case.filed_on,
+                applicant_interviewed_on=now.date(),
+            )
             await self.send(command(court, close, case.case_number, now))
         else:  # a query, also when there was nothing to sanction or lift
             court, case = self.rng.choice(self.cases[-50:])

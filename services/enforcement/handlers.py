@@ -16,7 +16,7 @@ from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import FieldError, parse_message
 from contracts.subjects import subject
 from services.enforcement import domain
-from services.enforcement.domain import closing, duties, sanctions
+from services.enforcement.domain import closing, conclusion, duties, sanctions
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.errors import MissingCaseNumberError
@@ -141,6 +141,16 @@ class Handlers:
     async def close_without_property(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: closing.decide_close(
             msg.data, case, court=msg.envelope.organization))  # fmt: skip
+
+    async def resume_enforcement(self, msg: Message[Any], now: datetime) -> None:
+        court = msg.envelope.organization
+        decide = functools.partial(conclusion.decide_resume, msg.data, court=court, now=now)
+        await self._act(msg, COMMANDS, now, decide)
+
+    async def conclude_case(self, msg: Message[Any], now: datetime) -> None:
+        court = msg.envelope.organization
+        decide = functools.partial(conclusion.decide_conclude, msg.data, court=court, now=now)
+        await self._act(msg, COMMANDS, now, decide)
 
     def routing(self, court: str, kinds: Any = ALL_KINDS) -> Routing:
         where = self.registry.get(court).jurisdiction

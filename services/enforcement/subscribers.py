@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts import enforcement as msgs
+from contracts.enforcement import aftercare
 from contracts.enforcement import duties as duty_msgs
 from contracts.enforcement import sanctions as sanction_msgs
 from contracts.organizations import UnknownOrganizationError
@@ -34,6 +35,8 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         msgs.ReleaseControl.TYPE: h.release_control,
         msgs.DeductFunds.TYPE: h.deduct_funds,
         msgs.CloseWithoutProperty.TYPE: h.close_without_property,
+        aftercare.ResumeEnforcement.TYPE: h.resume_enforcement,
+        aftercare.ConcludeCase.TYPE: h.conclude_case,
         sanction_msgs.ListDishonestDebtor.TYPE: h.list_dishonest_debtor,
         sanction_msgs.RestrictConsumption.TYPE: h.restrict_consumption,
         sanction_msgs.LiftSanction.TYPE: h.lift_sanction,

@@ -1,6 +1,7 @@
 """终本 (`CloseWithoutProperty`) only when its legal conditions hold: more than three months
 since filing, every debtor's property queried, a consumption restriction in force on every
-natural-person debtor, and the approver named (终本规定 第一条, 民诉法解释 第五百一十七条)."""
+natural-person debtor, the approver named (终本规定 第一条, 民诉法解释 第五百一十七条), the execution
+notice and property report order served and the applicant interviewed (约谈)."""
 
 from __future__ import annotations
 
@@ -67,8 +68,17 @@ def restricted(c: Case, debtor: Person, sanction_id: uuid.UUID | None = None,
                                               ack_within=timedelta(days=7)))  # fmt: skip
 
 
-def close(closed_on: date = TODAY, approved_by: str = "院长 李明") -> CloseWithoutProperty:
-    return CloseWithoutProperty(case_number=CASE, closed_on=closed_on, approved_by=approved_by)
+NOTICE_SERVED = date(2026, 3, 5)
+INTERVIEWED = date(2026, 6, 1)
+
+
+def close(
+    closed_on: date = TODAY, approved_by: str = "院长 李明", **more: object
+) -> CloseWithoutProperty:
+    steps: dict[str, object] = {"execution_notice_on": NOTICE_SERVED,
+                                "applicant_interviewed_on": INTERVIEWED}  # fmt: skip
+    return CloseWithoutProperty(case_number=CASE, closed_on=closed_on, approved_by=approved_by,
+                                **(steps | more))  # fmt: skip
 
 
 def ready() -> Case:
@@ -79,6 +89,28 @@ def test_a_case_meeting_every_condition_is_closed_with_its_approver() -> None:
     [(closed, to)] = closing.decide_close(close(), ready(), court=COURT)
     assert isinstance(closed, CaseClosedWithoutProperty)
     assert closed.approved_by == "院长 李明" and to == COURT
+    assert (closed.execution_notice_on, closed.applicant_interviewed_on) == (
+        NOTICE_SERVED,
+        INTERVIEWED,
+    )
+
+
+def test_a_close_without_the_execution_notice_and_report_order_is_refused() -> None:
+    with pytest.raises(errors.ExecutionNoticeMissingError, match="报告财产令") as refused:
+        closing.decide_close(close(execution_notice_on=None), ready(), court=COURT)
+    assert refused.value.field == "data.execution_notice_on"
+    with pytest.raises(errors.ExecutionNoticeMissingError):
+        closing.decide_close(close(execution_notice_on=FILED - timedelta(days=1)), ready(),
+                             court=COURT)  # fmt: skip
+
+
+def test_a_close_without_the_applicants_interview_is_refused() -> None:
+    with pytest.raises(errors.InterviewMissingError, match="约谈") as refused:
+        closing.decide_close(close(applicant_interviewed_on=None), ready(), court=COURT)
+    assert refused.value.field == "data.applicant_interviewed_on"
+    with pytest.raises(errors.InterviewMissingError):
+        closing.decide_close(close(applicant_interviewed_on=TODAY + timedelta(days=1)), ready(),
+                             court=COURT)  # fmt: skip
 
 
 def test_a_close_on_a_case_filed_today_is_refused() -> None:

@@ -1,12 +1,14 @@
-"""终本后 — what the re-queries after a case closed for lack of property (终本) mean for a listing:
-two network queries that find nothing is deletion ground (四) of 法释〔2017〕7号 第十条第一款, due
-within three working days, for an open-ended listing only (第十条第二款)."""
+"""终本后 — what the re-queries after a case closed for lack of property (终本) mean: their result is
+told to the applicant (终本规定 第九条); two network queries that find nothing is deletion ground
+(四) of 法释〔2017〕7号 第十条第一款, due within three working days, for an open-ended listing only
+(第十条第二款)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from contracts.enforcement import PropertyResult, party_id
+from contracts.enforcement.aftercare import RequeryForApplicant
 from contracts.enforcement.sanctions import DeletionDue, SanctionKind
 from services.enforcement.domain.case import Case
 from services.enforcement.domain.workdays import CalendarUnknownError, add_working_days
@@ -44,3 +46,20 @@ def decide_deletion_due(case: Case, result: PropertyResult, now: datetime) -> li
             for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id))
             if s.kind == SanctionKind.LISTING and s.debtor_id == debtor
             and s.until is None and s.in_force(now.date())]  # fmt: skip
+
+
+def decide_applicant_notice(case: Case, result: PropertyResult) -> list[RequeryForApplicant]:
+    """终本规定 第九条: the result of a re-query after 终本 is told to the applicant, not only the
+    court — whether or not anything was found."""
+    if result.requery is None or not case.applicants:
+        return []
+    told = RequeryForApplicant(
+        case_number=case.case_number or "",
+        applicants=list(case.applicants),
+        debtor=result.debtor,
+        requery=result.requery,
+        newly_found=result.newly_found,
+        complete=result.complete,
+        completed_at=result.completed_at,
+    )
+    return [told]

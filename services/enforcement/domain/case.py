@@ -20,6 +20,7 @@ from contracts.enforcement import (
     PropertyResult,
     party_id,
 )
+from contracts.enforcement.aftercare import CaseConcluded, EnforcementResumed
 from contracts.enforcement.sanctions import SanctionKind
 from services.enforcement.domain.sanction_state import (
     SANCTION_TYPES,
@@ -93,6 +94,9 @@ class Case:
     controls: dict[UUID, Control] = field(default_factory=dict)
     closed_on: date | None = None
     sanctions: dict[UUID, Sanction] = field(default_factory=dict)
+    applicants: tuple[Party, ...] = ()
+    requery_stopped: str | None = None
+    """Why re-queries after 终本 stopped: resumed as a 执恢 case, performed, suspended, ended."""
 
     @property
     def registered(self) -> bool:
@@ -127,7 +131,8 @@ def evolve(case: Case, event: Payload) -> Case:
     match event:
         case CaseRegistered():
             return Case(event.case_number, event.executing_court, event.filed_on,
-                        tuple(event.debtors), event.amount)  # fmt: skip
+                        tuple(event.debtors), event.amount,
+                        applicants=tuple(event.applicants))  # fmt: skip
         case PropertyQueryStarted():
             q = Query(event.query_id, event.debtor, tuple(event.kinds),
                       {a.bureau: tuple(a.kinds) for a in event.asked}, event.respond_by,
@@ -142,6 +147,10 @@ def evolve(case: Case, event: Payload) -> Case:
             return replace(case, queries={**case.queries, q.query_id: q})
         case CaseClosedWithoutProperty():
             return replace(case, closed_on=event.closed_on)
+        case EnforcementResumed():
+            return replace(case, requery_stopped=f"resumed as {event.resumed_case_number}")
+        case CaseConcluded():
+            return replace(case, requery_stopped=str(event.conclusion))
         case ControlRecorded():
             return replace(case, controls={**case.controls,
                                            event.control_id: _control(case, event)})  # fmt: skip

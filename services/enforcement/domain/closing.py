@@ -5,7 +5,9 @@ a consumption restriction order issued and eligible debtors listed; the property
 exhausted; more than three months since filing; a missing debtor searched for. 民诉法解释
 第五百一十七条 adds that the applicant signs to confirm, or a collegial panel reviews and the
 president approves. The service checks what it can see: the filing date, a completed network query
-of every debtor, a restriction in force on every natural-person debtor, and the approver named.
+of every debtor, a restriction in force on every natural-person debtor, the approver named, and the
+days the execution notice and property report order were served and the applicant interviewed
+(约谈), given as fields of the close.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from services.enforcement.domain.case import Case
 from services.enforcement.domain.errors import (
     ApproverMissingError,
     CloseTooEarlyError,
+    ExecutionNoticeMissingError,
+    InterviewMissingError,
     PropertyNotQueriedError,
     RestrictionMissingError,
 )
@@ -59,6 +63,32 @@ def decide_close(cmd: CloseWithoutProperty, case: Case, *, court: str) -> list[O
         )
     if not cmd.approved_by.strip():
         raise ApproverMissingError("name who approved the closing (院长批准 / 申请执行人签字)")
-    closed = CaseClosedWithoutProperty(case_number=cmd.case_number, closed_on=cmd.closed_on,
-                                       approved_by=cmd.approved_by)  # fmt: skip
+    _check_steps(cmd, case)
+    closed = CaseClosedWithoutProperty(
+        case_number=cmd.case_number,
+        closed_on=cmd.closed_on,
+        approved_by=cmd.approved_by,
+        execution_notice_on=cmd.execution_notice_on,
+        applicant_interviewed_on=cmd.applicant_interviewed_on,
+    )
     return [(closed, court)]
+
+
+def _within(day: date | None, case: Case, cmd: CloseWithoutProperty) -> bool:
+    after_filing = case.filed_on is None or (day is not None and day >= case.filed_on)
+    return day is not None and after_filing and day <= cmd.closed_on
+
+
+def _check_steps(cmd: CloseWithoutProperty, case: Case) -> None:
+    """终本规定 第一条第（一）项 and the interview of the applicant: each done, between filing and
+    closing. Recorded as fields of the close: the court's case management holds the documents,
+    the service holds their dates."""
+    if not _within(cmd.execution_notice_on, case, cmd):
+        raise ExecutionNoticeMissingError(
+            "give the day the execution notice and the property report order were served "
+            "(执行通知书、报告财产令), between filing and closing"
+        )
+    if not _within(cmd.applicant_interviewed_on, case, cmd):
+        raise InterviewMissingError(
+            "give the day the applicant was interviewed (约谈申请执行人), between filing and closing"
+        )

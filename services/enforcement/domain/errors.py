@@ -230,3 +230,45 @@ class DutyAlreadyRecordedError(EnforcementError):
     """The same duty is open on the listing already."""
 
     field = "data.duty"
+
+
+class ExecutionNoticeMissingError(EnforcementError):
+    """终本 only after the execution notice and the property report order (终本规定 第一条)."""
+
+    field = "data.execution_notice_on"
+
+
+class InterviewMissingError(EnforcementError):
+    """终本 only after the applicant was interviewed (约谈申请执行人)."""
+
+    field = "data.applicant_interviewed_on"
+
+
+class ResumptionNumberError(EnforcementError):
+    """A resumed case has a new number of type 执恢 of the same court (立案结案意见 第六条)."""
+
+    field = "data.resumed_case_number"
+
+
+class NotClosedError(EnforcementError):
+    """Only a case closed for lack of property (终本) is resumed."""
+
+    field = "data.case_number"
+
+
+class CaseConcludedError(EnforcementError):
+    """The case was already resumed under a new number, performed, suspended or terminated."""
+
+    field = "data.case_number"
+
+
+class ConclusionDateError(EnforcementError):
+    """A resumption or conclusion dated after today, or before the case was filed or closed."""
+
+    field = "data.concluded_on"
+
+
+class ResumptionDateError(EnforcementError):
+    """A resumption dated after today, or before the case was closed."""
+
+    field = "data.resumed_on"

@@ -25,7 +25,7 @@ from contracts.enforcement import (
     QueryProperty,
     party_id,
 )
-from services.enforcement.domain.aftercare import decide_deletion_due
+from services.enforcement.domain.aftercare import decide_applicant_notice, decide_deletion_due
 from services.enforcement.domain.case import Case, Query
 from services.enforcement.domain.errors import (
     BureauNotAskedError,
@@ -175,9 +175,11 @@ def decide_answer(reply: PropertyAnswer, case: Case, *, bureau: str, now: dateti
 
 
 def _to_court(case: Case, closed: PropertyResult, now: datetime) -> list[Out]:
-    """The result to the court, and a deletion due if it is the second empty one after 终本."""
+    """The result to the court; after 终本 its copy for the applicant, and a deletion due if it
+    is the second empty one."""
     court = case.executing_court or ""
-    return [(closed, court), *((d, court) for d in decide_deletion_due(case, closed, now))]
+    told = [*decide_applicant_notice(case, closed), *decide_deletion_due(case, closed, now)]
+    return [(closed, court), *((t, court) for t in told)]
 
 
 def is_overdue(q: Query, now: datetime) -> bool:

@@ -34,8 +34,9 @@ def add_months(day: date, months: int) -> date:
 
 
 def next_due(case: Case) -> tuple[int, date] | None:
-    """Which re-query is next and when it is due; None when all ten are done."""
-    if case.closed_on is None:
+    """Which re-query is next and when it is due; None when all ten are done, or the schedule
+    stopped (resumed, performed, suspended for bankruptcy, terminated)."""
+    if case.closed_on is None or case.requery_stopped is not None:
         return None
     done = max((q.requery or 0 for q in case.queries.values()), default=0)
     if done >= TIMES:
