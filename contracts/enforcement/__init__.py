@@ -1,6 +1,6 @@
 """执行联动 — enforcement: the messages between courts, bureaus and the enforcement service."""
 
-from contracts.enforcement import aftercare, duties, sanctions
+from contracts.enforcement import aftercare, duties, exemptions, publication, sanctions
 from contracts.enforcement.cases import (
     CaseRegistered,
     CloseWithoutProperty,
@@ -47,5 +47,5 @@ __all__ = [
     "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",
     "PropertyAnswer", "PropertyAnswerRecorded", "PropertyKind", "PropertyQueryNotice",
     "PropertyQueryStarted", "PropertyResult", "QueryProperty", "RegisterCase", "ReleaseControl",
-    "ReleaseGround", "RenewControl", "Yuan", "aftercare", "duties", "party_id", "sanctions",
+    "ReleaseGround", "RenewControl", "Yuan", "aftercare", "duties", "exemptions", "party_id", "publication", "sanctions",
 ]  # fmt: skip

@@ -96,6 +96,10 @@ class ListDishonestDebtor(Command):
     frozen_property_reason: str | None = Field(default=None, max_length=1000)
     """Why a debtor is listed for refusing while able (第一条第（一）项) although the property
     already frozen covers the debt (第三条 excludes it otherwise)."""
+    grace_months: int | None = Field(default=None, ge=0, le=3)
+    """宽限期 — months (1–3) before it takes effect and is published, the bureaus told then
+    (法发〔2019〕35号); 0 for none; absent: the service's setting (`FUYUAN_ENFORCEMENT_GRACE_MONTHS`,
+    none by default)."""
 
 
 @register
@@ -124,6 +128,10 @@ class RestrictConsumption(Command):
     第一款) the order names; only the bureaus enforcing those are told."""
     signed_by: str = Field(min_length=1, max_length=100)
     """签发人 — the court president who signed the order (院长签发, 第五条)."""
+    grace_months: int | None = Field(default=None, ge=0, le=3)
+    """宽限期 — months (1–3) before it takes effect and is published, the bureaus told then
+    (法发〔2019〕35号); 0 for none; absent: the service's setting (`FUYUAN_ENFORCEMENT_GRACE_MONTHS`,
+    none by default)."""
 
     @field_validator("items")
     @classmethod

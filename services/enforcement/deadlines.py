@@ -17,7 +17,7 @@ import structlog
 from opentelemetry import trace
 
 from contracts.organizations import PLATFORM_CODE
-from services.enforcement.domain import Case, duties, requery, sanctions
+from services.enforcement.domain import Case, duties, publication, requery, sanctions
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.query import Out
@@ -32,7 +32,8 @@ tracer = trace.get_tracer("fuyuan.deadlines")
 
 # Cases with a query past its deadline and no result yet, or a control whose last day is near
 # or past and that was not released or lapsed, or a listing still not deleted, revoked or
-# corrected after the last day of a duty to (not yet escalated). Reads the service's own log only. Each row also
+# corrected after the last day of a duty to (not yet escalated), or one whose grace period has
+# ended and that was not published or lifted. Reads the service's own log only. Each row also
 # carries the trace context stored with the event that set the deadline, so that what the
 # deadline causes continues the trace of the request behind it.
 _DUE = """
@@ -90,6 +91,16 @@ WHERE d.type IN ('enforcement.event.listing_duty_arose.v1', 'enforcement.notice.
                     AND (x.type = 'enforcement.event.sanction_lifted.v1'
                          OR (x.type = 'enforcement.notice.listing_duty_overdue.v1'
                              AND x.message->'data'->>'arose_on' = d.message->'data'->>'arose_on')))
+UNION
+SELECT DISTINCT g.message->'envelope'->>'case_number', g.headers
+FROM "{s}".events g
+WHERE g.type = 'enforcement.event.publication_deferred.v1'
+  AND (g.message->'data'->>'publish_on')::date <= $5::date
+  AND NOT EXISTS (SELECT 1 FROM "{s}".events x
+                  WHERE x.stream_id = g.stream_id
+                    AND x.type IN ('enforcement.event.sanction_published.v1',
+                                   'enforcement.event.sanction_lifted.v1')
+                    AND x.message->'data'->>'sanction_id' = g.message->'data'->>'sanction_id')
 """
 
 
@@ -171,7 +182,8 @@ class Deadlines:
                 + requery.decide_requery(case, now, routing, h.settings.respond_within)
                 + sanctions.decide_expiry(case, now, ack)
                 + sanctions.decide_overdue(case, now, office, h.catalogue.on_report())
-                + duties.decide_duty_overdue(case, now, office))  # fmt: skip
+                + duties.decide_duty_overdue(case, now, office)
+                + publication.decide_publication(case, now, ack))  # fmt: skip
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""

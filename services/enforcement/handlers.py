@@ -16,7 +16,7 @@ from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import FieldError, parse_message
 from contracts.subjects import subject
 from services.enforcement import domain
-from services.enforcement.domain import closing, conclusion, duties, sanctions
+from services.enforcement.domain import closing, conclusion, duties, exemptions, sanctions
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.errors import MissingCaseNumberError
@@ -227,7 +227,8 @@ class Handlers:
         plan = self.sanction_plan(court, self._applicable(msg.data))
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_list(
             msg.data, case, court=court, sanction_id=msg.envelope.event_id, now=now, plan=plan,
-            catalogue=self.catalogue, ack_within=self.settings.ack_within))  # fmt: skip
+            catalogue=self.catalogue, ack_within=self.settings.ack_within,
+            grace_months=self.settings.grace_months))  # fmt: skip
 
     async def restrict_consumption(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
@@ -237,7 +238,8 @@ class Handlers:
         plan = self.sanction_plan(court, applicable)
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_restrict(
             msg.data, case, court=court, sanction_id=msg.envelope.event_id, now=now, plan=plan,
-            ack_within=self.settings.ack_within))  # fmt: skip
+            ack_within=self.settings.ack_within,
+            grace_months=self.settings.grace_months))  # fmt: skip
 
     async def lift_sanction(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_lift(
@@ -247,6 +249,13 @@ class Handlers:
     async def correct_listing(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_correct(
             msg.data, case, court=msg.envelope.organization, now=now))  # fmt: skip
+
+    async def grant_restriction_exemption(self, msg: Message[Any], now: datetime) -> None:
+        decide = functools.partial(
+            exemptions.decide_exempt, msg.data, court=msg.envelope.organization,
+            exemption_id=msg.envelope.event_id, now=now, catalogue=self.catalogue,
+        )  # fmt: skip
+        await self._act(msg, COMMANDS, now, decide)
 
     async def record_listing_duty(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization

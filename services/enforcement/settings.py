@@ -22,5 +22,10 @@ class EnforcementSettings(BaseSettings):
     """How far, as a share of the amount to be enforced, what a case holds may exceed it before
     a freeze counts as obviously excessive (明显超标的, 查封规定 第十九条) and needs a stated
     reason. The law names no figure: this is a policy setting, 0.2 = 20 %."""
+    grace_months: int = Field(default=0, ge=0, le=3)
+    """宽限期 — months (1–3) a listing or restriction waits before it takes effect and the bureaus
+    are told, when the court's command does not say (`grace_months`). Basis: 法发〔2019〕35号
+    (善意文明执行意见) lets the court give one to three months before publication; 0, the
+    default, gives none: the grace period is the court's choice case by case."""
     deadline_tick: float = Field(default=30.0, gt=0)
     """Seconds between looks for overdue queries and expiring controls."""

@@ -8,6 +8,7 @@ from datetime import datetime
 from contracts import enforcement as msgs
 from contracts.enforcement import aftercare
 from contracts.enforcement import duties as duty_msgs
+from contracts.enforcement import exemptions as exemption_msgs
 from contracts.enforcement import sanctions as sanction_msgs
 from contracts.organizations import UnknownOrganizationError
 from contracts.subjects import commands, replies
@@ -43,6 +44,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         sanction_msgs.CorrectListing.TYPE: h.correct_listing,
         sanction_msgs.RecordCreditRepair.TYPE: h.record_credit_repair,
         duty_msgs.RecordListingDuty.TYPE: h.record_listing_duty,
+        exemption_msgs.GrantRestrictionExemption.TYPE: h.grant_restriction_exemption,
         sanction_msgs.AskSanctionStatus.TYPE: h.ask_sanction_status,
     }
     reply_routes: dict[str, Route] = {

@@ -272,3 +272,40 @@ class ResumptionDateError(EnforcementError):
     """A resumption dated after today, or before the case was closed."""
 
     field = "data.resumed_on"
+
+
+class NotARestrictionError(EnforcementError):
+    """An exemption is granted from a consumption restriction order, not from a listing."""
+
+    field = "data.sanction_id"
+
+
+class ExemptionPartyError(EnforcementError):
+    """The party allowed must be one the order binds: an officer for personal funds, a natural
+    person for an emergency travel lifting."""
+
+    field = "data.whom"
+
+
+class ExemptionItemsError(EnforcementError):
+    """Items the order does not restrict, or, for an emergency lifting, other than 1 and 9."""
+
+    field = "data.items"
+
+
+class ExemptionStartError(EnforcementError):
+    """An exemption starts on or after the day it is approved (第八条: 获批准后方可进行)."""
+
+    field = "data.from_on"
+
+
+class ExemptionPeriodError(EnforcementError):
+    """An exemption ends within the order's period, and a temporary lifting within one month."""
+
+    field = "data.until"
+
+
+class ExemptionEmergencyError(EnforcementError):
+    """A temporary lifting of the travel restriction names its emergency (法发〔2019〕35号)."""
+
+    field = "data.emergency"

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from uuid import UUID
 
-from contracts.enforcement import party_id
+from contracts.enforcement import Party, party_id
 from contracts.enforcement.duties import ListingDuty, ListingDutyArose, ListingDutyOverdue
+from contracts.enforcement.publication import PublicationDeferred, SanctionPublished
 from contracts.enforcement.sanctions import (
     AckOutcome,
     DeletionDue,
@@ -25,7 +26,8 @@ from contracts.enforcement.sanctions import (
 SANCTION_TYPES = frozenset(
     cls.TYPE for cls in (SanctionImposed, SanctionNotice, LiftNotice, SanctionAcknowledged,
                          SanctionLifted, LiftCompleted, OverdueSanctions, ListingDutyArose,
-                         DeletionDue, ListingDutyOverdue, ListingCorrected)
+                         DeletionDue, ListingDutyOverdue, ListingCorrected, PublicationDeferred,
+                         SanctionPublished)
 )  # fmt: skip
 
 
@@ -68,6 +70,15 @@ class Sanction:
     lifted_on: date | None = None
     duties: tuple[Duty, ...] = ()
     corrected_on: date | None = None
+    items: frozenset[int] = frozenset(range(1, 10))
+    """A restriction order's items (all nine for an order recorded before orders named them)."""
+    bound: dict[str, Party] = field(default_factory=dict)
+    """Role → the party the sanction binds in it."""
+    publish_on: date | None = None
+    """With a grace period (宽限期): the day it takes effect and the bureaus are told."""
+    deferred: tuple[SanctionNotice, ...] = ()
+    """The notices kept until then."""
+    published: bool = True
 
     def discharged(self, d: Duty) -> bool:
         """Whether the duty was done: deleted or revoked (a lift ends every duty), or the data
@@ -99,8 +110,10 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
     match event:
         case SanctionImposed():
             debtor = next(b.party for b in event.bound if b.whom in ("person", "organization"))
+            items = getattr(event.detail, "items", None) or range(1, 10)
             s = Sanction(event.sanction_id, event.sanction_kind, party_id(debtor), event.until,
-                         since=event.effective_on)  # fmt: skip
+                         since=event.effective_on, items=frozenset(items),
+                         bound={b.whom: b.party for b in event.bound})  # fmt: skip
             return {**sanctions, s.sanction_id: s}
         case SanctionNotice() | LiftNotice():
             s = sanctions[event.sanction_id]
@@ -124,6 +137,14 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
             s = sanctions[event.sanction_id]
             more = frozenset(o.notice_id for o in event.overdue)
             return {**sanctions, s.sanction_id: replace(s, escalated=s.escalated | more)}
+        case PublicationDeferred():
+            s = sanctions[event.sanction_id]
+            later = replace(s, publish_on=event.publish_on, deferred=tuple(event.notices),
+                            published=False)  # fmt: skip
+            return {**sanctions, s.sanction_id: later}
+        case SanctionPublished():
+            s = sanctions[event.sanction_id]
+            return {**sanctions, s.sanction_id: replace(s, published=True, deferred=())}
         case ListingDutyArose() | DeletionDue() | ListingDutyOverdue() | ListingCorrected():
             s = sanctions[event.sanction_id]
             return {**sanctions, s.sanction_id: _duties(s, event)}

@@ -22,6 +22,7 @@ from contracts.enforcement.measures import (
     ListingTerm,
     UnknownEntryError,
 )
+from contracts.enforcement.publication import PublicationDeferred
 from contracts.enforcement.sanctions import (
     AckOutcome,
     Bound,
@@ -195,22 +196,30 @@ def _check_restricted(cmd: ListDishonestDebtor, case: Case, until: date | None,
     )
 
 
-def listing_until(cmd: ListDishonestDebtor, catalogue: Catalogue) -> date | None:
-    """The last day of the listing: decided_on + the term (+ extension) − 1 day; None when every
-    ground is open-ended (第一条第（一）项 only)."""
+def listing_until(cmd: ListDishonestDebtor, catalogue: Catalogue,
+                  start: date | None = None) -> date | None:  # fmt: skip
+    """The last day of the listing: its start (decided_on, or the end of a grace period) + the
+    term (+ extension) − 1 day; None when every ground is open-ended (第一条第（一）项 only)."""
     terms = [catalogue.ground(g).term_years for g in cmd.grounds]
     fixed = [t for t in terms if t is not None]
     if not fixed:
         return None
-    return add_years(cmd.decided_on, max(fixed) + cmd.extension_years) - timedelta(days=1)
+    first = start or cmd.decided_on
+    return add_years(first, max(fixed) + cmd.extension_years) - timedelta(days=1)
+
+
+def grace_of(cmd: ListDishonestDebtor | RestrictConsumption, default: int) -> int:
+    """宽限期 in months: the command's, else the service's setting."""
+    return default if cmd.grace_months is None else cmd.grace_months
 
 
 def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id: UUID,
                 now: datetime, plan: Plan, catalogue: Catalogue,
-                ack_within: timedelta) -> list[Out]:  # fmt: skip
-    """List the debtor, by the court's decision (决定书): effective the day it is decided. The
-    term is 2 years plus any extension; a listing only for refusing to perform while able
-    (第一条第（一）项) has none and lasts until it is deleted."""
+                ack_within: timedelta, grace_months: int = 0) -> list[Out]:  # fmt: skip
+    """List the debtor, by the court's decision (决定书): effective the day it is decided, or
+    when a grace period (宽限期) ends, its term running from then. The term is 2 years plus any
+    extension; a listing only for refusing to perform while able (第一条第（一）项) has none and
+    lasts until it is deleted."""
     check_case_court(case, court)
     _check_subject(case.debtor(party_id(cmd.debtor)), cmd, case.sanctions,
                    SanctionKind.LISTING, now.date(), sanction_id)  # fmt: skip
@@ -218,19 +227,22 @@ def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id
     if unknown := [g for g in cmd.grounds if g not in known]:
         raise errors.UnknownGroundError(f"not a statutory ground: {', '.join(unknown)}")
     _check_decision(cmd, case, now.date())
-    until = listing_until(cmd, catalogue)
+    grace = grace_of(cmd, grace_months)
+    start = add_months(cmd.decided_on, grace)
+    until = listing_until(cmd, catalogue, start)
     _check_extension(cmd, until is None, catalogue)
     _check_exclusion(cmd, case, catalogue)
     _check_relisting(cmd, case)
-    _check_restricted(cmd, case, until, now.date())
+    _check_restricted(cmd, case, until, max(now.date(), start))
     return _impose(cmd, case.case_number or "", court, sanction_id, SanctionKind.LISTING,
-                   cmd.decided_on, until, plan, now + ack_within)  # fmt: skip
+                   start, until, plan, now + ack_within, grace)  # fmt: skip
 
 
 def decide_restrict(cmd: RestrictConsumption, case: Case, *, court: str, sanction_id: UUID,
-                    now: datetime, plan: Plan, ack_within: timedelta) -> list[Out]:  # fmt: skip
-    """限制消费令 — effective the day it is ordered, for the period it states (none: until
-    the obligations are performed), on the items it names (第五条)."""
+                    now: datetime, plan: Plan, ack_within: timedelta,
+                    grace_months: int = 0) -> list[Out]:  # fmt: skip
+    """限制消费令 — effective the day it is ordered (or when a grace period ends), for the period
+    it states (none: until the obligations are performed), on the items it names (第五条)."""
     check_case_court(case, court)
     _check_subject(case.debtor(party_id(cmd.debtor)), cmd, case.sanctions,
                    SanctionKind.CONSUMPTION_RESTRICTION, now.date(), sanction_id)  # fmt: skip
@@ -242,21 +254,30 @@ def decide_restrict(cmd: RestrictConsumption, case: Case, *, court: str, sanctio
         raise errors.OrderDateError(f"ordered on {cmd.ordered_on}, after today ({now.date()})")
     if case.filed_on is not None and cmd.ordered_on < case.filed_on:
         raise errors.OrderDateError(f"ordered on {cmd.ordered_on}, before the case was filed")
-    if cmd.until is not None and cmd.until < cmd.ordered_on:
+    grace = grace_of(cmd, grace_months)
+    start = add_months(cmd.ordered_on, grace)
+    if cmd.until is not None and cmd.until < start:
         raise errors.RestrictionPeriodError(f"the period ends on {cmd.until}, before it starts")
     return _impose(cmd, case.case_number or "", court, sanction_id,
-                   SanctionKind.CONSUMPTION_RESTRICTION, cmd.ordered_on, cmd.until, plan,
-                   now + ack_within)  # fmt: skip
+                   SanctionKind.CONSUMPTION_RESTRICTION, start, cmd.until, plan,
+                   now + ack_within, grace)  # fmt: skip
 
 
 def _impose(cmd: ListDishonestDebtor | RestrictConsumption, case_number: str, court: str,
             sanction_id: UUID, kind: SanctionKind, start: date, until: date | None, plan: Plan,
-            due: datetime) -> list[Out]:  # fmt: skip
+            due: datetime, grace: int = 0) -> list[Out]:  # fmt: skip
+    """The sanction and its notices; with a grace period the notices are kept until it ends."""
     bound = bound_parties(cmd)
     imposed = SanctionImposed(sanction_id=sanction_id, sanction_kind=kind, case_number=case_number,
                               bound=bound, effective_on=start, until=until, detail=cmd)  # fmt: skip
-    return [(imposed, court), *_notices(sanction_id, kind, case_number, court, bound, plan,
-                                        start, until, due)]  # fmt: skip
+    notices = _notices(sanction_id, kind, case_number, court, bound, plan, start, until, due)
+    if not grace:
+        return [(imposed, court), *notices]
+    kept = [n for n, _ in notices if isinstance(n, SanctionNotice)]
+    deferred = PublicationDeferred(
+        sanction_id=sanction_id, grace_months=grace, publish_on=start, notices=kept
+    )
+    return [(imposed, court), (deferred, court)]
 
 
 def _sanction(case: Case, sanction_id: UUID) -> Sanction:
@@ -473,6 +494,8 @@ def status(asked: UUID, party: str, measure: str | None, imposed: list[tuple[dic
     answers only for the items it names."""
     found = []
     for data, court in imposed:
+        if date.fromisoformat(str(data["effective_on"])) > now.date():
+            continue  # in its grace period (宽限期): not yet in effect, not published
         roles = {b["whom"] for b in data["bound"]
                  if party in (b["party"].get("id_number"), b["party"].get("credit_code"))}  # fmt: skip
         named = _named(data, items_of or {})
