@@ -1,6 +1,13 @@
 """执行联动 — enforcement: the messages between courts, bureaus and the enforcement service."""
 
-from contracts.enforcement import aftercare, duties, exemptions, publication, sanctions
+from contracts.enforcement import (
+    aftercare,
+    duties,
+    exemptions,
+    objections,
+    publication,
+    sanctions,
+)
 from contracts.enforcement.cases import (
     CaseRegistered,
     CloseWithoutProperty,
@@ -13,7 +20,9 @@ from contracts.enforcement.control import (
     ControlOutcome,
     ControlRecorded,
     ControlReport,
+    CourtDocuments,
     DeductFunds,
+    DeductionChannel,
     FreezeProperty,
     Measure,
     Outcome,
@@ -32,6 +41,7 @@ from contracts.enforcement.query import (
     ALL_KINDS,
     HELD_BY,
     BureauHoldings,
+    ExemptProperty,
     Holding,
     PropertyAnswer,
     PropertyKind,
@@ -43,9 +53,9 @@ from contracts.enforcement.query import (
 __all__ = [
     "ALL_KINDS", "HELD_BY", "Action", "BureauAsked", "BureauHoldings", "CaseClosedWithoutProperty",
     "CaseRegistered", "CloseWithoutProperty", "ControlOrder",
-    "ControlOutcome", "ControlRecorded", "ControlReport", "DeductFunds", "FreezeProperty",
-    "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",
+    "ControlOutcome", "ControlRecorded", "ControlReport", "CourtDocuments", "DeductFunds",
+    "DeductionChannel", "ExemptProperty", "FreezeProperty", "Holding", "Measure", "MessageRejected", "Organization", "Outcome", "Party", "Person",
     "PropertyAnswer", "PropertyAnswerRecorded", "PropertyKind", "PropertyQueryNotice",
     "PropertyQueryStarted", "PropertyResult", "QueryProperty", "RegisterCase", "ReleaseControl",
-    "ReleaseGround", "RenewControl", "Yuan", "aftercare", "duties", "exemptions", "party_id", "publication", "sanctions",
+    "ReleaseGround", "RenewControl", "Yuan", "aftercare", "duties", "exemptions", "objections", "party_id", "publication", "sanctions",
 ]  # fmt: skip

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from contracts.base import Command, Event, Notice, OrgCode, Reply
+from contracts.base import Command, Contract, Event, Notice, OrgCode, Reply
 from contracts.enforcement.parties import Yuan
 from contracts.enforcement.query import Holding
 from contracts.ids import CaseNumber
@@ -44,6 +44,27 @@ class ReleaseGround(StrEnum):
     OTHER = "other"  # (六) 人民法院认为应当解除的其他情形
 
 
+class DeductionChannel(StrEnum):
+    """扣划方式 — online only where the bureau is technically ready and has agreed (网络查询冻结
+    存款规定 第九条); otherwise over the counter."""
+
+    ONLINE = "online"  # 网络扣划
+    COUNTER = "counter"  # 临柜扣划
+
+
+class CourtDocuments(Contract):
+    """法律文书 — the ruling and the notice of assistance an order rests on, with the reference of
+    the electronic seal on them (网络查询冻结存款规定 第三条、第四条)."""
+
+    ruling_number: str = Field(min_length=1, max_length=100)
+    """裁定书文号, e.g. （2026）豫0482执1234号之一."""
+    assistance_notice_number: str = Field(min_length=1, max_length=100)
+    """协助执行通知书文号."""
+    seal_reference: str = Field(min_length=1, max_length=200)
+    """电子签章 — the reference of the court's electronic seal on the documents, by which the
+    bureau verifies them."""
+
+
 class Outcome(StrEnum):
     APPLIED = "applied"  # 已执行
     QUEUED = "queued"  # 轮候: another authority's order comes first
@@ -76,6 +97,12 @@ class FreezeProperty(Command):
     prior_claims: Yuan | None = None
     """Claims ranking before the court's on this holding (mortgages, construction-price
     priority …): the holding secures only its value net of them."""
+    only_home: bool = False
+    """The debtor's and dependants' only home (生活所必需的居住房屋): it may be seized but not
+    auctioned, sold or taken in payment (查封规定 第四条); real estate only."""
+    documents: CourtDocuments | None = None
+    """The ruling and notice of assistance, with their electronic seal (网络查询冻结存款规定
+    第三条、第四条); passed to the bureau with the order."""
 
 
 @register
@@ -89,6 +116,9 @@ class RenewControl(Command):
     """The control to renew."""
     term_days: int = Field(ge=1, le=3 * 366)
     """The new term, from the day after the old last day; at most the statutory term."""
+    documents: CourtDocuments | None = None
+    """The ruling and notice of assistance, with their electronic seal (网络查询冻结存款规定
+    第三条、第四条); passed to the bureau with the order."""
 
 
 @register
@@ -104,6 +134,9 @@ class ReleaseControl(Command):
     """Which of the statutory release grounds (查封规定 第二十八条)."""
     reason: str = Field(min_length=1, max_length=1000)
     """In words: what happened, e.g. 被执行人已全部履行."""
+    documents: CourtDocuments | None = None
+    """The ruling and notice of assistance, with their electronic seal (网络查询冻结存款规定
+    第三条、第四条); passed to the bureau with the order."""
 
 
 @register
@@ -119,6 +152,16 @@ class DeductFunds(Command):
     """How much; at most the frozen amount."""
     court_account: str = Field(min_length=4, max_length=64)
     """The court's enforcement account (执行款专户)."""
+    channel: DeductionChannel = DeductionChannel.ONLINE
+    """online (网络扣划, where the bureau is ready and has agreed) or counter (临柜)."""
+    from_income: bool = False
+    """The money is the debtor's income (wages, pension …): living expenses are kept back."""
+    living_expenses: Yuan | None = None
+    """For a deduction from income: what is kept for the debtor and dependants' living (生活必需
+    费用, at least the local minimum living standard, 查封规定 第三条第（二）项)."""
+    documents: CourtDocuments | None = None
+    """The ruling and notice of assistance, with their electronic seal (网络查询冻结存款规定
+    第三条、第四条); passed to the bureau with the order."""
 
 
 @register
@@ -144,6 +187,13 @@ class ControlOrder(Notice):
     """Last day of the control (freeze, seize, renew)."""
     court_account: str | None = None
     """For a deduction: the court's account."""
+    channel: DeductionChannel | None = None
+    """For a deduction: online or over the counter."""
+    sale_barred: bool = False
+    """The debtor's only home: seize, but never auction, sell or take in payment (查封规定
+    第四条)."""
+    documents: CourtDocuments | None = None
+    """The ruling and notice of assistance with their electronic seal, when the court sent them."""
 
 
 @register

@@ -43,6 +43,19 @@ HELD_BY: Mapping[PropertyKind, Capability] = {
 securities firm holds both the securities and the settlement cash of an account."""
 
 
+class ExemptProperty(StrEnum):
+    """不得查封、扣押、冻结的财产 — 查封规定 第三条 (一)–(八)."""
+
+    NECESSITIES = "necessities"  # (一) 生活所必需的衣服、家具、炊具、餐具及其他家庭生活必需的物品
+    LIVING_EXPENSES = "living_expenses"  # (二) 所必需的生活费用 (最低生活保障标准)
+    EDUCATION = "education"  # (三) 完成义务教育所必需的物品
+    UNPUBLISHED_WORKS = "unpublished_works"  # (四) 未公开的发明或者未发表的著作
+    MEDICAL_AIDS = "medical_aids"  # (五) 身体缺陷所必需的辅助工具、医疗物品
+    MEDALS = "medals"  # (六) 勋章及其他荣誉表彰的物品
+    TREATY_EXEMPT = "treaty_exempt"  # (七) 条约、协定规定免于查封、扣押、冻结的财产
+    BY_LAW = "by_law"  # (八) 法律或者司法解释规定的其他不得查封的财产 (e.g. 社会保险基金)
+
+
 class Holding(Contract):
     """财产 — one holding a bureau found, with the bureau's own reference to it."""
 
@@ -57,6 +70,10 @@ class Holding(Contract):
     """Balance for money (余额), assessed or declared value otherwise, in yuan, where known."""
     encumbered: bool = False
     """Already frozen or seized by another authority (a control order would be queued 轮候)."""
+    exempt: ExemptProperty | None = None
+    """Property that may not be seized, frozen or detained (查封规定 第三条) and why, where the
+    bureau knows it (a social-security card account, a minimum-living-allowance account …); a
+    freeze of it is refused."""
 
 
 @register

@@ -123,6 +123,7 @@ class Capability(StrEnum):
     SHIP = "ship"  # 船舶 (海事 registration)
     INSURANCE = "insurance"  # 保险 (cash value of policies)
     TELECOM = "telecom"  # 通讯信息
+    ONLINE_DEDUCTION = "online_deduction"  # 网络扣划: ready and agreed to deduct online
     CREDIT_SANCTION = "credit_sanction"  # 失信联合惩戒: apply and lift
     CONSUMPTION_RESTRICTION = "consumption_restriction"  # 限制消费令: enforce the nine kinds
     CREDIT_REPAIR = "credit_repair"  # 信用修复

@@ -17,7 +17,14 @@ import structlog
 from opentelemetry import trace
 
 from contracts.organizations import PLATFORM_CODE
-from services.enforcement.domain import Case, duties, publication, requery, sanctions
+from services.enforcement.domain import (
+    Case,
+    duties,
+    objections,
+    publication,
+    requery,
+    sanctions,
+)
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.query import Out
@@ -33,7 +40,8 @@ tracer = trace.get_tracer("fuyuan.deadlines")
 # Cases with a query past its deadline and no result yet, or a control whose last day is near
 # or past and that was not released or lapsed, or a listing still not deleted, revoked or
 # corrected after the last day of a duty to (not yet escalated), or one whose grace period has
-# ended and that was not published or lifted. Reads the service's own log only. Each row also
+# ended and that was not published or lifted, or a bureau's objection unanswered after its fifteen
+# days. Reads the service's own log only. Each row also
 # carries the trace context stored with the event that set the deadline, so that what the
 # deadline causes continues the trace of the request behind it.
 _DUE = """
@@ -101,6 +109,16 @@ WHERE g.type = 'enforcement.event.publication_deferred.v1'
                     AND x.type IN ('enforcement.event.sanction_published.v1',
                                    'enforcement.event.sanction_lifted.v1')
                     AND x.message->'data'->>'sanction_id' = g.message->'data'->>'sanction_id')
+UNION
+SELECT DISTINCT o.message->'envelope'->>'case_number', o.headers
+FROM "{s}".events o
+WHERE o.type = 'enforcement.event.control_objected.v1'
+  AND (o.message->'data'->>'answer_by')::date < $5::date
+  AND NOT EXISTS (SELECT 1 FROM "{s}".events x
+                  WHERE x.stream_id = o.stream_id
+                    AND x.type IN ('enforcement.event.objection_answered.v1',
+                                   'enforcement.notice.objection_answer_overdue.v1')
+                    AND x.message->'data'->>'objection_id' = o.message->'data'->>'objection_id')
 """
 
 
@@ -176,14 +194,15 @@ class Deadlines:
     def decide(self, case: Case, now: datetime) -> list[Out]:
         h, court = self.handlers, case.executing_court or ""
         routing = h.routing(court) if case.closed_on else {}
-        office = h.joint_office(court) if case.sanctions else PLATFORM_CODE
+        office = h.joint_office(court) if case.sanctions or case.objections else PLATFORM_CODE
         ack = h.settings.ack_within
         return (queries.decide_deadline(case, now) + controls.decide_expiry(case, now.date())
                 + requery.decide_requery(case, now, routing, h.settings.respond_within)
                 + sanctions.decide_expiry(case, now, ack)
                 + sanctions.decide_overdue(case, now, office, h.catalogue.on_report())
                 + duties.decide_duty_overdue(case, now, office)
-                + publication.decide_publication(case, now, ack))  # fmt: skip
+                + publication.decide_publication(case, now, ack)
+                + objections.decide_objection_overdue(case, now, office))  # fmt: skip
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""

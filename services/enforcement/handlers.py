@@ -16,7 +16,15 @@ from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
 from contracts.registry import FieldError, parse_message
 from contracts.subjects import subject
 from services.enforcement import domain
-from services.enforcement.domain import closing, conclusion, duties, exemptions, sanctions
+from services.enforcement.domain import (
+    closing,
+    conclusion,
+    duties,
+    exemptions,
+    objections,
+    orders,
+    sanctions,
+)
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.errors import MissingCaseNumberError
@@ -113,6 +121,9 @@ class Handlers:
         self.catalogue = catalogue or Catalogue.load()
         self.sanctions_read = sanctions_read
         self.cases = CaseCache()
+        self.online_deduction = frozenset(
+            o.code for o in registry if Capability.ONLINE_DEDUCTION in o.handles
+        )
 
     async def _act(self, msg: Message[Any], consumer: str, now: datetime, decide: Any) -> None:
         env = msg.envelope
@@ -175,26 +186,43 @@ class Handlers:
             *not_taken(msg, queries.not_taken(msg.data, case, bureau=bureau), now)])  # fmt: skip
 
     async def freeze_property(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: controls.decide_freeze(
+        await self._act(msg, COMMANDS, now, lambda case: orders.decide_freeze(
             msg.data, case, court=msg.envelope.organization, control_id=msg.envelope.event_id,
-            now=now, tolerance=self.settings.over_seizure_tolerance))  # fmt: skip
+            now=now, tolerance=self.settings.over_seizure_tolerance,
+            require_documents=self.settings.require_court_documents))  # fmt: skip
 
     async def renew_control(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: controls.decide_renew(
+        await self._act(msg, COMMANDS, now, lambda case: orders.decide_renew(
             msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id,
-            now=now))  # fmt: skip
+            now=now, require_documents=self.settings.require_court_documents))  # fmt: skip
 
     async def release_control(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: controls.decide_release(
-            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id))  # fmt: skip
+        await self._act(msg, COMMANDS, now, lambda case: orders.decide_release(
+            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id,
+            require_documents=self.settings.require_court_documents))  # fmt: skip
 
     async def deduct_funds(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: controls.decide_deduct(
-            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id))  # fmt: skip
+        await self._act(msg, COMMANDS, now, lambda case: orders.decide_deduct(
+            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id,
+            online=self.online_deduction,
+            require_documents=self.settings.require_court_documents))  # fmt: skip
 
     async def control_outcome(self, msg: Message[Any], now: datetime) -> None:
         await self._act(msg, REPLIES, now, lambda case: controls.decide_outcome(
             msg.data, case, bureau=msg.envelope.organization))  # fmt: skip
+
+    async def object_to_control(self, msg: Message[Any], now: datetime) -> None:
+        decide = functools.partial(
+            objections.decide_objection, msg.data, bureau=msg.envelope.organization,
+            objection_id=msg.envelope.event_id, now=now,
+        )  # fmt: skip
+        await self._act(msg, REPLIES, now, decide)
+
+    async def answer_objection(self, msg: Message[Any], now: datetime) -> None:
+        decide = functools.partial(
+            objections.decide_answer_objection, msg.data, court=msg.envelope.organization, now=now
+        )
+        await self._act(msg, COMMANDS, now, decide)
 
     def sanction_plan(self, court: str, applicable: list[Applicable]) -> sanctions.Plan:
         """Bureau → the measures it applies, for the bureaus that enforce them where the court is."""

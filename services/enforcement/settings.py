@@ -27,5 +27,10 @@ class EnforcementSettings(BaseSettings):
     are told, when the court's command does not say (`grace_months`). Basis: 法发〔2019〕35号
     (善意文明执行意见) lets the court give one to three months before publication; 0, the
     default, gives none: the grace period is the court's choice case by case."""
+    require_court_documents: bool = Field(default=False)
+    """Refuse a freeze, renewal, release or deduction that does not carry its ruling, notice of
+    assistance and electronic seal (`documents`, 网络查询冻结存款规定 第三条、第四条). The law
+    requires them; off by default only until every court's system sends them (the simulated
+    courts do): then turn it on."""
     deadline_tick: float = Field(default=30.0, gt=0)
     """Seconds between looks for overdue queries and expiring controls."""

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts import enforcement as msgs
-from contracts.enforcement import aftercare
+from contracts.enforcement import aftercare, objections
 from contracts.enforcement import duties as duty_msgs
 from contracts.enforcement import exemptions as exemption_msgs
 from contracts.enforcement import sanctions as sanction_msgs
@@ -45,12 +45,14 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         sanction_msgs.RecordCreditRepair.TYPE: h.record_credit_repair,
         duty_msgs.RecordListingDuty.TYPE: h.record_listing_duty,
         exemption_msgs.GrantRestrictionExemption.TYPE: h.grant_restriction_exemption,
+        objections.AnswerObjection.TYPE: h.answer_objection,
         sanction_msgs.AskSanctionStatus.TYPE: h.ask_sanction_status,
     }
     reply_routes: dict[str, Route] = {
         msgs.PropertyAnswer.TYPE: h.property_answer,
         msgs.ControlOutcome.TYPE: h.control_outcome,
         sanction_msgs.SanctionAck.TYPE: h.sanction_ack,
+        objections.ObjectToControl.TYPE: h.object_to_control,
     }
     return [
         Consumer(context="enforcement", durable=COMMANDS, subject=commands("enforcement"),

@@ -22,6 +22,11 @@ from contracts.enforcement import (
 )
 from contracts.enforcement.aftercare import CaseConcluded, EnforcementResumed
 from contracts.enforcement.sanctions import SanctionKind
+from services.enforcement.domain.objection_state import (
+    OBJECTION_TYPES,
+    Objection,
+    evolve_objections,
+)
 from services.enforcement.domain.sanction_state import (
     SANCTION_TYPES,
     Sanction,
@@ -97,6 +102,8 @@ class Case:
     applicants: tuple[Party, ...] = ()
     requery_stopped: str | None = None
     """Why re-queries after 终本 stopped: resumed as a 执恢 case, performed, suspended, ended."""
+    objections: dict[UUID, Objection] = field(default_factory=dict)
+    """Bureaus' written objections to control orders (协助执行异议)."""
 
     @property
     def registered(self) -> bool:
@@ -128,6 +135,8 @@ class Case:
 def evolve(case: Case, event: Payload) -> Case:
     if event.TYPE in SANCTION_TYPES:
         return replace(case, sanctions=evolve_sanctions(case.sanctions, event))
+    if event.TYPE in OBJECTION_TYPES:
+        return replace(case, objections=evolve_objections(case.objections, event))
     match event:
         case CaseRegistered():
             return Case(event.case_number, event.executing_court, event.filed_on,

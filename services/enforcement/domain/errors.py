@@ -309,3 +309,52 @@ class ExemptionEmergencyError(EnforcementError):
     """A temporary lifting of the travel restriction names its emergency (法发〔2019〕35号)."""
 
     field = "data.emergency"
+
+
+class ExemptPropertyError(EnforcementError):
+    """Property that may not be seized, frozen or detained (查封规定 第三条)."""
+
+    field = "data.holding.exempt"
+
+
+class OnlyHomeError(EnforcementError):
+    """Only a home (real estate) is seized as the debtor's only home (查封规定 第四条)."""
+
+    field = "data.only_home"
+
+
+class CourtDocumentsMissingError(EnforcementError):
+    """An order rests on a ruling and a notice of assistance with an electronic seal (网络查询
+    冻结存款规定 第三条、第四条); refused without them where the service is set to require them."""
+
+    field = "data.documents"
+
+
+class DeductionChannelError(EnforcementError):
+    """Online deduction only where the bureau is technically ready and has agreed (第九条)."""
+
+    field = "data.channel"
+
+
+class LivingExpensesError(EnforcementError):
+    """A deduction from income keeps back the living expenses of the debtor and dependants."""
+
+    field = "data.living_expenses"
+
+
+class ObjectionOpenError(EnforcementError):
+    """An objection to the control already awaits the court's answer."""
+
+    field = "data.control_id"
+
+
+class UnknownObjectionError(EnforcementError):
+    """No such objection in the case."""
+
+    field = "data.objection_id"
+
+
+class ObjectionAnsweredError(EnforcementError):
+    """The objection is answered already."""
+
+    field = "data.objection_id"
