@@ -19,6 +19,7 @@ from opentelemetry import trace
 
 from contracts.enforcement import (
     CloseWithoutProperty,
+    CourtDocuments,
     FreezeProperty,
     Measure,
     Organization,
@@ -407,8 +408,17 @@ class Courts:
         measure = Measure.SEIZE if holding.kind in ("real_estate", "vehicle") else Measure.FREEZE
         freeze = FreezeProperty(case_number=result.case_number, bureau=bureau, holding=holding,
                                 measure=measure, amount=min(holding.value or 1, 50_000),
-                                term_days=300)  # fmt: skip
+                                term_days=300, documents=documents(court, result.case_number))  # fmt: skip
         await self.send(command(court, freeze, result.case_number, datetime.now(UTC)))
+
+
+def documents(court: Org, case_number: str) -> CourtDocuments:
+    """The ruling and notice of assistance a control order rests on, with the seal reference."""
+    return CourtDocuments(
+        ruling_number=f"{case_number}之一",
+        assistance_notice_number=f"{case_number}之一（协助执行通知书）",
+        seal_reference=f"{court.code}-ESEAL-{uuid.uuid4().hex[:12].upper()}",
+    )
 
 
 async def run_courts(nats_url: str, rate: float, invalid: float, count: int, seed: int) -> int:
