@@ -213,9 +213,12 @@ class Handlers:
 
     async def object_to_control(self, msg: Message[Any], now: datetime) -> None:
         decide = functools.partial(
-            objections.decide_objection, msg.data, bureau=msg.envelope.organization,
-            objection_id=msg.envelope.event_id, now=now,
-        )  # fmt: skip
+            objections.decide_objection,
+            msg.data,
+            bureau=msg.envelope.organization,
+            objection_id=msg.envelope.event_id,
+            now=now,
+        )
         await self._act(msg, REPLIES, now, decide)
 
     async def answer_objection(self, msg: Message[Any], now: datetime) -> None:
@@ -280,9 +283,13 @@ class Handlers:
 
     async def grant_restriction_exemption(self, msg: Message[Any], now: datetime) -> None:
         decide = functools.partial(
-            exemptions.decide_exempt, msg.data, court=msg.envelope.organization,
-            exemption_id=msg.envelope.event_id, now=now, catalogue=self.catalogue,
-        )  # fmt: skip
+            exemptions.decide_exempt,
+            msg.data,
+            court=msg.envelope.organization,
+            exemption_id=msg.envelope.event_id,
+            now=now,
+            catalogue=self.catalogue,
+        )
         await self._act(msg, COMMANDS, now, decide)
 
     async def record_listing_duty(self, msg: Message[Any], now: datetime) -> None:

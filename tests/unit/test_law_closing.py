@@ -75,10 +75,9 @@ INTERVIEWED = date(2026, 6, 1)
 def close(
     closed_on: date = TODAY, approved_by: str = "院长 李明", **more: object
 ) -> CloseWithoutProperty:
-    steps: dict[str, object] = {"execution_notice_on": NOTICE_SERVED,
-                                "applicant_interviewed_on": INTERVIEWED}  # fmt: skip
-    return CloseWithoutProperty(case_number=CASE, closed_on=closed_on, approved_by=approved_by,
-                                **(steps | more))  # fmt: skip
+    steps = {"execution_notice_on": NOTICE_SERVED, "applicant_interviewed_on": INTERVIEWED}
+    fields = {"case_number": CASE, "closed_on": closed_on, "approved_by": approved_by}
+    return CloseWithoutProperty.model_validate(fields | steps | more)
 
 
 def ready() -> Case:
@@ -100,8 +99,9 @@ def test_a_close_without_the_execution_notice_and_report_order_is_refused() -> N
         closing.decide_close(close(execution_notice_on=None), ready(), court=COURT)
     assert refused.value.field == "data.execution_notice_on"
     with pytest.raises(errors.ExecutionNoticeMissingError):
-        closing.decide_close(close(execution_notice_on=FILED - timedelta(days=1)), ready(),
-                             court=COURT)  # fmt: skip
+        closing.decide_close(
+            close(execution_notice_on=FILED - timedelta(days=1)), ready(), court=COURT
+        )
 
 
 def test_a_close_without_the_applicants_interview_is_refused() -> None:
@@ -109,8 +109,9 @@ def test_a_close_without_the_applicants_interview_is_refused() -> None:
         closing.decide_close(close(applicant_interviewed_on=None), ready(), court=COURT)
     assert refused.value.field == "data.applicant_interviewed_on"
     with pytest.raises(errors.InterviewMissingError):
-        closing.decide_close(close(applicant_interviewed_on=TODAY + timedelta(days=1)), ready(),
-                             court=COURT)  # fmt: skip
+        closing.decide_close(
+            close(applicant_interviewed_on=TODAY + timedelta(days=1)), ready(), court=COURT
+        )
 
 
 def test_a_close_on_a_case_filed_today_is_refused() -> None:
