@@ -11,6 +11,8 @@ from typing import Any
 from contracts.enforcement import (
     CloseWithoutProperty,
     ControlOutcome,
+    DeductFunds,
+    ExemptProperty,
     FreezeProperty,
     Holding,
     Organization,
@@ -21,7 +23,11 @@ from contracts.enforcement import (
     QueryProperty,
     RegisterCase,
 )
+from contracts.enforcement.aftercare import ConcludeCase, Conclusion, ResumeEnforcement
 from contracts.enforcement.control import Measure
+from contracts.enforcement.duties import ListingDuty, RecordListingDuty
+from contracts.enforcement.exemptions import ExemptionBasis, GrantRestrictionExemption
+from contracts.enforcement.objections import AnswerObjection, ObjectToControl
 from contracts.enforcement.sanctions import (
     AckOutcome,
     ExecutionBasis,
@@ -77,8 +83,12 @@ def freeze(
     kind: PropertyKind = PropertyKind.DEPOSIT,
     term_days: int = 365,
     bureau: str = BANK,
+    exempt: ExemptProperty | None = None,
+    **more: Any,
 ) -> FreezeProperty:
-    holding = Holding(kind=kind, reference="6222 0217 0500 1234 567", value=Decimal(amount))
+    holding = Holding(
+        kind=kind, reference="6222 0217 0500 1234 567", value=Decimal(amount), exempt=exempt
+    )
     return FreezeProperty(
         case_number=CASE,
         bureau=bureau,
@@ -86,6 +96,27 @@ def freeze(
         measure=Measure.FREEZE,
         amount=Decimal(amount),
         term_days=term_days,
+        **more,
+    )
+
+
+def deduct(control_id: uuid.UUID, amount: str = "100", **more: Any) -> DeductFunds:
+    return DeductFunds(
+        case_number=CASE,
+        control_id=control_id,
+        amount=Decimal(amount),
+        court_account="6222",
+        **more,
+    )
+
+
+def object_to(control_id: uuid.UUID) -> ObjectToControl:
+    return ObjectToControl(control_id=control_id, reason="该账户为案外人所有")
+
+
+def answer(objection_id: uuid.UUID) -> AnswerObjection:
+    return AnswerObjection(
+        case_number=CASE, objection_id=objection_id, upheld=False, answer="冻结有据，请协助执行"
     )
 
 
@@ -123,8 +154,54 @@ def lift(sanction_id: uuid.UUID, ground: str, **more: Any) -> LiftSanction:
     return LiftSanction(case_number=CASE, sanction_id=sanction_id, ground=ground, **more)
 
 
-def close(closed_on: date = TODAY, approved_by: str = "院长 李明") -> CloseWithoutProperty:
-    return CloseWithoutProperty(case_number=CASE, closed_on=closed_on, approved_by=approved_by)
+def exempt(sanction_id: uuid.UUID, **more: Any) -> GrantRestrictionExemption:
+    fields: dict[str, Any] = dict(
+        case_number=CASE,
+        sanction_id=sanction_id,
+        basis=ExemptionBasis.LIVING_OR_BUSINESS,
+        whom="person",
+        items=[2],
+        from_on=TODAY,
+        until=TODAY + timedelta(days=10),
+        reason="子女就读私立学校已缴学费",
+        approved_by="院长 李明",
+    )
+    return GrantRestrictionExemption(**(fields | more))
+
+
+def duty(sanction_id: uuid.UUID, **more: Any) -> RecordListingDuty:
+    fields: dict[str, Any] = dict(
+        case_number=CASE,
+        sanction_id=sanction_id,
+        duty=ListingDuty.CORRECT,
+        ground_arose_on=TODAY,
+        detail="身份证号码有误",
+    )
+    return RecordListingDuty(**(fields | more))
+
+
+def close(
+    closed_on: date = TODAY, approved_by: str = "院长 李明", **more: Any
+) -> CloseWithoutProperty:
+    return CloseWithoutProperty(
+        case_number=CASE, closed_on=closed_on, approved_by=approved_by, **more
+    )
+
+
+def resume(**more: Any) -> ResumeEnforcement:
+    fields: dict[str, Any] = dict(
+        case_number=CASE,
+        resumed_case_number="（2026）豫0482执恢12号",
+        resumed_on=TODAY,
+        reason="续查发现被执行人名下存款",
+    )
+    return ResumeEnforcement(**(fields | more))
+
+
+def conclude(concluded_on: date = TODAY) -> ConcludeCase:
+    return ConcludeCase(
+        case_number=CASE, conclusion=Conclusion.PERFORMED, concluded_on=concluded_on
+    )
 
 
 def only(published: list[Published], suffix: str, to: str | None = None) -> Published:
@@ -173,3 +250,14 @@ async def acknowledged(h: Harness, sanction: list[Published]) -> None:
 
 def months_ago(days: int) -> date:
     return TODAY - timedelta(days=days)
+
+
+async def closed(h: Harness) -> None:
+    """A case filed four months ago, queried, its debtor restricted, closed today (终本)."""
+    filed_on = TODAY - timedelta(days=120)
+    await registered(h, filed_on=filed_on)
+    await queried(h)
+    await imposed(h, restrict())
+    step = filed_on + timedelta(days=7)
+    cmd = close(execution_notice_on=step, applicant_interviewed_on=step)
+    only(await h.send(cmd, COURT), "event.case_closed_without_property")

@@ -16,13 +16,17 @@ import pytest
 from contracts.enforcement import (
     ControlOutcome,
     DeductFunds,
+    ExemptProperty,
     Outcome,
     PropertyAnswer,
     PropertyKind,
     RenewControl,
 )
+from contracts.enforcement.duties import ListingDuty
+from contracts.enforcement.exemptions import Emergency, ExemptionBasis
 from contracts.enforcement.sanctions import AckOutcome, CorrectListing, SanctionAck
 from services.enforcement import domain
+from services.enforcement.settings import EnforcementSettings
 from services.runtime.intake import Intake
 from tests.fast import builders as b
 from tests.fast.builders import BANK, CASE, COURT, OTHER_BANK, TODAY
@@ -193,6 +197,129 @@ async def _wrong_bureau(h: Harness) -> tuple[str, list[Published]]:
     return OTHER_BANK, await h.send(reply, OTHER_BANK, case_number=CASE)
 
 
+@provokes("ExemptPropertyError", "may not be seized, frozen or detained")
+async def _freeze_exempt(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.freeze(exempt=ExemptProperty.LIVING_EXPENSES), COURT)
+
+
+@provokes("OnlyHomeError", "only a home")
+async def _only_home_deposit(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.freeze(only_home=True), COURT)
+
+
+@provokes("CourtDocumentsMissingError", "electronic seal")
+async def _freeze_without_documents(h: Harness) -> tuple[str, list[Published]]:
+    # The service refuses an order without its documents only when set to require them: the
+    # same service, composed with that setting.
+    strict = Harness(h.clock, settings=EnforcementSettings(require_court_documents=True))
+    await b.registered(strict)
+    return COURT, await strict.send(b.freeze(), COURT)
+
+
+@provokes("DeductionChannelError", "takes no online deduction")
+async def _deduct_online_from_the_fund(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    fund = b.freeze("20000", PropertyKind.PROVIDENT_FUND, bureau="HF410482")
+    control_id = await b.frozen(h, fund)
+    return COURT, await h.send(b.deduct(control_id), COURT)
+
+
+@provokes("LivingExpensesError", "keeps back the living expenses")
+async def _deduct_wages_to_the_last_yuan(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h)
+    return COURT, await h.send(b.deduct(control_id, from_income=True), COURT)
+
+
+# 协助执行异议 — a bureau's objection to a control
+
+
+@provokes("ObjectionOpenError", "awaits the court's answer")
+async def _objected_twice(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h)
+    b.only(await h.send(b.object_to(control_id), BANK, case_number=CASE), "event.control_objected")
+    return BANK, await h.send(b.object_to(control_id), BANK, case_number=CASE)
+
+
+@provokes("UnknownObjectionError", "no objection")
+async def _unknown_objection(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.answer(uuid.uuid4()), COURT)
+
+
+@provokes("ObjectionAnsweredError", "answered already")
+async def _answered_objection_twice(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h)
+    objection_id = uuid.uuid4()
+    await h.send(b.object_to(control_id), BANK, case_number=CASE, event_id=objection_id)
+    b.only(await h.send(b.answer(objection_id), COURT), "event.objection_answered")
+    return COURT, await h.send(b.answer(objection_id), COURT)
+
+
+# 限制消费令 之 例外 — exemptions from a consumption restriction
+
+
+@provokes("NotARestrictionError", "not a restriction")
+async def _exempt_from_a_listing(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    listed = await b.imposed(h, b.listing())
+    return COURT, await h.send(b.exempt(listed), COURT)
+
+
+@provokes("ExemptionPartyError", "the order binds no legal_representative")
+async def _exempt_an_unbound_officer(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    return COURT, await h.send(b.exempt(restricted, whom="legal_representative"), COURT)
+
+
+@provokes("ExemptionItemsError", "flights (item 1) and high-speed rail (item 9) only")
+async def _emergency_lifting_of_a_hotel(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    cmd = b.exempt(
+        restricted,
+        basis=ExemptionBasis.EMERGENCY_TRAVEL,
+        items=[2],
+        emergency=Emergency.SERIOUS_ILLNESS,
+    )
+    return COURT, await h.send(cmd, COURT)
+
+
+@provokes("ExemptionStartError", "approval comes first")
+async def _exempt_from_yesterday(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    return COURT, await h.send(b.exempt(restricted, from_on=TODAY - timedelta(days=1)), COURT)
+
+
+@provokes("ExemptionPeriodError", "at most one month")
+async def _emergency_lifting_too_long(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    cmd = b.exempt(
+        restricted,
+        basis=ExemptionBasis.EMERGENCY_TRAVEL,
+        items=[1],
+        emergency=Emergency.FUNERAL,
+        until=TODAY + timedelta(days=60),
+    )
+    return COURT, await h.send(cmd, COURT)
+
+
+@provokes("ExemptionEmergencyError", "name the emergency")
+async def _emergency_lifting_without_emergency(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    restricted = await b.imposed(h, b.restrict())
+    cmd = b.exempt(restricted, basis=ExemptionBasis.EMERGENCY_TRAVEL, items=[1, 9])
+    return COURT, await h.send(cmd, COURT)
+
+
 # 限制消费 and 失信 — sanctions
 
 
@@ -361,6 +488,34 @@ async def _acknowledged_twice(h: Harness) -> tuple[str, list[Published]]:
     return notice.to, await h.send(ack, notice.to, case_number=CASE)
 
 
+# 删除期限 — the court's duties to delete, revoke or correct a listing
+
+
+async def _listed(h: Harness) -> uuid.UUID:
+    await b.registered(h)
+    await b.imposed(h, b.restrict())
+    return await b.imposed(h, b.listing())
+
+
+@provokes("DutyGroundError", "names its ground")
+async def _deletion_duty_without_ground(h: Harness) -> tuple[str, list[Published]]:
+    listed = await _listed(h)
+    return COURT, await h.send(b.duty(listed, duty=ListingDuty.DELETE), COURT)
+
+
+@provokes("DutyDateError", "after today")
+async def _duty_arising_tomorrow(h: Harness) -> tuple[str, list[Published]]:
+    listed = await _listed(h)
+    return COURT, await h.send(b.duty(listed, ground_arose_on=TODAY + timedelta(days=1)), COURT)
+
+
+@provokes("DutyAlreadyRecordedError", "is open already")
+async def _duty_recorded_twice(h: Harness) -> tuple[str, list[Published]]:
+    listed = await _listed(h)
+    b.only(await h.send(b.duty(listed), COURT), "event.listing_duty_arose")
+    return COURT, await h.send(b.duty(listed), COURT)
+
+
 # 终本 — closing without property
 
 
@@ -389,6 +544,59 @@ async def _close_unapproved(h: Harness) -> tuple[str, list[Published]]:
     await b.queried(h)
     await b.imposed(h, b.restrict())
     return COURT, await h.send(b.close(approved_by=" "), COURT)
+
+
+async def _ready_to_close(h: Harness) -> None:
+    await b.registered(h, filed_on=TODAY - timedelta(days=120))
+    await b.queried(h)
+    await b.imposed(h, b.restrict())
+
+
+@provokes("ExecutionNoticeMissingError", "execution notice")
+async def _close_without_notice(h: Harness) -> tuple[str, list[Published]]:
+    await _ready_to_close(h)
+    return COURT, await h.send(b.close(), COURT)
+
+
+@provokes("InterviewMissingError", "applicant was interviewed")
+async def _close_without_interview(h: Harness) -> tuple[str, list[Published]]:
+    await _ready_to_close(h)
+    cmd = b.close(execution_notice_on=TODAY - timedelta(days=100))
+    return COURT, await h.send(cmd, COURT)
+
+
+# 恢复执行 and 结案 — after 终本
+
+
+@provokes("NotClosedError", "only a case closed for lack of property")
+async def _resume_an_open_case(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.resume(), COURT)
+
+
+@provokes("ResumptionNumberError", "a number of type 执恢")
+async def _resume_under_an_execution_number(h: Harness) -> tuple[str, list[Published]]:
+    await b.closed(h)
+    return COURT, await h.send(b.resume(resumed_case_number="（2026）豫0482执99号"), COURT)
+
+
+@provokes("ResumptionDateError", "not after today")
+async def _resume_tomorrow(h: Harness) -> tuple[str, list[Published]]:
+    await b.closed(h)
+    return COURT, await h.send(b.resume(resumed_on=TODAY + timedelta(days=1)), COURT)
+
+
+@provokes("CaseConcludedError", "the case is already")
+async def _concluded_twice(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    b.only(await h.send(b.conclude(), COURT), "event.case_concluded")
+    return COURT, await h.send(b.conclude(), COURT)
+
+
+@provokes("ConclusionDateError", "not after today")
+async def _concluded_tomorrow(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.conclude(TODAY + timedelta(days=1)), COURT)
 
 
 REFUSALS = refusals()
