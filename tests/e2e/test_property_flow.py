@@ -238,7 +238,9 @@ async def test_after_closing_for_no_property_the_debtor_is_requeried_and_new_pro
     assert all(a["holdings"] == [] for a in first["data"]["answers"])
     world.clock.now += timedelta(days=100)  # 终本 only more than three months after filing
     await world.command(CloseWithoutProperty(case_number=case, closed_on=world.clock.now.date(),
-                                             approved_by="院长 李明"))  # fmt: skip
+                                             approved_by="院长 李明",
+                                             execution_notice_on=reg.data.filed_on,
+                                             applicant_interviewed_on=world.clock.now.date()))  # fmt: skip
     await world.wait("case_closed_without_property")
     world.clock.now += timedelta(days=100)
     assert await world.deadlines().tick() == 0  # not six months yet

@@ -85,6 +85,8 @@ class World:
         elif notice.envelope.type.endswith("property_query.v1"):
             found = [h for h in self.holdings.get(bureau, []) if h.kind in notice.data.kinds]
             await self.publish(answer(notice, found, bureau, self.clock()))
+        elif not notice.envelope.type.endswith("control_order.v1"):
+            return  # exemptions, objection answers, overdue notices: nothing a bureau answers
         elif self.control_outcome is Outcome.APPLIED:
             await self.publish(self.register(notice, bureau))
         else:
