@@ -198,8 +198,11 @@ def _code() -> str:
     if not commit:
         return "not a git checkout"
     changed = [
-        line.split(maxsplit=1)[-1] for line in git("status", "--porcelain", "--", "services/runtime", "deploy/migrations").splitlines()
-    ]  # fmt: skip
+        line.split(maxsplit=1)[-1]
+        for line in git(
+            "status", "--porcelain", "--", "services/runtime", "deploy/migrations"
+        ).splitlines()
+    ]
     return f"commit {commit}" + (
         f", with uncommitted changes to {', '.join(changed)}" if changed else ""
     )
@@ -482,8 +485,14 @@ def only_sanctions(
     with embedded() as servers:
         say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
         result = asyncio.run(sanctions_only(plan, servers, say))
-    empty = Report(when=datetime.now(UTC), machine=[], quick=plan.rounds == 1, appends=[],
-                   relay=None, sanctions=result)  # fmt: skip
+    empty = Report(
+        when=datetime.now(UTC),
+        machine=[],
+        quick=plan.rounds == 1,
+        appends=[],
+        relay=None,
+        sanctions=result,
+    )
     print_tables(empty, console)
     if output:
         old = output.read_text(encoding="utf-8") if output.exists() else ""

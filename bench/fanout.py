@@ -254,8 +254,9 @@ class World:
             reply = answer(parse_message(raw.data), [], code, datetime.now(UTC))
             body = reply.model_dump_json().encode()
             self.answer_bytes = len(body)
-            await self.bureau_js.publish(subject_of(reply), body,
-                                         headers={"Nats-Msg-Id": str(reply.envelope.event_id)})  # fmt: skip
+            await self.bureau_js.publish(
+                subject_of(reply), body, headers={"Nats-Msg-Id": str(reply.envelope.event_id)}
+            )
 
         return handle
 
@@ -278,8 +279,10 @@ class World:
             or not data.get("complete")
             or len(data["answers"]) != len(self.codes)
         ):
-            self.unexpected.append(f"result of {data['query_id']}: from_cache="
-                                   f"{data.get('from_cache')}, complete={data.get('complete')}")  # fmt: skip
+            self.unexpected.append(
+                f"result of {data['query_id']}: from_cache="
+                f"{data.get('from_cache')}, complete={data.get('complete')}"
+            )
         fut.set_result(now)
 
     async def _registered(self, raw: Msg) -> None:
@@ -308,20 +311,31 @@ class World:
             self.registering[str(reg.envelope.event_id)] = fut
             cases.append(reg)
             futures.append(fut)
-            acks.append(await self.js.publish_async(
-                subject_of(reg), reg.model_dump_json().encode(),
-                headers={"Nats-Msg-Id": str(reg.envelope.event_id)}))  # fmt: skip
+            acks.append(
+                await self.js.publish_async(
+                    subject_of(reg),
+                    reg.model_dump_json().encode(),
+                    headers={"Nats-Msg-Id": str(reg.envelope.event_id)},
+                )
+            )
         await asyncio.gather(*acks)
         await asyncio.wait_for(asyncio.gather(*futures), within)
         return cases
 
     def query(self, case: Message[Any]) -> Message[Any]:
         eid = uuid.uuid4()
-        cmd = QueryProperty(case_number=case.data.case_number, debtor=case.data.debtors[0],
-                            kinds=list(KINDS))  # fmt: skip
-        env = Envelope(event_id=eid, type=cmd.TYPE, occurred_at=datetime.now(UTC),
-                       organization=COURT, officer=f"{COURT}-007", correlation_id=eid,
-                       case_number=cmd.case_number)  # fmt: skip
+        cmd = QueryProperty(
+            case_number=case.data.case_number, debtor=case.data.debtors[0], kinds=list(KINDS)
+        )
+        env = Envelope(
+            event_id=eid,
+            type=cmd.TYPE,
+            occurred_at=datetime.now(UTC),
+            organization=COURT,
+            officer=f"{COURT}-007",
+            correlation_id=eid,
+            case_number=cmd.case_number,
+        )
         return Message[QueryProperty](envelope=env, data=cmd)
 
     async def fuyuan_once(self, case: Message[Any], within: float) -> float | None:
@@ -330,8 +344,11 @@ class World:
         eid = str(msg.envelope.event_id)
         fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self.waiting[eid] = fut
-        await self.js.publish(subject(QueryProperty.TYPE, COURT), msg.model_dump_json().encode(),
-                              headers={"Nats-Msg-Id": eid})  # fmt: skip
+        await self.js.publish(
+            subject(QueryProperty.TYPE, COURT),
+            msg.model_dump_json().encode(),
+            headers={"Nats-Msg-Id": eid},
+        )
         try:
             return await asyncio.wait_for(fut, within)
         except TimeoutError:
@@ -340,10 +357,12 @@ class World:
 
     async def bare_once(self, within: float) -> float | None:
         try:
-            await asyncio.gather(*(
-                self.court.request(f"{BARE_ROOT}.{code}", self.notices[code], timeout=within)
-                for code in self.codes
-            ))  # fmt: skip
+            await asyncio.gather(
+                *(
+                    self.court.request(f"{BARE_ROOT}.{code}", self.notices[code], timeout=within)
+                    for code in self.codes
+                )
+            )
         except TimeoutError:
             return None
         return time.perf_counter()
@@ -432,9 +451,19 @@ async def run_fanout(
         async with enforcement_running(nats_url, postgres_url) as (court, bureaus, counter):
             world = World(court, bureaus, codes)
             await world.start()
-            await _measure(world, result, rate=rate, rounds=rounds, seconds=seconds,
-                           warmup=warmup, search=search, step_seconds=step_seconds,
-                           one_case=one_case, within=within, log=log)  # fmt: skip
+            await _measure(
+                world,
+                result,
+                rate=rate,
+                rounds=rounds,
+                seconds=seconds,
+                warmup=warmup,
+                search=search,
+                step_seconds=step_seconds,
+                one_case=one_case,
+                within=within,
+                log=log,
+            )
             for problem in world.unexpected[:5]:
                 log(f"  [yellow]unexpected: {problem}[/yellow]")
             result.unexpected = len(world.unexpected)
@@ -461,8 +490,10 @@ async def _measure(
     codes = world.codes
     started = time.perf_counter()
     cases = iter(await world.register(warmup + 1 + round(rate * seconds) * rounds))
-    log(f"  {len(codes)} bureaus asked for {COURT}: {', '.join(codes)}; cases registered in "
-        f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    log(
+        f"  {len(codes)} bureaus asked for {COURT}: {', '.join(codes)}; cases registered in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
     async def fuyuan_run(r: float, s: float) -> Run:
         return await open_loop(lambda: world.fuyuan_once(next(cases), within), r, s)
@@ -488,9 +519,11 @@ async def _measure(
         for name in (FUYUAN, BARE) if r % 2 == 0 else (BARE, FUYUAN):
             run = await (fuyuan_run if name == FUYUAN else bare_run)(rate, seconds)
             result.contenders[name].runs.append(run)
-            log(f"  round {r + 1}/{rounds} {name:<30} {rate:g}/s for {seconds:g} s: "
+            log(
+                f"  round {r + 1}/{rounds} {name:<30} {rate:g}/s for {seconds:g} s: "
                 f"p50 {run.p50 * 1e3:,.1f} ms, p99 {run.p99 * 1e3:,.1f} ms, "
-                f"{run.qps:,.1f} q/s, lost {run.lost}, sender lag ≤ {run.max_lag * 1e3:.0f} ms")  # fmt: skip
+                f"{run.qps:,.1f} q/s, lost {run.lost}, sender lag ≤ {run.max_lag * 1e3:.0f} ms"
+            )
             await asyncio.sleep(0.5)
 
     # The highest rate sustained, each query on a case of its own: rates upward until one fails.
@@ -499,9 +532,11 @@ async def _measure(
         run = await fuyuan_run(step_rate, step_seconds)
         ok = sustained(run)
         result.steps.append(Step(step_rate, run, ok))
-        log(f"  search {step_rate:g}/s for {step_seconds:g} s: p50 {run.p50 * 1e3:,.0f} ms, "
+        log(
+            f"  search {step_rate:g}/s for {step_seconds:g} s: p50 {run.p50 * 1e3:,.0f} ms, "
             f"p99 {run.p99 * 1e3:,.0f} ms, {run.qps:,.1f} q/s, lost {run.lost}: "
-            f"{'sustained' if ok else 'not sustained'}")  # fmt: skip
+            f"{'sustained' if ok else 'not sustained'}"
+        )
         await asyncio.sleep(1.0)
         if not ok:
             break
@@ -519,6 +554,8 @@ async def _measure(
                 break
             result.one_case.append(done - start)
         if result.one_case:
-            log(f"  one case, {len(result.one_case)} queries one after another: first "
+            log(
+                f"  one case, {len(result.one_case)} queries one after another: first "
                 f"{result.one_case[0] * 1e3:,.0f} ms, last {result.one_case[-1] * 1e3:,.0f} ms, "
-                f"+{result.one_case_slope * 1e3:,.1f} ms per earlier query")  # fmt: skip
+                f"+{result.one_case_slope * 1e3:,.1f} ms per earlier query"
+            )

@@ -85,8 +85,14 @@ class FactsMaker:
 
     def __init__(self) -> None:
         eid = uuid.UUID(int=0)
-        env = Envelope(event_id=eid, type=Measured.TYPE, occurred_at=datetime.now(UTC),
-                       organization=ORG, correlation_id=eid, case_number=CASE_NUMBER)  # fmt: skip
+        env = Envelope(
+            event_id=eid,
+            type=Measured.TYPE,
+            occurred_at=datetime.now(UTC),
+            organization=ORG,
+            correlation_id=eid,
+            case_number=CASE_NUMBER,
+        )
         note = "执行案件进度通知 — enforcement progress notice; " * 2
         msg: Message[Any] = Message[Measured](envelope=env, data=Measured(n=0, note=note))
         body, _ = canonical_body(msg.model_dump_json().encode())
@@ -104,8 +110,21 @@ class FactsMaker:
         out = []
         for key in random_uuids(count):
             k = key.encode()
-            out.append(Facts(key, Measured.TYPE, SUBJECT, ORG, CASE_NUMBER, key, key, None,
-                             self.trace_id, a + k + b + k + c, sender=ORG))  # fmt: skip
+            out.append(
+                Facts(
+                    key,
+                    Measured.TYPE,
+                    SUBJECT,
+                    ORG,
+                    CASE_NUMBER,
+                    key,
+                    key,
+                    None,
+                    self.trace_id,
+                    a + k + b + k + c,
+                    sender=ORG,
+                )
+            )
         return out
 
 
@@ -133,10 +152,27 @@ _IN_COLUMN_ORDER = operator.itemgetter(*(_FIELDS.index(c) for c in ALL_COLUMNS))
 def record(e: Entry, digest: bytes | None = None) -> tuple[Any, ...]:
     """A journal row for COPY; `digest` stands in for the message's SHA-256 when given."""
     f = e.facts
-    row = (e.position, f.message_key, f.event_id, f.type, f.subject, f.organization,
-           f.case_number, f.correlation_id, f.causation_id, f.trace_id, f.body,
-           e.message_sha256 if digest is None else digest, e.recorded_at, e.prev_hash,
-           e.hash, f.sender, f.forgery, f.detail, f.version)  # fmt: skip
+    row = (
+        e.position,
+        f.message_key,
+        f.event_id,
+        f.type,
+        f.subject,
+        f.organization,
+        f.case_number,
+        f.correlation_id,
+        f.causation_id,
+        f.trace_id,
+        f.body,
+        e.message_sha256 if digest is None else digest,
+        e.recorded_at,
+        e.prev_hash,
+        e.hash,
+        f.sender,
+        f.forgery,
+        f.detail,
+        f.version,
+    )
     return tuple(_IN_COLUMN_ORDER(row))
 
 
@@ -257,10 +293,11 @@ def facts_of_cost(count: int = 2000, repeats: int = 5) -> float:
     from services.runtime.consumer import Delivery
 
     deliveries = [
-        Delivery(SUBJECT, e.message.model_dump_json().encode(), {"traceparent": TRACEPARENT},
-                 1, i + 1)
+        Delivery(
+            SUBJECT, e.message.model_dump_json().encode(), {"traceparent": TRACEPARENT}, 1, i + 1
+        )
         for i, e in enumerate(measured(n) for n in range(count))
-    ]  # fmt: skip
+    ]
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -510,8 +547,7 @@ async def _verify(
     checkpointer = Checkpointer(journal, store, key, clock)
     await checkpointer.load()
     start = time.perf_counter()
-    await fill_journal(pool, entries, checkpointer, clock, sign_at=(entries // 2, entries),
-                       log=log)  # fmt: skip
+    await fill_journal(pool, entries, checkpointer, clock, sign_at=(entries // 2, entries), log=log)
     fill_seconds = time.perf_counter() - start
     log(f"  filled to {entries:,} entries in {fill_seconds:.0f} s ")
     async with pool.acquire() as conn:
@@ -522,18 +558,25 @@ async def _verify(
     cpu, start = time.process_time(), time.perf_counter()
     report = await audit.verify(journal, store, public)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    log(f"  audit.verify: {report.entries:,} entries, {report.checkpoints} checkpoints in "
-        f"{seconds:.1f} s ({report.entries / seconds:,.0f} entries/s), ok={report.ok}")  # fmt: skip
+    log(
+        f"  audit.verify: {report.entries:,} entries, {report.checkpoints} checkpoints in "
+        f"{seconds:.1f} s ({report.entries / seconds:,.0f} entries/s), ok={report.ok}"
+    )
     problems = list(report.problems)
     if report.broken:
         problems.insert(0, f"broken at {report.broken.position}: {report.broken.reason}")
     if report.entries != entries or report.checkpoints != 2:
         problems.append(f"expected {entries:,} entries and 2 checkpoints")
     result = VerifyResult(
-        entries=report.entries, checkpoints=report.checkpoints, fill_seconds=fill_seconds,
-        seconds=seconds, cpu_seconds=cpu, ok=report.ok and not problems, problems=problems,
+        entries=report.entries,
+        checkpoints=report.checkpoints,
+        fill_seconds=fill_seconds,
+        seconds=seconds,
+        cpu_seconds=cpu,
+        ok=report.ok and not problems,
+        problems=problems,
         table_bytes=int(size or 0),
-    )  # fmt: skip
+    )
     if parts_entries:
         samples = [await _parts(pool, parts_entries) for _ in range(3)]
         result.parts = [

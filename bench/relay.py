@@ -279,23 +279,35 @@ async def run_relay_breakdown(
         fix_text = "fetch ordered by the indexed columns, " if needs_fix else ""
         # (label, in the chain, one timed round)
         steps: list[tuple[str, bool, Round]] = [
-            ("Relay.step as is (read, publish, acks, checkpoint)", True,
-             lambda: relay_round(as_is, count)),
+            (
+                "Relay.step as is (read, publish, acks, checkpoint)",
+                True,
+                lambda: relay_round(as_is, count),
+            ),
             ("side: reads only (Relay.pending as is)", False, lambda: _reads_only(as_is, count)),
-        ]  # fmt: skip
+        ]
         if needs_fix:
             steps += [
-                ("what-if: fetch ORDER BY events.tx, events.position (index scan)", True,
-                 lambda: relay_round(fixed, count)),
+                (
+                    "what-if: fetch ORDER BY events.tx, events.position (index scan)",
+                    True,
+                    lambda: relay_round(fixed, count),
+                ),
                 ("side: reads only, ORDER BY fixed", False, lambda: _reads_only(fixed, count)),
-            ]  # fmt: skip
+            ]
         steps += [
-            (f"what-if: {fix_text}no span or links (stored trace headers passed through)", True,
-             lambda: relay_round(bare, count)),
-            ("what-if: and the next batch read while this one is acknowledged", True,
-             lambda: prefetch_round(bare, count)),
+            (
+                f"what-if: {fix_text}no span or links (stored trace headers passed through)",
+                True,
+                lambda: relay_round(bare, count),
+            ),
+            (
+                "what-if: and the next batch read while this one is acknowledged",
+                True,
+                lambda: prefetch_round(bare, count),
+            ),
             (RAW + " (same run)", True, lambda: raw_round(js, messages[:count])),
-        ]  # fmt: skip
+        ]
         results = [StepResult(label, chained=chained) for label, chained, _ in steps]
         for r in range(rounds):
             order = list(range(len(steps)))

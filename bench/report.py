@@ -163,12 +163,26 @@ def print_tables(report: Report, console: Console | None = None) -> None:
         _print_others(report, console)
     if s := report.sanctions:
         st = Table(title=f"Sanction notice fan-out, {s.court} → {len(s.bureaus)} bureaus")
-        for col in ("contender", "offered /s", "listings", "p50 ms", "p99 ms", "achieved /s",
-                    "lost"):  # fmt: skip
+        for col in (
+            "contender",
+            "offered /s",
+            "listings",
+            "p50 ms",
+            "p99 ms",
+            "achieved /s",
+            "lost",
+        ):
             st.add_column(col, justify="left" if col == "contender" else "right")
         for name, c in s.contenders.items():
-            st.add_row(name, f"{s.rate:g}", f"{c.sent:,}", _ms(c.p50), _ms(c.p99),
-                       f"{c.qps:,.1f}", f"{c.lost}")  # fmt: skip
+            st.add_row(
+                name,
+                f"{s.rate:g}",
+                f"{c.sent:,}",
+                _ms(c.p50),
+                _ms(c.p99),
+                f"{c.qps:,.1f}",
+                f"{c.lost}",
+            )
         console.print(st)
         console.print(f"fuyuan ÷ bare: p50 × {s.ratio('p50'):.1f}, p99 × {s.ratio('p99'):.1f}")
 
@@ -215,16 +229,36 @@ def _print_others(report: Report, console: Console) -> None:
         )
     if f := report.fanout:
         ft = Table(title=f"Property query fan-out, {f.court} → {len(f.bureaus)} bureaus")
-        for col in ("contender", "offered q/s", "queries", "p50 ms", "p99 ms", "achieved q/s",
-                    "lost"):  # fmt: skip
+        for col in (
+            "contender",
+            "offered q/s",
+            "queries",
+            "p50 ms",
+            "p99 ms",
+            "achieved q/s",
+            "lost",
+        ):
             ft.add_column(col, justify="left" if col == "contender" else "right")
         for name, c in f.contenders.items():
-            ft.add_row(name, f"{f.rate:g}", f"{c.sent:,}", f"{c.p50 * 1e3:,.1f}",
-                       f"{c.p99 * 1e3:,.1f}", f"{c.qps:,.1f}", f"{c.lost}")  # fmt: skip
+            ft.add_row(
+                name,
+                f"{f.rate:g}",
+                f"{c.sent:,}",
+                f"{c.p50 * 1e3:,.1f}",
+                f"{c.p99 * 1e3:,.1f}",
+                f"{c.qps:,.1f}",
+                f"{c.lost}",
+            )
         for step in f.steps:
-            ft.add_row(f"search, {'sustained' if step.sustained else 'not sustained'}",
-                       f"{step.rate:g}", f"{step.run.sent:,}", f"{step.run.p50 * 1e3:,.1f}",
-                       f"{step.run.p99 * 1e3:,.1f}", f"{step.run.qps:,.1f}", f"{step.run.lost}")  # fmt: skip
+            ft.add_row(
+                f"search, {'sustained' if step.sustained else 'not sustained'}",
+                f"{step.rate:g}",
+                f"{step.run.sent:,}",
+                f"{step.run.p50 * 1e3:,.1f}",
+                f"{step.run.p99 * 1e3:,.1f}",
+                f"{step.run.qps:,.1f}",
+                f"{step.run.lost}",
+            )
         console.print(ft)
         console.print(
             f"fuyuan ÷ bare: p50 × {f.ratio('p50'):.1f}, p99 × {f.ratio('p99'):.1f}; highest "
@@ -385,8 +419,10 @@ def _ms(seconds: float) -> str:
 def ledger_markdown(report: Report) -> list[str]:
     lines = ["## Ledger", ""]
     if led := report.ledger:
-        j, c, r = (led.samples[n].median if n in led.samples else float("nan")
-                   for n in (JOURNAL, CHAINED, RAW))  # fmt: skip
+        j, c, r = (
+            led.samples[n].median if n in led.samples else float("nan")
+            for n in (JOURNAL, CHAINED, RAW)
+        )
         to_raw, to_chained = led.median_ratio(RAW), led.median_ratio(CHAINED)
         hashing = led.round_ratio(CHAINED, RAW)
         lines += [
@@ -458,11 +494,16 @@ def fanout_markdown(f: FanoutResult) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, c in f.contenders.items():
-        lines.append(f"| {name} | {f.rate:g} | {c.sent:,} | {_ms(c.p50)} | {_ms(c.p99)} | "
-                     f"{c.qps:,.1f} | {c.lost} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {f.rate:g} | {c.sent:,} | {_ms(c.p50)} | {_ms(c.p99)} | "
+            f"{c.qps:,.1f} | {c.lost} |"
+        )
     per_round = f.round_ratios()
-    spread = (f"; p50 ratio per round {min(per_round):.1f}–{max(per_round):.1f}"
-              if len(per_round) > 1 else "")  # fmt: skip
+    spread = (
+        f"; p50 ratio per round {min(per_round):.1f}–{max(per_round):.1f}"
+        if len(per_round) > 1
+        else ""
+    )
     lines += [
         "",
         f"**Fuyuan ÷ bare: p50 × {f.ratio('p50'):.1f}, p99 × {f.ratio('p99'):.1f}** "
@@ -493,10 +534,12 @@ def fanout_markdown(f: FanoutResult) -> list[str]:
             "",
             "| Offered q/s | Queries | p50 ms | p99 ms | Achieved q/s | Lost | Sustained |",
             "|---:|---:|---:|---:|---:|---:|---|",
-            *[f"| {st.rate:g} | {st.run.sent:,} | {_ms(st.run.p50)} | {_ms(st.run.p99)} | "
-              f"{st.run.qps:,.1f} | {st.run.lost} | {'yes' if st.sustained else '**no**'} |"
-              for st in f.steps],
-        ]  # fmt: skip
+            *[
+                f"| {st.rate:g} | {st.run.sent:,} | {_ms(st.run.p50)} | {_ms(st.run.p99)} | "
+                f"{st.run.qps:,.1f} | {st.run.lost} | {'yes' if st.sustained else '**no**'} |"
+                for st in f.steps
+            ],
+        ]
     if f.one_case:
         n = len(f.one_case)
         lines += [
@@ -682,8 +725,9 @@ def merge_section(text: str, section: list[str], title: str = SANCTIONS_TITLE) -
     new = [*section, ""]
     if title in lines:
         start = lines.index(title)
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))  # fmt: skip
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
         lines[start:end] = new
     elif "## Method" in lines:
         at = lines.index("## Method")
@@ -712,11 +756,16 @@ def sanctions_markdown(s: SanctionsResult) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, c in s.contenders.items():
-        lines.append(f"| {name} | {s.rate:g} | {c.sent:,} | {_ms(c.p50)} | {_ms(c.p99)} | "
-                     f"{c.qps:,.1f} | {c.lost} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {s.rate:g} | {c.sent:,} | {_ms(c.p50)} | {_ms(c.p99)} | "
+            f"{c.qps:,.1f} | {c.lost} |"
+        )
     per_round = s.round_ratios()
-    spread = (f"; p50 ratio per round {min(per_round):.1f}–{max(per_round):.1f}"
-              if len(per_round) > 1 else "")  # fmt: skip
+    spread = (
+        f"; p50 ratio per round {min(per_round):.1f}–{max(per_round):.1f}"
+        if len(per_round) > 1
+        else ""
+    )
     n = len(s.bureaus)
     lines += [
         "",

@@ -168,16 +168,22 @@ class Bench:
         for _ in range(count):
             self.seq += 1
             reg = register_case(self.rng, self.org, 20_000 + self.seq, datetime.now(UTC))
-            debtor = Person(name=self.rng.choice(SURNAMES) + self.rng.choice(GIVEN),
-                            id_number=resident_id(self.rng, region))  # born 1950–2000  # fmt: skip
+            debtor = Person(
+                name=self.rng.choice(SURNAMES) + self.rng.choice(GIVEN),
+                id_number=resident_id(self.rng, region),
+            )  # born 1950–2000
             reg = reg.model_copy(update={"data": reg.data.model_copy(update={"debtors": [debtor]})})
             fut: asyncio.Future[None] = loop.create_future()
             self.registering[str(reg.envelope.event_id)] = fut
             cases.append(reg)
             futures.append(fut)
-            acks.append(await self.js.publish_async(
-                subject_of(reg), reg.model_dump_json().encode(),
-                headers={"Nats-Msg-Id": str(reg.envelope.event_id)}))  # fmt: skip
+            acks.append(
+                await self.js.publish_async(
+                    subject_of(reg),
+                    reg.model_dump_json().encode(),
+                    headers={"Nats-Msg-Id": str(reg.envelope.event_id)},
+                )
+            )
         await asyncio.gather(*acks)
         await asyncio.wait_for(asyncio.gather(*futures), within)
         await self.restrict(cases, within)
@@ -191,23 +197,39 @@ class Bench:
         for case in cases:
             cmd = restriction(case.data, None, case.data.filed_on)
             eid = uuid.uuid4()
-            env = Envelope(event_id=eid, type=cmd.TYPE, occurred_at=datetime.now(UTC),
-                           organization=COURT, correlation_id=eid, case_number=cmd.case_number)  # fmt: skip
+            env = Envelope(
+                event_id=eid,
+                type=cmd.TYPE,
+                occurred_at=datetime.now(UTC),
+                organization=COURT,
+                correlation_id=eid,
+                case_number=cmd.case_number,
+            )
             fut: asyncio.Future[None] = loop.create_future()
             self.registering[str(eid)] = fut
             futures.append(fut)
-            acks.append(await self.js.publish_async(
-                subject(cmd.TYPE, COURT), Message[RestrictConsumption](envelope=env, data=cmd)
-                .model_dump_json().encode(), headers={"Nats-Msg-Id": str(eid)}))  # fmt: skip
+            acks.append(
+                await self.js.publish_async(
+                    subject(cmd.TYPE, COURT),
+                    Message[RestrictConsumption](envelope=env, data=cmd).model_dump_json().encode(),
+                    headers={"Nats-Msg-Id": str(eid)},
+                )
+            )
         await asyncio.gather(*acks)
         await asyncio.wait_for(asyncio.gather(*futures), within)
 
     def listing(self, case: Message[Any]) -> Message[Any]:
         cmd = listing(self.rng, self.org, case.data, self.catalogue, None)
         eid = uuid.uuid4()
-        env = Envelope(event_id=eid, type=cmd.TYPE, occurred_at=datetime.now(UTC),
-                       organization=COURT, officer=f"{COURT}-007", correlation_id=eid,
-                       case_number=cmd.case_number)  # fmt: skip
+        env = Envelope(
+            event_id=eid,
+            type=cmd.TYPE,
+            occurred_at=datetime.now(UTC),
+            organization=COURT,
+            officer=f"{COURT}-007",
+            correlation_id=eid,
+            case_number=cmd.case_number,
+        )
         return Message[ListDishonestDebtor](envelope=env, data=cmd)
 
     def _wait(self, sid: str) -> asyncio.Future[float]:
@@ -227,8 +249,11 @@ class Bench:
         msg = self.listing(case)
         sid = str(msg.envelope.event_id)
         fut = self._wait(sid)
-        await self.js.publish(subject(ListDishonestDebtor.TYPE, COURT),
-                              msg.model_dump_json().encode(), headers={"Nats-Msg-Id": sid})  # fmt: skip
+        await self.js.publish(
+            subject(ListDishonestDebtor.TYPE, COURT),
+            msg.model_dump_json().encode(),
+            headers={"Nats-Msg-Id": sid},
+        )
         return await self._until(sid, fut, within)
 
     async def bare_once(self, within: float) -> float | None:
@@ -275,8 +300,10 @@ async def _measure(
     started = time.perf_counter()
     warmup = 3
     cases = iter(await bench.register(warmup + 1 + round(rate * seconds) * rounds))
-    log(f"  a listing by {COURT} reaches {len(bench.codes)} bureaus: {', '.join(bench.codes)}; "
-        f"cases registered in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    log(
+        f"  a listing by {COURT} reaches {len(bench.codes)} bureaus: {', '.join(bench.codes)}; "
+        f"cases registered in {time.perf_counter() - started:.1f} s"
+    )
     for _ in range(warmup):
         if await bench.fuyuan_once(next(cases), within) is None:
             raise RuntimeError("not every bureau got its sanction notice in the warm-up")
@@ -297,8 +324,10 @@ async def _measure(
             else:
                 run = await open_loop(lambda: bench.bare_once(within), rate, seconds)
             result.contenders[name].runs.append(run)
-            log(f"  round {r + 1}/{rounds} {name:<33} {rate:g}/s for {seconds:g} s: "
+            log(
+                f"  round {r + 1}/{rounds} {name:<33} {rate:g}/s for {seconds:g} s: "
                 f"p50 {run.p50 * 1e3:,.1f} ms, p99 {run.p99 * 1e3:,.1f} ms, "
                 f"{run.qps:,.1f} listings/s, lost {run.lost}, sender lag ≤ "
-                f"{run.max_lag * 1e3:.0f} ms")  # fmt: skip
+                f"{run.max_lag * 1e3:.0f} ms"
+            )
             await asyncio.sleep(0.5)

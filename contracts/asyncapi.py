@@ -12,8 +12,13 @@ from contracts.envelope import Envelope, Message
 
 GENERATED = Path(__file__).resolve().parent / "generated"
 _REF = "#/components/schemas/{model}"
-_SENDS = {"command": "organization", "reply": "organization", "event": "service",
-          "notice": "service", "rejection": "service"}  # fmt: skip
+_SENDS = {
+    "command": "organization",
+    "reply": "organization",
+    "event": "service",
+    "notice": "service",
+    "rejection": "service",
+}
 
 
 def _name(message_type: str) -> str:
@@ -32,19 +37,28 @@ def _channel(t: str, cls: type[Payload]) -> dict[str, Any]:
 
 def _message(t: str, cls: type[Payload]) -> dict[str, Any]:
     return {
-        "name": t, "title": cls.__name__, "summary": (cls.__doc__ or "").strip().split("\n")[0],
+        "name": t,
+        "title": cls.__name__,
+        "summary": (cls.__doc__ or "").strip().split("\n")[0],
         "contentType": "application/json",
-        "headers": {"type": "object", "properties": {
-            "Nats-Msg-Id": {"type": "string", "description": "The envelope's event id."},
-            "traceparent": {"type": "string", "description": "W3C trace context."}}},
+        "headers": {
+            "type": "object",
+            "properties": {
+                "Nats-Msg-Id": {"type": "string", "description": "The envelope's event id."},
+                "traceparent": {"type": "string", "description": "W3C trace context."},
+            },
+        },
         "payload": {"$ref": f"#/components/schemas/{_name(t)}"},
-    }  # fmt: skip
+    }
 
 
 def _operation(t: str, cls: type[Payload]) -> dict[str, Any]:
     action = "receive" if _SENDS[cls.kind()] == "organization" else "send"
-    return {"action": action, "channel": {"$ref": f"#/channels/{_name(t)}"},
-            "summary": f"The system {action}s {t}."}  # fmt: skip
+    return {
+        "action": action,
+        "channel": {"$ref": f"#/channels/{_name(t)}"},
+        "summary": f"The system {action}s {t}.",
+    }
 
 
 def schemas() -> dict[str, dict[str, Any]]:
@@ -65,15 +79,20 @@ def document() -> dict[str, Any]:
     items = catalog.public().items()
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "Fuyuan 府院联动", "version": "1",
-                 "description": "Messages between courts, bureaus and the Fuyuan services. "
-                 "A subject is the message type with the organization code appended."},
+        "info": {
+            "title": "Fuyuan 府院联动",
+            "version": "1",
+            "description": "Messages between courts, bureaus and the Fuyuan services. "
+            "A subject is the message type with the organization code appended.",
+        },
         "defaultContentType": "application/json",
         "channels": {_name(t): _channel(t, c) for t, c in items},
         "operations": {_name(t): _operation(t, c) for t, c in items},
-        "components": {"messages": {_name(t): _message(t, c) for t, c in items},
-                       "schemas": _components()},
-    }  # fmt: skip
+        "components": {
+            "messages": {_name(t): _message(t, c) for t, c in items},
+            "schemas": _components(),
+        },
+    }
 
 
 def rendered() -> dict[str, str]:

@@ -545,8 +545,10 @@ def catalogue_problems(catalogue: Catalogue) -> list[str]:
     if (message := _source_problem(catalogue.term_extension.source, documents)) is not None:
         problems.append(f"field 'term_extension.source.document': {message}")
     if catalogue.term_extension.for_ground not in {g.id for g in catalogue.grounds}:
-        problems.append(f"field 'term_extension.for_ground': no listing ground with id "
-                        f"{catalogue.term_extension.for_ground!r}")  # fmt: skip
+        problems.append(
+            f"field 'term_extension.for_ground': no listing ground with id "
+            f"{catalogue.term_extension.for_ground!r}"
+        )
     for index, measure in enumerate(catalogue.measures):
         problems += _measure_problems(index, measure, documents)
     problems += _restriction_problems(catalogue.measures)

@@ -200,21 +200,28 @@ class BureauClient:
         """Explicit acks, every notice from the start, no delivery limit (failures never drop a
         notice; unreadable ones are terminated by the client itself)."""
         return ConsumerConfig(
-            durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL, ack_wait=self.ack_wait,
-            filter_subject=self.notice_subject, max_deliver=-1,
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.ack_wait,
+            filter_subject=self.notice_subject,
+            max_deliver=-1,
             max_ack_pending=max(256, self.batch_size * 4),
             metadata={CLIENT_KEY: self.client_name},
-        )  # fmt: skip
+        )
 
     # ---- connection ----------------------------------------------------------------------
 
     async def connect(self) -> Client:
         if self._nc is None or self._nc.is_closed:
-            options: dict[str, Any] = {"name": f"bureau-{self.org}",
-                                       "max_reconnect_attempts": -1, **self.connect_options}  # fmt: skip
-            self._nc = await nats.connect(servers=self.nats_url.split(","),
-                                          inbox_prefix=inbox_prefix(self.org), **options)  # fmt: skip
+            options: dict[str, Any] = {
+                "name": f"bureau-{self.org}",
+                "max_reconnect_attempts": -1,
+                **self.connect_options,
+            }
+            self._nc = await nats.connect(
+                servers=self.nats_url.split(","), inbox_prefix=inbox_prefix(self.org), **options
+            )
             self._js = self._nc.jetstream()
         return self._nc
 
@@ -306,11 +313,16 @@ class BureauClient:
         assert self._js is not None
         try:
             await self._claim()
-            sub = await self._js.pull_subscribe(self.notice_subject, durable=self.durable,
-                                                stream=self.stream, config=self.consumer_config())  # fmt: skip
+            sub = await self._js.pull_subscribe(
+                self.notice_subject,
+                durable=self.durable,
+                stream=self.stream,
+                config=self.consumer_config(),
+            )
         except (nats.errors.Error, nats.js.errors.Error) as e:
-            self._log.warning("cannot bind the consumer yet, retrying", durable=self.durable,
-                              error=_short(e))  # fmt: skip
+            self._log.warning(
+                "cannot bind the consumer yet, retrying", durable=self.durable, error=_short(e)
+            )
             await _sleep(stop, 1.0)
             return None
         self._log.info("listening", durable=self.durable, subject=self.notice_subject)
@@ -387,9 +399,12 @@ class BureauClient:
         except Exception as e:  # InvalidMessageError above all; whatever else keeps it unread
             return await self._invalid(msg, attempt, e)
         key = str(notice.envelope.event_id)
-        bound = self._log.bind(event_id=key, event_type=notice.envelope.type,
-                               correlation_id=str(notice.envelope.correlation_id),
-                               attempt=attempt)  # fmt: skip
+        bound = self._log.bind(
+            event_id=key,
+            event_type=notice.envelope.type,
+            correlation_id=str(notice.envelope.correlation_id),
+            attempt=attempt,
+        )
         reply = self._replies.get(key)
         if reply is None:
             try:
@@ -485,14 +500,24 @@ class BureauClient:
             problems = f"cannot be read: {_short(error)}"
         sequence = msg.metadata.sequence.stream
         if attempt >= self.max_invalid_attempts:
-            self._log.error("unreadable notice terminated, left in the stream", subject=msg.subject,
-                            stream=self.stream, stream_sequence=sequence, attempts=attempt,
-                            problems=problems)  # fmt: skip
+            self._log.error(
+                "unreadable notice terminated, left in the stream",
+                subject=msg.subject,
+                stream=self.stream,
+                stream_sequence=sequence,
+                attempts=attempt,
+                problems=problems,
+            )
             self.stats["terminated"] += 1
             await msg.term()
             return "terminated"
-        self._log.warning("unreadable notice", subject=msg.subject, stream_sequence=sequence,
-                          attempt=attempt, problems=problems)  # fmt: skip
+        self._log.warning(
+            "unreadable notice",
+            subject=msg.subject,
+            stream_sequence=sequence,
+            attempt=attempt,
+            problems=problems,
+        )
         await msg.nak(delay=self.delay(attempt))
         return "invalid"
 
@@ -512,10 +537,12 @@ class BureauClient:
         data = rejection.data
         problems = "; ".join(f"{p.field}: {p.reason}" for p in getattr(data, "problems", []))
         self._log.warning(
-            "a reply was rejected", rejected_event_id=str(getattr(data, "rejected_event_id", "")),
-            rejected_type=getattr(data, "rejected_type", None), problems=problems,
+            "a reply was rejected",
+            rejected_event_id=str(getattr(data, "rejected_event_id", "")),
+            rejected_type=getattr(data, "rejected_type", None),
+            problems=problems,
             correlation_id=str(rejection.envelope.correlation_id),
-        )  # fmt: skip
+        )
         if self.on_rejection is not None:
             try:
                 await self.on_rejection(rejection)
@@ -573,8 +600,9 @@ def stable(reply: Message[Any], notice: Message[Any]) -> Message[Any]:
     )
 
 
-def reply_for(notice: Message[Any], data: Mapping[str, Any] | None, org: str,
-              now: datetime) -> Message[Any] | None:  # fmt: skip
+def reply_for(
+    notice: Message[Any], data: Mapping[str, Any] | None, org: str, now: datetime
+) -> Message[Any] | None:
     """The reply whose `data` the bureau's system gave (None: nothing to answer).
 
     For a property query the data is a `PropertyAnswer` (`{"holdings": [...]}`), for a control
@@ -590,8 +618,11 @@ def reply_for(notice: Message[Any], data: Mapping[str, Any] | None, org: str,
     if notice.envelope.type not in REPLY_TYPES:
         raise ValueError(f"no reply is defined for {notice.envelope.type}")
     payload_type, key = REPLY_TYPES[notice.envelope.type]
-    fields = {key: getattr(notice.data, key), **REPLY_DEFAULTS.get(notice.envelope.type, {}),
-              **data}  # fmt: skip
+    fields = {
+        key: getattr(notice.data, key),
+        **REPLY_DEFAULTS.get(notice.envelope.type, {}),
+        **data,
+    }
     payload = payload_type.model_validate(fields)
     if isinstance(payload, SanctionAck):
         check_ack(notice.envelope.type, payload.outcome)
@@ -624,8 +655,9 @@ EXIT_PENDING = 75
 """A command exiting with 75 (EX_TEMPFAIL) means: no answer yet, ask again later."""
 
 
-def exec_handler(org: str, command: str, *, timeout: float = 60.0,
-                 clock: Clock = utc_now) -> Handler:  # fmt: skip
+def exec_handler(
+    org: str, command: str, *, timeout: float = 60.0, clock: Clock = utc_now
+) -> Handler:
     """Run `command` (by /bin/sh) for each notice: the notice JSON on its stdin, the reply data
     JSON (or nothing) on its stdout, exit status 0. Exit status 75 means "not yet"; any other
     non-zero status, or running past `timeout`, is a failure and the notice comes again. The
@@ -633,13 +665,20 @@ def exec_handler(org: str, command: str, *, timeout: float = 60.0,
     (TRACESTATE) of the client's span, so a traced command continues the trace."""
 
     async def handle(notice: Message[Any]) -> Message[Any] | None:
-        env = {**os.environ, "FUYUAN_ORG": org, "FUYUAN_NOTICE_TYPE": notice.envelope.type,
-               "FUYUAN_EVENT_ID": str(notice.envelope.event_id)}  # fmt: skip
+        env = {
+            **os.environ,
+            "FUYUAN_ORG": org,
+            "FUYUAN_NOTICE_TYPE": notice.envelope.type,
+            "FUYUAN_EVENT_ID": str(notice.envelope.event_id),
+        }
         env |= {name.upper(): value for name, value in trace_context({}).items()}
         proc = await asyncio.create_subprocess_shell(
-            command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=env,
-        )  # fmt: skip
+            command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
         try:
             out, err = await asyncio.wait_for(
                 proc.communicate(notice.model_dump_json().encode()), timeout
@@ -652,8 +691,10 @@ def exec_handler(org: str, command: str, *, timeout: float = 60.0,
         if proc.returncode == EXIT_PENDING:
             raise AnswerPendingError(err.decode(errors="replace").strip()[-500:])
         if proc.returncode != 0:
-            raise RuntimeError(f"command exited with status {proc.returncode}: "
-                               f"{err.decode(errors='replace').strip()[-500:]}")  # fmt: skip
+            raise RuntimeError(
+                f"command exited with status {proc.returncode}: "
+                f"{err.decode(errors='replace').strip()[-500:]}"
+            )
         return reply_for(notice, parse_data(out), org, clock())
 
     return handle
@@ -665,8 +706,9 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_BODY = 4 * 1024 * 1024
 
 
-def webhook_handler(org: str, url: str, *, timeout: float = 30.0,
-                    clock: Clock = utc_now) -> Handler:  # fmt: skip
+def webhook_handler(
+    org: str, url: str, *, timeout: float = 30.0, clock: Clock = utc_now
+) -> Handler:
     """POST each notice's JSON to `url`; a 200 response's body is the reply data, 204 or an
     empty body means nothing to answer, 202 means "not yet" (asked again later), any other
     status or no response within `timeout` is a failure and the notice comes again.
@@ -686,9 +728,12 @@ def webhook_handler(org: str, url: str, *, timeout: float = 30.0,
             return response.status, response.read(MAX_BODY)
 
     async def handle(notice: Message[Any]) -> Message[Any] | None:
-        headers = {"Content-Type": "application/json; charset=utf-8", "Fuyuan-Org": org,
-                   "Fuyuan-Type": notice.envelope.type,
-                   "Fuyuan-Event-Id": str(notice.envelope.event_id)}  # fmt: skip
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Fuyuan-Org": org,
+            "Fuyuan-Type": notice.envelope.type,
+            "Fuyuan-Event-Id": str(notice.envelope.event_id),
+        }
         headers |= trace_context({})
         status, body = await asyncio.to_thread(post, notice.model_dump_json().encode(), headers)
         if status == 202:
@@ -703,8 +748,9 @@ def webhook_handler(org: str, url: str, *, timeout: float = 30.0,
 # ---- handler: an inbox and an outbox directory -----------------------------------------------
 
 
-def dir_handler(org: str, path: Path | str, *, wait: float = 30.0, poll: float = 0.25,
-                clock: Clock = utc_now) -> Handler:  # fmt: skip
+def dir_handler(
+    org: str, path: Path | str, *, wait: float = 30.0, poll: float = 0.25, clock: Clock = utc_now
+) -> Handler:
     """Exchange files with the bureau's system in `path`:
 
     - each notice is written to `inbox/<event_id>.json` (written whole: a temporary name, then

@@ -123,10 +123,37 @@ def _digits(rng: random.Random, n: int) -> str:
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
-FIRM_WORDS = ("恒达", "鑫源", "宏远", "华盛", "瑞丰", "博源", "天正", "金诺", "中元", "祥和",
-              "伊洛", "河洛", "牡丹", "龙门", "嵩岳")  # fmt: skip
-INDUSTRIES = ("建材", "商贸", "物流", "机械制造", "农业科技", "房地产开发", "餐饮管理",
-              "文化传媒", "矿业", "汽车销售", "建筑工程", "电子科技")  # fmt: skip
+FIRM_WORDS = (
+    "恒达",
+    "鑫源",
+    "宏远",
+    "华盛",
+    "瑞丰",
+    "博源",
+    "天正",
+    "金诺",
+    "中元",
+    "祥和",
+    "伊洛",
+    "河洛",
+    "牡丹",
+    "龙门",
+    "嵩岳",
+)
+INDUSTRIES = (
+    "建材",
+    "商贸",
+    "物流",
+    "机械制造",
+    "农业科技",
+    "房地产开发",
+    "餐饮管理",
+    "文化传媒",
+    "矿业",
+    "汽车销售",
+    "建筑工程",
+    "电子科技",
+)
 
 
 def company_name(rng: random.Random, place: Place) -> str:
@@ -147,8 +174,22 @@ def _division(bureau: str) -> str:
 
 # ---- real estate 不动产 -----------------------------------------------------------------------
 
-COMMUNITIES = ("河洛春天", "牡丹城", "龙门花园", "洛浦花苑", "凯旋名门", "新都汇", "丽景花苑",
-               "世纪花城", "嵩山花园", "伊水嘉苑", "锦绣华庭", "翠湖湾", "东方今典", "学府名苑")  # fmt: skip
+COMMUNITIES = (
+    "河洛春天",
+    "牡丹城",
+    "龙门花园",
+    "洛浦花苑",
+    "凯旋名门",
+    "新都汇",
+    "丽景花苑",
+    "世纪花城",
+    "嵩山花园",
+    "伊水嘉苑",
+    "锦绣华庭",
+    "翠湖湾",
+    "东方今典",
+    "学府名苑",
+)
 CERTIFICATE = "豫（{year}）{place}不动产权第{number:07d}号"
 
 
@@ -164,8 +205,10 @@ def _real_estate(rng: random.Random, bureau: str, person: bool) -> Holding:
     elif roll < (0.72 if person else 0.75):
         use, area = "住宅", rng.randrange(55_00, 185_00)
         price = rng.randrange(5500, 13000)
-        where = (f"{street}{rng.choice(COMMUNITIES)}{rng.randrange(1, 30)}幢"
-                 f"{rng.randrange(1, 4)}单元{rng.randrange(1, 33)}{rng.randrange(1, 5):02d}室")  # fmt: skip
+        where = (
+            f"{street}{rng.choice(COMMUNITIES)}{rng.randrange(1, 30)}幢"
+            f"{rng.randrange(1, 4)}单元{rng.randrange(1, 33)}{rng.randrange(1, 5):02d}室"
+        )
     elif roll < 0.88:
         use, area = "商业服务", rng.randrange(25_00, 320_00)
         price, where = rng.randrange(9000, 20000), f"{street}{rng.randrange(1, 3)}层商铺"
@@ -175,14 +218,17 @@ def _real_estate(rng: random.Random, bureau: str, person: bool) -> Holding:
         where = f"{street}{rng.choice(COMMUNITIES)}地下车库B{rng.randrange(1, 3)}-{rng.randrange(1, 600)}号车位"
     if county:
         price = int(price * 0.65)
-    reference = CERTIFICATE.format(year=rng.randrange(2016, 2025), place=place.name,
-                                   number=rng.randrange(1, 10_000_000))  # fmt: skip
+    reference = CERTIFICATE.format(
+        year=rng.randrange(2016, 2025), place=place.name, number=rng.randrange(1, 10_000_000)
+    )
     area_text = f"{Decimal(area).scaleb(-2)}"
     return Holding(
-        kind=PropertyKind.REAL_ESTATE, reference=reference,
+        kind=PropertyKind.REAL_ESTATE,
+        reference=reference,
         description=f"{where}，{use}，建筑面积{area_text}平方米",
-        value=yuan(area * price), encumbered=rng.random() < 0.12,
-    )  # fmt: skip
+        value=yuan(area * price),
+        encumbered=rng.random() < 0.12,
+    )
 
 
 # ---- vehicles 车辆 ----------------------------------------------------------------------------
@@ -202,9 +248,14 @@ TRUCKS = (
 COLOURS = ("白色", "黑色", "银色", "灰色", "红色", "蓝色")
 VIN_ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
 VIN_YEARS = "ABCDEFGHJKLMNPRSTVWXY"  # model year 2010, 2011, …
-_VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-               **dict(zip("JKLMN", range(1, 6), strict=True)), "P": 7, "R": 9,
-               **dict(zip("STUVWXYZ", range(2, 10), strict=True))}  # fmt: skip
+_VIN_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -239,11 +290,15 @@ def _vehicle(rng: random.Random, bureau: str, person: bool) -> Holding:
     value = int(price * 100 * 0.82**age * rng.uniform(0.85, 1.1))
     kind = "小型轿车" if (make, model, wmi, price) in CARS else "货车"
     return Holding(
-        kind=PropertyKind.VEHICLE, reference=plate(rng, place_of(bureau).plate, new_energy),
-        description=(f"{make}牌{model}，{kind}，{rng.choice(COLOURS)}，{year}年初次登记，"
-                     f"车辆识别代号{vin(rng, wmi, year)}"),
-        value=yuan(value), encumbered=rng.random() < 0.1,
-    )  # fmt: skip
+        kind=PropertyKind.VEHICLE,
+        reference=plate(rng, place_of(bureau).plate, new_energy),
+        description=(
+            f"{make}牌{model}，{kind}，{rng.choice(COLOURS)}，{year}年初次登记，"
+            f"车辆识别代号{vin(rng, wmi, year)}"
+        ),
+        value=yuan(value),
+        encumbered=rng.random() < 0.1,
+    )
 
 
 # ---- equity 股权 ------------------------------------------------------------------------------
@@ -253,16 +308,23 @@ def _equity(rng: random.Random, bureau: str, person: bool) -> Holding:
     place = place_of(bureau)
     company = company_name(rng, place)
     code = credit_code(rng, _division(bureau))
-    stake = rng.choice((100, 100, 70, 60, 51, 50, 40, 35, 30, 20, 10, 5)) if person else \
-        rng.choice((100, 80, 60, 51, 49, 30, 20, 15))  # fmt: skip
+    stake = (
+        rng.choice((100, 100, 70, 60, 51, 50, 40, 35, 30, 20, 10, 5))
+        if person
+        else rng.choice((100, 80, 60, 51, 49, 30, 20, 15))
+    )
     capital = rng.choice((50, 100, 200, 300, 500, 1000, 2000, 5000))  # 万元
     contribution = Decimal(capital * stake).scaleb(-2)
     return Holding(
-        kind=PropertyKind.EQUITY, reference=f"{company}（{code}）{stake}%股权",
-        description=(f"{company}，注册资本{capital}万元，认缴出资{contribution}万元，"
-                     f"持股比例{stake}%，登记机关{place.name}市场监督管理局"),
-        value=yuan(capital * 10_000 * stake), encumbered=rng.random() < 0.08,
-    )  # fmt: skip
+        kind=PropertyKind.EQUITY,
+        reference=f"{company}（{code}）{stake}%股权",
+        description=(
+            f"{company}，注册资本{capital}万元，认缴出资{contribution}万元，"
+            f"持股比例{stake}%，登记机关{place.name}市场监督管理局"
+        ),
+        value=yuan(capital * 10_000 * stake),
+        encumbered=rng.random() < 0.08,
+    )
 
 
 # ---- banks: deposits 存款 and financial products 理财 -----------------------------------------
@@ -318,16 +380,20 @@ def _deposit(rng: random.Random, bureau: str, person: bool) -> Holding:
     bank = bank_of(bureau)
     if person:
         body = bank.card_bin + _digits(rng, 12)
-        account, kind = body + luhn_check_digit(body), rng.choice(("I类借记卡账户", "活期储蓄账户",
-                                                                    "定期储蓄账户"))  # fmt: skip
+        account, kind = (
+            body + luhn_check_digit(body),
+            rng.choice(("I类借记卡账户", "活期储蓄账户", "定期储蓄账户")),
+        )
     else:
         account = bank.corporate + _digits(rng, 15)
         kind = rng.choice(("基本存款账户", "一般存款账户", "一般存款账户"))
     return Holding(
-        kind=PropertyKind.DEPOSIT, reference=account,
+        kind=PropertyKind.DEPOSIT,
+        reference=account,
         description=f"{branch(rng, bank, bureau)}，{kind}，币种人民币",
-        value=_money(rng, 1.0 if person else 5.0), encumbered=rng.random() < 0.15,
-    )  # fmt: skip
+        value=_money(rng, 1.0 if person else 5.0),
+        encumbered=rng.random() < 0.15,
+    )
 
 
 def _financial_product(rng: random.Random, bureau: str, person: bool) -> Holding:
@@ -336,17 +402,29 @@ def _financial_product(rng: random.Random, bureau: str, person: bool) -> Holding
     name = f"{bank.wealth}·{rng.choice(PRODUCT_SERIES)}固收增强{rng.choice(PRODUCT_TERMS)}理财产品"
     shares = rng.randrange(10_000, 500_000 if person else 5_000_000)
     return Holding(
-        kind=PropertyKind.FINANCIAL_PRODUCT, reference=f"{code}（理财账户{_digits(rng, 12)}）",
+        kind=PropertyKind.FINANCIAL_PRODUCT,
+        reference=f"{code}（理财账户{_digits(rng, 12)}）",
         description=f"{name}，{branch(rng, bank, bureau)}，持有份额{shares}份",
-        value=yuan(int(shares * 100 * rng.uniform(0.98, 1.08))), encumbered=rng.random() < 0.05,
-    )  # fmt: skip
+        value=yuan(int(shares * 100 * rng.uniform(0.98, 1.08))),
+        encumbered=rng.random() < 0.05,
+    )
 
 
 # ---- securities 证券 --------------------------------------------------------------------------
 
 FIRMS = {"SCZYSC": "中原证券"}
-STOCKS = ("洛阳钼业", "中信重工", "一拖股份", "洛阳玻璃", "中原证券", "隆华科技", "北方股份",
-          "贵州茅台", "宁德时代", "招商银行")  # fmt: skip
+STOCKS = (
+    "洛阳钼业",
+    "中信重工",
+    "一拖股份",
+    "洛阳玻璃",
+    "中原证券",
+    "隆华科技",
+    "北方股份",
+    "贵州茅台",
+    "宁德时代",
+    "招商银行",
+)
 
 
 def _securities(rng: random.Random, bureau: str, person: bool) -> Holding:
@@ -358,12 +436,16 @@ def _securities(rng: random.Random, bureau: str, person: bool) -> Holding:
     held = rng.sample(STOCKS, rng.randrange(0, 4))
     value = sum(rng.randrange(1_000_00, 300_000_00) for _ in held) + rng.randrange(0, 50_000_00)
     return Holding(
-        kind=PropertyKind.SECURITIES, reference=f"资金账号{capital_account}",
-        description=(f"{firm}{place.short}{rng.choice(rng.choice(place.districts)[1])}"
-                     f"证券营业部，上海证券账户{shanghai}，深圳证券账户{shenzhen}，"
-                     f"持仓：{'、'.join(held) or '无'}"),
-        value=yuan(value), encumbered=rng.random() < 0.05,
-    )  # fmt: skip
+        kind=PropertyKind.SECURITIES,
+        reference=f"资金账号{capital_account}",
+        description=(
+            f"{firm}{place.short}{rng.choice(rng.choice(place.districts)[1])}"
+            f"证券营业部，上海证券账户{shanghai}，深圳证券账户{shenzhen}，"
+            f"持仓：{'、'.join(held) or '无'}"
+        ),
+        value=yuan(value),
+        encumbered=rng.random() < 0.05,
+    )
 
 
 def _securities_cash(rng: random.Random, bureau: str, person: bool) -> Holding:
@@ -385,12 +467,16 @@ def _provident_fund(rng: random.Random, bureau: str, person: bool) -> Holding:
     place = place_of(bureau)
     status = rng.choice(("正常缴存", "正常缴存", "正常缴存", "封存"))
     return Holding(
-        kind=PropertyKind.PROVIDENT_FUND, reference=_digits(rng, 12),
-        description=(f"{place.name}住房公积金管理中心个人账户，缴存单位"
-                     f"{company_name(rng, place)}，账户状态{status}，"
-                     f"月缴存额{rng.randrange(200, 2400)}元"),
-        value=yuan(rng.randrange(2_000_00, 150_000_00)), encumbered=rng.random() < 0.05,
-    )  # fmt: skip
+        kind=PropertyKind.PROVIDENT_FUND,
+        reference=_digits(rng, 12),
+        description=(
+            f"{place.name}住房公积金管理中心个人账户，缴存单位"
+            f"{company_name(rng, place)}，账户状态{status}，"
+            f"月缴存额{rng.randrange(200, 2400)}元"
+        ),
+        value=yuan(rng.randrange(2_000_00, 150_000_00)),
+        encumbered=rng.random() < 0.05,
+    )
 
 
 # ---- online funds 网络资金 ---------------------------------------------------------------------
@@ -401,21 +487,37 @@ WECHAT_ID = "abcdefghijklmnopqrstuvwxyz0123456789"
 def _online_funds(rng: random.Random, bureau: str, person: bool) -> Holding:
     if "TENPAY" in bureau:
         account = "wxid_" + "".join(rng.choice(WECHAT_ID) for _ in range(14))
-        what = "财付通支付科技有限公司，微信支付零钱账户" if person else \
-            "财付通支付科技有限公司，微信支付商户账户"  # fmt: skip
+        what = (
+            "财付通支付科技有限公司，微信支付零钱账户"
+            if person
+            else "财付通支付科技有限公司，微信支付商户账户"
+        )
     else:
         account = "2088" + _digits(rng, 12)
-        what = "支付宝（中国）网络技术有限公司，支付宝账户余额" if person else \
-            "支付宝（中国）网络技术有限公司，支付宝企业账户余额"  # fmt: skip
+        what = (
+            "支付宝（中国）网络技术有限公司，支付宝账户余额"
+            if person
+            else "支付宝（中国）网络技术有限公司，支付宝企业账户余额"
+        )
     balance = yuan(rng.randrange(0, 500_00)) if rng.random() < 0.7 else _money(rng)
-    return Holding(kind=PropertyKind.ONLINE_FUNDS, reference=account, description=what,
-                   value=balance, encumbered=rng.random() < 0.05)  # fmt: skip
+    return Holding(
+        kind=PropertyKind.ONLINE_FUNDS,
+        reference=account,
+        description=what,
+        value=balance,
+        encumbered=rng.random() < 0.05,
+    )
 
 
 # ---- ships 船舶 ------------------------------------------------------------------------------
 
-SHIP_TYPES = (("货", "干货船", 300, 3000), ("货", "散货船", 500, 5000), ("客", "客渡船", 50, 400),
-              ("渔", "渔船", 20, 150), ("工", "工程船", 100, 1200))  # fmt: skip
+SHIP_TYPES = (
+    ("货", "干货船", 300, 3000),
+    ("货", "散货船", 500, 5000),
+    ("客", "客渡船", 50, 400),
+    ("渔", "渔船", 20, 150),
+    ("工", "工程船", 100, 1200),
+)
 """(name word, type, smallest and largest gross tonnage)."""
 
 
@@ -485,8 +587,9 @@ KINDS: dict[PropertyKind, tuple[float, float, float, Maker]] = {
 """How often a debtor holds anything of a kind at one bureau, and how it is made."""
 
 
-def holdings_of_kind(seed: int, bureau: str, debtor_id: str, kind: PropertyKind, *,
-                     person: bool = True) -> list[Holding]:  # fmt: skip
+def holdings_of_kind(
+    seed: int, bureau: str, debtor_id: str, kind: PropertyKind, *, person: bool = True
+) -> list[Holding]:
     """What `bureau` holds of one kind for the debtor with this id (possibly nothing)."""
     rng = rng_for(seed, bureau, debtor_id, kind.value)
     share_person, share_org, more, make = KINDS[kind]
@@ -495,8 +598,9 @@ def holdings_of_kind(seed: int, bureau: str, debtor_id: str, kind: PropertyKind,
     return [make(rng, bureau, person) for _ in range(_count(rng, more))]
 
 
-def holdings(seed: int, bureau: str, debtor: Person | Organization,
-             kinds: Iterable[PropertyKind]) -> list[Holding]:  # fmt: skip
+def holdings(
+    seed: int, bureau: str, debtor: Person | Organization, kinds: Iterable[PropertyKind]
+) -> list[Holding]:
     """What `bureau` holds of the debtor, of the kinds asked only, in the order asked."""
     person = isinstance(debtor, Person)
     found: list[Holding] = []

@@ -15,24 +15,36 @@ from contracts.subjects import subject
 
 def reply_to(notice: Envelope, payload: Payload, org: str, now: datetime) -> Message[Any]:
     env = Envelope(
-        event_id=uuid.uuid4(), type=payload.TYPE, occurred_at=now, organization=org,
-        correlation_id=notice.correlation_id, causation_id=notice.event_id,
+        event_id=uuid.uuid4(),
+        type=payload.TYPE,
+        occurred_at=now,
+        organization=org,
+        correlation_id=notice.correlation_id,
+        causation_id=notice.event_id,
         case_number=notice.case_number,
-    )  # fmt: skip
+    )
     return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
 
 
 def answer(notice: Message[Any], holdings: list[Holding], org: str, now: datetime) -> Message[Any]:
     """查询答复 to a property query notice."""
-    return reply_to(notice.envelope, PropertyAnswer(query_id=notice.data.query_id,
-                                                    holdings=holdings), org, now)  # fmt: skip
+    return reply_to(
+        notice.envelope, PropertyAnswer(query_id=notice.data.query_id, holdings=holdings), org, now
+    )
 
 
-def outcome(notice: Message[ControlOrder], result: Outcome, org: str, now: datetime,
-            reference: str | None = None, reason: str | None = None) -> Message[Any]:  # fmt: skip
+def outcome(
+    notice: Message[ControlOrder],
+    result: Outcome,
+    org: str,
+    now: datetime,
+    reference: str | None = None,
+    reason: str | None = None,
+) -> Message[Any]:
     """控制回执 to a control order."""
-    payload = ControlOutcome(order_id=notice.data.order_id, outcome=result,
-                             bureau_reference=reference, reason=reason)  # fmt: skip
+    payload = ControlOutcome(
+        order_id=notice.data.order_id, outcome=result, bureau_reference=reference, reason=reason
+    )
     return reply_to(notice.envelope, payload, org, now)
 
 
@@ -54,15 +66,21 @@ def check_ack(notice_type: str, result: AckOutcome) -> None:
         raise ValueError(f"{notice_type} is answered {expected}, not {result.value}")
 
 
-def acknowledge(notice: Message[SanctionNotice] | Message[LiftNotice], outcome: AckOutcome | str,
-                org: str, now: datetime, reference: str | None = None,
-                reason: str | None = None) -> Message[Any]:  # fmt: skip
+def acknowledge(
+    notice: Message[SanctionNotice] | Message[LiftNotice],
+    outcome: AckOutcome | str,
+    org: str,
+    now: datetime,
+    reference: str | None = None,
+    reason: str | None = None,
+) -> Message[Any]:
     """回执 to a sanction notice (`applied`, or `refused` with a reason) or a lift notice
     (`lifted`), with the bureau's own record number as `reference`."""
     result = AckOutcome(outcome)
     check_ack(notice.envelope.type, result)
-    payload = SanctionAck(notice_id=notice.data.notice_id, outcome=result,
-                          bureau_reference=reference, reason=reason)  # fmt: skip
+    payload = SanctionAck(
+        notice_id=notice.data.notice_id, outcome=result, bureau_reference=reference, reason=reason
+    )
     return reply_to(notice.envelope, payload, org, now)
 
 

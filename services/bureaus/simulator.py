@@ -77,12 +77,18 @@ REFUSALS: dict[PropertyKind, tuple[str, ...]] = {
 }  # fmt: skip
 DEDUCT_REFUSAL = "账户可用余额不足，无法扣划"
 QUEUED = "该财产已被其他机关{m}，本次{m}登记为轮候{m}，自在先{m}解除之日起自动生效"
-DOCUMENT_WORDS = {Action.FREEZE: "冻", Action.SEIZE: "封", Action.RENEW: "续",
-                  Action.RELEASE: "解", Action.DEDUCT: "扣"}  # fmt: skip
+DOCUMENT_WORDS = {
+    Action.FREEZE: "冻",
+    Action.SEIZE: "封",
+    Action.RENEW: "续",
+    Action.RELEASE: "解",
+    Action.DEDUCT: "扣",
+}
 
 
-def control_outcome(order: ControlOrder, bureau: str, *, seed: int, refusal_rate: float,
-                    now: datetime) -> tuple[Outcome, str | None, str | None]:  # fmt: skip
+def control_outcome(
+    order: ControlOrder, bureau: str, *, seed: int, refusal_rate: float, now: datetime
+) -> tuple[Outcome, str | None, str | None]:
     """(outcome, bureau reference, reason) of a control order: renewals and releases are
     applied; a freeze, seizure or deduction is refused at `refusal_rate` with a realistic
     reason, and a freeze or seizure of an encumbered holding is queued 轮候."""
@@ -117,9 +123,14 @@ def number(rng: random.Random) -> str:
     return f"{rng.randrange(1, 10**6):06d}"
 
 
-def sanction_outcome(notice: SanctionNotice | LiftNotice, bureau: str, *, seed: int,
-                     refusal_rate: float,
-                     now: datetime) -> tuple[AckOutcome, str | None, str | None]:  # fmt: skip
+def sanction_outcome(
+    notice: SanctionNotice | LiftNotice,
+    bureau: str,
+    *,
+    seed: int,
+    refusal_rate: float,
+    now: datetime,
+) -> tuple[AckOutcome, str | None, str | None]:
     """(outcome, bureau reference, reason) of a sanction or lift notice: a lift is confirmed;
     a sanction is applied with the bureau's record number, or refused at `refusal_rate` with
     the reason a bureau gives when it cannot find the party (查无此人 …)."""
@@ -142,17 +153,23 @@ def asked_kinds(bureau: Organization, notice: PropertyQueryNotice) -> list[Prope
 
 
 def simulated_handler(
-    bureau: Organization, behaviour: Behaviour, *, clock: Callable[[], datetime] = utc_now,
+    bureau: Organization,
+    behaviour: Behaviour,
+    *,
+    clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-) -> Handler:  # fmt: skip
+) -> Handler:
     """The handler of one simulated bureau."""
     code, seed = bureau.code, behaviour.seed
 
     async def handle(notice: Message[Any]) -> Message[Any] | None:
         rng = rng_for(seed, "notice", code, notice.envelope.event_id)
         if rng.random() < behaviour.failure_rate:
-            log.info("simulated bureau leaves a notice unanswered", org=code,
-                     event_id=str(notice.envelope.event_id))  # fmt: skip
+            log.info(
+                "simulated bureau leaves a notice unanswered",
+                org=code,
+                event_id=str(notice.envelope.event_id),
+            )
             return None
         await sleep(behaviour.latency_ms / 1000 * rng.uniform(0.5, 1.5))
         data = notice.data
@@ -189,19 +206,24 @@ def property_bureaus(registry: Registry, codes: Sequence[str] = ()) -> list[Orga
         return list(every.values())
     unknown = [code for code in codes if code not in every]
     if unknown:
-        raise ValueError("not a bureau that handles a property kind or credit_sanction: "
-                         + ", ".join(unknown))  # fmt: skip
+        raise ValueError(
+            "not a bureau that handles a property kind or credit_sanction: " + ", ".join(unknown)
+        )
     return [every[code] for code in dict.fromkeys(codes)]
 
 
 async def run_bureaus(
-    nats_url: str, bureaus: Sequence[Organization], behaviour: Behaviour, stop: asyncio.Event,
+    nats_url: str,
+    bureaus: Sequence[Organization],
+    behaviour: Behaviour,
+    stop: asyncio.Event,
     **client_options: Any,
-) -> dict[str, collections.Counter[str]]:  # fmt: skip
+) -> dict[str, collections.Counter[str]]:
     """Run one client per bureau until `stop` is set; returns each bureau's counts."""
     options = {"concurrency": 16, **client_options}
-    clients = [BureauClient(b.code, nats_url, simulated_handler(b, behaviour), **options)
-               for b in bureaus]  # fmt: skip
+    clients = [
+        BureauClient(b.code, nats_url, simulated_handler(b, behaviour), **options) for b in bureaus
+    ]
     async with asyncio.TaskGroup() as group:
         for client in clients:
             group.create_task(client.run(stop), name=f"bureau-{client.org}")

@@ -31,9 +31,12 @@ console = Console(highlight=False)
 T = TypeVar("T")
 PublicKey = Annotated[
     str | None,
-    typer.Option("--public-key", help="Base64 Ed25519 public key (default: FUYUAN_LEDGER_PUBLIC_KEY, "
-                 "or derived from FUYUAN_LEDGER_SIGNING_KEY)."),
-]  # fmt: skip
+    typer.Option(
+        "--public-key",
+        help="Base64 Ed25519 public key (default: FUYUAN_LEDGER_PUBLIC_KEY, "
+        "or derived from FUYUAN_LEDGER_SIGNING_KEY).",
+    ),
+]
 
 
 def _public_key(given: str | None) -> str:

@@ -140,8 +140,9 @@ def listen(
         assert directory is not None
         handler = dir_handler(org, directory, wait=timeout)
     name = f"fuyuan bureau listen --org {org}, pid {os.getpid()} on {socket.gethostname()}"
-    client = BureauClient(org, url, handler, concurrency=concurrency,
-                          handler_timeout=timeout + 30.0, client_name=name)  # fmt: skip
+    client = BureauClient(
+        org, url, handler, concurrency=concurrency, handler_timeout=timeout + 30.0, client_name=name
+    )
     if not share:
         _alone_or_exit(client)
     with _observability(f"bureau-{org}"):
@@ -235,8 +236,9 @@ def bureaus(
     url = _url()
     where = f"pid {os.getpid()} on {socket.gethostname()}"
     name = f"the simulated bureaus (fuyuan simulate bureaus, {where})"
-    behaviour = Behaviour(latency_ms=latency_ms, failure_rate=failure_rate,
-                          refusal_rate=refusal_rate, seed=seed)  # fmt: skip
+    behaviour = Behaviour(
+        latency_ms=latency_ms, failure_rate=failure_rate, refusal_rate=refusal_rate, seed=seed
+    )
     typer.echo(f"simulating {len(chosen)} bureaus: {', '.join(b.code for b in chosen)}", err=True)
     if left:
         typer.echo(f"not simulating {', '.join(sorted(left))}: their own clients answer", err=True)
@@ -250,6 +252,8 @@ def bureaus(
     for column in ("bureau", "replied", "unanswered", "retried", "rejections"):
         table.add_column(column)
     for code, counts in stats.items():
-        table.add_row(code, *(str(counts.get(k, 0)) for k in ("replied", "unanswered", "retried",
-                                                              "rejections")))  # fmt: skip
+        table.add_row(
+            code,
+            *(str(counts.get(k, 0)) for k in ("replied", "unanswered", "retried", "rejections")),
+        )
     Console(stderr=True).print(table)

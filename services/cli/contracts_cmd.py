@@ -21,8 +21,11 @@ def check() -> None:
     """Exit 1 if the committed generated files differ from what the code generates."""
     from contracts.asyncapi import GENERATED, rendered
 
-    stale = [rel for rel, text in rendered().items()
-             if not (GENERATED / rel).exists() or (GENERATED / rel).read_text("utf-8") != text]  # fmt: skip
+    stale = [
+        rel
+        for rel, text in rendered().items()
+        if not (GENERATED / rel).exists() or (GENERATED / rel).read_text("utf-8") != text
+    ]
     for rel in stale:
         typer.echo(f"stale: {rel}", err=True)
     raise typer.Exit(1 if stale else 0)

@@ -36,10 +36,12 @@ def nats_config(
     ] = True,
     registry: Annotated[
         Path | None,
-        typer.Option(help="The organization registry; default: $FUYUAN_ORGANIZATIONS or "
-                     "deploy/organizations.yaml."),
+        typer.Option(
+            help="The organization registry; default: $FUYUAN_ORGANIZATIONS or "
+            "deploy/organizations.yaml."
+        ),
     ] = None,
-) -> None:  # fmt: skip
+) -> None:
     """The NATS `accounts` block: one account per organization, one for the services.
 
     A court or bureau publishes only as itself, reads only its own notices, rejections and

@@ -96,13 +96,28 @@ def list_cmd() -> None:
     """Every dead letter and relay alert: consumer, attempts, original subject, size, error."""
     letters = _with_js(list_deadletters)
     table = Table(title=f"dead letters: {len(letters)}")
-    for col in ("seq", "kind", "failed at (UTC)", "consumer", "attempts", "subject", "size",
-                "error"):  # fmt: skip
+    for col in (
+        "seq",
+        "kind",
+        "failed at (UTC)",
+        "consumer",
+        "attempts",
+        "subject",
+        "size",
+        "error",
+    ):
         table.add_column(col)
     for d in letters:
-        table.add_row(str(d.sequence), d.kind, _when(d.failed_at), _plain(d.consumer),
-                      str(d.attempts), _plain(d.original_subject), _size(d),
-                      _plain(d.error[:160]))  # fmt: skip
+        table.add_row(
+            str(d.sequence),
+            d.kind,
+            _when(d.failed_at),
+            _plain(d.consumer),
+            str(d.attempts),
+            _plain(d.original_subject),
+            _size(d),
+            _plain(d.error[:160]),
+        )
     console.print(table)
 
 
@@ -143,10 +158,16 @@ def show_cmd(
 
 
 def _summary(d: DeadLetter) -> list[tuple[str, str]]:
-    rows = [("sequence", str(d.sequence)), ("kind", d.kind), ("subject", d.subject),
-            ("original subject", d.original_subject), ("consumer", d.consumer),
-            ("attempts", str(d.attempts)), ("failed at (UTC)", _when(d.failed_at)),
-            ("payload", d.payload)]  # fmt: skip
+    rows = [
+        ("sequence", str(d.sequence)),
+        ("kind", d.kind),
+        ("subject", d.subject),
+        ("original subject", d.original_subject),
+        ("consumer", d.consumer),
+        ("attempts", str(d.attempts)),
+        ("failed at (UTC)", _when(d.failed_at)),
+        ("payload", d.payload),
+    ]
     if d.payload == "stream":
         rows.append(("original", f"{d.original_stream} sequence {d.original_sequence}"))
     if d.kind == "relay":
@@ -171,9 +192,12 @@ def _print_body(d: DeadLetter, data: bytes | None, problem: str, max_bytes: int)
 
 
 async def _act(
-    js: JetStreamContext, seqs: list[int], everything: bool,
-    act: Callable[[JetStreamContext, DeadLetter], Awaitable[None]], verb: str,
-) -> int:  # fmt: skip
+    js: JetStreamContext,
+    seqs: list[int],
+    everything: bool,
+    act: Callable[[JetStreamContext, DeadLetter], Awaitable[None]],
+    verb: str,
+) -> int:
     # `--all` means every consumer's letter; relay alerts are not messages to hand again.
     listed = await list_deadletters(js, limit=1_000_000) if everything else []
     letters = [d for d in listed if d.kind == "consumer"]
@@ -195,8 +219,9 @@ async def _act(
             failed += 1
             console.print(Text(f"{d.sequence}: ") + _plain(str(e)))
             continue
-        console.print(Text(f"{d.sequence}: {verb} ({d.consumer}, ") + _plain(d.original_subject)
-                      + Text(")"))  # fmt: skip
+        console.print(
+            Text(f"{d.sequence}: {verb} ({d.consumer}, ") + _plain(d.original_subject) + Text(")")
+        )
     return failed
 
 

@@ -53,8 +53,14 @@ tracer = trace.get_tracer("fuyuan.courts")
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛"]
-FIRMS = ["洛阳市瀛洲建材有限公司", "河南伊洛商贸有限公司", "汝州市汝瓷文化发展有限公司",
-         "洛阳龙门物流有限公司", "栾川县钼业贸易有限公司", "偃师区三彩工艺品有限公司"]  # fmt: skip
+FIRMS = [
+    "洛阳市瀛洲建材有限公司",
+    "河南伊洛商贸有限公司",
+    "汝州市汝瓷文化发展有限公司",
+    "洛阳龙门物流有限公司",
+    "栾川县钼业贸易有限公司",
+    "偃师区三彩工艺品有限公司",
+]
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -74,8 +80,11 @@ def party(rng: random.Random, region: str) -> Person | Organization:
     if rng.random() < 0.6:
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         return Person(name=name, id_number=resident_id(rng, region))
-    return Organization(name=rng.choice(FIRMS), credit_code=credit_code(rng, region),
-                        legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN))  # fmt: skip
+    return Organization(
+        name=rng.choice(FIRMS),
+        credit_code=credit_code(rng, region),
+        legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN),
+    )
 
 
 def register_case(rng: random.Random, court: Org, seq: int, now: datetime) -> Message[Any]:
@@ -83,13 +92,20 @@ def register_case(rng: random.Random, court: Org, seq: int, now: datetime) -> Me
     cmd = RegisterCase(
         case_number=f"（{now.year}）{court.case_code}执{seq}号",
         filed_on=now.date() - timedelta(days=rng.randrange(0, 30)),
-        debtors=[party(rng, region)], applicants=[party(rng, region)],
+        debtors=[party(rng, region)],
+        applicants=[party(rng, region)],
         amount=Decimal(rng.randrange(5_000_00, 5_000_000_00)) / 100,
-    )  # fmt: skip
+    )
     event_id = uuid.uuid4()
-    env = Envelope(event_id=event_id, type=cmd.TYPE, occurred_at=now, organization=court.code,
-                   officer=f"{court.code}-{rng.randrange(1, 40):03d}", correlation_id=event_id,
-                   case_number=cmd.case_number)  # fmt: skip
+    env = Envelope(
+        event_id=event_id,
+        type=cmd.TYPE,
+        occurred_at=now,
+        organization=court.code,
+        officer=f"{court.code}-{rng.randrange(1, 40):03d}",
+        correlation_id=event_id,
+        case_number=cmd.case_number,
+    )
     return Message[RegisterCase](envelope=env, data=cmd)
 
 
@@ -131,8 +147,14 @@ def spoil(rng: random.Random, body: bytes) -> bytes:
 
 def command(court: Org, payload: Any, case_number: str, now: datetime) -> Message[Any]:
     event_id = uuid.uuid4()
-    env = Envelope(event_id=event_id, type=payload.TYPE, occurred_at=now, organization=court.code,
-                   correlation_id=event_id, case_number=case_number)  # fmt: skip
+    env = Envelope(
+        event_id=event_id,
+        type=payload.TYPE,
+        occurred_at=now,
+        organization=court.code,
+        correlation_id=event_id,
+        case_number=case_number,
+    )
     return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
 
 
@@ -146,14 +168,24 @@ OBLIGATIONS = (
     "赔偿申请执行人各项损失人民币{amount}元",
     "返还申请执行人租赁物并支付租金人民币{amount}元",
 )  # fmt: skip
-GROUND_WEIGHTS = {"ability_refusal": 10, "property_report_violation": 5, "evasion": 3,
-                  "consumption_order_violation": 2, "settlement_refusal": 2,
-                  "obstruction": 1}  # fmt: skip
+GROUND_WEIGHTS = {
+    "ability_refusal": 10,
+    "property_report_violation": 5,
+    "evasion": 3,
+    "consumption_order_violation": 2,
+    "settlement_refusal": 2,
+    "obstruction": 1,
+}
 """How often courts list on each statutory ground; most listings are for refusing to perform
 while able (第一条第（一）项) or for not reporting property."""
 EXTENSION_REASON = "被执行人以暴力、威胁方法妨碍、抗拒执行，情节严重，且具有多项失信行为"
-DELETION_WEIGHTS = {"performed": 12, "settlement_performed": 4, "applicant_request": 2,
-                    "error_corrected": 1, "early_deletion": 1}  # fmt: skip
+DELETION_WEIGHTS = {
+    "performed": 12,
+    "settlement_performed": 4,
+    "applicant_request": 2,
+    "error_corrected": 1,
+    "early_deletion": 1,
+}
 """How often courts lift on each deletion ground; most debtors listed end up paying."""
 LIFTING_WEIGHTS = {"performed": 6, "applicant_consent": 2, "security_provided": 2}
 """How often courts lift a consumption restriction on each of its own grounds."""
@@ -191,9 +223,14 @@ def representative(rng: random.Random, debtor: Organization, region: str) -> Per
     return Person(name=name, id_number=resident_id(rng, region))
 
 
-def listing(rng: random.Random, court: Org, case: RegisterCase, catalogue: Catalogue,
-            legal_representative: Person | None,
-            decided_on: date | None = None) -> ListDishonestDebtor:  # fmt: skip
+def listing(
+    rng: random.Random,
+    court: Org,
+    case: RegisterCase,
+    catalogue: Catalogue,
+    legal_representative: Person | None,
+    decided_on: date | None = None,
+) -> ListDishonestDebtor:
     """纳入失信被执行人名单, by a decision (决定书) with the fields the published list carries;
     extended only where the law allows (obstruction, or several grounds)."""
     known = {g.id for g in catalogue.grounds}
@@ -205,28 +242,37 @@ def listing(rng: random.Random, court: Org, case: RegisterCase, catalogue: Catal
     extendable = fixed and (rule.for_ground in grounds or len(grounds) >= rule.for_several)
     extension = rng.randint(1, 3) if extendable and rng.random() < 0.05 else 0
     return ListDishonestDebtor(
-        case_number=case.case_number, debtor=case.debtors[0],
-        legal_representative=legal_representative, filed_on=case.filed_on,
-        basis=ExecutionBasis(issuing_body=court.name,
-                             document_number=document_number(rng, court, case.filed_on)),
+        case_number=case.case_number,
+        debtor=case.debtors[0],
+        legal_representative=legal_representative,
+        filed_on=case.filed_on,
+        basis=ExecutionBasis(
+            issuing_body=court.name, document_number=document_number(rng, court, case.filed_on)
+        ),
         obligations=rng.choice(OBLIGATIONS).format(amount=f"{case.amount:,.2f}"),
         performance=Performance.NONE if rng.random() < 0.75 else Performance.PARTIAL,
-        grounds=grounds, extension_years=extension,
+        grounds=grounds,
+        extension_years=extension,
         extension_reason=EXTENSION_REASON if extension else None,
         decision_number=case.case_number.removesuffix("号") + "号之二",
-        decided_on=decided_on or case.filed_on, signed_by="院长",
-    )  # fmt: skip
+        decided_on=decided_on or case.filed_on,
+        signed_by="院长",
+    )
 
 
-def restriction(case: RegisterCase, legal_representative: Person | None,
-                on: date) -> RestrictConsumption:  # fmt: skip
+def restriction(
+    case: RegisterCase, legal_representative: Person | None, on: date
+) -> RestrictConsumption:
     """限制消费令 on all nine items until performance, signed by the president."""
     return RestrictConsumption(
-        case_number=case.case_number, debtor=case.debtors[0],
+        case_number=case.case_number,
+        debtor=case.debtors[0],
         legal_representative=legal_representative,
-        order_number=case.case_number.removesuffix("号") + "号之一", ordered_on=on,
-        items=list(range(1, 10)), signed_by="院长",
-    )  # fmt: skip
+        order_number=case.case_number.removesuffix("号") + "号之一",
+        ordered_on=on,
+        items=list(range(1, 10)),
+        signed_by="院长",
+    )
 
 
 def lift_ground(rng: random.Random, issued: Issued, catalogue: Catalogue) -> str:
@@ -235,8 +281,11 @@ def lift_ground(rng: random.Random, issued: Issued, catalogue: Catalogue) -> str
     if issued.kind == SanctionKind.CONSUMPTION_RESTRICTION:
         return weighted(rng, LIFTING_WEIGHTS, {g.id for g in catalogue.lifting_grounds})
     wanted = ListingTerm.OPEN_ENDED if issued.open_ended else ListingTerm.FIXED_TERM
-    known = {g.id for g in catalogue.deletion_grounds
-             if g.applies_to_listing in (wanted, ListingTerm.ANY) and g.id != "term_expired"}  # fmt: skip
+    known = {
+        g.id
+        for g in catalogue.deletion_grounds
+        if g.applies_to_listing in (wanted, ListingTerm.ANY) and g.id != "term_expired"
+    }
     return weighted(rng, DELETION_WEIGHTS, known)
 
 
@@ -246,12 +295,19 @@ class Courts:
     organizations' consumption, and lift some of those later. Some messages are deliberately
     wrong."""
 
-    MIX = (("register", 0.45), ("query", 0.35), ("close", 0.08), ("list", 0.07),
-           ("restrict", 0.03), ("lift", 0.02))  # fmt: skip
+    MIX = (
+        ("register", 0.45),
+        ("query", 0.35),
+        ("close", 0.08),
+        ("list", 0.07),
+        ("restrict", 0.03),
+        ("lift", 0.02),
+    )
     """What the courts do, and how often: mostly registrations and queries."""
 
-    def __init__(self, js: Any, rng: random.Random, invalid: float,
-                 catalogue: Catalogue | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, js: Any, rng: random.Random, invalid: float, catalogue: Catalogue | None = None
+    ) -> None:
         self.js, self.rng, self.invalid = js, rng, invalid
         self.courts = {c.code: c for c in Registry.load().courts() if c.case_code}
         self.catalogue = catalogue or Catalogue.load()
@@ -323,19 +379,27 @@ class Courts:
         """Recent cases filed more than three months ago: 终本 is refused sooner, so the
         simulated courts query instead of closing a new case (the demonstration's cases are
         new, so it rarely closes one)."""
-        return [(court, case) for court, case in self.cases[-50:]
-                if case.filed_on < add_months(today, -3)]  # fmt: skip
+        return [
+            (court, case)
+            for court, case in self.cases[-50:]
+            if case.filed_on < add_months(today, -3)
+        ]
 
     # ---- 失信联合惩戒 ------------------------------------------------------------------------
 
-    def sanctionable(self, kind: SanctionKind,
-                     organizations: bool = False) -> tuple[Org, RegisterCase] | None:  # fmt: skip
+    def sanctionable(
+        self, kind: SanctionKind, organizations: bool = False
+    ) -> tuple[Org, RegisterCase] | None:
         """A recent case, registered (not the newest: it may still be on its way), whose
         debtor is not under this kind of sanction; with `organizations`, an organization."""
         active = {i.case_number for i in self.issued if i.kind == kind}
-        recent = [(court, case) for court, case in self.cases[-50:-1]
-                  if case.case_number not in self.spoiled and case.case_number not in active
-                  and (not organizations or isinstance(case.debtors[0], Organization))]  # fmt: skip
+        recent = [
+            (court, case)
+            for court, case in self.cases[-50:-1]
+            if case.case_number not in self.spoiled
+            and case.case_number not in active
+            and (not organizations or isinstance(case.debtors[0], Organization))
+        ]
         return self.rng.choice(recent) if recent else None
 
     def legal_representative(self, court: Org, debtor: Person | Organization) -> Person | None:
@@ -347,12 +411,19 @@ class Courts:
             )
         return self.representatives[debtor.credit_code]
 
-    async def issue(self, court: Org, payload: ListDishonestDebtor | RestrictConsumption,
-                    kind: SanctionKind, now: datetime, open_ended: bool = False) -> None:  # fmt: skip
+    async def issue(
+        self,
+        court: Org,
+        payload: ListDishonestDebtor | RestrictConsumption,
+        kind: SanctionKind,
+        now: datetime,
+        open_ended: bool = False,
+    ) -> None:
         msg = command(court, payload, payload.case_number, now)
         await self.send(msg)
-        self.issued.append(Issued(court, payload.case_number, msg.envelope.event_id, kind,
-                                  open_ended))  # fmt: skip
+        self.issued.append(
+            Issued(court, payload.case_number, msg.envelope.event_id, kind, open_ended)
+        )
 
     async def list_debtor(self, now: datetime) -> bool:
         """纳入失信被执行人名单 of a recent case's debtor."""
@@ -361,11 +432,16 @@ class Courts:
             return False
         court, case = found
         representative = self.legal_representative(court, case.debtors[0])
-        restricted = {i.case_number for i in self.issued
-                      if i.kind == SanctionKind.CONSUMPTION_RESTRICTION}  # fmt: skip
+        restricted = {
+            i.case_number for i in self.issued if i.kind == SanctionKind.CONSUMPTION_RESTRICTION
+        }
         if case.case_number not in restricted:  # a listed debtor is always restricted
-            await self.issue(court, restriction(case, representative, now.date()),
-                             SanctionKind.CONSUMPTION_RESTRICTION, now)  # fmt: skip
+            await self.issue(
+                court,
+                restriction(case, representative, now.date()),
+                SanctionKind.CONSUMPTION_RESTRICTION,
+                now,
+            )
         cmd = listing(self.rng, court, case, self.catalogue, representative, now.date())
         open_ended = all(self.catalogue.ground(g).term_years is None for g in cmd.grounds)
         await self.issue(court, cmd, SanctionKind.LISTING, now, open_ended)
@@ -391,8 +467,9 @@ class Courts:
         if issued.kind == SanctionKind.CONSUMPTION_RESTRICTION and issued.case_number in listed:
             return False  # a listed debtor stays restricted
         ground = lift_ground(self.rng, issued, self.catalogue)
-        cmd = LiftSanction(case_number=issued.case_number, sanction_id=issued.sanction_id,
-                           ground=ground)  # fmt: skip
+        cmd = LiftSanction(
+            case_number=issued.case_number, sanction_id=issued.sanction_id, ground=ground
+        )
         await self.send(command(issued.court, cmd, issued.case_number, now))
         self.issued.remove(issued)
         return True
@@ -406,9 +483,15 @@ class Courts:
             return
         bureau, holding = found[0]
         measure = Measure.SEIZE if holding.kind in ("real_estate", "vehicle") else Measure.FREEZE
-        freeze = FreezeProperty(case_number=result.case_number, bureau=bureau, holding=holding,
-                                measure=measure, amount=min(holding.value or 1, 50_000),
-                                term_days=300, documents=documents(court, result.case_number))  # fmt: skip
+        freeze = FreezeProperty(
+            case_number=result.case_number,
+            bureau=bureau,
+            holding=holding,
+            measure=measure,
+            amount=min(holding.value or 1, 50_000),
+            term_days=300,
+            documents=documents(court, result.case_number),
+        )
         await self.send(command(court, freeze, result.case_number, datetime.now(UTC)))
 
 

@@ -123,9 +123,13 @@ class Stack:
             "FUYUAN_ENFORCEMENT_RESPOND_WITHIN": "PT2M",
             "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5",
         }
-        return {**demo, **os.environ, "NATS_URL": self.nats_url,
-                "DATABASE_URL": self.database_url,
-                "FUYUAN_LEDGER_SIGNING_KEY": self.signing_key()}  # fmt: skip
+        return {
+            **demo,
+            **os.environ,
+            "NATS_URL": self.nats_url,
+            "DATABASE_URL": self.database_url,
+            "FUYUAN_LEDGER_SIGNING_KEY": self.signing_key(),
+        }
 
     async def spawn(self, name: str, *args: str) -> Child:
         logs = self.data_dir / "logs"
@@ -140,9 +144,15 @@ class Stack:
         with out:
             child.log_offset = out.tell()
             child.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "services.cli.main", *child.args,
-                stdout=out, stderr=out, env=self.env(), start_new_session=True,
-            )  # fmt: skip
+                sys.executable,
+                "-m",
+                "services.cli.main",
+                *child.args,
+                stdout=out,
+                stderr=out,
+                env=self.env(),
+                start_new_session=True,
+            )
         child.started, child.state, child.exit_code = time.monotonic(), "running", None
 
     async def stop_children(self) -> None:
@@ -296,15 +306,24 @@ async def up(data_dir: Path, simulate: bool, rate: float) -> int:
         for name in SERVICES:
             await stack.spawn(name, "service", name)
         if simulate:
-            await stack.spawn("simulated-bureaus", "simulate", "bureaus", "--latency-ms", "300",
-                              "--failure-rate", "0.05")  # fmt: skip
+            await stack.spawn(
+                "simulated-bureaus",
+                "simulate",
+                "bureaus",
+                "--latency-ms",
+                "300",
+                "--failure-rate",
+                "0.05",
+            )
             await stack.spawn("simulated-courts", "simulate", "courts", "--rate", str(rate))
         watchers = [
             asyncio.create_task(watch_child(stack, c, stop)) for c in stack.children.values()
         ]
         console.print(overview(stack))
-        console.print("messages as they flow: commands cyan, events green, notices yellow, "
-                      "replies magenta, rejections red")  # fmt: skip
+        console.print(
+            "messages as they flow: commands cyan, events green, notices yellow, "
+            "replies magenta, rejections red"
+        )
         await watch(stack.nats_url, stop)
     finally:
         console.print("stopping …")

@@ -169,8 +169,14 @@ def continuing(causes: list[Any]) -> contextlib.AbstractContextManager[trace.Spa
 
 
 class Deadlines:
-    def __init__(self, store: EventStore, pool: asyncpg.Pool, schema: str,
-                 clock: Callable[[], datetime], handlers: Handlers) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: EventStore,
+        pool: asyncpg.Pool,
+        schema: str,
+        clock: Callable[[], datetime],
+        handlers: Handlers,
+    ) -> None:
         self.store, self.pool, self.clock, self.handlers = store, pool, clock, handlers
         self._due = _DUE.format(s=schema)
         self._promotions = _PROMOTIONS.format(s=schema)
@@ -196,13 +202,16 @@ class Deadlines:
         routing = h.routing(court) if case.closed_on else {}
         office = h.joint_office(court) if case.sanctions or case.objections else PLATFORM_CODE
         ack = h.settings.ack_within
-        return (queries.decide_deadline(case, now) + controls.decide_expiry(case, now.date())
-                + requery.decide_requery(case, now, routing, h.settings.respond_within)
-                + sanctions.decide_expiry(case, now, ack)
-                + sanctions.decide_overdue(case, now, office, h.catalogue.on_report())
-                + duties.decide_duty_overdue(case, now, office)
-                + publication.decide_publication(case, now, ack)
-                + objections.decide_objection_overdue(case, now, office))  # fmt: skip
+        return (
+            queries.decide_deadline(case, now)
+            + controls.decide_expiry(case, now.date())
+            + requery.decide_requery(case, now, routing, h.settings.respond_within)
+            + sanctions.decide_expiry(case, now, ack)
+            + sanctions.decide_overdue(case, now, office, h.catalogue.on_report())
+            + duties.decide_duty_overdue(case, now, office)
+            + publication.decide_publication(case, now, ack)
+            + objections.decide_objection_overdue(case, now, office)
+        )
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""
@@ -218,16 +227,23 @@ class Deadlines:
                 written += await self._apply(row["case_number"], now, promote)
         return written
 
-    async def _apply(self, case_number: str, now: datetime,
-                     decide: Callable[[Case], list[Out]]) -> int:  # fmt: skip
+    async def _apply(
+        self, case_number: str, now: datetime, decide: Callable[[Case], list[Out]]
+    ) -> int:
         """Decide and save in the current span: `emit` stores its context with each message."""
         case, version = await self.handlers.cases.load(self.store, case_number)
         outs = decide(case)
         if not outs:
             return 0
         try:
-            await save(self.store, case_number, version,
-                       emit(outs, None, PLATFORM_CODE, now, case_number), None, None)  # fmt: skip
+            await save(
+                self.store,
+                case_number,
+                version,
+                emit(outs, None, PLATFORM_CODE, now, case_number),
+                None,
+                None,
+            )
         except ConcurrencyError:  # the case moved meanwhile; look again next tick
             return 0
         return len(outs)

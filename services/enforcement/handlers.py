@@ -77,8 +77,9 @@ class CaseCache:
         return loaded
 
 
-def emit(outs: list[Out], cause: Envelope | None, actor: str, now: datetime,
-         case_number: str) -> list[NewEvent]:  # fmt: skip
+def emit(
+    outs: list[Out], cause: Envelope | None, actor: str, now: datetime, case_number: str
+) -> list[NewEvent]:
     """Messages for the log: an event acts as its subject's organization, a notice is sent by
     `actor` to its subject's organization, a rejection by the platform, as the intake's are."""
     out = []
@@ -104,8 +105,14 @@ def not_taken(msg: Message[Any], refused: list[queries.NotTaken], now: datetime)
     return [(told.data, org)]
 
 
-async def save(store: EventStore, case_number: str, version: int, events: list[NewEvent],
-               consumer: str | None, cause: Envelope | None) -> None:  # fmt: skip
+async def save(
+    store: EventStore,
+    case_number: str,
+    version: int,
+    events: list[NewEvent],
+    consumer: str | None,
+    cause: Envelope | None,
+) -> None:
     # The intake has checked that the envelope's organization is the subject's sender.
     inbox = InboxEntry(consumer, cause.event_id, cause.organization) if consumer and cause else None
     await store.append(StreamWrite(case_stream(case_number), version, events), inbox=inbox)
@@ -114,9 +121,14 @@ async def save(store: EventStore, case_number: str, version: int, events: list[N
 class Handlers:
     """The enforcement handlers, with what they need: store, registry, catalogue, settings."""
 
-    def __init__(self, store: EventStore, registry: Registry, settings: EnforcementSettings,
-                 catalogue: Catalogue | None = None,
-                 sanctions_read: Sanctions | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: EventStore,
+        registry: Registry,
+        settings: EnforcementSettings,
+        catalogue: Catalogue | None = None,
+        sanctions_read: Sanctions | None = None,
+    ) -> None:
         self.store, self.registry, self.settings = store, registry, settings
         self.catalogue = catalogue or Catalogue.load()
         self.sanctions_read = sanctions_read
@@ -134,8 +146,14 @@ class Handlers:
             case, version = await self.cases.load(self.store, case_number)
             outs = decide(case)
             try:
-                await save(self.store, case_number, version,
-                           emit(outs, env, env.organization, now, case_number), consumer, env)  # fmt: skip
+                await save(
+                    self.store,
+                    case_number,
+                    version,
+                    emit(outs, env, env.organization, now, case_number),
+                    consumer,
+                    env,
+                )
                 return
             except ConcurrencyError:
                 # The commands and the replies consumers may write one case at once: load it
@@ -145,13 +163,25 @@ class Handlers:
 
     async def register_case(self, msg: Message[Any], now: datetime) -> None:
         court = self.registry.get(msg.envelope.organization)
-        await self._act(msg, COMMANDS, now, lambda case: [
-            (e, court.code) for e in domain.decide_register(
-                msg.data, case, court=court.code, court_case_code=court.case_code, now=now)])  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: [
+                (e, court.code)
+                for e in domain.decide_register(
+                    msg.data, case, court=court.code, court_case_code=court.case_code, now=now
+                )
+            ],
+        )
 
     async def close_without_property(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: closing.decide_close(
-            msg.data, case, court=msg.envelope.organization))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: closing.decide_close(msg.data, case, court=msg.envelope.organization),
+        )
 
     async def resume_enforcement(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
@@ -174,42 +204,101 @@ class Handlers:
     async def query_property(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
         routing = self.routing(court, msg.data.kinds)
-        await self._act(msg, COMMANDS, now, lambda case: queries.decide_query(
-            msg.data, case, court=court, query_id=msg.envelope.event_id, routing=routing,
-            now=now, respond_within=self.settings.respond_within,
-            cache_window=self.settings.cache_window))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: queries.decide_query(
+                msg.data,
+                case,
+                court=court,
+                query_id=msg.envelope.event_id,
+                routing=routing,
+                now=now,
+                respond_within=self.settings.respond_within,
+                cache_window=self.settings.cache_window,
+            ),
+        )
 
     async def property_answer(self, msg: Message[Any], now: datetime) -> None:
         bureau = msg.envelope.organization
-        await self._act(msg, REPLIES, now, lambda case: [
-            *queries.decide_answer(msg.data, case, bureau=bureau, now=now),
-            *not_taken(msg, queries.not_taken(msg.data, case, bureau=bureau), now)])  # fmt: skip
+        await self._act(
+            msg,
+            REPLIES,
+            now,
+            lambda case: [
+                *queries.decide_answer(msg.data, case, bureau=bureau, now=now),
+                *not_taken(msg, queries.not_taken(msg.data, case, bureau=bureau), now),
+            ],
+        )
 
     async def freeze_property(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: orders.decide_freeze(
-            msg.data, case, court=msg.envelope.organization, control_id=msg.envelope.event_id,
-            now=now, tolerance=self.settings.over_seizure_tolerance,
-            require_documents=self.settings.require_court_documents))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: orders.decide_freeze(
+                msg.data,
+                case,
+                court=msg.envelope.organization,
+                control_id=msg.envelope.event_id,
+                now=now,
+                tolerance=self.settings.over_seizure_tolerance,
+                require_documents=self.settings.require_court_documents,
+            ),
+        )
 
     async def renew_control(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: orders.decide_renew(
-            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id,
-            now=now, require_documents=self.settings.require_court_documents))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: orders.decide_renew(
+                msg.data,
+                case,
+                court=msg.envelope.organization,
+                order_id=msg.envelope.event_id,
+                now=now,
+                require_documents=self.settings.require_court_documents,
+            ),
+        )
 
     async def release_control(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: orders.decide_release(
-            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id,
-            require_documents=self.settings.require_court_documents))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: orders.decide_release(
+                msg.data,
+                case,
+                court=msg.envelope.organization,
+                order_id=msg.envelope.event_id,
+                require_documents=self.settings.require_court_documents,
+            ),
+        )
 
     async def deduct_funds(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: orders.decide_deduct(
-            msg.data, case, court=msg.envelope.organization, order_id=msg.envelope.event_id,
-            online=self.online_deduction,
-            require_documents=self.settings.require_court_documents))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: orders.decide_deduct(
+                msg.data,
+                case,
+                court=msg.envelope.organization,
+                order_id=msg.envelope.event_id,
+                online=self.online_deduction,
+                require_documents=self.settings.require_court_documents,
+            ),
+        )
 
     async def control_outcome(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, REPLIES, now, lambda case: controls.decide_outcome(
-            msg.data, case, bureau=msg.envelope.organization))  # fmt: skip
+        await self._act(
+            msg,
+            REPLIES,
+            now,
+            lambda case: controls.decide_outcome(msg.data, case, bureau=msg.envelope.organization),
+        )
 
     async def object_to_control(self, msg: Message[Any], now: datetime) -> None:
         decide = functools.partial(
@@ -237,8 +326,10 @@ class Handlers:
             for b in bureaus:
                 if b.kind in kinds:
                     wanted.setdefault(b.code, {}).setdefault(a.measure.id, []).append(str(a.whom))
-        return {b: [MeasureFor(measure=m, whom=sorted(set(w))) for m, w in sorted(ms.items())]
-                for b, ms in wanted.items()}  # fmt: skip
+        return {
+            b: [MeasureFor(measure=m, whom=sorted(set(w))) for m, w in sorted(ms.items())]
+            for b, ms in wanted.items()
+        }
 
     def joint_office(self, court: str) -> str:
         """联席办 of the court's jurisdiction, or of the nearest level above it."""
@@ -256,30 +347,72 @@ class Handlers:
     async def list_dishonest_debtor(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
         plan = self.sanction_plan(court, self._applicable(msg.data))
-        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_list(
-            msg.data, case, court=court, sanction_id=msg.envelope.event_id, now=now, plan=plan,
-            catalogue=self.catalogue, ack_within=self.settings.ack_within,
-            grace_months=self.settings.grace_months))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: sanctions.decide_list(
+                msg.data,
+                case,
+                court=court,
+                sanction_id=msg.envelope.event_id,
+                now=now,
+                plan=plan,
+                catalogue=self.catalogue,
+                ack_within=self.settings.ack_within,
+                grace_months=self.settings.grace_months,
+            ),
+        )
 
     async def restrict_consumption(self, msg: Message[Any], now: datetime) -> None:
         court = msg.envelope.organization
-        restricted = {m.id for m in self.catalogue.consumption_restrictions()
-                      if m.restriction_item in msg.data.items}  # fmt: skip
+        restricted = {
+            m.id
+            for m in self.catalogue.consumption_restrictions()
+            if m.restriction_item in msg.data.items
+        }
         applicable = [a for a in self._applicable(msg.data) if a.measure.id in restricted]
         plan = self.sanction_plan(court, applicable)
-        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_restrict(
-            msg.data, case, court=court, sanction_id=msg.envelope.event_id, now=now, plan=plan,
-            ack_within=self.settings.ack_within,
-            grace_months=self.settings.grace_months))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: sanctions.decide_restrict(
+                msg.data,
+                case,
+                court=court,
+                sanction_id=msg.envelope.event_id,
+                now=now,
+                plan=plan,
+                ack_within=self.settings.ack_within,
+                grace_months=self.settings.grace_months,
+            ),
+        )
 
     async def lift_sanction(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_lift(
-            msg.data, case, court=msg.envelope.organization, now=now, catalogue=self.catalogue,
-            confirm_within=self.settings.ack_within))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: sanctions.decide_lift(
+                msg.data,
+                case,
+                court=msg.envelope.organization,
+                now=now,
+                catalogue=self.catalogue,
+                confirm_within=self.settings.ack_within,
+            ),
+        )
 
     async def correct_listing(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_correct(
-            msg.data, case, court=msg.envelope.organization, now=now))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: sanctions.decide_correct(
+                msg.data, case, court=msg.envelope.organization, now=now
+            ),
+        )
 
     async def grant_restriction_exemption(self, msg: Message[Any], now: datetime) -> None:
         decide = functools.partial(
@@ -300,12 +433,24 @@ class Handlers:
         await self._act(msg, COMMANDS, now, decide)
 
     async def record_credit_repair(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, COMMANDS, now, lambda case: sanctions.decide_credit_repair(
-            msg.data, case, court=msg.envelope.organization))  # fmt: skip
+        await self._act(
+            msg,
+            COMMANDS,
+            now,
+            lambda case: sanctions.decide_credit_repair(
+                msg.data, case, court=msg.envelope.organization
+            ),
+        )
 
     async def sanction_ack(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(msg, REPLIES, now, lambda case: sanctions.decide_ack(
-            msg.data, case, bureau=msg.envelope.organization, now=now))  # fmt: skip
+        await self._act(
+            msg,
+            REPLIES,
+            now,
+            lambda case: sanctions.decide_ack(
+                msg.data, case, bureau=msg.envelope.organization, now=now
+            ),
+        )
 
     def applicable_by_role(self) -> dict[str, dict[str, set[str]]]:
         """Sanction kind → role → the measures such a sanction puts on that role."""
@@ -327,8 +472,9 @@ class Handlers:
         items_of = {
             m.id: m.restriction_item or 0 for m in self.catalogue.consumption_restrictions()
         }
-        answer = sanctions.status(env.event_id, party, q.measure, imposed,
-                                  self.applicable_by_role(), now, items_of)  # fmt: skip
+        answer = sanctions.status(
+            env.event_id, party, q.measure, imposed, self.applicable_by_role(), now, items_of
+        )
         reply = follow(env, answer, organization=PLATFORM_CODE, now=now)
         await self.store.append(
             StreamWrite(f"status-{env.event_id}", 0, [outgoing(reply, env.organization)]),

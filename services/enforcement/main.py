@@ -35,8 +35,9 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
     """The service, on the given clock (tests pass one they can move)."""
 
     def consumers(w: Wiring) -> list[Consumer]:
-        handlers = Handlers(w.store, Registry.load(), settings(),
-                            sanctions_read=Sanctions(w.pool, "enforcement"))  # fmt: skip
+        handlers = Handlers(
+            w.store, Registry.load(), settings(), sanctions_read=Sanctions(w.pool, "enforcement")
+        )
         return subscribers.consumers(handlers, clock, w.settings.max_attempts)
 
     def background(w: Wiring, stop: asyncio.Event) -> list[Background]:

@@ -19,12 +19,17 @@ from services.runtime.eventstore import EventStore
 from services.runtime.intake import Intake, Route
 
 
-def _intake(store: EventStore, consumer: str, routes: dict[str, Route],
-            clock: Callable[[], datetime]) -> Intake:  # fmt: skip
-    return Intake(store=store, consumer=consumer, routes=routes,
-                  rejection_type=msgs.MessageRejected,
-                  refusals=(domain.EnforcementError, UnknownOrganizationError),
-                  clock=clock)  # fmt: skip
+def _intake(
+    store: EventStore, consumer: str, routes: dict[str, Route], clock: Callable[[], datetime]
+) -> Intake:
+    return Intake(
+        store=store,
+        consumer=consumer,
+        routes=routes,
+        rejection_type=msgs.MessageRejected,
+        refusals=(domain.EnforcementError, UnknownOrganizationError),
+        clock=clock,
+    )
 
 
 def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> list[Consumer]:
@@ -55,10 +60,18 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         objections.ObjectToControl.TYPE: h.object_to_control,
     }
     return [
-        Consumer(context="enforcement", durable=COMMANDS, subject=commands("enforcement"),
-                 handle=_intake(h.store, COMMANDS, command_routes, clock),
-                 max_attempts=max_attempts),
-        Consumer(context="enforcement", durable=REPLIES, subject=replies("enforcement"),
-                 handle=_intake(h.store, REPLIES, reply_routes, clock),
-                 max_attempts=max_attempts),
-    ]  # fmt: skip
+        Consumer(
+            context="enforcement",
+            durable=COMMANDS,
+            subject=commands("enforcement"),
+            handle=_intake(h.store, COMMANDS, command_routes, clock),
+            max_attempts=max_attempts,
+        ),
+        Consumer(
+            context="enforcement",
+            durable=REPLIES,
+            subject=replies("enforcement"),
+            handle=_intake(h.store, REPLIES, reply_routes, clock),
+            max_attempts=max_attempts,
+        ),
+    ]

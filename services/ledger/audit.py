@@ -120,8 +120,10 @@ async def _check_tail(journal: Journal, report: Verification, pending: list[Held
         return
     head_position, _ = await journal.head()
     if head_position > report.entries:
-        report.broken = Break(report.entries + 1, f"entry {report.entries + 1} is missing "
-                              f"(the head says {head_position} entries)")  # fmt: skip
+        report.broken = Break(
+            report.entries + 1,
+            f"entry {report.entries + 1} is missing (the head says {head_position} entries)",
+        )
     for held in pending:
         report.checkpoints += 1
         report.external += held.external
@@ -164,8 +166,9 @@ async def consistency(
     old = cps.get(old_size if old_size is not None else min(cps))
     new = cps.get(new_size if new_size is not None else max(cps))
     if old is None or new is None or old.tree_size > new.tree_size:
-        raise LookupError(f"no signed checkpoints of sizes {old_size} ≤ {new_size}; "
-                          f"known sizes: {sorted(cps)}")  # fmt: skip
+        raise LookupError(
+            f"no signed checkpoints of sizes {old_size} ≤ {new_size}; known sizes: {sorted(cps)}"
+        )
     leaves = [leaf_hash(h) for h in await journal.hashes(upto=new.tree_size)]
     return consistency_doc(old, new, consistency_proof(leaves, old.tree_size))
 

@@ -33,9 +33,15 @@ async def signed(store: EventStore) -> list[CheckpointSigned]:
 
 class Checkpointer:
     def __init__(
-        self, journal: Journal, store: EventStore, private_key: str, clock: Callable[[], datetime],
-        *, every: int = 1000, interval: float = 10.0,
-    ) -> None:  # fmt: skip
+        self,
+        journal: Journal,
+        store: EventStore,
+        private_key: str,
+        clock: Callable[[], datetime],
+        *,
+        every: int = 1000,
+        interval: float = 10.0,
+    ) -> None:
         self.journal, self.store, self.key, self.clock = journal, store, private_key, clock
         self.every, self.interval = every, interval
         self.frontier = CompactRange()
@@ -69,9 +75,13 @@ class Checkpointer:
         if not (self.due(now) or (force and self.frontier.size > self.last_size)):
             return None
         cp = sign_checkpoint(self.frontier.size, self.frontier.root(), now, self.key)
-        event = CheckpointSigned(tree_size=cp.tree_size, root_hash=cp.root_hash,
-                                 signed_at=cp.signed_at, key_id=cp.key_id,
-                                 signature=cp.signature)  # fmt: skip
+        event = CheckpointSigned(
+            tree_size=cp.tree_size,
+            root_hash=cp.root_hash,
+            signed_at=cp.signed_at,
+            key_id=cp.key_id,
+            signature=cp.signature,
+        )
         msg: Message[CheckpointSigned] = follow(None, event, organization=PLATFORM, now=now)
         await self.store.append(StreamWrite(STREAM, self.version, [outgoing(msg, PLATFORM)]))
         self.version, self.last_size, self.last_at = self.version + 1, cp.tree_size, now

@@ -56,15 +56,18 @@ def facts_of(d: Delivery) -> Facts:
     return Facts(
         message_key=message_key(subject, d.stream_sequence),
         type=kind or (env.type if env else storable(split(subject)[0]) or ""),
-        subject=subject, organization=claimed,
+        subject=subject,
+        organization=claimed,
         case_number=storable(env.case_number) if env else None,
         event_id=str(env.event_id) if env else None,
         correlation_id=str(env.correlation_id) if env else None,
         causation_id=str(env.causation_id) if env and env.causation_id else None,
-        trace_id=trace_id_of(d.headers), body=body, sender=sender,
+        trace_id=trace_id_of(d.headers),
+        body=body,
+        sender=sender,
         forgery=is_forgery(subject, sender, claimed),
         detail=detail_of(d.headers) if deadletter else None,
-    )  # fmt: skip
+    )
 
 
 def raw_facts(d: Delivery) -> Facts:

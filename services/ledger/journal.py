@@ -24,22 +24,54 @@ _SELECT = ", ".join(ALL_COLUMNS)
 
 def _record(e: Entry) -> tuple[object, ...]:
     f = e.facts
-    return (e.position, f.message_key, f.event_id, f.type, f.subject, f.organization,
-            f.case_number, f.correlation_id, f.causation_id, f.trace_id, f.body,
-            e.message_sha256, e.recorded_at, e.prev_hash, e.hash,
-            f.sender, f.forgery, f.detail, f.version)  # fmt: skip
+    return (
+        e.position,
+        f.message_key,
+        f.event_id,
+        f.type,
+        f.subject,
+        f.organization,
+        f.case_number,
+        f.correlation_id,
+        f.causation_id,
+        f.trace_id,
+        f.body,
+        e.message_sha256,
+        e.recorded_at,
+        e.prev_hash,
+        e.hash,
+        f.sender,
+        f.forgery,
+        f.detail,
+        f.version,
+    )
 
 
 def stored(r: asyncpg.Record) -> StoredRow:
     facts = Facts(
-        message_key=r["message_key"], type=r["type"], subject=r["subject"],
-        organization=r["organization"], case_number=r["case_number"], event_id=r["event_id"],
-        correlation_id=r["correlation_id"], causation_id=r["causation_id"],
-        trace_id=r["trace_id"], body=bytes(r["body"]), sender=r["sender"],
-        forgery=r["forgery"], detail=r["detail"], version=r["entry_version"],
-    )  # fmt: skip
-    return StoredRow(r["position"], facts, r["recorded_at"], bytes(r["message_sha256"]),
-                     bytes(r["prev_hash"]), bytes(r["hash"]))  # fmt: skip
+        message_key=r["message_key"],
+        type=r["type"],
+        subject=r["subject"],
+        organization=r["organization"],
+        case_number=r["case_number"],
+        event_id=r["event_id"],
+        correlation_id=r["correlation_id"],
+        causation_id=r["causation_id"],
+        trace_id=r["trace_id"],
+        body=bytes(r["body"]),
+        sender=r["sender"],
+        forgery=r["forgery"],
+        detail=r["detail"],
+        version=r["entry_version"],
+    )
+    return StoredRow(
+        r["position"],
+        facts,
+        r["recorded_at"],
+        bytes(r["message_sha256"]),
+        bytes(r["prev_hash"]),
+        bytes(r["hash"]),
+    )
 
 
 def other_place(key: str, digest: bytes) -> str:
@@ -103,9 +135,11 @@ class Journal:
             entries = extend(head["position"], bytes(head["hash"]), new, recorded_at)
             if entries:
                 await conn.copy_records_to_table(
-                    "journal", schema_name=self.schema, columns=ALL_COLUMNS,
+                    "journal",
+                    schema_name=self.schema,
+                    columns=ALL_COLUMNS,
                     records=[_record(e) for e in entries],
-                )  # fmt: skip
+                )
                 await conn.execute(
                     f'UPDATE "{self.schema}".head SET position = $1, hash = $2',
                     entries[-1].position,
@@ -124,8 +158,9 @@ class Journal:
             page = await self.pool.fetch(
                 f'SELECT {_SELECT} FROM "{self.schema}".journal WHERE position > $1 '
                 "ORDER BY position LIMIT $2",
-                after, batch,
-            )  # fmt: skip
+                after,
+                batch,
+            )
             for r in page:
                 yield stored(r)
             if len(page) < batch:

@@ -34,8 +34,14 @@ def consumers(w: Wiring) -> list[Consumer]:
 
 def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
     s = settings()
-    checkpointer = Checkpointer(Journal(w.pool), w.store, s.signing_key, now,
-                                every=s.checkpoint_every, interval=s.checkpoint_interval)  # fmt: skip
+    checkpointer = Checkpointer(
+        Journal(w.pool),
+        w.store,
+        s.signing_key,
+        now,
+        every=s.checkpoint_every,
+        interval=s.checkpoint_interval,
+    )
     return [Loop("checkpoints", functools.partial(checkpointer.run, stop))]
 
 

@@ -41,15 +41,26 @@ def _bytes(text: str) -> bytes:
 def entry_doc(r: StoredRow) -> dict[str, Any]:
     f = r.facts
     return {
-        "position": r.position, "message_key": f.message_key, "type": f.type,
-        "subject": f.subject, "organization": f.organization, "case_number": f.case_number,
-        "event_id": f.event_id, "correlation_id": f.correlation_id,
-        "causation_id": f.causation_id, "trace_id": f.trace_id,
+        "position": r.position,
+        "message_key": f.message_key,
+        "type": f.type,
+        "subject": f.subject,
+        "organization": f.organization,
+        "case_number": f.case_number,
+        "event_id": f.event_id,
+        "correlation_id": f.correlation_id,
+        "causation_id": f.causation_id,
+        "trace_id": f.trace_id,
         "recorded_at": r.recorded_at.isoformat(timespec="microseconds"),
-        "message_sha256": r.message_sha256.hex(), "prev_hash": r.prev_hash.hex(),
-        "hash": r.hash.hex(), "message": _text(f.body), "sender": f.sender,
-        "forgery": f.forgery, "detail": f.detail, "entry_format": ENTRY_FORMATS.get(f.version),
-    }  # fmt: skip
+        "message_sha256": r.message_sha256.hex(),
+        "prev_hash": r.prev_hash.hex(),
+        "hash": r.hash.hex(),
+        "message": _text(f.body),
+        "sender": f.sender,
+        "forgery": f.forgery,
+        "detail": f.detail,
+        "entry_format": ENTRY_FORMATS.get(f.version),
+    }
 
 
 def _version(e: dict[str, Any]) -> int:
@@ -59,25 +70,49 @@ def _version(e: dict[str, Any]) -> int:
 
 
 def checkpoint_doc(cp: Checkpoint) -> dict[str, Any]:
-    return {"tree_size": cp.tree_size, "root_hash": cp.root_hash, "signed_at": cp.signed_at,
-            "key_id": cp.key_id, "signature": cp.signature}  # fmt: skip
+    return {
+        "tree_size": cp.tree_size,
+        "root_hash": cp.root_hash,
+        "signed_at": cp.signed_at,
+        "key_id": cp.key_id,
+        "signature": cp.signature,
+    }
 
 
 def _checkpoint(doc: dict[str, Any]) -> Checkpoint:
-    return Checkpoint(int(doc["tree_size"]), doc["root_hash"], doc["signed_at"], doc["key_id"],
-                      doc["signature"])  # fmt: skip
+    return Checkpoint(
+        int(doc["tree_size"]), doc["root_hash"], doc["signed_at"], doc["key_id"], doc["signature"]
+    )
 
 
 def inclusion_doc(r: StoredRow, path: list[bytes], cp: Checkpoint) -> dict[str, Any]:
-    return {"format": INCLUSION, "entry": entry_doc(r), "leaf_index": r.position - 1,
-            "tree_size": cp.tree_size, "audit_path": [h.hex() for h in path],
-            "checkpoint": checkpoint_doc(cp)}  # fmt: skip
+    return {
+        "format": INCLUSION,
+        "entry": entry_doc(r),
+        "leaf_index": r.position - 1,
+        "tree_size": cp.tree_size,
+        "audit_path": [h.hex() for h in path],
+        "checkpoint": checkpoint_doc(cp),
+    }
 
 
 def _entry_hash_ok(e: dict[str, Any]) -> bool:
-    facts = Facts(e["message_key"], e["type"], e["subject"], e["organization"], e["case_number"],
-                  e["event_id"], e["correlation_id"], e["causation_id"], e["trace_id"], b"",
-                  e.get("sender"), e.get("forgery", False), e.get("detail"), _version(e))  # fmt: skip
+    facts = Facts(
+        e["message_key"],
+        e["type"],
+        e["subject"],
+        e["organization"],
+        e["case_number"],
+        e["event_id"],
+        e["correlation_id"],
+        e["causation_id"],
+        e["trace_id"],
+        b"",
+        e.get("sender"),
+        e.get("forgery", False),
+        e.get("detail"),
+        _version(e),
+    )
     recorded = datetime.fromisoformat(e["recorded_at"])
     digest, prev = bytes.fromhex(e["message_sha256"]), bytes.fromhex(e["prev_hash"])
     return entry_hash(e["position"], facts, recorded, digest, prev).hex() == e["hash"]
@@ -90,22 +125,38 @@ def check_inclusion(doc: dict[str, Any], public_key: str) -> list[Check]:
         path = [bytes.fromhex(h) for h in doc["audit_path"]]
         return [
             Check("format is " + INCLUSION, doc.get("format") == INCLUSION),
-            Check("checkpoint signature is valid for this public key", verify_checkpoint(cp, public_key)),
-            Check("message matches the entry's digest",
-                  hashlib.sha256(_bytes(e["message"])).hexdigest() == e["message_sha256"]),
+            Check(
+                "checkpoint signature is valid for this public key",
+                verify_checkpoint(cp, public_key),
+            ),
+            Check(
+                "message matches the entry's digest",
+                hashlib.sha256(_bytes(e["message"])).hexdigest() == e["message_sha256"],
+            ),
             Check("entry hash matches the entry's fields", _entry_hash_ok(e)),
             Check("leaf index is the entry's position", doc["leaf_index"] == e["position"] - 1),
-            Check("entry is included in the signed tree", verify_inclusion(
-                leaf_hash(bytes.fromhex(e["hash"])), doc["leaf_index"], cp.tree_size, path,
-                bytes.fromhex(cp.root_hash))),
-        ]  # fmt: skip
+            Check(
+                "entry is included in the signed tree",
+                verify_inclusion(
+                    leaf_hash(bytes.fromhex(e["hash"])),
+                    doc["leaf_index"],
+                    cp.tree_size,
+                    path,
+                    bytes.fromhex(cp.root_hash),
+                ),
+            ),
+        ]
     except (KeyError, TypeError, ValueError) as exc:
         return [Check(f"proof file is well formed ({exc!r})", False)]
 
 
 def consistency_doc(old: Checkpoint, new: Checkpoint, path: list[bytes]) -> dict[str, Any]:
-    return {"format": CONSISTENCY, "old": checkpoint_doc(old), "new": checkpoint_doc(new),
-            "proof": [h.hex() for h in path]}  # fmt: skip
+    return {
+        "format": CONSISTENCY,
+        "old": checkpoint_doc(old),
+        "new": checkpoint_doc(new),
+        "proof": [h.hex() for h in path],
+    }
 
 
 def check_consistency(doc: dict[str, Any], public_key: str) -> list[Check]:
@@ -117,9 +168,16 @@ def check_consistency(doc: dict[str, Any], public_key: str) -> list[Check]:
             Check("format is " + CONSISTENCY, doc.get("format") == CONSISTENCY),
             Check("older checkpoint signature is valid", verify_checkpoint(old, public_key)),
             Check("newer checkpoint signature is valid", verify_checkpoint(new, public_key)),
-            Check("the newer tree extends the older one", verify_consistency(
-                old.tree_size, new.tree_size, bytes.fromhex(old.root_hash),
-                bytes.fromhex(new.root_hash), path)),
-        ]  # fmt: skip
+            Check(
+                "the newer tree extends the older one",
+                verify_consistency(
+                    old.tree_size,
+                    new.tree_size,
+                    bytes.fromhex(old.root_hash),
+                    bytes.fromhex(new.root_hash),
+                    path,
+                ),
+            ),
+        ]
     except (KeyError, TypeError, ValueError) as exc:
         return [Check(f"proof file is well formed ({exc!r})", False)]

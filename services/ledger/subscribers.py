@@ -24,12 +24,16 @@ def journaled_contexts() -> tuple[str, ...]:
 def consumers(recorder: Recorder, batch_size: int, max_attempts: int) -> list[Consumer]:
     streams = [
         Consumer(
-            context=context, durable=f"ledger_{context}", subject=f"{context}.>",
-            handle=recorder.one, handle_batch=recorder.batch, batch_size=batch_size,
+            context=context,
+            durable=f"ledger_{context}",
+            subject=f"{context}.>",
+            handle=recorder.one,
+            handle_batch=recorder.batch,
+            batch_size=batch_size,
             max_attempts=max_attempts,
         )
         for context in journaled_contexts()
-    ]  # fmt: skip
+    ]
     letters = Consumer(
         context=DEADLETTER_ROOT,
         durable=f"ledger_{DEADLETTER_ROOT}",

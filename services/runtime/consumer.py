@@ -83,11 +83,14 @@ class Consumer:
     def config(self) -> ConsumerConfig:
         # The server's own limit sits above ours, so our dead-letter step always runs first.
         return ConsumerConfig(
-            durable_name=self.durable, ack_policy=JsAckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL, ack_wait=self.ack_wait,
-            max_deliver=self.max_attempts + 2, filter_subject=self.subject,
+            durable_name=self.durable,
+            ack_policy=JsAckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.ack_wait,
+            max_deliver=self.max_attempts + 2,
+            filter_subject=self.subject,
             max_ack_pending=max(1000, self.batch_size * 4),
-        )  # fmt: skip
+        )
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,12 @@ class Source:
 def _delivery(msg: Msg) -> Delivery:
     meta = msg.metadata
     return Delivery(
-        subject=msg.subject, data=msg.data, headers=_headers(msg.headers),
-        attempt=meta.num_delivered or 1, stream_sequence=meta.sequence.stream,
-    )  # fmt: skip
+        subject=msg.subject,
+        data=msg.data,
+        headers=_headers(msg.headers),
+        attempt=meta.num_delivered or 1,
+        stream_sequence=meta.sequence.stream,
+    )
 
 
 def _headers(raw: Mapping[str, object] | None) -> dict[str, str]:
@@ -128,9 +134,13 @@ def _replay_delivery(msg: Msg) -> Delivery:
     """A replay as the handler sees it: the original subject, headers and place."""
     r = unpack_replay(dict(msg.headers or {}))
     return Delivery(
-        subject=r.subject, data=msg.data, headers=r.headers,
-        attempt=msg.metadata.num_delivered or 1, stream_sequence=r.sequence, replayed=True,
-    )  # fmt: skip
+        subject=r.subject,
+        data=msg.data,
+        headers=r.headers,
+        attempt=msg.metadata.num_delivered or 1,
+        stream_sequence=r.sequence,
+        replayed=True,
+    )
 
 
 async def _loaded(js: JetStreamContext, msg: Msg, d: Delivery) -> Delivery:
@@ -157,8 +167,12 @@ class Keeper:
         """Wait one step; False when the consumer is stopping instead."""
         if self.since is None:
             self.since = time.monotonic()
-            log.warning("consumer paused, will try again", consumer=self.c.durable,
-                        outage=is_outage(exc), error=repr(exc)[:500])  # fmt: skip
+            log.warning(
+                "consumer paused, will try again",
+                consumer=self.c.durable,
+                outage=is_outage(exc),
+                error=repr(exc)[:500],
+            )
         step = self.c.pause[min(self.tries, len(self.c.pause) - 1)]
         self.tries += 1
         # Renew the deadline of every message in hand, so none is redelivered behind our back
@@ -172,8 +186,11 @@ class Keeper:
 
     def resumed(self) -> None:
         if self.since is not None:
-            log.info("consumer resumed", consumer=self.c.durable,
-                     paused_seconds=round(time.monotonic() - self.since, 1))  # fmt: skip
+            log.info(
+                "consumer resumed",
+                consumer=self.c.durable,
+                paused_seconds=round(time.monotonic() - self.since, 1),
+            )
         self.since, self.tries = None, 0
 
 
@@ -189,9 +206,13 @@ async def _quietly(step: Awaitable[None]) -> bool:
 
 
 async def process(
-    js: JetStreamContext, c: Consumer, msg: Msg, keeper: Keeper | None = None,
-    held: Sequence[Msg] = (), source: Source | None = None,
-) -> str:  # fmt: skip
+    js: JetStreamContext,
+    c: Consumer,
+    msg: Msg,
+    keeper: Keeper | None = None,
+    held: Sequence[Msg] = (),
+    source: Source | None = None,
+) -> str:
     """Handle one message and settle it; returns what happened: acked, retry, deadletter, or
     held (the consumer is stopping during an outage; the message will come again)."""
     keeper = keeper or Keeper(c, asyncio.Event())
@@ -214,11 +235,16 @@ async def process(
 
 async def _handle(c: Consumer, d: Delivery) -> None:
     with tracer.start_as_current_span(
-        f"consume {d.subject}", context=extract_context(d.headers), kind=trace.SpanKind.CONSUMER,
-        attributes={"messaging.system": "nats", "messaging.destination.name": d.subject,
-                    "messaging.consumer.group.name": c.durable,
-                    "messaging.message.delivery_attempt": d.attempt},
-    ) as span:  # fmt: skip
+        f"consume {d.subject}",
+        context=extract_context(d.headers),
+        kind=trace.SpanKind.CONSUMER,
+        attributes={
+            "messaging.system": "nats",
+            "messaging.destination.name": d.subject,
+            "messaging.consumer.group.name": c.durable,
+            "messaging.message.delivery_attempt": d.attempt,
+        },
+    ) as span:
         try:
             await c.handle(d)
         except Exception as exc:
@@ -227,19 +253,34 @@ async def _handle(c: Consumer, d: Delivery) -> None:
 
 
 async def _failed(
-    js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, exc: Exception,
-    keeper: Keeper, held: Sequence[Msg],
-) -> str:  # fmt: skip
+    js: JetStreamContext,
+    c: Consumer,
+    msg: Msg,
+    d: Delivery,
+    exc: Exception,
+    keeper: Keeper,
+    held: Sequence[Msg],
+) -> str:
     error = "".join(traceback.format_exception_only(exc)).strip()
     if d.attempt >= c.max_attempts:
-        log.error("message set aside", subject=d.subject, consumer=c.durable,
-                  attempts=d.attempt, error=error[:1000])  # fmt: skip
+        log.error(
+            "message set aside",
+            subject=d.subject,
+            consumer=c.durable,
+            attempts=d.attempt,
+            error=error[:1000],
+        )
         if await set_aside(js, c, msg, d, error, keeper, held):
             await _quietly(msg.ack())
             return "deadletter"
         return "held"  # stopping before it was set aside: not acked, so it comes again
-    log.warning("handler failed, will redeliver", subject=d.subject, consumer=c.durable,
-                attempt=d.attempt, error=error[:1000])  # fmt: skip
+    log.warning(
+        "handler failed, will redeliver",
+        subject=d.subject,
+        consumer=c.durable,
+        attempt=d.attempt,
+        error=error[:1000],
+    )
     await _quietly(msg.nak(delay=c.delay(d.attempt)))
     return "retry"
 
@@ -248,16 +289,28 @@ def _failure(c: Consumer, msg: Msg, d: Delivery, error: str) -> Failure:
     meta = msg.metadata
     original_stream = unpack_replay(dict(msg.headers or {})).stream if d.replayed else meta.stream
     return Failure(
-        context=c.context, consumer=c.durable, subject=d.subject, stream=original_stream,
-        sequence=d.stream_sequence, attempts=d.attempt, error=error, data=d.data,
-        headers=d.headers, msg_id=f"dlq-{c.durable}-{meta.stream}-{meta.sequence.stream}",
-    )  # fmt: skip
+        context=c.context,
+        consumer=c.durable,
+        subject=d.subject,
+        stream=original_stream,
+        sequence=d.stream_sequence,
+        attempts=d.attempt,
+        error=error,
+        data=d.data,
+        headers=d.headers,
+        msg_id=f"dlq-{c.durable}-{meta.stream}-{meta.sequence.stream}",
+    )
 
 
 async def set_aside(
-    js: JetStreamContext, c: Consumer, msg: Msg, d: Delivery, error: str,
-    keeper: Keeper, held: Sequence[Msg],
-) -> bool:  # fmt: skip
+    js: JetStreamContext,
+    c: Consumer,
+    msg: Msg,
+    d: Delivery,
+    error: str,
+    keeper: Keeper,
+    held: Sequence[Msg],
+) -> bool:
     """Publish the failed message to the dead-letter stream; True once the server stored it,
     False only when the consumer stops first (the message is then neither acked nor lost).
 
@@ -274,9 +327,13 @@ async def set_aside(
 
 
 async def _publish_letter(
-    js: JetStreamContext, c: Consumer, letter: deadletters.Letter, keeper: Keeper,
-    held: Sequence[Msg], pause_on_refusal: bool,
-) -> bool:  # fmt: skip
+    js: JetStreamContext,
+    c: Consumer,
+    letter: deadletters.Letter,
+    keeper: Keeper,
+    held: Sequence[Msg],
+    pause_on_refusal: bool,
+) -> bool:
     while True:
         try:
             await js.publish(letter.subject, letter.data, headers=letter.headers)
@@ -286,8 +343,13 @@ async def _publish_letter(
             # No acknowledgement in time is an outage too: the letter's id deduplicates a retry.
             outage = is_outage(exc) or isinstance(exc, TimeoutError)
             if not outage and keeper.since is None:  # once, not on every try while paused
-                log.error("dead letter refused", consumer=c.durable, subject=letter.subject,
-                          size=len(letter.data), error=repr(exc)[:500])  # fmt: skip
+                log.error(
+                    "dead letter refused",
+                    consumer=c.durable,
+                    subject=letter.subject,
+                    size=len(letter.data),
+                    error=repr(exc)[:500],
+                )
             if not outage and not pause_on_refusal:
                 return False
             if not await keeper.pause(held, exc):
@@ -299,9 +361,12 @@ def _max_payload(js: JetStreamContext) -> int:
 
 
 async def settle_batch(
-    js: JetStreamContext, c: Consumer, batch: list[Msg], keeper: Keeper | None = None,
+    js: JetStreamContext,
+    c: Consumer,
+    batch: list[Msg],
+    keeper: Keeper | None = None,
     source: Source | None = None,
-) -> None:  # fmt: skip
+) -> None:
     keeper = keeper or Keeper(c, asyncio.Event())
     if c.handle_batch is not None and len(batch) > 1 and not (source and source.replay):
         outcome = await _whole_batch(c, batch, keeper)
@@ -322,9 +387,11 @@ async def _whole_batch(c: Consumer, batch: list[Msg], keeper: Keeper) -> str:
     deliveries = [_delivery(m) for m in batch]
     while True:
         try:
-            with tracer.start_as_current_span(f"consume batch {c.durable}",
-                                              kind=trace.SpanKind.CONSUMER,
-                                              attributes={"messaging.batch.message_count": len(batch)}):  # fmt: skip
+            with tracer.start_as_current_span(
+                f"consume batch {c.durable}",
+                kind=trace.SpanKind.CONSUMER,
+                attributes={"messaging.batch.message_count": len(batch)},
+            ):
                 await c.handle_batch(deliveries)
         except Exception as exc:
             if is_outage(exc):
@@ -344,9 +411,11 @@ async def _subscribe(
     while True:
         try:
             return await js.pull_subscribe(
-                source.subject, durable=source.durable, stream=source.stream,
+                source.subject,
+                durable=source.durable,
+                stream=source.stream,
                 config=source.config(c),
-            )  # fmt: skip
+            )
         except Exception as exc:
             if not await keeper.pause((), exc):
                 return None

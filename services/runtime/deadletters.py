@@ -54,9 +54,21 @@ DEAD_LETTER = "Fuyuan-Dead-Letter"
 """On a replay: the sequence of the letter it came from."""
 MSG_ID = "Nats-Msg-Id"
 PLATFORM_HEADERS = frozenset(
-    {KIND, ORIGINAL_SUBJECT, ORIGINAL_STREAM, ORIGINAL_SEQUENCE, CONSUMER, ATTEMPTS, ERROR,
-     FAILED_AT, PAYLOAD, PAYLOAD_SIZE, PAYLOAD_SHA256, DEAD_LETTER}
-)  # fmt: skip
+    {
+        KIND,
+        ORIGINAL_SUBJECT,
+        ORIGINAL_STREAM,
+        ORIGINAL_SEQUENCE,
+        CONSUMER,
+        ATTEMPTS,
+        ERROR,
+        FAILED_AT,
+        PAYLOAD,
+        PAYLOAD_SIZE,
+        PAYLOAD_SHA256,
+        DEAD_LETTER,
+    }
+)
 ERROR_LIMIT = 1000
 """Characters of an error kept in a letter (its encoded form stays under 4 KiB)."""
 HEADROOM = 1024
@@ -145,13 +157,19 @@ class Letter:
 
 def _letter_headers(f: Failure, payload: str) -> dict[str, str]:
     return {
-        KIND: "consumer", ORIGINAL_SUBJECT: ascii_header(f.subject),
-        ORIGINAL_STREAM: ascii_header(f.stream), ORIGINAL_SEQUENCE: str(f.sequence),
-        CONSUMER: ascii_header(f.consumer), ATTEMPTS: str(f.attempts),
+        KIND: "consumer",
+        ORIGINAL_SUBJECT: ascii_header(f.subject),
+        ORIGINAL_STREAM: ascii_header(f.stream),
+        ORIGINAL_SEQUENCE: str(f.sequence),
+        CONSUMER: ascii_header(f.consumer),
+        ATTEMPTS: str(f.attempts),
         ERROR: ascii_header(_one_line(f.error)[:ERROR_LIMIT]),
-        FAILED_AT: str(int(time.time())), PAYLOAD: payload, PAYLOAD_SIZE: str(len(f.data)),
-        PAYLOAD_SHA256: hashlib.sha256(f.data).hexdigest(), MSG_ID: ascii_header(f.msg_id),
-    }  # fmt: skip
+        FAILED_AT: str(int(time.time())),
+        PAYLOAD: payload,
+        PAYLOAD_SIZE: str(len(f.data)),
+        PAYLOAD_SHA256: hashlib.sha256(f.data).hexdigest(),
+        MSG_ID: ascii_header(f.msg_id),
+    }
 
 
 def _one_line(text: str) -> str:
@@ -184,11 +202,12 @@ def unpack_replay(raw: dict[str, object]) -> Replayed:
     headers = {k: decoded(v) for k, v in raw.items()}
     kept = {k: v for k, v in headers.items() if not k.startswith("Nats-")}
     return Replayed(
-        subject=headers.get(ORIGINAL_SUBJECT, ""), stream=headers.get(ORIGINAL_STREAM, ""),
+        subject=headers.get(ORIGINAL_SUBJECT, ""),
+        stream=headers.get(ORIGINAL_STREAM, ""),
         sequence=int(headers.get(ORIGINAL_SEQUENCE) or 0),
         by_reference=headers.get(PAYLOAD) == "stream",
         headers={k: v for k, v in kept.items() if k not in PLATFORM_HEADERS},
-    )  # fmt: skip
+    )
 
 
 # ---- reading letters back, replaying and dropping them (the operator's side) -----------------
@@ -228,27 +247,45 @@ def read_letter(seq: int, subject: str, data: bytes, raw: dict[str, object], at:
     if h.get(KIND) == "relay" or subject.endswith(".relay"):
         return _relay_alert(seq, subject, data, h, at)
     return DeadLetter(
-        sequence=seq, kind="consumer", subject=subject,
-        original_subject=h.get(ORIGINAL_SUBJECT, "?"), original_stream=h.get(ORIGINAL_STREAM, ""),
-        original_sequence=_int(h.get(ORIGINAL_SEQUENCE)), consumer=h.get(CONSUMER, "?"),
-        attempts=_int(h.get(ATTEMPTS)), error=h.get(ERROR, ""),
-        failed_at=_int(h.get(FAILED_AT)) or at, payload=h.get(PAYLOAD, "inline"),
+        sequence=seq,
+        kind="consumer",
+        subject=subject,
+        original_subject=h.get(ORIGINAL_SUBJECT, "?"),
+        original_stream=h.get(ORIGINAL_STREAM, ""),
+        original_sequence=_int(h.get(ORIGINAL_SEQUENCE)),
+        consumer=h.get(CONSUMER, "?"),
+        attempts=_int(h.get(ATTEMPTS)),
+        error=h.get(ERROR, ""),
+        failed_at=_int(h.get(FAILED_AT)) or at,
+        payload=h.get(PAYLOAD, "inline"),
         size=_int(h.get(PAYLOAD_SIZE)) if PAYLOAD_SIZE in h else len(data),
         sha256=h.get(PAYLOAD_SHA256) or hashlib.sha256(data).hexdigest(),
-        data=data, headers=h, msg_id=h.get(MSG_ID, ""),
-    )  # fmt: skip
+        data=data,
+        headers=h,
+        msg_id=h.get(MSG_ID, ""),
+    )
 
 
 def _relay_alert(seq: int, subject: str, data: bytes, h: dict[str, str], at: int) -> DeadLetter:
     body = _json_object(data)
     return DeadLetter(
-        sequence=seq, kind="relay", subject=subject,
-        original_subject=str(body.get("subject", "?")), original_stream="",
-        original_sequence=_int(body.get("position")), consumer="relay", attempts=0,
-        error=str(body.get("reason", "")), failed_at=at, payload="none",
-        size=_int(body.get("size")), sha256=str(body.get("sha256", "")),
-        data=data, headers=h, msg_id=h.get(MSG_ID, ""),
-    )  # fmt: skip
+        sequence=seq,
+        kind="relay",
+        subject=subject,
+        original_subject=str(body.get("subject", "?")),
+        original_stream="",
+        original_sequence=_int(body.get("position")),
+        consumer="relay",
+        attempts=0,
+        error=str(body.get("reason", "")),
+        failed_at=at,
+        payload="none",
+        size=_int(body.get("size")),
+        sha256=str(body.get("sha256", "")),
+        data=data,
+        headers=h,
+        msg_id=h.get(MSG_ID, ""),
+    )
 
 
 def _int(value: object) -> int:
@@ -321,8 +358,10 @@ async def original(js: JetStreamContext, letter: DeadLetter) -> tuple[bytes, dic
         raise NotReplayableError(f"the original is no longer on its stream ({where})") from e
     data = raw.data or b""
     if hashlib.sha256(data).hexdigest() != letter.sha256:
-        raise NotReplayableError(f"the message at {letter.original_stream} "
-                                 f"{letter.original_sequence} is not the one set aside")  # fmt: skip
+        raise NotReplayableError(
+            f"the message at {letter.original_stream} "
+            f"{letter.original_sequence} is not the one set aside"
+        )
     return data, {k: header_text(v) for k, v in (raw.headers or {}).items()}
 
 
@@ -332,18 +371,22 @@ async def replay(
     """Hand the message again to the one consumer that failed, record the action, then remove
     the letter. The consumer's inbox makes a replay of a message that did succeed harmless."""
     data, headers = await original(js, letter)
-    ids = {ORIGINAL_SUBJECT: ascii_header(letter.original_subject),
-           ORIGINAL_STREAM: ascii_header(letter.original_stream),
-           ORIGINAL_SEQUENCE: str(letter.original_sequence), DEAD_LETTER: str(letter.sequence),
-           MSG_ID: ascii_header(f"replay-{letter.sequence}-{letter.msg_id}")}  # fmt: skip
+    ids = {
+        ORIGINAL_SUBJECT: ascii_header(letter.original_subject),
+        ORIGINAL_STREAM: ascii_header(letter.original_stream),
+        ORIGINAL_SEQUENCE: str(letter.original_sequence),
+        DEAD_LETTER: str(letter.sequence),
+        MSG_ID: ascii_header(f"replay-{letter.sequence}-{letter.msg_id}"),
+    }
     inline = {**copied_headers(headers), **ids, PAYLOAD: "inline"}
     if fits(data, inline, server_max_payload(js)):
         message = Letter(replay_subject(letter.context, letter.consumer), data, inline)
     else:
         if letter.payload != "stream":
             await _same_original(js, letter)
-        message = Letter(replay_subject(letter.context, letter.consumer), b"",
-                         {**ids, PAYLOAD: "stream"})  # fmt: skip
+        message = Letter(
+            replay_subject(letter.context, letter.consumer), b"", {**ids, PAYLOAD: "stream"}
+        )
     await _replay_stream(js)
     await js.publish(message.subject, message.data, headers=message.headers, stream=REPLAY_STREAM)
     await _record(js, "replayed", letter, operator, reason)
@@ -380,12 +423,21 @@ async def _record(
 ) -> None:
     # The action is on the stream (and so on the journal) before the letter goes: a crash in
     # between leaves the letter listed, and doing it again is deduplicated by the ids.
-    body = {"sequence": letter.sequence, "original_subject": letter.original_subject,
-            "consumer": letter.consumer, "reason": reason[:ERROR_LIMIT], "operator": operator,
-            "at": datetime.now(UTC).isoformat()}  # fmt: skip
+    body = {
+        "sequence": letter.sequence,
+        "original_subject": letter.original_subject,
+        "consumer": letter.consumer,
+        "reason": reason[:ERROR_LIMIT],
+        "operator": operator,
+        "at": datetime.now(UTC).isoformat(),
+    }
     headers = {KIND: "action", MSG_ID: ascii_header(f"{verb}-{letter.sequence}-{letter.msg_id}")}
-    await js.publish(deadletter_action(verb), json.dumps(body, ensure_ascii=False).encode(),
-                     headers=headers, stream=DEADLETTER_STREAM)  # fmt: skip
+    await js.publish(
+        deadletter_action(verb),
+        json.dumps(body, ensure_ascii=False).encode(),
+        headers=headers,
+        stream=DEADLETTER_STREAM,
+    )
     behind = await _not_yet_journaled(js, letter)
     if behind:
         raise NotYetJournaledError(

@@ -77,9 +77,11 @@ class EmbeddedNats:
         # Its own session: Ctrl-C in the terminal reaches `fuyuan up`, which stops the
         # services first and the servers last, not every process at once.
         self.proc = subprocess.Popen(
-            [str(nats_server_binary()), "-c", str(conf)], stdout=log, stderr=log,
+            [str(nats_server_binary()), "-c", str(conf)],
+            stdout=log,
+            stderr=log,
             start_new_session=True,
-        )  # fmt: skip
+        )
         _wait_for_port(self.port, self.proc, "nats-server", timeout)
         return self
 
@@ -152,9 +154,12 @@ class EmbeddedPostgres:
 
     def _run(self, *args: str, timeout: float = 60) -> None:
         done = subprocess.run(
-            list(args), capture_output=True, user=self.user, timeout=timeout,
+            list(args),
+            capture_output=True,
+            user=self.user,
+            timeout=timeout,
             start_new_session=True,  # the server it starts stays out of the terminal's Ctrl-C
-        )  # fmt: skip
+        )
         if done.returncode != 0:
             err = (done.stderr or done.stdout).decode(errors="replace").strip()
             raise RuntimeError(f"{Path(args[0]).name} failed ({done.returncode}): {err}")
@@ -164,12 +169,29 @@ class EmbeddedPostgres:
         self.user = _prepare_for_system_user(self.data_dir)
         if not (self.pgdata / "PG_VERSION").exists():
             self._run(
-                _pg_bin("initdb"), "-D", str(self.pgdata), "-U", "postgres",
-                "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
-            )  # fmt: skip
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60",
-                  "-l", str(self.data_dir / "postgres.log"), "-o", self._options(), "start",
-                  timeout=90)  # fmt: skip
+                _pg_bin("initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            )
+        self._run(
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(self.pgdata),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.data_dir / "postgres.log"),
+            "-o",
+            self._options(),
+            "start",
+            timeout=90,
+        )
         self._create_database()
         return self
 
@@ -183,11 +205,14 @@ class EmbeddedPostgres:
         psql = [_pg_bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
         probe = subprocess.run(
             [*psql, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{self.database}'"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         if probe.stdout.strip() != "1":
-            subprocess.run([*psql, "-c", f'CREATE DATABASE "{self.database}"'],
-                           check=True, capture_output=True)  # fmt: skip
+            subprocess.run(
+                [*psql, "-c", f'CREATE DATABASE "{self.database}"'], check=True, capture_output=True
+            )
 
     def stop(self) -> None:
         if (self.pgdata / "postmaster.pid").exists():

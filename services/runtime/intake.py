@@ -91,10 +91,14 @@ class Intake:
         subject_type, sender = split(d.subject)
         msg = parse_message(d.data, expected_type=subject_type)
         if msg.envelope.organization != sender:
-            raise InvalidMessageError([FieldError(
-                "envelope.organization",
-                f"{msg.envelope.organization} does not match the sender {sender} of the subject",
-            )])  # fmt: skip
+            raise InvalidMessageError(
+                [
+                    FieldError(
+                        "envelope.organization",
+                        f"{msg.envelope.organization} does not match the sender {sender} of the subject",
+                    )
+                ]
+            )
         return msg
 
     def _subject_problems(self, subject_name: str) -> list[FieldError]:

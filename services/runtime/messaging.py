@@ -23,17 +23,26 @@ PLATFORM = "FUYUAN"
 
 
 def follow(
-    cause: Envelope | None, payload: Payload, *, organization: str, now: datetime,
-    case_number: str | None = None, officer: str | None = None,
-) -> Message[Any]:  # fmt: skip
+    cause: Envelope | None,
+    payload: Payload,
+    *,
+    organization: str,
+    now: datetime,
+    case_number: str | None = None,
+    officer: str | None = None,
+) -> Message[Any]:
     """A message caused by `cause` (or the first of a new flow): same correlation id."""
     event_id = uuid.uuid4()
     env = Envelope(
-        event_id=event_id, type=payload.TYPE, occurred_at=now, organization=organization,
-        officer=officer, correlation_id=cause.correlation_id if cause else event_id,
+        event_id=event_id,
+        type=payload.TYPE,
+        occurred_at=now,
+        organization=organization,
+        officer=officer,
+        correlation_id=cause.correlation_id if cause else event_id,
         causation_id=cause.event_id if cause else None,
         case_number=case_number if case_number is not None else (cause and cause.case_number),
-    )  # fmt: skip
+    )
     return Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
 
 
@@ -56,9 +65,12 @@ def sender_of(subject_name: str) -> str | None:
 
 
 def rejection(
-    cls: type[MessageRejectedBase], data: bytes, subject_name: str,
-    errors: list[FieldError], now: datetime,
-) -> Message[Any]:  # fmt: skip
+    cls: type[MessageRejectedBase],
+    data: bytes,
+    subject_name: str,
+    errors: list[FieldError],
+    now: datetime,
+) -> Message[Any]:
     """The rejection of a received message: a digest, the size and an excerpt of what was
     received, never the whole, so it stays a few KiB whatever arrived."""
     env = peek_envelope(data)
@@ -68,9 +80,10 @@ def rejection(
         rejected_type=env.type if env else _type_or_none(subject_type),
         subject=limits.shown(subject_name, limits.MAX_SUBJECT_CHARS),
         problems=[FieldProblem(field=e.field, reason=e.reason) for e in bounded(errors)],
-        received_sha256=hashlib.sha256(data).hexdigest(), received_size=len(data),
+        received_sha256=hashlib.sha256(data).hexdigest(),
+        received_size=len(data),
         received_excerpt=limits.excerpt(data),
-    )  # fmt: skip
+    )
     return follow(env, payload, organization=PLATFORM, now=now)
 
 

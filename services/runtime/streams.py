@@ -21,20 +21,26 @@ DUPLICATE_WINDOW = 3600.0
 
 def context_stream(context: str, replicas: int) -> StreamConfig:
     return StreamConfig(
-        name=stream_name(context), subjects=stream_subjects(context),
-        retention=RetentionPolicy.LIMITS, storage=StorageType.FILE,
-        num_replicas=replicas, duplicate_window=DUPLICATE_WINDOW,
+        name=stream_name(context),
+        subjects=stream_subjects(context),
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        num_replicas=replicas,
+        duplicate_window=DUPLICATE_WINDOW,
         description=f"Fuyuan {context}: commands, events, notices, replies and rejections",
-    )  # fmt: skip
+    )
 
 
 def deadletter_stream(replicas: int) -> StreamConfig:
     return StreamConfig(
-        name=DEADLETTER_STREAM, subjects=[f"{DEADLETTER_ROOT}.>"],
-        retention=RetentionPolicy.LIMITS, storage=StorageType.FILE,
-        num_replicas=replicas, duplicate_window=DUPLICATE_WINDOW,
+        name=DEADLETTER_STREAM,
+        subjects=[f"{DEADLETTER_ROOT}.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        num_replicas=replicas,
+        duplicate_window=DUPLICATE_WINDOW,
         description="Messages set aside after repeated failures, relay alerts, operators' actions",
-    )  # fmt: skip
+    )
 
 
 REPLAY_MAX_AGE = 30 * 24 * 3600.0
@@ -45,11 +51,15 @@ the letter's action record and the original on its own stream outlive it on the 
 def replay_stream(replicas: int) -> StreamConfig:
     # Limits, not work-queue retention: the ledger may read the stream beside the consumers.
     return StreamConfig(
-        name=REPLAY_STREAM, subjects=[f"{REPLAY_ROOT}.>"],
-        retention=RetentionPolicy.LIMITS, storage=StorageType.FILE, max_age=REPLAY_MAX_AGE,
-        num_replicas=replicas, duplicate_window=DUPLICATE_WINDOW,
+        name=REPLAY_STREAM,
+        subjects=[f"{REPLAY_ROOT}.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        max_age=REPLAY_MAX_AGE,
+        num_replicas=replicas,
+        duplicate_window=DUPLICATE_WINDOW,
         description="Dead letters replayed to the one consumer that failed, on replay.<context>.<durable>",
-    )  # fmt: skip
+    )
 
 
 async def ensure(js: JetStreamContext, config: StreamConfig) -> None:

@@ -20,8 +20,11 @@ _ = catalog
 
 
 def test_the_committed_asyncapi_document_and_schemas_are_current() -> None:
-    stale = [rel for rel, text in rendered().items()
-             if not (GENERATED / rel).exists() or (GENERATED / rel).read_text("utf-8") != text]  # fmt: skip
+    stale = [
+        rel
+        for rel, text in rendered().items()
+        if not (GENERATED / rel).exists() or (GENERATED / rel).read_text("utf-8") != text
+    ]
     assert stale == [], "run `make contracts` (fuyuan contracts export) and commit the result"
 
 

@@ -69,9 +69,10 @@ async def send(
     nc: Client, org: str, body: bytes, msg_id: str, headers: dict[str, str] | None = None
 ) -> None:
     await nc.jetstream().publish(
-        subject("enforcement.command.register_case.v1", org), body,
+        subject("enforcement.command.register_case.v1", org),
+        body,
         headers={**(headers or {}), "Nats-Msg-Id": msg_id},
-    )  # fmt: skip
+    )
 
 
 async def test_a_court_registers_its_case_and_receives_the_fact(
@@ -141,8 +142,11 @@ async def test_an_id_number_with_a_wrong_check_character_is_rejected(
     service: RunningService, nc: Client
 ) -> None:
     inbox = await listen(nc, RUZHOU)
-    cmd = next(c for c in map(lambda n: case_from(RUZHOU, n), range(1, 100))
-               if c.data.debtors[0].kind == "person")  # fmt: skip
+    cmd = next(
+        c
+        for c in map(lambda n: case_from(RUZHOU, n), range(1, 100))
+        if c.data.debtors[0].kind == "person"
+    )
     raw = json.loads(cmd.model_dump_json())
     party = raw["data"]["debtors"][0]
     party["id_number"] = party["id_number"][:17] + ("0" if party["id_number"][17] != "0" else "1")

@@ -105,8 +105,13 @@ async def test_answers_from_a_bureau_not_asked_or_after_the_result_are_rejected(
     world: World,
 ) -> None:
     reg = await registered(world)
-    await world.command(QueryProperty(case_number=reg.data.case_number, debtor=reg.data.debtors[0],
-                                      kinds=[PropertyKind.VEHICLE]))  # fmt: skip
+    await world.command(
+        QueryProperty(
+            case_number=reg.data.case_number,
+            debtor=reg.data.debtors[0],
+            kinds=[PropertyKind.VEHICLE],
+        )
+    )
     await world.wait("property_result")
     [(subj, body)] = [(s, b) for s, b in world.notices if "property_query" in s]
     notice = parse_message(body)
@@ -172,9 +177,16 @@ async def test_a_freeze_is_applied_warned_about_lapses_and_a_new_one_is_released
 ) -> None:
     reg = await registered(world)
     case = reg.data.case_number
-    freeze = await world.command(FreezeProperty(case_number=case, bureau="BKICBC410482",
-                                                holding=ACCOUNT, measure=Measure.FREEZE,
-                                                amount=Decimal("48210.55"), term_days=365))  # fmt: skip
+    freeze = await world.command(
+        FreezeProperty(
+            case_number=case,
+            bureau="BKICBC410482",
+            holding=ACCOUNT,
+            measure=Measure.FREEZE,
+            amount=Decimal("48210.55"),
+            term_days=365,
+        )
+    )
     reports = await world.wait("control_report")
     assert reports[0]["data"]["status"] == "applied"
     world.clock.now += timedelta(days=340)
@@ -185,12 +197,25 @@ async def test_a_freeze_is_applied_warned_about_lapses_and_a_new_one_is_released
     await world.deadlines().tick()
     reports = await world.wait("control_report", 3)
     assert reports[2]["data"]["status"] == "lapsed"
-    again = await world.command(FreezeProperty(case_number=case, bureau="BKICBC410482",
-                                               holding=ACCOUNT, measure=Measure.FREEZE,
-                                               amount=Decimal("48210.55"), term_days=365))  # fmt: skip
+    again = await world.command(
+        FreezeProperty(
+            case_number=case,
+            bureau="BKICBC410482",
+            holding=ACCOUNT,
+            measure=Measure.FREEZE,
+            amount=Decimal("48210.55"),
+            term_days=365,
+        )
+    )
     await world.wait("control_report", 4)
-    await world.command(ReleaseControl(case_number=case, control_id=again.envelope.event_id,
-                                       ground=ReleaseGround.DEBT_PAID, reason="被执行人已全部履行"))  # fmt: skip
+    await world.command(
+        ReleaseControl(
+            case_number=case,
+            control_id=again.envelope.event_id,
+            ground=ReleaseGround.DEBT_PAID,
+            reason="被执行人已全部履行",
+        )
+    )
     reports = await world.wait("control_report", 5)
     assert reports[4]["data"]["status"] == "released"
     assert freeze.envelope.event_id != again.envelope.event_id
@@ -199,18 +224,40 @@ async def test_a_freeze_is_applied_warned_about_lapses_and_a_new_one_is_released
 async def test_freezes_beyond_the_claim_or_the_statutory_term_are_refused(world: World) -> None:
     reg = await registered(world)
     case = reg.data.case_number
-    await world.command(FreezeProperty(case_number=case, bureau="NR410482", holding=HOUSE,
-                                       measure=Measure.SEIZE, amount=Decimal("865000"),
-                                       term_days=365))  # fmt: skip
-    await world.command(FreezeProperty(case_number=case, bureau="BKICBC410482", holding=ACCOUNT,
-                                       measure=Measure.FREEZE, amount=Decimal("1000"),
-                                       term_days=400))  # fmt: skip
+    await world.command(
+        FreezeProperty(
+            case_number=case,
+            bureau="NR410482",
+            holding=HOUSE,
+            measure=Measure.SEIZE,
+            amount=Decimal("865000"),
+            term_days=365,
+        )
+    )
+    await world.command(
+        FreezeProperty(
+            case_number=case,
+            bureau="BKICBC410482",
+            holding=ACCOUNT,
+            measure=Measure.FREEZE,
+            amount=Decimal("1000"),
+            term_days=400,
+        )
+    )
     rejections = await world.wait("message_rejected", 2)
     fields = sorted(p["field"] for r in rejections for p in r["data"]["problems"])
     assert fields == ["data.amount", "data.term_days"]
-    await world.command(FreezeProperty(case_number=case, bureau="NR410482", holding=HOUSE,
-                                       measure=Measure.SEIZE, amount=Decimal("865000"),
-                                       term_days=365, excess_reason="唯一可供执行财产，不可分割"))  # fmt: skip
+    await world.command(
+        FreezeProperty(
+            case_number=case,
+            bureau="NR410482",
+            holding=HOUSE,
+            measure=Measure.SEIZE,
+            amount=Decimal("865000"),
+            term_days=365,
+            excess_reason="唯一可供执行财产，不可分割",
+        )
+    )
     reports = await world.wait("control_report")
     assert reports[0]["data"]["status"] == "applied"
 
@@ -218,12 +265,25 @@ async def test_freezes_beyond_the_claim_or_the_statutory_term_are_refused(world:
 async def test_frozen_money_is_deducted_to_the_court(world: World) -> None:
     reg = await registered(world)
     case = reg.data.case_number
-    freeze = await world.command(FreezeProperty(case_number=case, bureau="BKICBC410482",
-                                                holding=ACCOUNT, measure=Measure.FREEZE,
-                                                amount=Decimal("48210.55"), term_days=365))  # fmt: skip
+    freeze = await world.command(
+        FreezeProperty(
+            case_number=case,
+            bureau="BKICBC410482",
+            holding=ACCOUNT,
+            measure=Measure.FREEZE,
+            amount=Decimal("48210.55"),
+            term_days=365,
+        )
+    )
     await world.wait("control_report")
-    await world.command(DeductFunds(case_number=case, control_id=freeze.envelope.event_id,
-                                    amount=Decimal("20000"), court_account="41050166360800000123"))  # fmt: skip
+    await world.command(
+        DeductFunds(
+            case_number=case,
+            control_id=freeze.envelope.event_id,
+            amount=Decimal("20000"),
+            court_account="41050166360800000123",
+        )
+    )
     reports = await world.wait("control_report", 2)
     assert reports[1]["data"]["status"] == "deducted"
 
@@ -237,16 +297,22 @@ async def test_after_closing_for_no_property_the_debtor_is_requeried_and_new_pro
     [first] = await world.wait("property_result")
     assert all(a["holdings"] == [] for a in first["data"]["answers"])
     world.clock.now += timedelta(days=100)  # 终本 only more than three months after filing
-    await world.command(CloseWithoutProperty(case_number=case, closed_on=world.clock.now.date(),
-                                             approved_by="院长 李明",
-                                             execution_notice_on=reg.data.filed_on,
-                                             applicant_interviewed_on=world.clock.now.date()))  # fmt: skip
+    await world.command(
+        CloseWithoutProperty(
+            case_number=case,
+            closed_on=world.clock.now.date(),
+            approved_by="院长 李明",
+            execution_notice_on=reg.data.filed_on,
+            applicant_interviewed_on=world.clock.now.date(),
+        )
+    )
     await world.wait("case_closed_without_property")
     world.clock.now += timedelta(days=100)
     assert await world.deadlines().tick() == 0  # not six months yet
     registry = Registry.load()
-    real_estate = next(b for b in expected_bureaus()
-                       if Capability.REAL_ESTATE in registry.get(b).handles)  # fmt: skip
+    real_estate = next(
+        b for b in expected_bureaus() if Capability.REAL_ESTATE in registry.get(b).handles
+    )
     world.holdings = {real_estate: [HOUSE]}
     world.clock.now += timedelta(days=90)
     assert await world.deadlines().tick() > 0
@@ -264,15 +330,29 @@ async def test_a_queued_seizure_takes_effect_when_the_one_before_it_is_released(
     first, second = await registered(world, 3001), await registered(world, 3002)
     orders = []
     for reg in (first, second):
-        orders.append(await world.command(FreezeProperty(
-            case_number=reg.data.case_number, bureau="NR410482", holding=HOUSE,
-            measure=Measure.SEIZE, amount=Decimal("90000"), term_days=365)))  # fmt: skip
+        orders.append(
+            await world.command(
+                FreezeProperty(
+                    case_number=reg.data.case_number,
+                    bureau="NR410482",
+                    holding=HOUSE,
+                    measure=Measure.SEIZE,
+                    amount=Decimal("90000"),
+                    term_days=365,
+                )
+            )
+        )
     reports = await world.wait("control_report", 2)
     assert [r["data"]["status"] for r in reports] == ["applied", "queued"]
     assert await world.deadlines().tick() == 0  # the first is still in force
-    await world.command(ReleaseControl(case_number=first.data.case_number,
-                                       control_id=orders[0].envelope.event_id,
-                                       ground=ReleaseGround.DEBT_PAID, reason="已履行"))  # fmt: skip
+    await world.command(
+        ReleaseControl(
+            case_number=first.data.case_number,
+            control_id=orders[0].envelope.event_id,
+            ground=ReleaseGround.DEBT_PAID,
+            reason="已履行",
+        )
+    )
     await world.wait("control_report", 3)
     assert await world.deadlines().tick() == 2
     reports = await world.wait("control_report", 4)

@@ -30,8 +30,11 @@ def _up(folder: Path, **extra_env: str) -> subprocess.Popen[str]:
     env |= {"COLUMNS": "160", **extra_env}
     return subprocess.Popen(
         [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(folder), "--rate", "5"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+    )
 
 
 def _read_until(proc: subprocess.Popen[str], done: re.Pattern[str], seconds: float) -> str:

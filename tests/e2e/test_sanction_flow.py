@@ -31,24 +31,38 @@ def person(born: str) -> Person:
     return Person(name="张伟", id_number=body + resident_id_check_character(body))
 
 
-def listing(case_number: str, debtor: Any, decided_on: date,
-            grounds: list[str] | None = None) -> ListDishonestDebtor:  # fmt: skip
+def listing(
+    case_number: str, debtor: Any, decided_on: date, grounds: list[str] | None = None
+) -> ListDishonestDebtor:
     return ListDishonestDebtor(
-        case_number=case_number, debtor=debtor, filed_on=decided_on,
-        basis=ExecutionBasis(issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1234号"),
-        obligations="给付货款人民币86,500元", performance=Performance.NONE,
-        grounds=grounds or ["evasion"], decision_number=case_number.removesuffix("号") + "号之二",
-        decided_on=decided_on, signed_by="院长 李明",
-    )  # fmt: skip
+        case_number=case_number,
+        debtor=debtor,
+        filed_on=decided_on,
+        basis=ExecutionBasis(
+            issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1234号"
+        ),
+        obligations="给付货款人民币86,500元",
+        performance=Performance.NONE,
+        grounds=grounds or ["evasion"],
+        decision_number=case_number.removesuffix("号") + "号之二",
+        decided_on=decided_on,
+        signed_by="院长 李明",
+    )
 
 
-def restriction(case_number: str, debtor: Any, on: date,
-                representative: Person | None = None) -> RestrictConsumption:  # fmt: skip
+def restriction(
+    case_number: str, debtor: Any, on: date, representative: Person | None = None
+) -> RestrictConsumption:
     """The 限制消费令 a listing needs first (法释〔2015〕17号 第一条第二款)."""
-    return RestrictConsumption(case_number=case_number, debtor=debtor,
-                               legal_representative=representative,
-                               order_number=case_number.removesuffix("号") + "号之一",
-                               ordered_on=on, items=list(range(1, 10)), signed_by="院长 李明")  # fmt: skip
+    return RestrictConsumption(
+        case_number=case_number,
+        debtor=debtor,
+        legal_representative=representative,
+        order_number=case_number.removesuffix("号") + "号之一",
+        ordered_on=on,
+        items=list(range(1, 10)),
+        signed_by="院长 李明",
+    )
 
 
 async def confirmations(world: World, outcome: str, count: int, seconds: float = 15) -> None:
@@ -89,8 +103,9 @@ async def test_a_listing_reaches_every_enforcing_bureau_and_its_lifting_too(worl
     assert imposed["data"]["until"] is not None  # two years for evasion
     await asyncio.sleep(1.0)
     listed = str(msg.envelope.event_id)
-    notices = [b for s, b in world.notices
-               if ".sanction.v1." in s and b["data"]["sanction_id"] == listed]  # fmt: skip
+    notices = [
+        b for s, b in world.notices if ".sanction.v1." in s and b["data"]["sanction_id"] == listed
+    ]
     bureaus = {n["data"]["bureau"] for n in notices}
     assert {"RW410000", "CA410000"} <= bureaus and len(bureaus) >= 6
     assert len(notices) == len(bureaus)  # one notice per bureau
@@ -100,8 +115,9 @@ async def test_a_listing_reaches_every_enforcing_bureau_and_its_lifting_too(worl
 
     silent = sorted(bureaus)[0]
     world.silent = {silent}  # this bureau never confirms the lift
-    lift = LiftSanction(case_number=reg.data.case_number, sanction_id=msg.envelope.event_id,
-                        ground="early_deletion")  # fmt: skip
+    lift = LiftSanction(
+        case_number=reg.data.case_number, sanction_id=msg.envelope.event_id, ground="early_deletion"
+    )
     await world.command(lift)
     lifts = await notices_of(world, "sanction_lift", len(bureaus))
     assert {b["data"]["bureau"] for _, b in lifts} == bureaus  # acknowledged or not
@@ -115,8 +131,9 @@ async def test_a_listing_reaches_every_enforcing_bureau_and_its_lifting_too(worl
     overdue = {(o["bureau"], o["lift"]) for n in office for o in n["data"]["overdue"]}
     assert overdue == {(silent, True)}
     assert await world.deadlines().tick() == 0  # escalated once
-    late = next(b for s_, b in world.notices if ".sanction_lift.v1." in s_
-                and b["data"]["bureau"] == silent)  # fmt: skip
+    late = next(
+        b for s_, b in world.notices if ".sanction_lift.v1." in s_ and b["data"]["bureau"] == silent
+    )
     world.silent.clear()
     await world.bureau(_Raw(f"enforcement.notice.sanction_lift.v1.{silent}", late))
     await confirmations(world, "lifted", len(bureaus))
@@ -131,8 +148,11 @@ async def test_a_minor_is_never_listed(world: World) -> None:
     reg = await registered(world, 4002, debtor=minor)
     await world.command(listing(reg.data.case_number, minor, world.clock.now.date()))
     rejections = await world.wait("message_rejected")
-    assert any("minor" in p["reason"] or "未成年" in p["reason"]
-               for r in rejections for p in r["data"]["problems"])  # fmt: skip
+    assert any(
+        "minor" in p["reason"] or "未成年" in p["reason"]
+        for r in rejections
+        for p in r["data"]["problems"]
+    )
 
 
 async def test_a_consumption_restriction_on_an_organization_binds_its_legal_representative(
@@ -174,9 +194,13 @@ async def test_a_bureau_asks_what_is_in_force_and_gets_the_id_masked(world: Worl
     assert data["party"].startswith("410482") and "*" in data["party"]
     assert data["in_force"] and {f["whom"] for f in data["in_force"]} == {"person"}
     assert all(f["since"] == str(world.clock.now.date()) for f in data["in_force"])
-    await world.command(LiftSanction(case_number=reg.data.case_number,
-                                     sanction_id=listed.envelope.event_id,
-                                     ground="early_deletion"))  # fmt: skip
+    await world.command(
+        LiftSanction(
+            case_number=reg.data.case_number,
+            sanction_id=listed.envelope.event_id,
+            ground="early_deletion",
+        )
+    )
     await notices_of(world, "sanction_lift", 1)
     await world.command(AskSanctionStatus(party_id=debtor.id_number), org="RW410000")
     answers = await notices_of(world, "sanction_status", 2)

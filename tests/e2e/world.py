@@ -54,16 +54,23 @@ class World:
 
     async def publish(self, msg: Message[Any], headers: dict[str, str] | None = None) -> None:
         await self.nc.jetstream().publish(
-            subject_of(msg), msg.model_dump_json().encode(),
+            subject_of(msg),
+            msg.model_dump_json().encode(),
             headers={**(headers or {}), "Nats-Msg-Id": str(msg.envelope.event_id)},
-        )  # fmt: skip
+        )
 
     async def command(
         self, payload: Any, org: str = COURT, headers: dict[str, str] | None = None
     ) -> Message[Any]:
         eid = uuid.uuid4()
-        env = Envelope(event_id=eid, type=payload.TYPE, occurred_at=self.clock(), organization=org,
-                       correlation_id=eid, case_number=getattr(payload, "case_number", None))  # fmt: skip
+        env = Envelope(
+            event_id=eid,
+            type=payload.TYPE,
+            occurred_at=self.clock(),
+            organization=org,
+            correlation_id=eid,
+            case_number=getattr(payload, "case_number", None),
+        )
         msg: Message[Any] = Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc]
         await self.publish(msg, headers)
         return msg
@@ -78,9 +85,11 @@ class World:
             return
         if ".sanction" in notice.envelope.type:
             lift = notice.envelope.type.endswith("sanction_lift.v1")
-            ack = SanctionAck(notice_id=notice.data.notice_id,
-                              outcome=AckOutcome.LIFTED if lift else AckOutcome.APPLIED,
-                              bureau_reference=f"{bureau}-SX-1")  # fmt: skip
+            ack = SanctionAck(
+                notice_id=notice.data.notice_id,
+                outcome=AckOutcome.LIFTED if lift else AckOutcome.APPLIED,
+                bureau_reference=f"{bureau}-SX-1",
+            )
             await self.publish(reply_to(notice.envelope, ack, bureau, self.clock()))
         elif notice.envelope.type.endswith("property_query.v1"):
             found = [h for h in self.holdings.get(bureau, []) if h.kind in notice.data.kinds]
@@ -90,10 +99,16 @@ class World:
         elif self.control_outcome is Outcome.APPLIED:
             await self.publish(self.register(notice, bureau))
         else:
-            await self.publish(outcome(notice, self.control_outcome, bureau, self.clock(),
-                                       reference=f"{bureau}-2026-0001",
-                                       reason=None if self.control_outcome is Outcome.APPLIED
-                                       else "账户已销户"))  # fmt: skip
+            await self.publish(
+                outcome(
+                    notice,
+                    self.control_outcome,
+                    bureau,
+                    self.clock(),
+                    reference=f"{bureau}-2026-0001",
+                    reason=None if self.control_outcome is Outcome.APPLIED else "账户已销户",
+                )
+            )
 
     def register(self, notice: Message[Any], bureau: str) -> Message[Any]:
         """Apply an order as a bureau does: a second seizure of a held item waits (轮候)."""
@@ -151,7 +166,15 @@ def expected_bureaus(kinds: tuple[PropertyKind, ...] = ALL_KINDS) -> set[str]:
     return {b.code for k in kinds for b in reg.handling(HELD_BY[k], where)}
 
 
-HOUSE = Holding(kind=PropertyKind.REAL_ESTATE, reference="豫(2021)汝州市不动产权第0012345号",
-                description="汝州市丹阳中路88号", value=Decimal("865000.00"))  # fmt: skip
-ACCOUNT = Holding(kind=PropertyKind.DEPOSIT, reference="6222021705001234567",
-                  description="活期", value=Decimal("48210.55"))  # fmt: skip
+HOUSE = Holding(
+    kind=PropertyKind.REAL_ESTATE,
+    reference="豫(2021)汝州市不动产权第0012345号",
+    description="汝州市丹阳中路88号",
+    value=Decimal("865000.00"),
+)
+ACCOUNT = Holding(
+    kind=PropertyKind.DEPOSIT,
+    reference="6222021705001234567",
+    description="活期",
+    value=Decimal("48210.55"),
+)

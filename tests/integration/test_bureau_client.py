@@ -103,51 +103,83 @@ def debtor() -> Person:
 
 
 def envelope(message_type: str) -> Envelope:
-    return Envelope(event_id=uuid.uuid4(), type=message_type, occurred_at=datetime.now(UTC),
-                    organization=COURT, correlation_id=uuid.uuid4(), causation_id=uuid.uuid4(),
-                    case_number=CASE)  # fmt: skip
+    return Envelope(
+        event_id=uuid.uuid4(),
+        type=message_type,
+        occurred_at=datetime.now(UTC),
+        organization=COURT,
+        correlation_id=uuid.uuid4(),
+        causation_id=uuid.uuid4(),
+        case_number=CASE,
+    )
 
 
 def query_notice() -> Message[Any]:
     data = PropertyQueryNotice(
-        query_id=uuid.uuid4(), case_number=CASE, executing_court=COURT, debtor=debtor(),
-        kinds=[PropertyKind.REAL_ESTATE], respond_by=datetime.now(UTC) + timedelta(days=3),
-    )  # fmt: skip
+        query_id=uuid.uuid4(),
+        case_number=CASE,
+        executing_court=COURT,
+        debtor=debtor(),
+        kinds=[PropertyKind.REAL_ESTATE],
+        respond_by=datetime.now(UTC) + timedelta(days=3),
+    )
     return Message[PropertyQueryNotice](envelope=envelope(data.TYPE), data=data)
 
 
 def control_order(encumbered: bool) -> Message[Any]:
     data = ControlOrder(
-        order_id=uuid.uuid4(), control_id=uuid.uuid4(), action=Action.SEIZE, case_number=CASE,
-        executing_court=COURT, amount=Decimal("300000.00"), until=date(2028, 3, 1),
-        holding=Holding(kind=PropertyKind.REAL_ESTATE, encumbered=encumbered,
-                        reference="豫（2021）洛阳市不动产权第0012345号"),
-    )  # fmt: skip
+        order_id=uuid.uuid4(),
+        control_id=uuid.uuid4(),
+        action=Action.SEIZE,
+        case_number=CASE,
+        executing_court=COURT,
+        amount=Decimal("300000.00"),
+        until=date(2028, 3, 1),
+        holding=Holding(
+            kind=PropertyKind.REAL_ESTATE,
+            encumbered=encumbered,
+            reference="豫（2021）洛阳市不动产权第0012345号",
+        ),
+    )
     return Message[ControlOrder](envelope=envelope(data.TYPE), data=data)
 
 
 def sanction_notice(bureau: str = BUREAU) -> Message[Any]:
     data = SanctionNotice(
-        notice_id=uuid.uuid4(), bureau=bureau, sanction_id=uuid.uuid4(),
-        sanction_kind=SanctionKind.LISTING, case_number=CASE, executing_court=COURT,
+        notice_id=uuid.uuid4(),
+        bureau=bureau,
+        sanction_id=uuid.uuid4(),
+        sanction_kind=SanctionKind.LISTING,
+        case_number=CASE,
+        executing_court=COURT,
         measures=[MeasureFor(measure="real_estate_purchase_building", whom=["person"])],
-        bound=[Bound(whom="person", party=debtor())], effective_on=date(2025, 3, 1),
-        until=date(2027, 2, 28), acknowledge_by=datetime.now(UTC) + timedelta(days=3),
-    )  # fmt: skip
+        bound=[Bound(whom="person", party=debtor())],
+        effective_on=date(2025, 3, 1),
+        until=date(2027, 2, 28),
+        acknowledge_by=datetime.now(UTC) + timedelta(days=3),
+    )
     return Message[SanctionNotice](envelope=envelope(data.TYPE), data=data)
 
 
 def lift_notice(bureau: str = BUREAU) -> Message[Any]:
-    data = LiftNotice(notice_id=uuid.uuid4(), bureau=bureau, sanction_id=uuid.uuid4(),
-                      case_number=CASE, ground="performed", effective_on=date(2025, 9, 1),
-                      confirm_by=datetime.now(UTC) + timedelta(days=3))  # fmt: skip
+    data = LiftNotice(
+        notice_id=uuid.uuid4(),
+        bureau=bureau,
+        sanction_id=uuid.uuid4(),
+        case_number=CASE,
+        ground="performed",
+        effective_on=date(2025, 9, 1),
+        confirm_by=datetime.now(UTC) + timedelta(days=3),
+    )
     return Message[LiftNotice](envelope=envelope(data.TYPE), data=data)
 
 
 async def publish(js: JetStreamContext, message: Message[Any], org: str = BUREAU) -> None:
-    await js.publish(subject(message.envelope.type, org), message.model_dump_json().encode(),
-                     headers={"Nats-Msg-Id": str(message.envelope.event_id),
-                              "traceparent": TRACEPARENT})  # fmt: skip
+    await js.publish(
+        subject(message.envelope.type, org),
+        message.model_dump_json().encode(),
+        headers={"Nats-Msg-Id": str(message.envelope.event_id), "traceparent": TRACEPARENT},
+    )
 
 
 async def until(predicate: Callable[[], bool], seconds: float = 15) -> None:
@@ -223,8 +255,9 @@ def continues_the_trace(headers: dict[str, str]) -> str:
     return span_id
 
 
-async def answered_by(nc: Client, js: JetStreamContext, nats_url: str, handler: Handler,
-                      **options: Any) -> tuple[Message[Any], Message[Any]]:  # fmt: skip
+async def answered_by(
+    nc: Client, js: JetStreamContext, nats_url: str, handler: Handler, **options: Any
+) -> tuple[Message[Any], Message[Any]]:
     """Publish one query notice, run a client with the handler: the notice and its checked
     answer."""
     notice = query_notice()
@@ -243,8 +276,12 @@ async def answered_by(nc: Client, js: JetStreamContext, nats_url: str, handler: 
 async def test_a_python_handler_answers_and_the_notice_is_acknowledged(
     nc: Client, js: JetStreamContext, nats_url: str
 ) -> None:
-    found = Holding(kind=PropertyKind.REAL_ESTATE, reference="豫（2021）洛阳市不动产权第0012345号",
-                    description="河南省洛阳市洛龙区开元大道218号3幢2单元1502室", value=Decimal("1200000.00"))  # fmt: skip
+    found = Holding(
+        kind=PropertyKind.REAL_ESTATE,
+        reference="豫（2021）洛阳市不动产权第0012345号",
+        description="河南省洛阳市洛龙区开元大道218号3幢2单元1502室",
+        value=Decimal("1200000.00"),
+    )
 
     async def handle(notice: Message[Any]) -> Message[Any] | None:
         return answer(notice, [found], BUREAU, datetime.now(UTC))
@@ -333,8 +370,18 @@ async def test_a_webhook_answers_with_its_response_body(
     nc: Client, js: JetStreamContext, nats_url: str
 ) -> None:
     seen: list[tuple[dict[str, str], bytes]] = []
-    body = json.dumps({"holdings": [{"kind": "real_estate", "reference": "豫（2019）洛阳市不动产权第0100200号",
-                                     "encumbered": True}]}, ensure_ascii=False).encode()  # fmt: skip
+    body = json.dumps(
+        {
+            "holdings": [
+                {
+                    "kind": "real_estate",
+                    "reference": "豫（2019）洛阳市不动产权第0100200号",
+                    "encumbered": True,
+                }
+            ]
+        },
+        ensure_ascii=False,
+    ).encode()
     with webhook(200, body, seen) as url:
         _, reply = await answered_by(nc, js, nats_url, webhook_handler(BUREAU, url, timeout=10))
     [holding] = reply.data.holdings
@@ -390,8 +437,9 @@ async def test_the_directory_handler_waits_for_the_outbox_and_asks_again_until_i
 ACKS = f"enforcement.reply.sanction_ack.v1.{BUREAU}"
 
 
-def check_ack(msg: Msg, notice: Message[Any], outcome: AckOutcome,
-              org: str = BUREAU) -> SanctionAck:  # fmt: skip
+def check_ack(
+    msg: Msg, notice: Message[Any], outcome: AckOutcome, org: str = BUREAU
+) -> SanctionAck:
     """The acknowledgement answers the notice with `outcome`, its envelope following it."""
     reply = parse_message(msg.data)
     assert msg.subject == f"enforcement.reply.sanction_ack.v1.{org}"
@@ -408,8 +456,9 @@ def check_ack(msg: Msg, notice: Message[Any], outcome: AckOutcome,
     return reply.data
 
 
-async def acknowledged(nc: Client, js: JetStreamContext, nats_url: str, handler: Handler,
-                       notices: list[Message[Any]]) -> dict[uuid.UUID, Msg]:  # fmt: skip
+async def acknowledged(
+    nc: Client, js: JetStreamContext, nats_url: str, handler: Handler, notices: list[Message[Any]]
+) -> dict[uuid.UUID, Msg]:
     """Publish the notices, run a client with the handler: each notice's acknowledgement, by
     notice id."""
     async with listening(nc, ACKS) as got:
@@ -458,8 +507,9 @@ async def test_a_command_acknowledges_sanctions_and_confirms_lifts_from_its_stdo
 ) -> None:
     sanction, unknown, lift = sanction_notice(), sanction_notice(), lift_notice()
     stranger = Bound(whom="person", party=debtor().model_copy(update={"name": "李娜"}))
-    unknown = unknown.model_copy(update={"data": unknown.data.model_copy(
-        update={"bound": [stranger]})})  # fmt: skip
+    unknown = unknown.model_copy(
+        update={"data": unknown.data.model_copy(update={"bound": [stranger]})}
+    )
     command = f"{shlex.quote(sys.executable)} -c {shlex.quote(ACK_SCRIPT)}"
     handler = exec_handler(BUREAU, command, timeout=30)
     acks = await acknowledged(nc, js, nats_url, handler, [sanction, unknown, lift])
@@ -526,12 +576,16 @@ async def test_rejections_of_the_bureaus_replies_are_heard(
 
     rejected = uuid.uuid4()
     data = MessageRejected(
-        rejected_event_id=rejected, rejected_type=PropertyAnswer.TYPE, subject=ANSWERS,
+        rejected_event_id=rejected,
+        rejected_type=PropertyAnswer.TYPE,
+        subject=ANSWERS,
         problems=[FieldProblem(field="data.query_id", reason="NR410300 already answered")],
-        received_sha256="0" * 64, received="{}",
-    )  # fmt: skip
-    message = Message[MessageRejected](envelope=envelope(data.TYPE).model_copy(
-        update={"organization": "FUYUAN"}), data=data)  # fmt: skip
+        received_sha256="0" * 64,
+        received="{}",
+    )
+    message = Message[MessageRejected](
+        envelope=envelope(data.TYPE).model_copy(update={"organization": "FUYUAN"}), data=data
+    )
     client = BureauClient(BUREAU, nats_url, handle, on_rejection=keep, **FAST)
     async with running(client):
         for _ in range(500):  # the rejection subscription is made before the consumer is bound

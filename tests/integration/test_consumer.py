@@ -53,8 +53,14 @@ async def until(predicate: Callable[[], bool], seconds: float = 15) -> None:
 
 
 def consumer(handle: Callable[[Delivery], Awaitable[None]], **kw: object) -> Consumer:
-    return Consumer(context="testing", durable="testing_worker", subject="testing.>",
-                    handle=handle, backoff=(0.05, 0.1), **kw)  # type: ignore[arg-type]  # fmt: skip
+    return Consumer(
+        context="testing",
+        durable="testing_worker",
+        subject="testing.>",
+        handle=handle,
+        backoff=(0.05, 0.1),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 async def test_messages_of_a_batch_are_handled_one_after_another_in_stream_order(
@@ -144,9 +150,10 @@ async def own_postgres(tmp_path: Path) -> AsyncIterator[EmbeddedPostgres]:
 
 
 async def test_a_database_outage_longer_than_all_attempts_sets_nothing_aside(
-    js: JetStreamContext, started: Callable[[Consumer], Awaitable[None]],
+    js: JetStreamContext,
+    started: Callable[[Consumer], Awaitable[None]],
     own_postgres: EmbeddedPostgres,
-) -> None:  # fmt: skip
+) -> None:
     pool = await asyncpg.create_pool(own_postgres.url, min_size=1, max_size=2)
     await pool.execute("CREATE TABLE done (n int PRIMARY KEY)")
     tries: list[int] = []
@@ -180,9 +187,10 @@ async def test_a_database_outage_longer_than_all_attempts_sets_nothing_aside(
 
 
 async def test_a_batch_handler_waits_out_a_database_outage_with_the_same_batch(
-    js: JetStreamContext, started: Callable[[Consumer], Awaitable[None]],
+    js: JetStreamContext,
+    started: Callable[[Consumer], Awaitable[None]],
     own_postgres: EmbeddedPostgres,
-) -> None:  # fmt: skip
+) -> None:
     pool = await asyncpg.create_pool(own_postgres.url, min_size=1, max_size=2)
     await pool.execute("CREATE TABLE done (n int PRIMARY KEY, attempt int)")
     batches: list[list[int]] = []
@@ -190,14 +198,15 @@ async def test_a_batch_handler_waits_out_a_database_outage_with_the_same_batch(
     async def handle_batch(ds: list[Delivery]) -> None:
         batches.append([int(d.data) for d in ds])
         async with pool.acquire() as conn, conn.transaction():
-            await conn.executemany("INSERT INTO done VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                                   [(int(d.data), d.attempt) for d in ds])  # fmt: skip
+            await conn.executemany(
+                "INSERT INTO done VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                [(int(d.data), d.attempt) for d in ds],
+            )
 
     async def handle(d: Delivery) -> None:
         await handle_batch([d])
 
-    c = consumer(handle, handle_batch=handle_batch, max_attempts=2, pause=(0.05, 0.1),
-                 batch_size=8)  # fmt: skip
+    c = consumer(handle, handle_batch=handle_batch, max_attempts=2, pause=(0.05, 0.1), batch_size=8)
     try:
         await asyncio.to_thread(own_postgres.stop)
         for i in range(20):
@@ -226,8 +235,9 @@ async def test_the_consumer_lives_through_a_nats_restart_and_handles_every_messa
     tmp_path: Path,
 ) -> None:
     server = EmbeddedNats(tmp_path / "nats").start()
-    client = await nats.connect(servers=[server.url], reconnect_time_wait=0.2,
-                                max_reconnect_attempts=-1)  # fmt: skip
+    client = await nats.connect(
+        servers=[server.url], reconnect_time_wait=0.2, max_reconnect_attempts=-1
+    )
     stop = asyncio.Event()
     seen: list[bytes] = []
     release, entered = asyncio.Event(), asyncio.Event()

@@ -69,17 +69,30 @@ async def letters_when(js: JetStreamContext, count: int) -> list[DeadLetter]:
 
 
 def consumer(durable: str, handle: Callable[[Delivery], Awaitable[None]], **kw: object) -> Consumer:
-    return Consumer(context="testing", durable=durable, subject="testing.command.>",
-                    handle=handle, backoff=(0.05, 0.1), max_attempts=2, **kw)  # type: ignore[arg-type]  # fmt: skip
+    return Consumer(
+        context="testing",
+        durable=durable,
+        subject="testing.command.>",
+        handle=handle,
+        backoff=(0.05, 0.1),
+        max_attempts=2,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 async def fuyuan(nats_url: str, *args: str) -> tuple[int, str]:
     """The operator's command line, run as an operator would, beside the running consumers."""
     env = {**os.environ, "NATS_URL": nats_url, "COLUMNS": "400", "FUYUAN_OPERATOR": "值班员"}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "services.cli.main", "dlq", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "services.cli.main",
+        "dlq",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await asyncio.wait_for(proc.communicate(), 60)
     return proc.returncode or 0, out.decode()
 
@@ -119,7 +132,10 @@ async def test_a_letter_with_chinese_text_is_listed_shown_replayed_to_its_consum
     assert letter.error.endswith(CHINESE_ERROR)
     assert letter.headers["X-Court"] == "洛阳市中级人民法院"
     assert (letter.consumer, letter.original_subject, letter.kind) == (
-        "testing_failing", SUBJECT, "consumer")  # fmt: skip
+        "testing_failing",
+        SUBJECT,
+        "consumer",
+    )
 
     code, listed = await fuyuan(nats_url, "list")
     assert code == 0, listed
@@ -136,7 +152,10 @@ async def test_a_letter_with_chinese_text_is_listed_shown_replayed_to_its_consum
     await until(lambda: _true(any(d.replayed for d in failing_saw)))
     [again] = [d for d in failing_saw if d.replayed]
     assert (again.subject, again.data, again.headers["X-Court"]) == (
-        SUBJECT, BAD_1, "洛阳市中级人民法院")  # fmt: skip
+        SUBJECT,
+        BAD_1,
+        "洛阳市中级人民法院",
+    )
     await js.publish(SUBJECT, b"after")  # a marker: once the other consumer has it, it is caught up
     await until(lambda: _true(other_saw[-1:] == [b"after"]))
     assert other_saw == [BAD_1, b"after"], "the replay reached a consumer that had not failed"
@@ -162,9 +181,11 @@ async def _true(value: bool) -> bool:
 
 
 async def test_a_failing_message_near_the_payload_limit_is_set_aside_by_reference_and_replays_whole(
-    js: JetStreamContext, nc: Client, nats_url: str,
+    js: JetStreamContext,
+    nc: Client,
+    nats_url: str,
     started: Callable[[Consumer], asyncio.Task[None]],
-) -> None:  # fmt: skip
+) -> None:
     big = os.urandom(nc.max_payload - 600)
     handled: list[Delivery] = []
     broken = True
@@ -199,14 +220,25 @@ async def test_a_failing_message_near_the_payload_limit_is_set_aside_by_referenc
 async def test_a_relay_alert_is_listed_and_shown_but_not_replayed(
     js: JetStreamContext, nats_url: str
 ) -> None:
-    body = {"event_id": "0b5a4b2e-8d3c-4d7e-9f00-000000000001", "position": 17,
-            "subject": "testing.notice.sanction.v1.NR410300", "size": 9_000_000,
-            "reason": "larger than the server accepts", "sha256": "ab" * 32}  # fmt: skip
-    await js.publish("deadletter.testing.relay", json.dumps(body).encode(),
-                     headers={"Fuyuan-Kind": "relay", "Nats-Msg-Id": "relay-testing-17"})  # fmt: skip
+    body = {
+        "event_id": "0b5a4b2e-8d3c-4d7e-9f00-000000000001",
+        "position": 17,
+        "subject": "testing.notice.sanction.v1.NR410300",
+        "size": 9_000_000,
+        "reason": "larger than the server accepts",
+        "sha256": "ab" * 32,
+    }
+    await js.publish(
+        "deadletter.testing.relay",
+        json.dumps(body).encode(),
+        headers={"Fuyuan-Kind": "relay", "Nats-Msg-Id": "relay-testing-17"},
+    )
     [alert] = await list_deadletters(js)
     assert (alert.kind, alert.original_subject, alert.size) == (
-        "relay", "testing.notice.sanction.v1.NR410300", 9_000_000)  # fmt: skip
+        "relay",
+        "testing.notice.sanction.v1.NR410300",
+        9_000_000,
+    )
     code, shown = await fuyuan(nats_url, "show", str(alert.sequence))
     assert code == 0 and "larger than the server accepts" in shown and "relay" in shown
     code, out = await fuyuan(nats_url, "replay", str(alert.sequence))
@@ -217,12 +249,14 @@ async def test_a_relay_alert_is_listed_and_shown_but_not_replayed(
 
 
 async def test_a_letter_stays_until_the_journal_has_read_it_and_acting_again_is_not_done_twice(
-    js: JetStreamContext, started: Callable[[Consumer], asyncio.Task[None]],
+    js: JetStreamContext,
+    started: Callable[[Consumer], asyncio.Task[None]],
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(deadletters, "JOURNAL_WAIT", 0.5)
-    journal = await js.pull_subscribe("deadletter.>", durable="ledger_deadletter",
-                                      stream="DEADLETTER")  # fmt: skip
+    journal = await js.pull_subscribe(
+        "deadletter.>", durable="ledger_deadletter", stream="DEADLETTER"
+    )
 
     async def refuse(d: Delivery) -> None:
         raise ValueError("拒收")

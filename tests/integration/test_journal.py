@@ -35,9 +35,18 @@ T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 def facts(n: int, case: str = "（2026）豫0482执1号") -> Facts:
     body = json.dumps({"n": n}, separators=(",", ":")).encode()
-    return Facts(f"key-{n}", "enforcement.event.noted.v1", "enforcement.event.noted.v1.CT410482",
-                 "CT410482", case, f"id-{n}", "flow-1", f"id-{n - 1}" if n > 1 else None,
-                 "ab" * 16, body)  # fmt: skip
+    return Facts(
+        f"key-{n}",
+        "enforcement.event.noted.v1",
+        "enforcement.event.noted.v1.CT410482",
+        "CT410482",
+        case,
+        f"id-{n}",
+        "flow-1",
+        f"id-{n - 1}" if n > 1 else None,
+        "ab" * 16,
+        body,
+    )
 
 
 @pytest.fixture
@@ -72,8 +81,9 @@ async def test_concurrent_appenders_never_fork_the_chain(
     ledger: tuple[Journal, PostgresEventStore],
 ) -> None:
     journal, store = ledger
-    await asyncio.gather(*(journal.append([facts(i * 10 + j) for j in range(1, 6)], T0)
-                           for i in range(1, 9)))  # fmt: skip
+    await asyncio.gather(
+        *(journal.append([facts(i * 10 + j) for j in range(1, 6)], T0) for i in range(1, 9))
+    )
     report = await audit.verify(journal, store, PUBLIC)
     assert report.ok and report.entries == 40
 
@@ -120,8 +130,10 @@ async def test_the_last_row_deleted_and_the_chain_rewritten_is_caught_by_the_che
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL session_replication_role = replica")
         await conn.execute("DELETE FROM ledger.journal WHERE position = 12")
-        await conn.execute("UPDATE ledger.head SET position = 11, hash = "
-                           "(SELECT hash FROM ledger.journal WHERE position = 11)")  # fmt: skip
+        await conn.execute(
+            "UPDATE ledger.head SET position = 11, hash = "
+            "(SELECT hash FROM ledger.journal WHERE position = 11)"
+        )
     report = await audit.verify(journal, store, PUBLIC)
     assert not report.ok
     assert any("checkpoint 12" in p for p in report.problems)
@@ -132,8 +144,11 @@ async def test_the_database_refuses_to_change_the_journal(
 ) -> None:
     journal, _ = ledger
     await journal.append([facts(1)], T0)
-    for statement in ("UPDATE ledger.journal SET type = 'x'", "DELETE FROM ledger.journal",
-                      "TRUNCATE ledger.journal"):  # fmt: skip
+    for statement in (
+        "UPDATE ledger.journal SET type = 'x'",
+        "DELETE FROM ledger.journal",
+        "TRUNCATE ledger.journal",
+    ):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await pool.execute(statement)
 

@@ -135,10 +135,15 @@ async def connect(server: str) -> AsyncIterator[Connect]:
             errors.append(error)
 
         nc = await nats.connect(
-            server, user=user, password=dev_password(user), error_cb=on_error,
-            allow_reconnect=False, connect_timeout=5, name=f"test-{user}",
+            server,
+            user=user,
+            password=dev_password(user),
+            error_cb=on_error,
+            allow_reconnect=False,
+            connect_timeout=5,
+            name=f"test-{user}",
             inbox_prefix=inbox_prefix,
-        )  # fmt: skip
+        )
         conn = Conn(user, nc, errors)
         opened.append(conn)
         return conn
@@ -183,9 +188,13 @@ async def test_only_known_users_with_their_password_get_in(server: str) -> None:
     for credentials in ({}, {"user": BUREAU, "password": dev_password(OTHER_BUREAU)}):
         with pytest.raises(NatsError, match="Authorization Violation"):
             await nats.connect(
-                server, allow_reconnect=False, connect_timeout=2, max_reconnect_attempts=0,
-                error_cb=_ignore, **credentials,
-            )  # fmt: skip
+                server,
+                allow_reconnect=False,
+                connect_timeout=2,
+                max_reconnect_attempts=0,
+                error_cb=_ignore,
+                **credentials,
+            )
 
 
 async def _ignore(_error: Exception) -> None:
@@ -238,8 +247,15 @@ async def test_a_bureau_cannot_read_another_bureaus_notices_through_a_consumer(
     await bureau.violation(f"$JS.API.CONSUMER.DURABLE.CREATE.{STREAM}.{own_name}")
     # The allowed subject with a different filter in the request: the server refuses it.
     create = f"$JS.API.CONSUMER.CREATE.{STREAM}.{own_name}.enforcement.notice.*.*.{BUREAU}"
-    request = {"stream_name": STREAM, "config": {"name": own_name, "durable_name": own_name,
-                                                 "filter_subject": theirs, "ack_policy": "explicit"}}  # fmt: skip
+    request = {
+        "stream_name": STREAM,
+        "config": {
+            "name": own_name,
+            "durable_name": own_name,
+            "filter_subject": theirs,
+            "ack_policy": "explicit",
+        },
+    }
     answer = json.loads((await bureau.nc.request(create, json.dumps(request).encode())).data)
     assert answer["error"]["err_code"] == 10131, answer  # filter does not match the subject
     # Nor can it read the stream by sequence.
@@ -331,9 +347,11 @@ async def test_a_bureau_reads_its_own_notices_with_its_durable_consumer_and_repl
     bureau = await connect(BUREAU, inbox_prefix=f"_INBOX_{BUREAU}")  # as services/bureaus does
     js = bureau.js()
     sub = await js.pull_subscribe(
-        f"enforcement.notice.*.*.{BUREAU}", durable=f"enforcement_{BUREAU}", stream=STREAM,
+        f"enforcement.notice.*.*.{BUREAU}",
+        durable=f"enforcement_{BUREAU}",
+        stream=STREAM,
         config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT),
-    )  # fmt: skip
+    )
     received = await sub.fetch(100, timeout=2)
     assert received and all(m.subject.endswith(f".{BUREAU}") for m in received)
     assert (mine, b"for NR") in [(m.subject, m.data) for m in received]
@@ -395,9 +413,10 @@ async def test_a_reply_subject_cannot_carry_messages_out_of_the_organizations_ac
     await service.nc.flush()
     before = (await service.nc.jetstream().stream_info(DEADLETTER_STREAM)).state.messages
     await bureau.nc.publish(
-        f"$JS.API.CONSUMER.MSG.NEXT.{STREAM}.{consumer}", b'{"batch": 10}',
+        f"$JS.API.CONSUMER.MSG.NEXT.{STREAM}.{consumer}",
+        b'{"batch": 10}',
         reply="deadletter.enforcement.enforcement_commands",
-    )  # fmt: skip
+    )
     await bureau.nc.flush()
     with pytest.raises(NatsTimeoutError):
         await watcher.next_msg(timeout=0.5)
@@ -422,9 +441,13 @@ async def test_a_push_consumer_delivers_nothing_outside_the_organizations_reach(
     await service.nc.flush()
     before = (await service.nc.jetstream().stream_info(DEADLETTER_STREAM)).state.messages
     create = f"$JS.API.CONSUMER.CREATE.{STREAM}.{consumer}.enforcement.*.*.*.{org}"
-    config = {"name": consumer, "durable_name": consumer, "ack_policy": "none",
-              "filter_subject": f"enforcement.*.*.*.{org}",
-              "deliver_subject": "deadletter.enforcement.enforcement_commands"}  # fmt: skip
+    config = {
+        "name": consumer,
+        "durable_name": consumer,
+        "ack_policy": "none",
+        "filter_subject": f"enforcement.*.*.*.{org}",
+        "deliver_subject": "deadletter.enforcement.enforcement_commands",
+    }
     request = json.dumps({"stream_name": STREAM, "config": config}).encode()
     answer = json.loads((await bureau.nc.request(create, request, timeout=2)).data)
     try:
@@ -533,9 +556,10 @@ async def test_a_real_service_runs_as_its_own_user_answers_a_court_and_writes_it
         event_id = str(uuid.uuid4())
         command["envelope"] |= {"event_id": event_id, "correlation_id": event_id}
         await court.js().publish(
-            subject(RegisterCase.TYPE, OTHER_COURT), json.dumps(command).encode(),
+            subject(RegisterCase.TYPE, OTHER_COURT),
+            json.dumps(command).encode(),
             headers={"Nats-Msg-Id": event_id},
-        )  # fmt: skip
+        )
         answer = await first_message(answers, seconds=30)
         assert answer.subject.endswith(f".{OTHER_COURT}") and event_id in answer.data.decode()
         status = await (await connect("operator")).js().key_value("fuyuan_status")
@@ -553,8 +577,10 @@ async def test_a_real_service_runs_as_its_own_user_answers_a_court_and_writes_it
 
 GOLDEN_REGISTER_CASE = (
     Path(__file__).resolve().parents[1]
-    / "contract" / "golden" / "enforcement.command.register_case.v1.json"
-)  # fmt: skip
+    / "contract"
+    / "golden"
+    / "enforcement.command.register_case.v1.json"
+)
 
 
 async def first_message(subscriptions: list[Any], seconds: float) -> Any:

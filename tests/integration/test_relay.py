@@ -81,8 +81,9 @@ async def test_a_transaction_that_commits_late_is_not_passed_over(
         await slow.execute(
             "INSERT INTO testing.events (stream_id, version, event_id, type, subject, occurred_at,"
             " message) VALUES ('slow', 1, $1, 't', $2, now(), '{}')",
-            early.message.envelope.event_id, early.subject,
-        )  # fmt: skip
+            early.message.envelope.event_id,
+            early.subject,
+        )
         await store.append(StreamWrite("fast", 0, [late]))
         await drain(relay)
         assert await published(js) == []  # the fast one waits behind the open transaction
@@ -103,8 +104,9 @@ async def test_a_rolled_back_event_is_never_published(
         await conn.execute(
             "INSERT INTO testing.events (stream_id, version, event_id, type, subject, occurred_at,"
             " message) VALUES ('x', 1, $1, 't', $2, now(), '{}')",
-            gone.message.envelope.event_id, gone.subject,
-        )  # fmt: skip
+            gone.message.envelope.event_id,
+            gone.subject,
+        )
         await tx.rollback()
     kept = note(2)
     await store.append(StreamWrite("y", 0, [kept]))
@@ -161,9 +163,10 @@ async def _writer(
                 "INSERT INTO testing.events (stream_id, version, event_id, type, subject,"
                 " occurred_at, message) SELECT $1, v.version, v.id, 't', 'testing.event.t.v1.X',"
                 " now(), '{}' FROM unnest($2::int[], $3::uuid[]) AS v(version, id)",
-                stream, [version + i + 1 for i in range(len(batch))],
+                stream,
+                [version + i + 1 for i in range(len(batch))],
                 [b.message.envelope.event_id for b in batch],
-            )  # fmt: skip
+            )
             await asyncio.sleep(rng.random() * 0.02)
             if rng.random() < 0.2:
                 await tx.rollback()
@@ -181,8 +184,9 @@ async def test_under_concurrent_writers_every_committed_event_goes_out_once_in_s
     stop = asyncio.Event()
     relay = Relay(store.pool, "testing", js, batch_size=16, idle_sleep=0.001)
     relay_task = asyncio.create_task(relay.run(stop))
-    await asyncio.gather(*(_writer(store, n, random.Random(rng.random()), committed)
-                           for n in range(12)))  # fmt: skip
+    await asyncio.gather(
+        *(_writer(store, n, random.Random(rng.random()), committed) for n in range(12))
+    )
     for _ in range(400):
         if (await js.stream_info("TESTING")).state.messages >= len(committed):
             break

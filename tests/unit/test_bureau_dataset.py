@@ -174,8 +174,9 @@ def test_only_the_kinds_asked_are_answered_in_the_order_asked() -> None:
 
 def test_many_debtors_hold_nothing_of_a_kind() -> None:
     for kind in ALL:
-        empty = sum(not holdings_of_kind(7, BUREAUS[kind], person(n).id_number, kind)
-                    for n in range(400))  # fmt: skip
+        empty = sum(
+            not holdings_of_kind(7, BUREAUS[kind], person(n).id_number, kind) for n in range(400)
+        )
         assert 0.3 * 400 < empty < 0.97 * 400, (kind, empty)
 
 
@@ -203,12 +204,18 @@ def test_identifiers_carry_valid_check_characters() -> None:
 
 
 def test_places_follow_the_bureau() -> None:
-    ruzhou = [h for n in range(300)
-              for h in holdings(7, "NR410482", person(n), [PropertyKind.REAL_ESTATE])]  # fmt: skip
+    ruzhou = [
+        h
+        for n in range(300)
+        for h in holdings(7, "NR410482", person(n), [PropertyKind.REAL_ESTATE])
+    ]
     assert ruzhou and all("汝州市不动产权" in h.reference for h in ruzhou)
     assert all(h.description.startswith("河南省汝州市") for h in ruzhou)
-    plates = [h.reference for n in range(300)
-              for h in holdings(7, "VA410482", person(n), [PropertyKind.VEHICLE])]  # fmt: skip
+    plates = [
+        h.reference
+        for n in range(300)
+        for h in holdings(7, "VA410482", person(n), [PropertyKind.VEHICLE])
+    ]
     assert plates and all(p.startswith("豫D·") for p in plates)
 
 
@@ -223,48 +230,63 @@ def test_some_holdings_are_already_encumbered_most_are_not() -> None:
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
 
-def order(action: Action, *, encumbered: bool = False,
-          kind: PropertyKind = PropertyKind.DEPOSIT) -> ControlOrder:  # fmt: skip
+def order(
+    action: Action, *, encumbered: bool = False, kind: PropertyKind = PropertyKind.DEPOSIT
+) -> ControlOrder:
     return ControlOrder(
-        order_id=uuid.uuid4(), control_id=uuid.uuid4(), action=action,
-        case_number="（2025）豫03执12号", executing_court="CT410300",
+        order_id=uuid.uuid4(),
+        control_id=uuid.uuid4(),
+        action=action,
+        case_number="（2025）豫03执12号",
+        executing_court="CT410300",
         holding=Holding(kind=kind, reference="6222020000000000000", encumbered=encumbered),
-        amount=Decimal("1000.00"), until=date(2026, 3, 1),
-    )  # fmt: skip
+        amount=Decimal("1000.00"),
+        until=date(2026, 3, 1),
+    )
 
 
 def test_a_freeze_of_an_encumbered_holding_is_queued_with_the_reason() -> None:
-    result, reference, reason = control_outcome(order(Action.FREEZE, encumbered=True),
-                                                "BKICBC410300", seed=7, refusal_rate=0.0,
-                                                now=NOW)  # fmt: skip
+    result, reference, reason = control_outcome(
+        order(Action.FREEZE, encumbered=True), "BKICBC410300", seed=7, refusal_rate=0.0, now=NOW
+    )
     assert result == Outcome.QUEUED and reference and reason and "轮候冻结" in reason
 
 
 def test_orders_are_applied_with_a_bureau_reference() -> None:
     for action in Action:
-        result, reference, reason = control_outcome(order(action), "BKICBC410300", seed=7,
-                                                    refusal_rate=0.0, now=NOW)  # fmt: skip
+        result, reference, reason = control_outcome(
+            order(action), "BKICBC410300", seed=7, refusal_rate=0.0, now=NOW
+        )
         assert result == Outcome.APPLIED and reason is None
         assert reference and reference.startswith("（2025）BKICBC410300")
 
 
 def test_refusals_give_a_reason_of_the_kind_and_releases_are_never_refused() -> None:
-    result, _, reason = control_outcome(order(Action.SEIZE, kind=PropertyKind.VEHICLE), "VA410300",
-                                        seed=7, refusal_rate=1.0, now=NOW)  # fmt: skip
+    result, _, reason = control_outcome(
+        order(Action.SEIZE, kind=PropertyKind.VEHICLE),
+        "VA410300",
+        seed=7,
+        refusal_rate=1.0,
+        now=NOW,
+    )
     assert result == Outcome.REFUSED and reason and "车辆" in reason
-    result, _, reason = control_outcome(order(Action.DEDUCT), "BKICBC410300", seed=7,
-                                        refusal_rate=1.0, now=NOW)  # fmt: skip
+    result, _, reason = control_outcome(
+        order(Action.DEDUCT), "BKICBC410300", seed=7, refusal_rate=1.0, now=NOW
+    )
     assert result == Outcome.REFUSED and reason == "账户可用余额不足，无法扣划"
-    result, _, _ = control_outcome(order(Action.RELEASE), "BKICBC410300", seed=7,
-                                   refusal_rate=1.0, now=NOW)  # fmt: skip
+    result, _, _ = control_outcome(
+        order(Action.RELEASE), "BKICBC410300", seed=7, refusal_rate=1.0, now=NOW
+    )
     assert result == Outcome.APPLIED
 
 
 def test_control_outcomes_are_deterministic() -> None:
     o = order(Action.FREEZE)
     first = control_outcome(o, "BKICBC410300", seed=7, refusal_rate=0.5, now=NOW)
-    assert all(control_outcome(o, "BKICBC410300", seed=7, refusal_rate=0.5, now=NOW) == first
-               for _ in range(5))  # fmt: skip
+    assert all(
+        control_outcome(o, "BKICBC410300", seed=7, refusal_rate=0.5, now=NOW) == first
+        for _ in range(5)
+    )
 
 
 # ---- sanction notices 联合惩戒 ---------------------------------------------------------------
@@ -273,45 +295,67 @@ def test_control_outcomes_are_deterministic() -> None:
 def sanction(debtor: Person | Organization) -> SanctionNotice:
     whom = "person" if isinstance(debtor, Person) else "organization"
     return SanctionNotice(
-        notice_id=uuid.uuid4(), bureau="NR410300", sanction_id=uuid.uuid4(),
-        sanction_kind=SanctionKind.LISTING, case_number="（2025）豫03执12号",
+        notice_id=uuid.uuid4(),
+        bureau="NR410300",
+        sanction_id=uuid.uuid4(),
+        sanction_kind=SanctionKind.LISTING,
+        case_number="（2025）豫03执12号",
         executing_court="CT410300",
         measures=[MeasureFor(measure="real_estate_purchase_building", whom=[whom])],
-        bound=[Bound(whom=whom, party=debtor)], effective_on=NOW.date(),
-        until=date(2027, 2, 28), acknowledge_by=NOW + timedelta(days=3),
-    )  # fmt: skip
+        bound=[Bound(whom=whom, party=debtor)],
+        effective_on=NOW.date(),
+        until=date(2027, 2, 28),
+        acknowledge_by=NOW + timedelta(days=3),
+    )
 
 
 def lift() -> LiftNotice:
-    return LiftNotice(notice_id=uuid.uuid4(), bureau="NR410300", sanction_id=uuid.uuid4(),
-                      case_number="（2025）豫03执12号", ground="performed",
-                      effective_on=NOW.date(), confirm_by=NOW + timedelta(days=3))  # fmt: skip
+    return LiftNotice(
+        notice_id=uuid.uuid4(),
+        bureau="NR410300",
+        sanction_id=uuid.uuid4(),
+        case_number="（2025）豫03执12号",
+        ground="performed",
+        effective_on=NOW.date(),
+        confirm_by=NOW + timedelta(days=3),
+    )
 
 
 def message(data: SanctionNotice | LiftNotice) -> Message[Any]:
-    env = Envelope(event_id=uuid.uuid4(), type=data.TYPE, occurred_at=NOW,
-                   organization="FUYUAN", correlation_id=uuid.uuid4(),
-                   causation_id=uuid.uuid4(), case_number=data.case_number)  # fmt: skip
+    env = Envelope(
+        event_id=uuid.uuid4(),
+        type=data.TYPE,
+        occurred_at=NOW,
+        organization="FUYUAN",
+        correlation_id=uuid.uuid4(),
+        causation_id=uuid.uuid4(),
+        case_number=data.case_number,
+    )
     return Message[type(data)](envelope=env, data=data)  # type: ignore[misc]
 
 
 def test_sanctions_are_applied_with_a_bureau_reference_and_lifts_confirmed() -> None:
-    result, reference, reason = sanction_outcome(sanction(person(1)), "NR410300", seed=7,
-                                                 refusal_rate=0.0, now=NOW)  # fmt: skip
+    result, reference, reason = sanction_outcome(
+        sanction(person(1)), "NR410300", seed=7, refusal_rate=0.0, now=NOW
+    )
     assert result == AckOutcome.APPLIED and reason is None
     assert reference and re.match(r"^（2025）NR410300惩字第\d{6}号$", reference)
     for rate in (0.0, 1.0):
-        result, reference, reason = sanction_outcome(lift(), "NR410300", seed=7,
-                                                     refusal_rate=rate, now=NOW)  # fmt: skip
+        result, reference, reason = sanction_outcome(
+            lift(), "NR410300", seed=7, refusal_rate=rate, now=NOW
+        )
         assert result == AckOutcome.LIFTED and reference and reason is None
 
 
 def test_refused_sanctions_give_the_reason_a_bureau_gives_for_whom_it_binds() -> None:
-    reasons = {sanction_outcome(sanction(person(n)), "NR410300", seed=7, refusal_rate=1.0,
-                                now=NOW)[2] for n in range(40)}  # fmt: skip
+    reasons = {
+        sanction_outcome(sanction(person(n)), "NR410300", seed=7, refusal_rate=1.0, now=NOW)[2]
+        for n in range(40)
+    }
     assert reasons <= set(SANCTION_REFUSALS["person"]) and any("查无此人" in r for r in reasons)
-    result, reference, reason = sanction_outcome(sanction(firm(1)), "MR410300", seed=7,
-                                                 refusal_rate=1.0, now=NOW)  # fmt: skip
+    result, reference, reason = sanction_outcome(
+        sanction(firm(1)), "MR410300", seed=7, refusal_rate=1.0, now=NOW
+    )
     assert result == AckOutcome.REFUSED and reference is None
     assert reason in SANCTION_REFUSALS["organization"]
 
@@ -337,8 +381,7 @@ def test_the_simulated_bureaus_are_the_property_and_the_sanction_bureaus() -> No
 
 def test_sanction_acknowledgements_from_plain_data() -> None:
     notice, lifted = message(sanction(person(1))), message(lift())
-    applied = reply_for(notice, {"outcome": "applied", "bureau_reference": "NR-1"}, "NR410300",
-                        NOW)  # fmt: skip
+    applied = reply_for(notice, {"outcome": "applied", "bureau_reference": "NR-1"}, "NR410300", NOW)
     assert applied is not None and isinstance(applied.data, SanctionAck)
     assert applied.data.notice_id == notice.data.notice_id
     assert applied.data.outcome == AckOutcome.APPLIED

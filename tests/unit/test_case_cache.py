@@ -31,18 +31,33 @@ class CountingStore(MemoryEventStore):
 async def test_a_cached_case_is_brought_up_to_date_with_what_others_appended() -> None:
     store = CountingStore()
     reg = register_case(random.Random(2), Registry.load().get("CT410482"), 8, NOW).data
-    registered = CaseRegistered(case_number=reg.case_number, executing_court="CT410482",
-                                filed_on=reg.filed_on, debtors=reg.debtors,
-                                applicants=reg.applicants, amount=reg.amount)  # fmt: skip
+    registered = CaseRegistered(
+        case_number=reg.case_number,
+        executing_court="CT410482",
+        filed_on=reg.filed_on,
+        debtors=reg.debtors,
+        applicants=reg.applicants,
+        amount=reg.amount,
+    )
     stream = case_stream(reg.case_number)
-    await store.append(StreamWrite(stream, 0, [outgoing(follow(None, registered,
-                                                               organization="CT410482", now=NOW), "CT410482")]))  # fmt: skip
+    await store.append(
+        StreamWrite(
+            stream,
+            0,
+            [outgoing(follow(None, registered, organization="CT410482", now=NOW), "CT410482")],
+        )
+    )
     cache = CaseCache()
     case, version = await cache.load(store, reg.case_number)
     assert case.registered and version == 1 and case.closed_on is None
     closed = CaseClosedWithoutProperty(case_number=reg.case_number, closed_on=NOW.date())
-    await store.append(StreamWrite(stream, 1, [outgoing(follow(None, closed,
-                                                               organization="CT410482", now=NOW), "CT410482")]))  # fmt: skip
+    await store.append(
+        StreamWrite(
+            stream,
+            1,
+            [outgoing(follow(None, closed, organization="CT410482", now=NOW), "CT410482")],
+        )
+    )
     case, version = await cache.load(store, reg.case_number)
     assert version == 2 and case.closed_on == NOW.date()
     assert store.loads == [0, 1], "the second load reads only what came after the cached case"

@@ -31,11 +31,17 @@ def stored(headers: dict[str, str]) -> dict[str, object]:
 
 def failure(data: bytes, error: str = "ValueError: 案号格式不符", **headers: str) -> Failure:
     return Failure(
-        context="enforcement", consumer="enforcement_commands",
-        subject="enforcement.command.register_case.v1.CT410482", stream="ENFORCEMENT",
-        sequence=42, attempts=5, error=error, data=data, headers=headers,
+        context="enforcement",
+        consumer="enforcement_commands",
+        subject="enforcement.command.register_case.v1.CT410482",
+        stream="ENFORCEMENT",
+        sequence=42,
+        attempts=5,
+        error=error,
+        data=data,
+        headers=headers,
         msg_id="dlq-enforcement_commands-ENFORCEMENT-42",
-    )  # fmt: skip
+    )
 
 
 def test_a_non_ascii_value_comes_back_from_the_stream_as_a_header_object() -> None:
@@ -90,15 +96,21 @@ def test_a_letter_that_would_not_fit_carries_a_reference_instead_of_the_payload(
 
 def test_a_letter_that_fits_is_under_the_limit_with_all_its_headers() -> None:
     data = b"x" * (MAX_PAYLOAD - 4096)
-    first = letters(failure(data, **{"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"}),
-                    MAX_PAYLOAD)[0]  # fmt: skip
+    first = letters(
+        failure(data, **{"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"}), MAX_PAYLOAD
+    )[0]
     assert wire_size(first.data, first.headers) <= MAX_PAYLOAD
 
 
 def test_a_relay_alert_is_read_as_a_letter_of_kind_relay() -> None:
-    body = (b'{"event_id": "e", "position": 9, "subject": "enforcement.notice.x.v1.NR1",'
-            b' "size": 9000000, "reason": "too large", "sha256": "ab"}')  # fmt: skip
+    body = (
+        b'{"event_id": "e", "position": 9, "subject": "enforcement.notice.x.v1.NR1",'
+        b' "size": 9000000, "reason": "too large", "sha256": "ab"}'
+    )
     alert = read_letter(3, "deadletter.enforcement.relay", body, {"Fuyuan-Kind": "relay"}, 100)
     assert (alert.kind, alert.original_subject, alert.error) == (
-        "relay", "enforcement.notice.x.v1.NR1", "too large")  # fmt: skip
+        "relay",
+        "enforcement.notice.x.v1.NR1",
+        "too large",
+    )
     assert alert.size == 9_000_000 and alert.payload == "none" and alert.failed_at == 100

@@ -19,16 +19,18 @@ def command(court: str = "CT410482") -> object:
 
 
 def test_the_executing_court_registers_its_case() -> None:
-    [event] = domain.decide_register(command(), domain.Case(), court="CT410482",
-                                     court_case_code="豫0482", now=NOW)  # fmt: skip
+    [event] = domain.decide_register(
+        command(), domain.Case(), court="CT410482", court_case_code="豫0482", now=NOW
+    )
     assert event.executing_court == "CT410482"
     assert domain.evolve(domain.Case(), event).registered
 
 
 def test_another_court_cannot_register_the_case() -> None:
     with pytest.raises(domain.NotTheExecutingCourtError, match="豫0482"):
-        domain.decide_register(command(), domain.Case(), court="CT410300",
-                               court_case_code="豫03", now=NOW)  # fmt: skip
+        domain.decide_register(
+            command(), domain.Case(), court="CT410300", court_case_code="豫03", now=NOW
+        )
 
 
 def test_a_case_is_registered_only_once() -> None:

@@ -29,12 +29,22 @@ def asked(c: Case, when: datetime, found: list[Holding] | None = None) -> tuple[
     cmd = QueryProperty(
         case_number=c.case_number or "", debtor=DEBTOR, kinds=[PropertyKind.DEPOSIT]
     )
-    c = apply(c, query.decide_query(cmd, c, court=COURT, query_id=qid,
-                                    routing={BANK: (PropertyKind.DEPOSIT,)}, now=when,
-                                    respond_within=timedelta(hours=72),
-                                    cache_window=timedelta(0)))  # fmt: skip
-    outs = query.decide_answer(PropertyAnswer(query_id=qid, holdings=found or []), c, bureau=BANK,
-                               now=when)  # fmt: skip
+    c = apply(
+        c,
+        query.decide_query(
+            cmd,
+            c,
+            court=COURT,
+            query_id=qid,
+            routing={BANK: (PropertyKind.DEPOSIT,)},
+            now=when,
+            respond_within=timedelta(hours=72),
+            cache_window=timedelta(0),
+        ),
+    )
+    outs = query.decide_answer(
+        PropertyAnswer(query_id=qid, holdings=found or []), c, bureau=BANK, now=when
+    )
     return apply(c, outs), outs
 
 

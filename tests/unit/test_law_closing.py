@@ -41,31 +41,62 @@ def apply(c: Case, outs: list[Out]) -> Case:
 
 
 def registered(*debtors: Person | Organization, filed_on: date = FILED) -> Case:
-    return evolve(Case(), CaseRegistered(case_number=CASE, executing_court=COURT,
-                                         filed_on=filed_on, debtors=list(debtors),
-                                         applicants=[COMPANY], amount=Decimal("86500")))  # fmt: skip
+    return evolve(
+        Case(),
+        CaseRegistered(
+            case_number=CASE,
+            executing_court=COURT,
+            filed_on=filed_on,
+            debtors=list(debtors),
+            applicants=[COMPANY],
+            amount=Decimal("86500"),
+        ),
+    )
 
 
 def queried(c: Case) -> Case:
     """Every debtor's property asked of no bureau: the result closes at once, empty."""
     for debtor in c.debtors:
         cmd = QueryProperty(case_number=CASE, debtor=debtor)
-        c = apply(c, query.decide_query(cmd, c, court=COURT, query_id=uuid.uuid4(), routing={},
-                                        now=RESTRICTED_AT,
-                                        respond_within=timedelta(hours=72),
-                                        cache_window=timedelta(hours=1)))  # fmt: skip
+        c = apply(
+            c,
+            query.decide_query(
+                cmd,
+                c,
+                court=COURT,
+                query_id=uuid.uuid4(),
+                routing={},
+                now=RESTRICTED_AT,
+                respond_within=timedelta(hours=72),
+                cache_window=timedelta(hours=1),
+            ),
+        )
     return c
 
 
-def restricted(c: Case, debtor: Person, sanction_id: uuid.UUID | None = None,
-               at: datetime = RESTRICTED_AT) -> Case:  # fmt: skip
-    cmd = RestrictConsumption(case_number=CASE, debtor=debtor, order_number="（2026）豫0482执77号之一",
-                              ordered_on=at.date(), items=list(range(1, 10)),
-                              signed_by="院长 李明")  # fmt: skip
-    return apply(c, sanctions.decide_restrict(cmd, c, court=COURT,
-                                              sanction_id=sanction_id or uuid.uuid4(),
-                                              now=at, plan={},
-                                              ack_within=timedelta(days=7)))  # fmt: skip
+def restricted(
+    c: Case, debtor: Person, sanction_id: uuid.UUID | None = None, at: datetime = RESTRICTED_AT
+) -> Case:
+    cmd = RestrictConsumption(
+        case_number=CASE,
+        debtor=debtor,
+        order_number="（2026）豫0482执77号之一",
+        ordered_on=at.date(),
+        items=list(range(1, 10)),
+        signed_by="院长 李明",
+    )
+    return apply(
+        c,
+        sanctions.decide_restrict(
+            cmd,
+            c,
+            court=COURT,
+            sanction_id=sanction_id or uuid.uuid4(),
+            now=at,
+            plan={},
+            ack_within=timedelta(days=7),
+        ),
+    )
 
 
 NOTICE_SERVED = date(2026, 3, 5)
@@ -137,10 +168,22 @@ def test_a_close_before_any_property_query_is_refused() -> None:
 
 def test_a_close_is_refused_while_one_debtor_is_still_unqueried() -> None:
     c = registered(DEBTOR, COMPANY)
-    c = restricted(apply(c, query.decide_query(
-        QueryProperty(case_number=CASE, debtor=DEBTOR), c, court=COURT, query_id=uuid.uuid4(),
-        routing={}, now=NOW, respond_within=timedelta(hours=72),
-        cache_window=timedelta(hours=1))), DEBTOR)  # fmt: skip
+    c = restricted(
+        apply(
+            c,
+            query.decide_query(
+                QueryProperty(case_number=CASE, debtor=DEBTOR),
+                c,
+                court=COURT,
+                query_id=uuid.uuid4(),
+                routing={},
+                now=NOW,
+                respond_within=timedelta(hours=72),
+                cache_window=timedelta(hours=1),
+            ),
+        ),
+        DEBTOR,
+    )
     with pytest.raises(errors.PropertyNotQueriedError):
         closing.decide_close(close(), c, court=COURT)
 
@@ -159,9 +202,17 @@ def test_a_lifted_restriction_does_not_count() -> None:
     sid = uuid.uuid4()
     c = restricted(queried(registered(DEBTOR)), DEBTOR, sid)
     lift = LiftSanction(case_number=CASE, sanction_id=sid, ground="performed")
-    c = apply(c, sanctions.decide_lift(lift, c, court=COURT, now=NOW - timedelta(days=1),
-                                       catalogue=Catalogue.load(),
-                                       confirm_within=timedelta(days=7)))  # fmt: skip
+    c = apply(
+        c,
+        sanctions.decide_lift(
+            lift,
+            c,
+            court=COURT,
+            now=NOW - timedelta(days=1),
+            catalogue=Catalogue.load(),
+            confirm_within=timedelta(days=7),
+        ),
+    )
     with pytest.raises(errors.RestrictionMissingError):
         closing.decide_close(close(), c, court=COURT)
 

@@ -23,8 +23,15 @@ FIFTH = Decimal("0.2")
 
 
 def freeze(amount: str, holding: Holding = HOUSE, **more: object) -> FreezeProperty:
-    return FreezeProperty(case_number=CASE, bureau="NR410482", holding=holding,
-                          measure=Measure.SEIZE, amount=Decimal(amount), term_days=300, **more)  # type: ignore[arg-type]  # fmt: skip
+    return FreezeProperty(
+        case_number=CASE,
+        bureau="NR410482",
+        holding=holding,
+        measure=Measure.SEIZE,
+        amount=Decimal(amount),
+        term_days=300,
+        **more,
+    )  # type: ignore[arg-type]
 
 
 def freeze_in(c: Case, cmd: FreezeProperty, tolerance: Decimal = FIFTH) -> tuple[Case, uuid.UUID]:
@@ -34,8 +41,10 @@ def freeze_in(c: Case, cmd: FreezeProperty, tolerance: Decimal = FIFTH) -> tuple
 
 
 def answered(c: Case, cid: uuid.UUID, outcome: Outcome) -> Case:
-    return apply(c, control.decide_outcome(ControlOutcome(order_id=cid, outcome=outcome), c,
-                                           bureau="NR410482"))  # fmt: skip
+    return apply(
+        c,
+        control.decide_outcome(ControlOutcome(order_id=cid, outcome=outcome), c, bureau="NR410482"),
+    )
 
 
 def test_a_queued_seizure_secures_nothing_and_leaves_room_for_another() -> None:

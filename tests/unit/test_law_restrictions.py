@@ -31,8 +31,16 @@ from tests.unit.test_law_sanctions import (
 
 def list_after(c: Case, *grounds: str) -> tuple[Case, uuid.UUID]:
     sid = uuid.uuid4()
-    outs = sanctions.decide_list(listing(*grounds), c, court=COURT, sanction_id=sid, now=NOW,
-                                 plan=PLAN, catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_list(
+        listing(*grounds),
+        c,
+        court=COURT,
+        sanction_id=sid,
+        now=NOW,
+        plan=PLAN,
+        catalogue=CATALOGUE,
+        ack_within=WEEK,
+    )
     return apply(c, outs), sid
 
 
@@ -61,9 +69,15 @@ def test_an_open_ended_listing_needs_a_restriction_until_performance() -> None:
 
 
 def test_the_order_runs_from_its_date_for_its_stated_period() -> None:
-    outs = sanctions.decide_restrict(restriction(until=date(2027, 2, 19)), registered(),
-                                     court=COURT, sanction_id=uuid.uuid4(), now=NOW, plan=PLAN,
-                                     ack_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_restrict(
+        restriction(until=date(2027, 2, 19)),
+        registered(),
+        court=COURT,
+        sanction_id=uuid.uuid4(),
+        now=NOW,
+        plan=PLAN,
+        ack_within=WEEK,
+    )
     event = imposed(outs)
     assert isinstance(event, SanctionImposed)
     assert (event.effective_on, event.until) == (date(2026, 2, 20), date(2027, 2, 19))
@@ -140,13 +154,20 @@ def test_the_catalogue_cites_the_lifting_grounds() -> None:
 
 
 def test_a_bureau_asking_hears_only_of_the_items_the_order_names() -> None:
-    outs = sanctions.decide_restrict(restriction(), registered(), court=COURT,
-                                     sanction_id=uuid.uuid4(), now=NOW, plan=PLAN,
-                                     ack_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_restrict(
+        restriction(),
+        registered(),
+        court=COURT,
+        sanction_id=uuid.uuid4(),
+        now=NOW,
+        plan=PLAN,
+        ack_within=WEEK,
+    )
     data = imposed(outs).model_dump(mode="json")
     items_of = {m.id: m.restriction_item or 0 for m in CATALOGUE.consumption_restrictions()}
     every = {m.id for m in CATALOGUE.consumption_restrictions()}
     applicable = {"consumption_restriction": {"person": every}}
-    answer = sanctions.status(uuid.uuid4(), DEBTOR.id_number, None, [(data, COURT)], applicable,
-                              NOW, items_of)  # fmt: skip
+    answer = sanctions.status(
+        uuid.uuid4(), DEBTOR.id_number, None, [(data, COURT)], applicable, NOW, items_of
+    )
     assert {items_of[f.measure] for f in answer.in_force} == {1, 2, 3}

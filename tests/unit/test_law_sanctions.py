@@ -64,45 +64,80 @@ def restricted_case() -> Case:
 
 
 def registered(amount: str = "86500") -> Case:
-    return evolve(Case(), CaseRegistered(case_number=CASE, executing_court=COURT,
-                                         filed_on=date(2025, 6, 2), debtors=[DEBTOR],
-                                         applicants=[APPLICANT], amount=Decimal(amount)))  # fmt: skip
+    return evolve(
+        Case(),
+        CaseRegistered(
+            case_number=CASE,
+            executing_court=COURT,
+            filed_on=date(2025, 6, 2),
+            debtors=[DEBTOR],
+            applicants=[APPLICANT],
+            amount=Decimal(amount),
+        ),
+    )
 
 
 def listing(
     *grounds: str, decided_on: date = date(2026, 2, 26), **more: object
 ) -> ListDishonestDebtor:
     return ListDishonestDebtor(
-        case_number=CASE, debtor=DEBTOR, filed_on=date(2025, 6, 2),
-        basis=ExecutionBasis(issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1号"),
-        obligations="给付货款86,500元", performance=Performance.NONE,
-        grounds=list(grounds or ["ability_refusal"]), decision_number="（2026）豫0482执77号之二",
-        decided_on=decided_on, signed_by="院长 李明", **more,
-    )  # fmt: skip
+        case_number=CASE,
+        debtor=DEBTOR,
+        filed_on=date(2025, 6, 2),
+        basis=ExecutionBasis(
+            issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1号"
+        ),
+        obligations="给付货款86,500元",
+        performance=Performance.NONE,
+        grounds=list(grounds or ["ability_refusal"]),
+        decision_number="（2026）豫0482执77号之二",
+        decided_on=decided_on,
+        signed_by="院长 李明",
+        **more,
+    )
 
 
-def restriction(debtor: Person = DEBTOR, until: date | None = None,
-                ordered_on: date = date(2026, 2, 20)) -> RestrictConsumption:  # fmt: skip
-    return RestrictConsumption(case_number=CASE, debtor=debtor, order_number="（2026）豫0482执77号之一",
-                               ordered_on=ordered_on, until=until, items=[1, 2, 3],
-                               signed_by="院长 李明")  # fmt: skip
+def restriction(
+    debtor: Person = DEBTOR, until: date | None = None, ordered_on: date = date(2026, 2, 20)
+) -> RestrictConsumption:
+    return RestrictConsumption(
+        case_number=CASE,
+        debtor=debtor,
+        order_number="（2026）豫0482执77号之一",
+        ordered_on=ordered_on,
+        until=until,
+        items=[1, 2, 3],
+        signed_by="院长 李明",
+    )
 
 
 def restrict(c: Case, cmd: RestrictConsumption, now: datetime = NOW) -> tuple[Case, uuid.UUID]:
     sid = uuid.uuid4()
-    outs = sanctions.decide_restrict(cmd, c, court=COURT, sanction_id=sid, now=now, plan=PLAN,
-                                     ack_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_restrict(
+        cmd, c, court=COURT, sanction_id=sid, now=now, plan=PLAN, ack_within=WEEK
+    )
     return apply(c, outs), sid
 
 
 def listed(c: Case, cmd: ListDishonestDebtor, now: datetime = NOW) -> tuple[Case, uuid.UUID]:
     """List, after ordering the consumption restriction a listing needs if none is in force."""
     if not c.restricted(party_id(cmd.debtor), now.date()):
-        c, _ = restrict(c, restriction(cmd.debtor, ordered_on=now.date()),  # type: ignore[arg-type]
-                        now)  # fmt: skip
+        c, _ = restrict(
+            c,
+            restriction(cmd.debtor, ordered_on=now.date()),  # type: ignore[arg-type]
+            now,
+        )
     sid = uuid.uuid4()
-    outs = sanctions.decide_list(cmd, c, court=COURT, sanction_id=sid, now=now, plan=PLAN,
-                                 catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_list(
+        cmd,
+        c,
+        court=COURT,
+        sanction_id=sid,
+        now=now,
+        plan=PLAN,
+        catalogue=CATALOGUE,
+        ack_within=WEEK,
+    )
     return apply(c, outs), sid
 
 
@@ -114,8 +149,9 @@ def in_force(listed: tuple[Case, uuid.UUID], on: date | None = None) -> bool:
 
 def lift(c: Case, sid: uuid.UUID, ground: str, now: datetime = NOW, **more: object) -> list[Out]:
     cmd = LiftSanction(case_number=CASE, sanction_id=sid, ground=ground, **more)
-    return sanctions.decide_lift(cmd, c, court=COURT, now=now, catalogue=CATALOGUE,
-                                 confirm_within=WEEK)  # fmt: skip
+    return sanctions.decide_lift(
+        cmd, c, court=COURT, now=now, catalogue=CATALOGUE, confirm_within=WEEK
+    )
 
 
 def imposed(outs: list[Out]) -> SanctionImposed:
@@ -134,8 +170,16 @@ def test_performance_deletes_an_open_ended_listing() -> None:
     assert lifted(lift(c, sid, "performed")).outcome is EndOutcome.DELETE
 
 
-@pytest.mark.parametrize("ground", ["performed", "settlement_performed", "applicant_request",
-                                    "no_property_found", "execution_suspended"])  # fmt: skip
+@pytest.mark.parametrize(
+    "ground",
+    [
+        "performed",
+        "settlement_performed",
+        "applicant_request",
+        "no_property_found",
+        "execution_suspended",
+    ],
+)
 def test_the_article_ten_grounds_do_not_end_a_listing_with_a_term(ground: str) -> None:
     c, sid = listed(registered(), listing("evasion"))
     with pytest.raises(errors.GroundNotForListingError, match="第十条第二款") as refused:
@@ -211,9 +255,16 @@ def test_only_a_listing_in_force_is_corrected() -> None:
 
 
 def test_the_term_runs_from_the_decision_date_not_the_processing_date() -> None:
-    outs = sanctions.decide_list(listing("evasion", decided_on=date(2026, 2, 26)), restricted_case(),
-                                 court=COURT, sanction_id=uuid.uuid4(), now=NOW, plan=PLAN,
-                                 catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_list(
+        listing("evasion", decided_on=date(2026, 2, 26)),
+        restricted_case(),
+        court=COURT,
+        sanction_id=uuid.uuid4(),
+        now=NOW,
+        plan=PLAN,
+        catalogue=CATALOGUE,
+        ack_within=WEEK,
+    )
     event = imposed(outs)
     assert event.effective_on == date(2026, 2, 26)
     assert event.until == date(2028, 2, 25)
@@ -250,9 +301,16 @@ def test_a_single_ground_other_than_obstruction_cannot_be_extended() -> None:
 def test_obstruction_or_several_grounds_extend_the_term_from_the_decision_date(
     grounds: tuple[str, ...],
 ) -> None:
-    outs = sanctions.decide_list(listing(*grounds, extension_years=3, extension_reason="暴力抗拒执行"),
-                                 restricted_case(), court=COURT, sanction_id=uuid.uuid4(), now=NOW,
-                                 plan=PLAN, catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_list(
+        listing(*grounds, extension_years=3, extension_reason="暴力抗拒执行"),
+        restricted_case(),
+        court=COURT,
+        sanction_id=uuid.uuid4(),
+        now=NOW,
+        plan=PLAN,
+        catalogue=CATALOGUE,
+        ack_within=WEEK,
+    )
     assert imposed(outs).until == date(2031, 2, 25)
 
 
@@ -298,11 +356,21 @@ def test_the_court_may_relist_of_its_own_motion_when_a_ground_arises_again() -> 
 def frozen(c: Case, amount: str, outcome: Outcome) -> Case:
     cid = uuid.uuid4()
     account = Holding(kind=PropertyKind.DEPOSIT, reference="6222021705001234567")
-    cmd = FreezeProperty(case_number=CASE, bureau="BKICBC410482", holding=account,
-                         measure=Measure.FREEZE, amount=Decimal(amount), term_days=300)  # fmt: skip
+    cmd = FreezeProperty(
+        case_number=CASE,
+        bureau="BKICBC410482",
+        holding=account,
+        measure=Measure.FREEZE,
+        amount=Decimal(amount),
+        term_days=300,
+    )
     c = apply(c, control.decide_freeze(cmd, c, court=COURT, control_id=cid, now=NOW))
-    return apply(c, control.decide_outcome(ControlOutcome(order_id=cid, outcome=outcome), c,
-                                           bureau="BKICBC410482"))  # fmt: skip
+    return apply(
+        c,
+        control.decide_outcome(
+            ControlOutcome(order_id=cid, outcome=outcome), c, bureau="BKICBC410482"
+        ),
+    )
 
 
 def test_refusing_while_able_is_no_ground_when_frozen_property_covers_the_debt() -> None:
@@ -354,15 +422,28 @@ def golden(name: str) -> Any:
 def test_the_golden_restriction_listing_and_lift_are_accepted_in_turn() -> None:
     cmd: ListDishonestDebtor = golden("enforcement.command.list_dishonest_debtor.v1")
     cmd = cmd.model_copy(update={"case_number": CASE})
-    c = evolve(Case(), CaseRegistered(case_number=CASE, executing_court=COURT,
-                                      filed_on=date(2026, 7, 13), debtors=[cmd.debtor],
-                                      applicants=[APPLICANT], amount=Decimal(86500)))  # fmt: skip
+    c = evolve(
+        Case(),
+        CaseRegistered(
+            case_number=CASE,
+            executing_court=COURT,
+            filed_on=date(2026, 7, 13),
+            debtors=[cmd.debtor],
+            applicants=[APPLICANT],
+            amount=Decimal(86500),
+        ),
+    )
     order: RestrictConsumption = golden("enforcement.command.restrict_consumption.v1")
     when = datetime.combine(cmd.decided_on, datetime.min.time(), UTC)
     c, _ = restrict(c, order.model_copy(update={"case_number": CASE}), when)
     c, sid = listed(c, cmd, when)
     lift_cmd: LiftSanction = golden("enforcement.command.lift_sanction.v1")
-    outs = sanctions.decide_lift(lift_cmd.model_copy(update={"case_number": CASE, "sanction_id": sid}),
-                                 c, court=COURT, now=datetime(2026, 11, 20, 9, tzinfo=UTC),
-                                 catalogue=CATALOGUE, confirm_within=WEEK)  # fmt: skip
+    outs = sanctions.decide_lift(
+        lift_cmd.model_copy(update={"case_number": CASE, "sanction_id": sid}),
+        c,
+        court=COURT,
+        now=datetime(2026, 11, 20, 9, tzinfo=UTC),
+        catalogue=CATALOGUE,
+        confirm_within=WEEK,
+    )
     assert lifted(outs).ground == lift_cmd.ground

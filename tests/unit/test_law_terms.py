@@ -38,9 +38,17 @@ STAKE = Holding(
 
 
 def case() -> Case:
-    return evolve(Case(), CaseRegistered(case_number=CASE, executing_court=COURT,
-                                         filed_on=date(2025, 1, 5), debtors=[DEBTOR],
-                                         applicants=[DEBTOR], amount=Decimal("1000000")))  # fmt: skip
+    return evolve(
+        Case(),
+        CaseRegistered(
+            case_number=CASE,
+            executing_court=COURT,
+            filed_on=date(2025, 1, 5),
+            debtors=[DEBTOR],
+            applicants=[DEBTOR],
+            amount=Decimal("1000000"),
+        ),
+    )
 
 
 def apply(c: Case, outs: list[Out]) -> Case:
@@ -61,8 +69,14 @@ def days(years: int, start: date = TODAY) -> int:
 
 
 def freeze(holding: Holding, term_days: int) -> FreezeProperty:
-    return FreezeProperty(case_number=CASE, bureau="MR410482", holding=holding,
-                          measure=Measure.FREEZE, amount=Decimal("100000"), term_days=term_days)  # fmt: skip
+    return FreezeProperty(
+        case_number=CASE,
+        bureau="MR410482",
+        holding=holding,
+        measure=Measure.FREEZE,
+        amount=Decimal("100000"),
+        term_days=term_days,
+    )
 
 
 def test_every_property_kind_has_exactly_one_statutory_term_with_its_basis() -> None:
@@ -72,15 +86,17 @@ def test_every_property_kind_has_exactly_one_statutory_term_with_its_basis() -> 
 
 
 def test_a_three_year_equity_freeze_is_accepted() -> None:
-    outs = control.decide_freeze(freeze(STAKE, days(3)), case(), court=COURT,
-                                 control_id=uuid.uuid4(), now=NOW)  # fmt: skip
+    outs = control.decide_freeze(
+        freeze(STAKE, days(3)), case(), court=COURT, control_id=uuid.uuid4(), now=NOW
+    )
     assert ordered_until(outs) == date(2029, 3, 1)
 
 
 def test_an_equity_freeze_a_day_over_three_years_is_refused() -> None:
     with pytest.raises(errors.TermTooLongError, match="3 year"):
-        control.decide_freeze(freeze(STAKE, days(3) + 1), case(), court=COURT,
-                              control_id=uuid.uuid4(), now=NOW)  # fmt: skip
+        control.decide_freeze(
+            freeze(STAKE, days(3) + 1), case(), court=COURT, control_id=uuid.uuid4(), now=NOW
+        )
 
 
 @pytest.mark.parametrize(
@@ -105,10 +121,15 @@ def test_settlement_cash_is_asked_of_the_securities_firm_and_can_be_deducted() -
 
 def applied_stake(term_days: int) -> tuple[Case, uuid.UUID]:
     c, cid = case(), uuid.uuid4()
-    c = apply(c, control.decide_freeze(freeze(STAKE, term_days), c, court=COURT, control_id=cid,
-                                       now=NOW))  # fmt: skip
-    c = apply(c, control.decide_outcome(ControlOutcome(order_id=cid, outcome=Outcome.APPLIED), c,
-                                        bureau="MR410482"))  # fmt: skip
+    c = apply(
+        c, control.decide_freeze(freeze(STAKE, term_days), c, court=COURT, control_id=cid, now=NOW)
+    )
+    c = apply(
+        c,
+        control.decide_outcome(
+            ControlOutcome(order_id=cid, outcome=Outcome.APPLIED), c, bureau="MR410482"
+        ),
+    )
     return c, cid
 
 
@@ -116,8 +137,13 @@ def test_a_renewal_starts_the_day_after_the_old_last_day() -> None:
     c, cid = applied_stake(30)
     last = c.controls[cid].until
     assert last == date(2026, 3, 31)
-    outs = control.decide_renew(RenewControl(case_number=CASE, control_id=cid, term_days=1), c,
-                                court=COURT, order_id=uuid.uuid4(), now=NOW + timedelta(days=20))  # fmt: skip
+    outs = control.decide_renew(
+        RenewControl(case_number=CASE, control_id=cid, term_days=1),
+        c,
+        court=COURT,
+        order_id=uuid.uuid4(),
+        now=NOW + timedelta(days=20),
+    )
     assert ordered_until(outs) == last + timedelta(days=1)
 
 
@@ -128,16 +154,26 @@ def test_a_renewal_may_run_the_full_statutory_term_after_the_old_last_day_and_no
     outs = control.decide_renew(ok, c, court=COURT, order_id=uuid.uuid4(), now=NOW)
     assert ordered_until(outs) == date(2029, 3, 31)
     with pytest.raises(errors.TermTooLongError):
-        control.decide_renew(ok.model_copy(update={"term_days": days(3, start) + 1}), c,
-                             court=COURT, order_id=uuid.uuid4(), now=NOW)  # fmt: skip
+        control.decide_renew(
+            ok.model_copy(update={"term_days": days(3, start) + 1}),
+            c,
+            court=COURT,
+            order_id=uuid.uuid4(),
+            now=NOW,
+        )
 
 
 def queued_stake(term_days: int) -> tuple[Case, uuid.UUID]:
     c, cid = case(), uuid.uuid4()
-    c = apply(c, control.decide_freeze(freeze(STAKE, term_days), c, court=COURT, control_id=cid,
-                                       now=NOW))  # fmt: skip
-    c = apply(c, control.decide_outcome(ControlOutcome(order_id=cid, outcome=Outcome.QUEUED), c,
-                                        bureau="MR410482"))  # fmt: skip
+    c = apply(
+        c, control.decide_freeze(freeze(STAKE, term_days), c, court=COURT, control_id=cid, now=NOW)
+    )
+    c = apply(
+        c,
+        control.decide_outcome(
+            ControlOutcome(order_id=cid, outcome=Outcome.QUEUED), c, bureau="MR410482"
+        ),
+    )
     return c, cid
 
 

@@ -94,8 +94,13 @@ def test_the_sample_catalogue_loads(catalogue: Catalogue) -> None:
     assert catalogue.version == "2026-12"
     assert len(catalogue.measures) >= 25
     assert {ground.id for ground in catalogue.grounds} == GROUNDS
-    assert {"performed", "settlement_performed", "term_expired", "execution_suspended",
-            "error_corrected"} <= {ground.id for ground in catalogue.deletion_grounds}  # fmt: skip
+    assert {
+        "performed",
+        "settlement_performed",
+        "term_expired",
+        "execution_suspended",
+        "error_corrected",
+    } <= {ground.id for ground in catalogue.deletion_grounds}
     assert {m.category for m in catalogue.measures} >= set(MeasureCategory) - {
         MeasureCategory.OTHER
     }
@@ -125,8 +130,12 @@ def test_every_entry_cites_a_source_document_that_exists(catalogue: Catalogue) -
 
 
 def test_ids_are_unique_snake_case(catalogue: Catalogue) -> None:
-    for entries in (catalogue.measures, catalogue.grounds, catalogue.deletion_grounds,
-                    catalogue.lifting_grounds):  # fmt: skip
+    for entries in (
+        catalogue.measures,
+        catalogue.grounds,
+        catalogue.deletion_grounds,
+        catalogue.lifting_grounds,
+    ):
         ids = [entry.id for entry in entries]
         assert len(ids) == len(set(ids))
         assert all(entry_id.isascii() and entry_id.islower() for entry_id in ids)

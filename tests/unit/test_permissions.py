@@ -202,17 +202,27 @@ def test_an_organization_gets_one_consumer_per_context_stream() -> None:
 def test_services_and_the_operator() -> None:
     enforcement = perms.service_permissions("enforcement", ("enforcement", "ledger"))
     assert enforcement.publish == (
-        "enforcement.event.>", "enforcement.notice.>", "enforcement.rejection.>",
-        "deadletter.>", "_INBOX.>", "$KV.fuyuan_status.enforcement.>", "$JS.API.>", "$JS.ACK.>",
-    )  # fmt: skip
+        "enforcement.event.>",
+        "enforcement.notice.>",
+        "enforcement.rejection.>",
+        "deadletter.>",
+        "_INBOX.>",
+        "$KV.fuyuan_status.enforcement.>",
+        "$JS.API.>",
+        "$JS.ACK.>",
+    )
     assert enforcement.deny_publish == ("deadletter.actions.>",)
     assert enforcement.subscribe == ("enforcement.>", "deadletter.>", "_INBOX.>")
     ledger = perms.service_permissions("ledger", ("enforcement", "bankruptcy", "ledger"))
     assert ledger.publish[:3] == ("ledger.event.>", "ledger.notice.>", "ledger.rejection.>")
     assert "$KV.fuyuan_status.ledger.>" in ledger.publish
     assert ledger.subscribe == (
-        "ledger.>", "enforcement.>", "bankruptcy.>", "deadletter.>", "_INBOX.>",
-    )  # fmt: skip
+        "ledger.>",
+        "enforcement.>",
+        "bankruptcy.>",
+        "deadletter.>",
+        "_INBOX.>",
+    )
     assert perms.operator_permissions() == perms.Permissions((">",), (">",))
 
 
@@ -298,9 +308,11 @@ def _check_config(tmp_path: Path, auth: str, env: dict[str, str] | None = None) 
     )
     result = subprocess.run(
         [str(nats_server_binary()), "-c", str(server), "-t"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
         env={**os.environ, **(env or {})},
-    )  # fmt: skip
+    )
     return f"{result.returncode}\n{result.stdout}{result.stderr}"
 
 

@@ -33,9 +33,17 @@ COURT = "CT410482"
 
 def case(amount: str = "100000") -> Case:
     reg = register_case(random.Random(5), Registry.load().get(COURT), 77, NOW).data
-    return evolve(Case(), CaseRegistered(case_number=reg.case_number, executing_court=COURT,
-                                         filed_on=reg.filed_on, debtors=reg.debtors,
-                                         applicants=reg.applicants, amount=Decimal(amount)))  # fmt: skip
+    return evolve(
+        Case(),
+        CaseRegistered(
+            case_number=reg.case_number,
+            executing_court=COURT,
+            filed_on=reg.filed_on,
+            debtors=reg.debtors,
+            applicants=reg.applicants,
+            amount=Decimal(amount),
+        ),
+    )
 
 
 def apply(c: Case, outs: list[query.Out]) -> Case:
@@ -47,8 +55,10 @@ def apply(c: Case, outs: list[query.Out]) -> Case:
 HOUSE = Holding(kind=PropertyKind.REAL_ESTATE, reference="豫(2021)汝州市不动产权第1号")
 
 
-@pytest.mark.parametrize(("kind", "years"), [(PropertyKind.DEPOSIT, 1), (PropertyKind.VEHICLE, 2),
-                                             (PropertyKind.REAL_ESTATE, 3)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "years"),
+    [(PropertyKind.DEPOSIT, 1), (PropertyKind.VEHICLE, 2), (PropertyKind.REAL_ESTATE, 3)],
+)
 def test_a_control_may_run_exactly_its_statutory_term_and_not_a_day_more(
     kind: PropertyKind, years: int
 ) -> None:
@@ -69,8 +79,14 @@ def test_adding_months_lands_in_the_right_month_and_never_overshoots(
 
 def test_a_freeze_over_the_claim_is_refused_unless_the_court_says_why() -> None:
     c = case("100000")
-    cmd = FreezeProperty(case_number=c.case_number or "", bureau="NR410482", holding=HOUSE,
-                         measure=Measure.SEIZE, amount=Decimal("100000.01"), term_days=30)  # fmt: skip
+    cmd = FreezeProperty(
+        case_number=c.case_number or "",
+        bureau="NR410482",
+        holding=HOUSE,
+        measure=Measure.SEIZE,
+        amount=Decimal("100000.01"),
+        term_days=30,
+    )
     with pytest.raises(errors.OverFreezeError, match="慎用查封冻结"):
         control.decide_freeze(cmd, c, court=COURT, control_id=uuid.uuid4(), now=NOW)
     reasoned = cmd.model_copy(update={"excess_reason": "不可分割"})
@@ -79,28 +95,43 @@ def test_a_freeze_over_the_claim_is_refused_unless_the_court_says_why() -> None:
 
 def test_controls_in_force_count_towards_the_claim() -> None:
     c = case("100000")
-    first = FreezeProperty(case_number=c.case_number or "", bureau="NR410482", holding=HOUSE,
-                           measure=Measure.SEIZE, amount=Decimal("60000"), term_days=30)  # fmt: skip
+    first = FreezeProperty(
+        case_number=c.case_number or "",
+        bureau="NR410482",
+        holding=HOUSE,
+        measure=Measure.SEIZE,
+        amount=Decimal("60000"),
+        term_days=30,
+    )
     c = apply(c, control.decide_freeze(first, c, court=COURT, control_id=uuid.uuid4(), now=NOW))
     with pytest.raises(errors.OverFreezeError):
         control.decide_freeze(first, c, court=COURT, control_id=uuid.uuid4(), now=NOW)
 
 
 def started(c: Case, bureaus: list[str]) -> tuple[Case, uuid.UUID]:
-    cmd = QueryProperty(case_number=c.case_number or "", debtor=c.debtors[0],
-                        kinds=[PropertyKind.REAL_ESTATE])  # fmt: skip
+    cmd = QueryProperty(
+        case_number=c.case_number or "", debtor=c.debtors[0], kinds=[PropertyKind.REAL_ESTATE]
+    )
     qid = uuid.uuid4()
-    outs = query.decide_query(cmd, c, court=COURT, query_id=qid,
-                              routing={b: (PropertyKind.REAL_ESTATE,) for b in bureaus}, now=NOW,
-                              respond_within=timedelta(hours=72), cache_window=timedelta(hours=1))  # fmt: skip
+    outs = query.decide_query(
+        cmd,
+        c,
+        court=COURT,
+        query_id=qid,
+        routing={b: (PropertyKind.REAL_ESTATE,) for b in bureaus},
+        now=NOW,
+        respond_within=timedelta(hours=72),
+        cache_window=timedelta(hours=1),
+    )
     assert isinstance(outs[0][0], PropertyQueryStarted)
     return apply(c, outs), qid
 
 
 def test_the_result_goes_to_the_court_when_the_last_bureau_answers() -> None:
     c, qid = started(case(), ["NR410482", "NR410300"])
-    first = query.decide_answer(PropertyAnswer(query_id=qid, holdings=[HOUSE]), c,
-                                bureau="NR410482", now=NOW)  # fmt: skip
+    first = query.decide_answer(
+        PropertyAnswer(query_id=qid, holdings=[HOUSE]), c, bureau="NR410482", now=NOW
+    )
     assert len(first) == 1
     c = apply(c, first)
     last = query.decide_answer(PropertyAnswer(query_id=qid), c, bureau="NR410300", now=NOW)
@@ -111,8 +142,9 @@ def test_the_result_goes_to_the_court_when_the_last_bureau_answers() -> None:
 def test_only_the_kinds_a_bureau_was_asked_for_are_kept() -> None:
     c, qid = started(case(), ["NR410482"])
     car = Holding(kind=PropertyKind.VEHICLE, reference="豫D·12345")
-    outs = query.decide_answer(PropertyAnswer(query_id=qid, holdings=[HOUSE, car]), c,
-                               bureau="NR410482", now=NOW)  # fmt: skip
+    outs = query.decide_answer(
+        PropertyAnswer(query_id=qid, holdings=[HOUSE, car]), c, bureau="NR410482", now=NOW
+    )
     result = next(o[0] for o in outs if isinstance(o[0], PropertyResult))
     assert [h.reference for a in result.answers for h in a.holdings] == [HOUSE.reference]
 

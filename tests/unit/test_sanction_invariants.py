@@ -55,9 +55,17 @@ def registered() -> Case:
     reg = register_case(rng, Registry.load().get(COURT), 500, T0).data
     body = "41048219800101001"
     adult = Person(name="王强", id_number=body + resident_id_check_character(body))
-    return evolve(Case(), CaseRegistered(case_number=reg.case_number, executing_court=COURT,
-                                         filed_on=reg.filed_on, debtors=[adult],
-                                         applicants=reg.applicants, amount=Decimal(1000)))  # fmt: skip
+    return evolve(
+        Case(),
+        CaseRegistered(
+            case_number=reg.case_number,
+            executing_court=COURT,
+            filed_on=reg.filed_on,
+            debtors=[adult],
+            applicants=reg.applicants,
+            amount=Decimal(1000),
+        ),
+    )
 
 
 GROUNDS = (["ability_refusal"], ["evasion"])
@@ -106,14 +114,22 @@ class Run:
             if notices:
                 n = notices[op[1] % len(notices)]
                 ack = SanctionAck(notice_id=n.notice_id, outcome=op[2])
-                self.attempt("ack", lambda c: rules.decide_ack(ack, c, bureau=n.bureau,
-                                                               now=self.now), n.bureau)  # fmt: skip
+                self.attempt(
+                    "ack",
+                    lambda c: rules.decide_ack(ack, c, bureau=n.bureau, now=self.now),
+                    n.bureau,
+                )
         elif kind == "lift" and self.case.sanctions:
             sid = sorted(self.case.sanctions)[op[1] % len(self.case.sanctions)]
-            cmd = LiftSanction(case_number=self.case.case_number or "", sanction_id=sid,
-                               ground="performed")  # fmt: skip
-            self.attempt("lift", lambda c: rules.decide_lift(
-                cmd, c, court=COURT, now=self.now, catalogue=CATALOGUE, confirm_within=WEEK))  # fmt: skip
+            cmd = LiftSanction(
+                case_number=self.case.case_number or "", sanction_id=sid, ground="performed"
+            )
+            self.attempt(
+                "lift",
+                lambda c: rules.decide_lift(
+                    cmd, c, court=COURT, now=self.now, catalogue=CATALOGUE, confirm_within=WEEK
+                ),
+            )
         elif kind == "redeliver" and self.done:
             name, decide, _bureau = self.done[op[1] % len(self.done)]
             try:  # the same message again must be refused, or decide nothing new
@@ -123,12 +139,17 @@ class Run:
             assert outs == [] or name == "time", f"a redelivered {name} had a second effect"
         elif kind == "time":
             self.now += timedelta(days=op[1] * 10)
-            self.apply(rules.decide_expiry(self.case, self.now, WEEK)
-                       + rules.decide_overdue(self.case, self.now, "JO410482"))  # fmt: skip
+            self.apply(
+                rules.decide_expiry(self.case, self.now, WEEK)
+                + rules.decide_overdue(self.case, self.now, "JO410482")
+            )
 
     def check(self) -> None:
-        told = Counter((type(p).__name__, p.sanction_id, p.bureau) for p in self.sent
-                       if isinstance(p, SanctionNotice | LiftNotice))  # fmt: skip
+        told = Counter(
+            (type(p).__name__, p.sanction_id, p.bureau)
+            for p in self.sent
+            if isinstance(p, SanctionNotice | LiftNotice)
+        )
         assert all(n == 1 for n in told.values()), "a bureau was told twice to do the same"
         today = self.now.date()
         for s in self.case.sanctions.values():
@@ -149,19 +170,41 @@ def _imposer(
     """`how`: the listing's grounds, or the restriction's period in days (None: no end)."""
     if kind == "list":
         cmd = ListDishonestDebtor(
-            case_number=case.case_number or "", debtor=debtor, filed_on=now.date(),
-            basis=ExecutionBasis(issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1号"),
-            obligations="给付货款", performance=Performance.NONE, grounds=how,
-            decision_number="（2026）豫0482执500号之二", decided_on=now.date(), signed_by="院长 李明",
-        )  # fmt: skip
-        return lambda c: rules.decide_list(cmd, c, court=COURT, sanction_id=sid, now=now,
-                                           plan=PLAN, catalogue=CATALOGUE, ack_within=WEEK)  # fmt: skip
-    restrict = RestrictConsumption(case_number=case.case_number or "", debtor=debtor,
-                                   order_number="（2026）豫0482执500号之一", ordered_on=now.date(),
-                                   until=None if how is None else now.date() + timedelta(days=how),
-                                   items=list(range(1, 10)), signed_by="院长 李明")  # fmt: skip
-    return lambda c: rules.decide_restrict(restrict, c, court=COURT, sanction_id=sid, now=now,
-                                           plan=PLAN, ack_within=WEEK)  # fmt: skip
+            case_number=case.case_number or "",
+            debtor=debtor,
+            filed_on=now.date(),
+            basis=ExecutionBasis(
+                issuing_body="汝州市人民法院", document_number="（2025）豫0482民初1号"
+            ),
+            obligations="给付货款",
+            performance=Performance.NONE,
+            grounds=how,
+            decision_number="（2026）豫0482执500号之二",
+            decided_on=now.date(),
+            signed_by="院长 李明",
+        )
+        return lambda c: rules.decide_list(
+            cmd,
+            c,
+            court=COURT,
+            sanction_id=sid,
+            now=now,
+            plan=PLAN,
+            catalogue=CATALOGUE,
+            ack_within=WEEK,
+        )
+    restrict = RestrictConsumption(
+        case_number=case.case_number or "",
+        debtor=debtor,
+        order_number="（2026）豫0482执500号之一",
+        ordered_on=now.date(),
+        until=None if how is None else now.date() + timedelta(days=how),
+        items=list(range(1, 10)),
+        signed_by="院长 李明",
+    )
+    return lambda c: rules.decide_restrict(
+        restrict, c, court=COURT, sanction_id=sid, now=now, plan=PLAN, ack_within=WEEK
+    )
 
 
 @settings(max_examples=300, deadline=None)

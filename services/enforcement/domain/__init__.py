@@ -5,5 +5,12 @@ from services.enforcement.domain.errors import *  # noqa: F403 - the refusals, b
 from services.enforcement.domain.errors import EnforcementError
 from services.enforcement.domain.registration import decide_register, is_enforcement_case
 
-__all__ = ["Case", "Control", "EnforcementError", "Query", "decide_register", "evolve",
-           "is_enforcement_case"]  # fmt: skip
+__all__ = [
+    "Case",
+    "Control",
+    "EnforcementError",
+    "Query",
+    "decide_register",
+    "evolve",
+    "is_enforcement_case",
+]

@@ -21,10 +21,17 @@ EMPTY_QUERIES = 2
 def _empty_after_closing(case: Case, debtor_id: str) -> int:
     """Queries of the debtor since 终本 that every bureau asked answered, finding nothing."""
     closed = case.closed_on
-    return sum(1 for q in case.queries.values()
-               if closed is not None and q.completed_at is not None
-               and q.completed_at.date() >= closed and party_id(q.debtor) == debtor_id
-               and q.asked and not q.unanswered and not any(q.answers.values()))  # fmt: skip
+    return sum(
+        1
+        for q in case.queries.values()
+        if closed is not None
+        and q.completed_at is not None
+        and q.completed_at.date() >= closed
+        and party_id(q.debtor) == debtor_id
+        and q.asked
+        and not q.unanswered
+        and not any(q.answers.values())
+    )
 
 
 def decide_deletion_due(case: Case, result: PropertyResult, now: datetime) -> list[DeletionDue]:
@@ -41,11 +48,20 @@ def decide_deletion_due(case: Case, result: PropertyResult, now: datetime) -> li
         due = add_working_days(now.date(), 3)
     except CalendarUnknownError:
         due = None  # the notice still goes out: the duty does not wait for the calendar
-    return [DeletionDue(sanction_id=s.sanction_id, case_number=case.case_number or "",
-                        ground=NO_PROPERTY_FOUND, arose_on=now.date(), due_by=due)
-            for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id))
-            if s.kind == SanctionKind.LISTING and s.debtor_id == debtor
-            and s.until is None and s.in_force(now.date())]  # fmt: skip
+    return [
+        DeletionDue(
+            sanction_id=s.sanction_id,
+            case_number=case.case_number or "",
+            ground=NO_PROPERTY_FOUND,
+            arose_on=now.date(),
+            due_by=due,
+        )
+        for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id))
+        if s.kind == SanctionKind.LISTING
+        and s.debtor_id == debtor
+        and s.until is None
+        and s.in_force(now.date())
+    ]
 
 
 def decide_applicant_notice(case: Case, result: PropertyResult) -> list[RequeryForApplicant]:

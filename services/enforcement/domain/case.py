@@ -114,22 +114,26 @@ class Case:
 
     def restricted(self, debtor_id: str, day: date) -> bool:
         """Whether a consumption restriction (限制消费令) is in force on the debtor on `day`."""
-        return any(s.kind == SanctionKind.CONSUMPTION_RESTRICTION and s.debtor_id == debtor_id
-                   and s.in_force(day) for s in self.sanctions.values())  # fmt: skip
+        return any(
+            s.kind == SanctionKind.CONSUMPTION_RESTRICTION
+            and s.debtor_id == debtor_id
+            and s.in_force(day)
+            for s in self.sanctions.values()
+        )
 
     def secured_effective(self) -> Decimal:
         """Total the case holds under controls in effect: queued or asked-for controls secure
         nothing yet."""
-        return sum((c.amount for c in self.controls.values() if c.status == "applied"),
-                   Decimal(0))  # fmt: skip
+        return sum((c.amount for c in self.controls.values() if c.status == "applied"), Decimal(0))
 
     def secured(self) -> Decimal:
         """Total the case holds for the over-seizure test: controls in effect and orders still in
         flight, each at the value it secures. A queued control (轮候) secures nothing until it
         takes effect; an order in flight is counted because it may take effect at once, and
         several sent together must not add up to an over-seizure."""
-        return sum((c.secures() for c in self.controls.values()
-                    if c.status in SECURING), Decimal(0))  # fmt: skip
+        return sum(
+            (c.secures() for c in self.controls.values() if c.status in SECURING), Decimal(0)
+        )
 
 
 def evolve(case: Case, event: Payload) -> Case:
@@ -139,13 +143,23 @@ def evolve(case: Case, event: Payload) -> Case:
         return replace(case, objections=evolve_objections(case.objections, event))
     match event:
         case CaseRegistered():
-            return Case(event.case_number, event.executing_court, event.filed_on,
-                        tuple(event.debtors), event.amount,
-                        applicants=tuple(event.applicants))  # fmt: skip
+            return Case(
+                event.case_number,
+                event.executing_court,
+                event.filed_on,
+                tuple(event.debtors),
+                event.amount,
+                applicants=tuple(event.applicants),
+            )
         case PropertyQueryStarted():
-            q = Query(event.query_id, event.debtor, tuple(event.kinds),
-                      {a.bureau: tuple(a.kinds) for a in event.asked}, event.respond_by,
-                      requery=event.requery)  # fmt: skip
+            q = Query(
+                event.query_id,
+                event.debtor,
+                tuple(event.kinds),
+                {a.bureau: tuple(a.kinds) for a in event.asked},
+                event.respond_by,
+                requery=event.requery,
+            )
             return replace(case, queries={**case.queries, q.query_id: q})
         case PropertyAnswerRecorded():
             q = case.queries[event.query_id]
@@ -161,8 +175,9 @@ def evolve(case: Case, event: Payload) -> Case:
         case CaseConcluded():
             return replace(case, requery_stopped=str(event.conclusion))
         case ControlRecorded():
-            return replace(case, controls={**case.controls,
-                                           event.control_id: _control(case, event)})  # fmt: skip
+            return replace(
+                case, controls={**case.controls, event.control_id: _control(case, event)}
+            )
     return case
 
 
@@ -170,9 +185,17 @@ def _control(case: Case, e: ControlRecorded) -> Control:
     old = case.controls.get(e.control_id)
     order = Order(str(e.action), e.amount, e.until)
     if old is None:
-        return Control(e.control_id, e.bureau, e.holding, e.amount, e.status, e.until,
-                       {e.order_id: order} if e.order_id else {},
-                       prior_claims=e.prior_claims, term_days=e.term_days)  # fmt: skip
+        return Control(
+            e.control_id,
+            e.bureau,
+            e.holding,
+            e.amount,
+            e.status,
+            e.until,
+            {e.order_id: order} if e.order_id else {},
+            prior_claims=e.prior_claims,
+            term_days=e.term_days,
+        )
     pending = dict(old.pending)
     if e.status == "requested" and e.order_id:
         pending[e.order_id] = order
@@ -181,8 +204,14 @@ def _control(case: Case, e: ControlRecorded) -> Control:
         pending.pop(e.order_id, None)
     status, until = _after(old, e)
     amount = e.amount if e.status == "deducted" else old.amount
-    return replace(old, status=status, until=until, pending=pending, amount=amount,
-                   warned=old.warned or e.status == "expiring")  # fmt: skip
+    return replace(
+        old,
+        status=status,
+        until=until,
+        pending=pending,
+        amount=amount,
+        warned=old.warned or e.status == "expiring",
+    )
 
 
 def _after(old: Control, e: ControlRecorded) -> tuple[str, date | None]:

@@ -55,8 +55,11 @@ def decide_close(cmd: CloseWithoutProperty, case: Case, *, court: str) -> list[O
         raise PropertyNotQueriedError(
             f"no completed property query of {', '.join(missing)}: query before closing"
         )
-    unrestricted = [mask_id(party_id(d)) for d in case.debtors if isinstance(d, Person)
-                    and not case.restricted(party_id(d), cmd.closed_on)]  # fmt: skip
+    unrestricted = [
+        mask_id(party_id(d))
+        for d in case.debtors
+        if isinstance(d, Person) and not case.restricted(party_id(d), cmd.closed_on)
+    ]
     if unrestricted:
         raise RestrictionMissingError(
             f"no consumption restriction (限制消费令) in force on {', '.join(unrestricted)}"

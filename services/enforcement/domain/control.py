@@ -34,8 +34,9 @@ from services.enforcement.domain.query import Out, check_case_court
 DONE = {Action.RELEASE: "released", Action.DEDUCT: "deducted"}
 
 
-def freeze_is_proportionate(case: Case, secures: Decimal, reason: str | None,
-                            tolerance: Decimal = Decimal(0)) -> bool:  # fmt: skip
+def freeze_is_proportionate(
+    case: Case, secures: Decimal, reason: str | None, tolerance: Decimal = Decimal(0)
+) -> bool:
     """查封规定 第十九条: not obviously excessive (不得明显超标的额). The case's total secured —
     controls in effect or in flight, at their value net of prior claims — may exceed the amount
     to be enforced by `tolerance` (a share: interest for late performance and costs grow the
@@ -45,16 +46,38 @@ def freeze_is_proportionate(case: Case, secures: Decimal, reason: str | None,
     return case.secured() + secures <= case.amount * (1 + tolerance)
 
 
-def _order(case: Case, c: Control, order_id: UUID, action: Action, amount: Decimal,
-           until: date | None, account: str | None = None) -> list[Out]:  # fmt: skip
+def _order(
+    case: Case,
+    c: Control,
+    order_id: UUID,
+    action: Action,
+    amount: Decimal,
+    until: date | None,
+    account: str | None = None,
+) -> list[Out]:
     court = case.executing_court or ""
-    recorded = ControlRecorded(control_id=c.control_id, order_id=order_id, status="requested",
-                               action=action, bureau=c.bureau, holding=c.holding,
-                               amount=amount, until=until, **_first(c, order_id))  # fmt: skip
-    order = ControlOrder(order_id=order_id, control_id=c.control_id, action=action,
-                         case_number=case.case_number or "", executing_court=court,
-                         holding=c.holding, amount=amount, until=until,
-                         court_account=account)  # fmt: skip
+    recorded = ControlRecorded(
+        control_id=c.control_id,
+        order_id=order_id,
+        status="requested",
+        action=action,
+        bureau=c.bureau,
+        holding=c.holding,
+        amount=amount,
+        until=until,
+        **_first(c, order_id),
+    )
+    order = ControlOrder(
+        order_id=order_id,
+        control_id=c.control_id,
+        action=action,
+        case_number=case.case_number or "",
+        executing_court=court,
+        holding=c.holding,
+        amount=amount,
+        until=until,
+        court_account=account,
+    )
     return [(recorded, court), (order, c.bureau)]
 
 
@@ -65,23 +88,46 @@ def _first(c: Control, order_id: UUID) -> dict[str, object]:
     return {"prior_claims": c.prior_claims, "term_days": c.term_days}
 
 
-def decide_freeze(cmd: FreezeProperty, case: Case, *, court: str, control_id: UUID,
-                  now: datetime, tolerance: Decimal = Decimal(0)) -> list[Out]:  # fmt: skip
+def decide_freeze(
+    cmd: FreezeProperty,
+    case: Case,
+    *,
+    court: str,
+    control_id: UUID,
+    now: datetime,
+    tolerance: Decimal = Decimal(0),
+) -> list[Out]:
     check_case_court(case, court)
     kind, start = cmd.holding.kind, now.date()
     if not terms.within_term(kind, start, cmd.term_days):
-        raise TermTooLongError(f"{kind} may be held at most {terms.TERM_YEARS[kind]} year(s): "
-                               f"until {terms.latest_until(kind, start)}")  # fmt: skip
-    c = Control(control_id, cmd.bureau, cmd.holding, cmd.amount, "requested", None,
-                prior_claims=cmd.prior_claims, term_days=cmd.term_days)  # fmt: skip
+        raise TermTooLongError(
+            f"{kind} may be held at most {terms.TERM_YEARS[kind]} year(s): "
+            f"until {terms.latest_until(kind, start)}"
+        )
+    c = Control(
+        control_id,
+        cmd.bureau,
+        cmd.holding,
+        cmd.amount,
+        "requested",
+        None,
+        prior_claims=cmd.prior_claims,
+        term_days=cmd.term_days,
+    )
     if not freeze_is_proportionate(case, c.secures(), cmd.excess_reason, tolerance):
         raise OverFreezeError(
             f"secured {case.secured()} + {c.secures()} would exceed the {case.amount} to be "
             f"enforced by more than {tolerance:.0%}; state excess_reason if it must "
             "(慎用查封冻结, 查封规定 第十九条)"
         )
-    return _order(case, c, control_id, Action(cmd.measure.value), cmd.amount,
-                  terms.until(start, cmd.term_days))  # fmt: skip
+    return _order(
+        case,
+        c,
+        control_id,
+        Action(cmd.measure.value),
+        cmd.amount,
+        terms.until(start, cmd.term_days),
+    )
 
 
 def _control(case: Case, control_id: UUID, allowed: set[str]) -> Control:
@@ -89,19 +135,23 @@ def _control(case: Case, control_id: UUID, allowed: set[str]) -> Control:
     if c is None:
         raise UnknownControlError(f"no control {control_id} in this case")
     if c.status not in allowed or c.pending:
-        raise ControlStateError(f"control {control_id} is {c.status}"
-                                + (" with an order pending" if c.pending else ""))  # fmt: skip
+        raise ControlStateError(
+            f"control {control_id} is {c.status}" + (" with an order pending" if c.pending else "")
+        )
     return c
 
 
-def decide_renew(cmd: RenewControl, case: Case, *, court: str, order_id: UUID,
-                 now: datetime) -> list[Out]:  # fmt: skip
+def decide_renew(
+    cmd: RenewControl, case: Case, *, court: str, order_id: UUID, now: datetime
+) -> list[Out]:
     check_case_court(case, court)
     c = _control(case, cmd.control_id, {"applied"})
     start = terms.renewal_start(c.until) if c.until else now.date()
     if not terms.within_term(c.holding.kind, start, cmd.term_days):
-        raise TermTooLongError(f"a renewal of {c.holding.kind} may run at most "
-                               f"{terms.TERM_YEARS[c.holding.kind]} year(s)")  # fmt: skip
+        raise TermTooLongError(
+            f"a renewal of {c.holding.kind} may run at most "
+            f"{terms.TERM_YEARS[c.holding.kind]} year(s)"
+        )
     return _order(case, c, order_id, Action.RENEW, c.amount, terms.until(start, cmd.term_days))
 
 
@@ -122,8 +172,11 @@ def decide_deduct(cmd: DeductFunds, case: Case, *, court: str, order_id: UUID) -
 
 
 def decide_outcome(reply: ControlOutcome, case: Case, *, bureau: str) -> list[Out]:
-    found = [(c, c.pending[reply.order_id]) for c in case.controls.values()
-             if reply.order_id in c.pending]  # fmt: skip
+    found = [
+        (c, c.pending[reply.order_id])
+        for c in case.controls.values()
+        if reply.order_id in c.pending
+    ]
     if not found:
         raise UnknownOrderError(f"no pending order {reply.order_id} in this case")
     c, order = found[0]
@@ -143,15 +196,37 @@ def _status(action: Action, outcome: Outcome) -> str:
     return "queued" if outcome is Outcome.QUEUED else "refused"
 
 
-def _report(case: Case, c: Control, status: str, amount: Decimal, until: date | None,
-            detail: str | None, actor: str, order_id: UUID | None = None,
-            action: Action | None = None) -> list[Out]:  # fmt: skip
+def _report(
+    case: Case,
+    c: Control,
+    status: str,
+    amount: Decimal,
+    until: date | None,
+    detail: str | None,
+    actor: str,
+    order_id: UUID | None = None,
+    action: Action | None = None,
+) -> list[Out]:
     court = case.executing_court or ""
-    recorded = ControlRecorded(control_id=c.control_id, order_id=order_id, status=status,
-                               action=action, bureau=c.bureau, holding=c.holding, amount=amount,
-                               until=until, detail=detail)  # fmt: skip
-    report = ControlReport(control_id=c.control_id, case_number=case.case_number or "",
-                           status=status, bureau=c.bureau, until=until, detail=detail)  # fmt: skip
+    recorded = ControlRecorded(
+        control_id=c.control_id,
+        order_id=order_id,
+        status=status,
+        action=action,
+        bureau=c.bureau,
+        holding=c.holding,
+        amount=amount,
+        until=until,
+        detail=detail,
+    )
+    report = ControlReport(
+        control_id=c.control_id,
+        case_number=case.case_number or "",
+        status=status,
+        bureau=c.bureau,
+        until=until,
+        detail=detail,
+    )
     return [(recorded, actor), (report, court)]
 
 
@@ -162,11 +237,19 @@ def decide_expiry(case: Case, today: date) -> list[Out]:
         if c.status != "applied" or c.until is None or c.pending:
             continue
         if terms.has_lapsed(c.until, today):
-            out += _report(case, c, "lapsed", c.amount, c.until, "expired without renewal",
-                           PLATFORM_CODE)  # fmt: skip
+            out += _report(
+                case, c, "lapsed", c.amount, c.until, "expired without renewal", PLATFORM_CODE
+            )
         elif terms.is_expiring(c.until, today) and not c.warned:
-            out += _report(case, c, "expiring", c.amount, c.until,
-                           f"expires on {c.until}: renew before then (续冻)", PLATFORM_CODE)  # fmt: skip
+            out += _report(
+                case,
+                c,
+                "expiring",
+                c.amount,
+                c.until,
+                f"expires on {c.until}: renew before then (续冻)",
+                PLATFORM_CODE,
+            )
     return out
 
 

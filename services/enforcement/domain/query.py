@@ -49,49 +49,82 @@ def check_case_court(case: Case, court: str) -> None:
         raise NotTheExecutingCourtError(f"{court} is not the executing court of the case")
 
 
-def recent_result(case: Case, debtor_id: str, kinds: set[PropertyKind], now: datetime,
-                  window: timedelta) -> Query | None:  # fmt: skip
+def recent_result(
+    case: Case, debtor_id: str, kinds: set[PropertyKind], now: datetime, window: timedelta
+) -> Query | None:
     """A completed query of the same debtor covering these kinds, recent enough to reuse."""
-    fresh = [q for q in case.queries.values()
-             if q.completed_at and now - q.completed_at <= window
-             and party_id(q.debtor) == debtor_id and kinds <= set(q.kinds)]  # fmt: skip
+    fresh = [
+        q
+        for q in case.queries.values()
+        if q.completed_at
+        and now - q.completed_at <= window
+        and party_id(q.debtor) == debtor_id
+        and kinds <= set(q.kinds)
+    ]
     return max(fresh, key=lambda q: q.completed_at or now, default=None)
 
 
 def _known_before(case: Case, q: Query) -> set[tuple[str, str]]:
     """(bureau, reference) of everything earlier queries of the same debtor found."""
     debtor = party_id(q.debtor)
-    return {(b, h.reference) for other in case.queries.values()
-            if other.query_id != q.query_id and party_id(other.debtor) == debtor
-            and other.respond_by <= q.respond_by
-            for b, hs in other.answers.items() for h in hs}  # fmt: skip
+    return {
+        (b, h.reference)
+        for other in case.queries.values()
+        if other.query_id != q.query_id
+        and party_id(other.debtor) == debtor
+        and other.respond_by <= q.respond_by
+        for b, hs in other.answers.items()
+        for h in hs
+    }
 
 
 def newly_found(case: Case, q: Query) -> list[BureauHoldings]:
     known = _known_before(case, q)
-    fresh = [BureauHoldings(bureau=b, holdings=[h for h in hs if (b, h.reference) not in known])
-             for b, hs in sorted(q.answers.items())]  # fmt: skip
+    fresh = [
+        BureauHoldings(bureau=b, holdings=[h for h in hs if (b, h.reference) not in known])
+        for b, hs in sorted(q.answers.items())
+    ]
     return [f for f in fresh if f.holdings]
 
 
-def result(case: Case, q: Query, now: datetime, kinds: set[PropertyKind] | None = None,
-           query_id: UUID | None = None, from_cache: bool = False) -> PropertyResult:  # fmt: skip
+def result(
+    case: Case,
+    q: Query,
+    now: datetime,
+    kinds: set[PropertyKind] | None = None,
+    query_id: UUID | None = None,
+    from_cache: bool = False,
+) -> PropertyResult:
     wanted = kinds or set(q.kinds)
-    answers = [BureauHoldings(bureau=b, holdings=[h for h in hs if h.kind in wanted])
-               for b, hs in sorted(q.answers.items())]  # fmt: skip
+    answers = [
+        BureauHoldings(bureau=b, holdings=[h for h in hs if h.kind in wanted])
+        for b, hs in sorted(q.answers.items())
+    ]
     return PropertyResult(
-        newly_found=newly_found(case, q) if q.requery else [], requery=q.requery,
-        query_id=query_id or q.query_id, case_number=case.case_number or "", debtor=q.debtor,
-        answers=answers, unanswered=q.unanswered, complete=not q.unanswered,
+        newly_found=newly_found(case, q) if q.requery else [],
+        requery=q.requery,
+        query_id=query_id or q.query_id,
+        case_number=case.case_number or "",
+        debtor=q.debtor,
+        answers=answers,
+        unanswered=q.unanswered,
+        complete=not q.unanswered,
         completed_at=q.completed_at if from_cache and q.completed_at else now,
         from_cache=from_cache,
-    )  # fmt: skip
+    )
 
 
 def decide_query(
-    cmd: QueryProperty, case: Case, *, court: str, query_id: UUID, routing: Routing,
-    now: datetime, respond_within: timedelta, cache_window: timedelta,
-) -> list[Out]:  # fmt: skip
+    cmd: QueryProperty,
+    case: Case,
+    *,
+    court: str,
+    query_id: UUID,
+    routing: Routing,
+    now: datetime,
+    respond_within: timedelta,
+    cache_window: timedelta,
+) -> list[Out]:
     check_case_court(case, court)
     debtor = case.debtor(party_id(cmd.debtor))
     if debtor is None:
@@ -100,15 +133,28 @@ def decide_query(
     if cached:
         return [(result(case, cached, now, set(cmd.kinds), query_id, from_cache=True), court)]
     started = PropertyQueryStarted(
-        query_id=query_id, case_number=cmd.case_number, debtor=debtor, kinds=cmd.kinds,
+        query_id=query_id,
+        case_number=cmd.case_number,
+        debtor=debtor,
+        kinds=cmd.kinds,
         asked=[BureauAsked(bureau=b, kinds=list(k)) for b, k in sorted(routing.items())],
         respond_by=now + respond_within,
-    )  # fmt: skip
+    )
     out: list[Out] = [(started, court)]
-    out += [(PropertyQueryNotice(query_id=query_id, case_number=cmd.case_number,
-                                 executing_court=court, debtor=debtor, kinds=list(kinds),
-                                 respond_by=started.respond_by), bureau)
-            for bureau, kinds in sorted(routing.items())]  # fmt: skip
+    out += [
+        (
+            PropertyQueryNotice(
+                query_id=query_id,
+                case_number=cmd.case_number,
+                executing_court=court,
+                debtor=debtor,
+                kinds=list(kinds),
+                respond_by=started.respond_by,
+            ),
+            bureau,
+        )
+        for bureau, kinds in sorted(routing.items())
+    ]
     if not routing:
         q = Query(query_id, debtor, tuple(cmd.kinds), {}, started.respond_by)
         out.append((result(case, q, now), court))
@@ -168,8 +214,15 @@ def decide_answer(reply: PropertyAnswer, case: Case, *, bureau: str, now: dateti
     recorded = PropertyAnswerRecorded(query_id=q.query_id, bureau=bureau, holdings=holdings)
     out: list[Out] = [(recorded, bureau)]
     if len(q.answers) + 1 == len(q.asked):
-        done = Query(q.query_id, q.debtor, q.kinds, q.asked, q.respond_by,
-                     {**q.answers, bureau: tuple(holdings)}, requery=q.requery)  # fmt: skip
+        done = Query(
+            q.query_id,
+            q.debtor,
+            q.kinds,
+            q.asked,
+            q.respond_by,
+            {**q.answers, bureau: tuple(holdings)},
+            requery=q.requery,
+        )
         out += _to_court(case, result(case, done, now), now)
     return out
 
@@ -188,5 +241,9 @@ def is_overdue(q: Query, now: datetime) -> bool:
 
 def decide_deadline(case: Case, now: datetime) -> list[Out]:
     """Close every overdue query: the court gets what arrived, the silent bureaus named."""
-    return [out for q in case.queries.values() if is_overdue(q, now)
-            for out in _to_court(case, result(case, q, now), now)]  # fmt: skip
+    return [
+        out
+        for q in case.queries.values()
+        if is_overdue(q, now)
+        for out in _to_court(case, result(case, q, now), now)
+    ]

@@ -39,7 +39,11 @@ def decide_register(
         raise CaseAlreadyRegisteredError(f"{cmd.case_number} is already registered")
     return [
         CaseRegistered(
-            case_number=cmd.case_number, executing_court=court, filed_on=cmd.filed_on,
-            debtors=cmd.debtors, applicants=cmd.applicants, amount=cmd.amount,
+            case_number=cmd.case_number,
+            executing_court=court,
+            filed_on=cmd.filed_on,
+            debtors=cmd.debtors,
+            applicants=cmd.applicants,
+            amount=cmd.amount,
         )
-    ]  # fmt: skip
+    ]

@@ -55,15 +55,29 @@ def decide_requery(
     for debtor in case.debtors:
         query_id = uuid.uuid5(_IDS, f"{case.case_number}/{n}/{party_id(debtor)}")
         started = PropertyQueryStarted(
-            query_id=query_id, case_number=case.case_number or "", debtor=debtor,
-            kinds=list(ALL_KINDS), respond_by=now + respond_within, requery=n,
+            query_id=query_id,
+            case_number=case.case_number or "",
+            debtor=debtor,
+            kinds=list(ALL_KINDS),
+            respond_by=now + respond_within,
+            requery=n,
             asked=[BureauAsked(bureau=b, kinds=list(k)) for b, k in sorted(routing.items())],
-        )  # fmt: skip
+        )
         out.append((started, PLATFORM_CODE))
-        out += [(PropertyQueryNotice(query_id=query_id, case_number=started.case_number,
-                                     executing_court=court, debtor=debtor, kinds=list(k),
-                                     respond_by=started.respond_by), b)
-                for b, k in sorted(routing.items())]  # fmt: skip
+        out += [
+            (
+                PropertyQueryNotice(
+                    query_id=query_id,
+                    case_number=started.case_number,
+                    executing_court=court,
+                    debtor=debtor,
+                    kinds=list(k),
+                    respond_by=started.respond_by,
+                ),
+                b,
+            )
+            for b, k in sorted(routing.items())
+        ]
         if not routing:
             q = Query(query_id, debtor, ALL_KINDS, {}, started.respond_by, requery=n)
             out.append((result(case, q, now), court))

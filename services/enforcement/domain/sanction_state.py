@@ -24,11 +24,23 @@ from contracts.enforcement.sanctions import (
 )
 
 SANCTION_TYPES = frozenset(
-    cls.TYPE for cls in (SanctionImposed, SanctionNotice, LiftNotice, SanctionAcknowledged,
-                         SanctionLifted, LiftCompleted, OverdueSanctions, ListingDutyArose,
-                         DeletionDue, ListingDutyOverdue, ListingCorrected, PublicationDeferred,
-                         SanctionPublished)
-)  # fmt: skip
+    cls.TYPE
+    for cls in (
+        SanctionImposed,
+        SanctionNotice,
+        LiftNotice,
+        SanctionAcknowledged,
+        SanctionLifted,
+        LiftCompleted,
+        OverdueSanctions,
+        ListingDutyArose,
+        DeletionDue,
+        ListingDutyOverdue,
+        ListingCorrected,
+        PublicationDeferred,
+        SanctionPublished,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -111,25 +123,39 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
         case SanctionImposed():
             debtor = next(b.party for b in event.bound if b.whom in ("person", "organization"))
             items = getattr(event.detail, "items", None) or range(1, 10)
-            s = Sanction(event.sanction_id, event.sanction_kind, party_id(debtor), event.until,
-                         since=event.effective_on, items=frozenset(items),
-                         bound={b.whom: b.party for b in event.bound})  # fmt: skip
+            s = Sanction(
+                event.sanction_id,
+                event.sanction_kind,
+                party_id(debtor),
+                event.until,
+                since=event.effective_on,
+                items=frozenset(items),
+                bound={b.whom: b.party for b in event.bound},
+            )
             return {**sanctions, s.sanction_id: s}
         case SanctionNotice() | LiftNotice():
             s = sanctions[event.sanction_id]
             lift = isinstance(event, LiftNotice)
             due = event.confirm_by if isinstance(event, LiftNotice) else event.acknowledge_by
             sent = Sent(event.bureau, lift, due, _measures(s, event))
-            return {**sanctions, s.sanction_id: replace(s, notices={**s.notices,
-                                                                    event.notice_id: sent})}  # fmt: skip
+            return {
+                **sanctions,
+                s.sanction_id: replace(s, notices={**s.notices, event.notice_id: sent}),
+            }
         case SanctionAcknowledged():
             s = sanctions[event.sanction_id]
-            return {**sanctions, s.sanction_id: replace(s, acks={**s.acks,
-                                                                 event.notice_id: event.outcome})}  # fmt: skip
+            return {
+                **sanctions,
+                s.sanction_id: replace(s, acks={**s.acks, event.notice_id: event.outcome}),
+            }
         case SanctionLifted():
             s = sanctions[event.sanction_id]
-            return {**sanctions, s.sanction_id: replace(s, lifted=True, lift_ground=event.ground,
-                                                        lifted_on=event.effective_on)}  # fmt: skip
+            return {
+                **sanctions,
+                s.sanction_id: replace(
+                    s, lifted=True, lift_ground=event.ground, lifted_on=event.effective_on
+                ),
+            }
         case LiftCompleted():
             s = sanctions[event.sanction_id]
             return {**sanctions, s.sanction_id: replace(s, lift_completed=True)}
@@ -139,8 +165,9 @@ def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUI
             return {**sanctions, s.sanction_id: replace(s, escalated=s.escalated | more)}
         case PublicationDeferred():
             s = sanctions[event.sanction_id]
-            later = replace(s, publish_on=event.publish_on, deferred=tuple(event.notices),
-                            published=False)  # fmt: skip
+            later = replace(
+                s, publish_on=event.publish_on, deferred=tuple(event.notices), published=False
+            )
             return {**sanctions, s.sanction_id: later}
         case SanctionPublished():
             s = sanctions[event.sanction_id]

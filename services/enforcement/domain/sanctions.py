@@ -78,39 +78,64 @@ def notice_id(sanction_id: UUID, bureau: str, lift: bool) -> UUID:
     return uuid.uuid5(_IDS, f"{sanction_id}/{bureau}/{'lift' if lift else 'apply'}")
 
 
-def _check_subject(case_debtor: object, cmd: ListDishonestDebtor | RestrictConsumption,
-                   sanctions: dict[UUID, Sanction], kind: SanctionKind, today: date,
-                   sanction_id: UUID) -> None:  # fmt: skip
+def _check_subject(
+    case_debtor: object,
+    cmd: ListDishonestDebtor | RestrictConsumption,
+    sanctions: dict[UUID, Sanction],
+    kind: SanctionKind,
+    today: date,
+    sanction_id: UUID,
+) -> None:
     if sanction_id in sanctions:
         raise errors.AlreadySanctionedError(f"{sanction_id} is already recorded")
     if case_debtor is None:
         raise errors.NotADebtorError("the party is not a debtor of this case")
     if isinstance(cmd.debtor, Person) and age_on(cmd.debtor.id_number, today) < 18:
         raise errors.MinorError("a minor is never listed or restricted (未成年人不得纳入)")
-    active = [s for s in sanctions.values() if s.kind == kind and not s.lifted
-              and s.debtor_id == party_id(cmd.debtor)]  # fmt: skip
+    active = [
+        s
+        for s in sanctions.values()
+        if s.kind == kind and not s.lifted and s.debtor_id == party_id(cmd.debtor)
+    ]
     if active:
         raise errors.AlreadySanctionedError(f"already in force as {active[0].sanction_id}")
 
 
-def _notices(sanction_id: UUID, kind: SanctionKind, case_number: str, court: str,
-             bound: list[Bound], plan: Plan, effective: date, until: date | None,
-             due: datetime) -> list[Out]:  # fmt: skip
+def _notices(
+    sanction_id: UUID,
+    kind: SanctionKind,
+    case_number: str,
+    court: str,
+    bound: list[Bound],
+    plan: Plan,
+    effective: date,
+    until: date | None,
+    due: datetime,
+) -> list[Out]:
     out: list[Out] = []
     roles = {b.whom for b in bound}
     for bureau, measures in sorted(plan.items()):
-        mine = [MeasureFor(measure=m.measure, whom=[w for w in m.whom if w in roles])
-                for m in measures if roles.intersection(m.whom)]  # fmt: skip
+        mine = [
+            MeasureFor(measure=m.measure, whom=[w for w in m.whom if w in roles])
+            for m in measures
+            if roles.intersection(m.whom)
+        ]
         if not mine:
             continue
         reach = {w for m in mine for w in m.whom}
         notice = SanctionNotice(
-            notice_id=notice_id(sanction_id, bureau, False), bureau=bureau,
-            sanction_id=sanction_id, sanction_kind=kind,
-            case_number=case_number, executing_court=court, measures=mine,
-            bound=[b for b in bound if b.whom in reach], effective_on=effective, until=until,
+            notice_id=notice_id(sanction_id, bureau, False),
+            bureau=bureau,
+            sanction_id=sanction_id,
+            sanction_kind=kind,
+            case_number=case_number,
+            executing_court=court,
+            measures=mine,
+            bound=[b for b in bound if b.whom in reach],
+            effective_on=effective,
+            until=until,
             acknowledge_by=due,
-        )  # fmt: skip
+        )
         out.append((notice, bureau))
     return out
 
@@ -170,25 +195,33 @@ def _check_relisting(cmd: ListDishonestDebtor, case: Case) -> None:
     debtor = party_id(cmd.debtor)
     for s in case.sanctions.values():
         deleted = s.lifted_on
-        if (s.kind == SanctionKind.LISTING and s.debtor_id == debtor
-                and s.lift_ground == APPLICANT_REQUEST and deleted is not None
-                and cmd.decided_on < add_months(deleted, RELIST_AFTER_MONTHS)):  # fmt: skip
+        if (
+            s.kind == SanctionKind.LISTING
+            and s.debtor_id == debtor
+            and s.lift_ground == APPLICANT_REQUEST
+            and deleted is not None
+            and cmd.decided_on < add_months(deleted, RELIST_AFTER_MONTHS)
+        ):
             raise errors.RelistingTooSoonError(
                 f"deleted at the applicant's request on {deleted}: the applicant may ask again "
                 f"from {add_months(deleted, RELIST_AFTER_MONTHS)}"
             )
 
 
-def _check_restricted(cmd: ListDishonestDebtor, case: Case, until: date | None,
-                      today: date) -> None:  # fmt: skip
+def _check_restricted(
+    cmd: ListDishonestDebtor, case: Case, until: date | None, today: date
+) -> None:
     """法释〔2015〕17号 第一条第二款: a listed debtor is under a consumption restriction. The
     restriction is a document of its own, signed by the president (第五条), so the listing is
     refused until one is in force for at least as long as the listing."""
     debtor = party_id(cmd.debtor)
     for s in case.sanctions.values():
-        if (s.kind == SanctionKind.CONSUMPTION_RESTRICTION and s.debtor_id == debtor
-                and s.in_force(today)
-                and (s.until is None or (until is not None and s.until >= until))):  # fmt: skip
+        if (
+            s.kind == SanctionKind.CONSUMPTION_RESTRICTION
+            and s.debtor_id == debtor
+            and s.in_force(today)
+            and (s.until is None or (until is not None and s.until >= until))
+        ):
             return
     raise errors.ListingWithoutRestrictionError(
         "no consumption restriction (限制消费令) in force on the debtor for the listing's whole "
@@ -196,8 +229,9 @@ def _check_restricted(cmd: ListDishonestDebtor, case: Case, until: date | None,
     )
 
 
-def listing_until(cmd: ListDishonestDebtor, catalogue: Catalogue,
-                  start: date | None = None) -> date | None:  # fmt: skip
+def listing_until(
+    cmd: ListDishonestDebtor, catalogue: Catalogue, start: date | None = None
+) -> date | None:
     """The last day of the listing: its start (decided_on, or the end of a grace period) + the
     term (+ extension) − 1 day; None when every ground is open-ended (第一条第（一）项 only)."""
     terms = [catalogue.ground(g).term_years for g in cmd.grounds]
@@ -213,16 +247,31 @@ def grace_of(cmd: ListDishonestDebtor | RestrictConsumption, default: int) -> in
     return default if cmd.grace_months is None else cmd.grace_months
 
 
-def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id: UUID,
-                now: datetime, plan: Plan, catalogue: Catalogue,
-                ack_within: timedelta, grace_months: int = 0) -> list[Out]:  # fmt: skip
+def decide_list(
+    cmd: ListDishonestDebtor,
+    case: Case,
+    *,
+    court: str,
+    sanction_id: UUID,
+    now: datetime,
+    plan: Plan,
+    catalogue: Catalogue,
+    ack_within: timedelta,
+    grace_months: int = 0,
+) -> list[Out]:
     """List the debtor, by the court's decision (决定书): effective the day it is decided, or
     when a grace period (宽限期) ends, its term running from then. The term is 2 years plus any
     extension; a listing only for refusing to perform while able (第一条第（一）项) has none and
     lasts until it is deleted."""
     check_case_court(case, court)
-    _check_subject(case.debtor(party_id(cmd.debtor)), cmd, case.sanctions,
-                   SanctionKind.LISTING, now.date(), sanction_id)  # fmt: skip
+    _check_subject(
+        case.debtor(party_id(cmd.debtor)),
+        cmd,
+        case.sanctions,
+        SanctionKind.LISTING,
+        now.date(),
+        sanction_id,
+    )
     known = {g.id for g in catalogue.grounds}
     if unknown := [g for g in cmd.grounds if g not in known]:
         raise errors.UnknownGroundError(f"not a statutory ground: {', '.join(unknown)}")
@@ -234,18 +283,42 @@ def decide_list(cmd: ListDishonestDebtor, case: Case, *, court: str, sanction_id
     _check_exclusion(cmd, case, catalogue)
     _check_relisting(cmd, case)
     _check_restricted(cmd, case, until, max(now.date(), start))
-    return _impose(cmd, case.case_number or "", court, sanction_id, SanctionKind.LISTING,
-                   start, until, plan, now + ack_within, grace)  # fmt: skip
+    return _impose(
+        cmd,
+        case.case_number or "",
+        court,
+        sanction_id,
+        SanctionKind.LISTING,
+        start,
+        until,
+        plan,
+        now + ack_within,
+        grace,
+    )
 
 
-def decide_restrict(cmd: RestrictConsumption, case: Case, *, court: str, sanction_id: UUID,
-                    now: datetime, plan: Plan, ack_within: timedelta,
-                    grace_months: int = 0) -> list[Out]:  # fmt: skip
+def decide_restrict(
+    cmd: RestrictConsumption,
+    case: Case,
+    *,
+    court: str,
+    sanction_id: UUID,
+    now: datetime,
+    plan: Plan,
+    ack_within: timedelta,
+    grace_months: int = 0,
+) -> list[Out]:
     """限制消费令 — effective the day it is ordered (or when a grace period ends), for the period
     it states (none: until the obligations are performed), on the items it names (第五条)."""
     check_case_court(case, court)
-    _check_subject(case.debtor(party_id(cmd.debtor)), cmd, case.sanctions,
-                   SanctionKind.CONSUMPTION_RESTRICTION, now.date(), sanction_id)  # fmt: skip
+    _check_subject(
+        case.debtor(party_id(cmd.debtor)),
+        cmd,
+        case.sanctions,
+        SanctionKind.CONSUMPTION_RESTRICTION,
+        now.date(),
+        sanction_id,
+    )
     if not isinstance(cmd.debtor, Person) and cmd.legal_representative is None:
         raise errors.BoundPartyMissingError(
             "an organization's restriction binds its legal representative: name them"
@@ -258,18 +331,43 @@ def decide_restrict(cmd: RestrictConsumption, case: Case, *, court: str, sanctio
     start = add_months(cmd.ordered_on, grace)
     if cmd.until is not None and cmd.until < start:
         raise errors.RestrictionPeriodError(f"the period ends on {cmd.until}, before it starts")
-    return _impose(cmd, case.case_number or "", court, sanction_id,
-                   SanctionKind.CONSUMPTION_RESTRICTION, start, cmd.until, plan,
-                   now + ack_within, grace)  # fmt: skip
+    return _impose(
+        cmd,
+        case.case_number or "",
+        court,
+        sanction_id,
+        SanctionKind.CONSUMPTION_RESTRICTION,
+        start,
+        cmd.until,
+        plan,
+        now + ack_within,
+        grace,
+    )
 
 
-def _impose(cmd: ListDishonestDebtor | RestrictConsumption, case_number: str, court: str,
-            sanction_id: UUID, kind: SanctionKind, start: date, until: date | None, plan: Plan,
-            due: datetime, grace: int = 0) -> list[Out]:  # fmt: skip
+def _impose(
+    cmd: ListDishonestDebtor | RestrictConsumption,
+    case_number: str,
+    court: str,
+    sanction_id: UUID,
+    kind: SanctionKind,
+    start: date,
+    until: date | None,
+    plan: Plan,
+    due: datetime,
+    grace: int = 0,
+) -> list[Out]:
     """The sanction and its notices; with a grace period the notices are kept until it ends."""
     bound = bound_parties(cmd)
-    imposed = SanctionImposed(sanction_id=sanction_id, sanction_kind=kind, case_number=case_number,
-                              bound=bound, effective_on=start, until=until, detail=cmd)  # fmt: skip
+    imposed = SanctionImposed(
+        sanction_id=sanction_id,
+        sanction_kind=kind,
+        case_number=case_number,
+        bound=bound,
+        effective_on=start,
+        until=until,
+        detail=cmd,
+    )
     notices = _notices(sanction_id, kind, case_number, court, bound, plan, start, until, due)
     if not grace:
         return [(imposed, court), *notices]
@@ -287,25 +385,50 @@ def _sanction(case: Case, sanction_id: UUID) -> Sanction:
     return s
 
 
-def lift_all(s: Sanction, case_number: str, ground: str, shield: bool, now: datetime,
-             confirm_within: timedelta, outcome: EndOutcome = EndOutcome.DELETE,
-             due_by: date | None = None) -> list[Out]:  # fmt: skip
+def lift_all(
+    s: Sanction,
+    case_number: str,
+    ground: str,
+    shield: bool,
+    now: datetime,
+    confirm_within: timedelta,
+    outcome: EndOutcome = EndOutcome.DELETE,
+    due_by: date | None = None,
+) -> list[Out]:
     """End a sanction: every bureau ever notified is told to lift, acknowledged or not."""
-    lifted = SanctionLifted(sanction_id=s.sanction_id, ground=ground, shield=shield,
-                            effective_on=now.date(), outcome=outcome, due_by=due_by)  # fmt: skip
+    lifted = SanctionLifted(
+        sanction_id=s.sanction_id,
+        ground=ground,
+        shield=shield,
+        effective_on=now.date(),
+        outcome=outcome,
+        due_by=due_by,
+    )
     out: list[Out] = [(lifted, "")]
     for bureau in s.notified():
-        out.append((LiftNotice(notice_id=notice_id(s.sanction_id, bureau, True), bureau=bureau,
-                               sanction_id=s.sanction_id, case_number=case_number, ground=ground,
-                               effective_on=now.date(), confirm_by=now + confirm_within,
-                               outcome=outcome), bureau))  # fmt: skip
+        out.append(
+            (
+                LiftNotice(
+                    notice_id=notice_id(s.sanction_id, bureau, True),
+                    bureau=bureau,
+                    sanction_id=s.sanction_id,
+                    case_number=case_number,
+                    ground=ground,
+                    effective_on=now.date(),
+                    confirm_by=now + confirm_within,
+                    outcome=outcome,
+                ),
+                bureau,
+            )
+        )
     if not s.notified():
         out.append((LiftCompleted(sanction_id=s.sanction_id, completed_at=now), ""))
     return out
 
 
-def deletion_ground(ground_id: str, s: Sanction, catalogue: Catalogue,
-                    today: date) -> DeletionGround:  # fmt: skip
+def deletion_ground(
+    ground_id: str, s: Sanction, catalogue: Catalogue, today: date
+) -> DeletionGround:
     """The deletion ground, if it applies to this listing (第十条第二款: the 第十条第一款 grounds
     do not apply to a listing with a term)."""
     try:
@@ -343,8 +466,9 @@ def term_deletion_due(last_day: date) -> date | None:
         return None
 
 
-def _lifting_ground(cmd: LiftSanction, s: Sanction, case: Case, catalogue: Catalogue,
-                    today: date) -> LiftingGround:  # fmt: skip
+def _lifting_ground(
+    cmd: LiftSanction, s: Sanction, case: Case, catalogue: Catalogue, today: date
+) -> LiftingGround:
     """A restriction order's own lifting ground (法释〔2015〕17号 第九条); never while a listing
     of the same debtor is in force (第一条第二款)."""
     try:
@@ -353,8 +477,11 @@ def _lifting_ground(cmd: LiftSanction, s: Sanction, case: Case, catalogue: Catal
         raise errors.UnknownDeletionGroundError(
             f"not a ground for lifting a consumption restriction: {cmd.ground}"
         ) from None
-    listed = [x for x in case.sanctions.values() if x.kind == SanctionKind.LISTING
-              and x.debtor_id == s.debtor_id and x.in_force(today)]  # fmt: skip
+    listed = [
+        x
+        for x in case.sanctions.values()
+        if x.kind == SanctionKind.LISTING and x.debtor_id == s.debtor_id and x.in_force(today)
+    ]
     if listed:
         raise errors.RestrictionHeldByListingError(
             f"the debtor is listed ({listed[0].sanction_id}): a listed debtor stays restricted"
@@ -364,8 +491,15 @@ def _lifting_ground(cmd: LiftSanction, s: Sanction, case: Case, catalogue: Catal
     return ground
 
 
-def decide_lift(cmd: LiftSanction, case: Case, *, court: str, now: datetime,
-                catalogue: Catalogue, confirm_within: timedelta) -> list[Out]:  # fmt: skip
+def decide_lift(
+    cmd: LiftSanction,
+    case: Case,
+    *,
+    court: str,
+    now: datetime,
+    catalogue: Catalogue,
+    confirm_within: timedelta,
+) -> list[Out]:
     """删除 / 撤销 a listing on a deletion ground that applies to it, or 解除 a restriction on
     one of its own lifting grounds."""
     check_case_court(case, court)
@@ -384,8 +518,9 @@ def decide_lift(cmd: LiftSanction, case: Case, *, court: str, now: datetime,
         due = deletion_due(cmd.ground_arose_on)
     recorded = [d.due_by for d in s.duties if d.due_by and d.duty is not ListingDuty.CORRECT]
     due = due or min(recorded, default=None)
-    out = lift_all(s, case.case_number or "", cmd.ground, cmd.shield, now, confirm_within,
-                   outcome, due)  # fmt: skip
+    out = lift_all(
+        s, case.case_number or "", cmd.ground, cmd.shield, now, confirm_within, outcome, due
+    )
     return [(p, org or court) for p, org in out]
 
 
@@ -401,11 +536,17 @@ def decide_ack(reply: SanctionAck, case: Case, *, bureau: str, now: datetime) ->
     if reply.notice_id in s.acks:
         raise errors.DuplicateAckError(f"notice {reply.notice_id} is already acknowledged")
     if sent.lift != (reply.outcome is AckOutcome.LIFTED):
-        raise errors.UnknownNoticeError("a lift notice is confirmed with `lifted`, a sanction "
-                                        "notice with `applied` or `refused`")  # fmt: skip
-    ack = SanctionAcknowledged(sanction_id=s.sanction_id, notice_id=reply.notice_id,
-                               outcome=reply.outcome, bureau_reference=reply.bureau_reference,
-                               reason=reply.reason)  # fmt: skip
+        raise errors.UnknownNoticeError(
+            "a lift notice is confirmed with `lifted`, a sanction "
+            "notice with `applied` or `refused`"
+        )
+    ack = SanctionAcknowledged(
+        sanction_id=s.sanction_id,
+        notice_id=reply.notice_id,
+        outcome=reply.outcome,
+        bureau_reference=reply.bureau_reference,
+        reason=reply.reason,
+    )
     out: list[Out] = [(ack, bureau)]
     confirmed = {n for n in s.lift_notices() if n in s.acks} | {reply.notice_id}
     if sent.lift and confirmed >= set(s.lift_notices()):
@@ -426,14 +567,24 @@ def decide_overdue(
     measures the bureau can act on only when reported (`on_report`: catalogue interception)."""
     out: list[Out] = []
     for s in case.sanctions.values():
-        late = [Overdue(bureau=sent.bureau, notice_id=n, due=sent.due, lift=sent.lift)
-                for n, sent in sorted(s.notices.items(), key=lambda kv: kv[1].bureau)
-                if n not in s.acks and n not in s.escalated and now >= sent.due
-                and (sent.lift or not s.lifted) and escalates(sent, on_report)]  # fmt: skip
+        late = [
+            Overdue(bureau=sent.bureau, notice_id=n, due=sent.due, lift=sent.lift)
+            for n, sent in sorted(s.notices.items(), key=lambda kv: kv[1].bureau)
+            if n not in s.acks
+            and n not in s.escalated
+            and now >= sent.due
+            and (sent.lift or not s.lifted)
+            and escalates(sent, on_report)
+        ]
         if late:
-            out.append((OverdueSanctions(sanction_id=s.sanction_id,
-                                         case_number=case.case_number or "",
-                                         overdue=late), joint_office))  # fmt: skip
+            out.append(
+                (
+                    OverdueSanctions(
+                        sanction_id=s.sanction_id, case_number=case.case_number or "", overdue=late
+                    ),
+                    joint_office,
+                )
+            )
     return out
 
 
@@ -449,9 +600,12 @@ def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[
             ground = TERM_EXPIRED if listing else PERIOD_ENDED
             outcome = EndOutcome.DELETE if listing else EndOutcome.LIFT
             due = term_deletion_due(s.until) if listing else None
-            out += [(p, org or court) for p, org in
-                    lift_all(s, case.case_number or "", ground, False, now, confirm_within,
-                             outcome, due)]  # fmt: skip
+            out += [
+                (p, org or court)
+                for p, org in lift_all(
+                    s, case.case_number or "", ground, False, now, confirm_within, outcome, due
+                )
+            ]
     return out
 
 
@@ -464,16 +618,31 @@ def decide_correct(cmd: CorrectListing, case: Case, *, court: str, now: datetime
     if s.lifted:
         raise errors.SanctionEndedError(f"{cmd.sanction_id} is already deleted or revoked")
     due = deletion_due(cmd.ground_arose_on) if cmd.ground_arose_on is not None else None
-    return [(ListingCorrected(sanction_id=s.sanction_id, correction=cmd.correction,
-                              corrected_on=now.date(), due_by=due), court)]  # fmt: skip
+    return [
+        (
+            ListingCorrected(
+                sanction_id=s.sanction_id,
+                correction=cmd.correction,
+                corrected_on=now.date(),
+                due_by=due,
+            ),
+            court,
+        )
+    ]
 
 
 def decide_credit_repair(cmd: RecordCreditRepair, case: Case, *, court: str) -> list[Out]:
     """信用承诺 / 信用修复: recorded with the listing's history."""
     check_case_court(case, court)
     s = _sanction(case, cmd.sanction_id)
-    return [(CreditRepairRecorded(sanction_id=s.sanction_id, repair_kind=cmd.repair_kind,
-                                  statement=cmd.statement), court)]  # fmt: skip
+    return [
+        (
+            CreditRepairRecorded(
+                sanction_id=s.sanction_id, repair_kind=cmd.repair_kind, statement=cmd.statement
+            ),
+            court,
+        )
+    ]
 
 
 def _named(data: dict[str, Any], items_of: dict[str, int]) -> set[str] | None:
@@ -485,9 +654,15 @@ def _named(data: dict[str, Any], items_of: dict[str, int]) -> set[str] | None:
     return {m for m, item in items_of.items() if item in items}
 
 
-def status(asked: UUID, party: str, measure: str | None, imposed: list[tuple[dict[str, Any], str]],
-           applicable: dict[str, dict[str, set[str]]], now: datetime,
-           items_of: dict[str, int] | None = None) -> SanctionStatus:  # fmt: skip
+def status(
+    asked: UUID,
+    party: str,
+    measure: str | None,
+    imposed: list[tuple[dict[str, Any], str]],
+    applicable: dict[str, dict[str, set[str]]],
+    now: datetime,
+    items_of: dict[str, int] | None = None,
+) -> SanctionStatus:
     """What is in force on `party` now. `imposed` holds (SanctionImposed data, court) still in
     force; `applicable[kind][role]` the measures a sanction of that kind puts on that role;
     `items_of` the restriction item (1–9) of each consumption measure, so a restriction order
@@ -496,16 +671,27 @@ def status(asked: UUID, party: str, measure: str | None, imposed: list[tuple[dic
     for data, court in imposed:
         if date.fromisoformat(str(data["effective_on"])) > now.date():
             continue  # in its grace period (宽限期): not yet in effect, not published
-        roles = {b["whom"] for b in data["bound"]
-                 if party in (b["party"].get("id_number"), b["party"].get("credit_code"))}  # fmt: skip
+        roles = {
+            b["whom"]
+            for b in data["bound"]
+            if party in (b["party"].get("id_number"), b["party"].get("credit_code"))
+        }
         named = _named(data, items_of or {})
         for role in sorted(roles):
             for m in sorted(applicable.get(data["sanction_kind"], {}).get(role, set())):
                 if measure in (None, m) and (named is None or m in named):
-                    found.append(InForce(
-                        measure=m, whom=role, sanction_id=data["sanction_id"],
-                        sanction_kind=data["sanction_kind"], since=data["effective_on"],
-                        until=data["until"], case_number=data["case_number"],
-                        executing_court=court))  # fmt: skip
-    return SanctionStatus(asked=asked, party=mask_id(party), measure=measure, in_force=found,
-                          as_of=now)  # fmt: skip
+                    found.append(
+                        InForce(
+                            measure=m,
+                            whom=role,
+                            sanction_id=data["sanction_id"],
+                            sanction_kind=data["sanction_kind"],
+                            since=data["effective_on"],
+                            until=data["until"],
+                            case_number=data["case_number"],
+                            executing_court=court,
+                        )
+                    )
+    return SanctionStatus(
+        asked=asked, party=mask_id(party), measure=measure, in_force=found, as_of=now
+    )

@@ -31,8 +31,11 @@ class MemoryEventStore(EventStore):
         self._check(writes, inbox)
         if inbox:
             self._inbox.add((inbox.consumer, inbox.message_id, inbox.sender))
-        return [self._store(w.stream_id, w.expected_version + i + 1, e)
-                for w in writes for i, e in enumerate(w.events)]  # fmt: skip
+        return [
+            self._store(w.stream_id, w.expected_version + i + 1, e)
+            for w in writes
+            for i, e in enumerate(w.events)
+        ]
 
     def _check(self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None) -> None:
         if inbox and self._holds(inbox.consumer, inbox.message_id, inbox.sender):
@@ -52,11 +55,17 @@ class MemoryEventStore(EventStore):
     def _store(self, stream_id: str, version: int, e: NewEvent) -> int:
         env = e.message.envelope
         stored = StoredEvent(
-            position=len(self._events) + 1, stream_id=stream_id, version=version,
-            event_id=env.event_id, type=env.type, subject=e.subject, occurred_at=env.occurred_at,
-            recorded_at=datetime.now(UTC), message=e.message.model_dump(mode="json"),
+            position=len(self._events) + 1,
+            stream_id=stream_id,
+            version=version,
+            event_id=env.event_id,
+            type=env.type,
+            subject=e.subject,
+            occurred_at=env.occurred_at,
+            recorded_at=datetime.now(UTC),
+            message=e.message.model_dump(mode="json"),
             headers=dict(e.headers),
-        )  # fmt: skip
+        )
         self._events.append(stored)
         self._streams.setdefault(stream_id, []).append(stored)
         self._ids.add(env.event_id)

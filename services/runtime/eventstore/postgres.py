@@ -88,11 +88,17 @@ def _row_args(write: StreamWrite) -> list[Any]:
 
 def _stored(row: asyncpg.Record) -> StoredEvent:
     return StoredEvent(
-        position=row["position"], stream_id=row["stream_id"], version=row["version"],
-        event_id=row["event_id"], type=row["type"], subject=row["subject"],
-        occurred_at=row["occurred_at"], recorded_at=row["recorded_at"],
-        message=json.loads(row["message"]), headers=json.loads(row["headers"]),
-    )  # fmt: skip
+        position=row["position"],
+        stream_id=row["stream_id"],
+        version=row["version"],
+        event_id=row["event_id"],
+        type=row["type"],
+        subject=row["subject"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        message=json.loads(row["message"]),
+        headers=json.loads(row["headers"]),
+    )
 
 
 class PostgresEventStore(EventStore):
@@ -142,8 +148,9 @@ class PostgresEventStore(EventStore):
         found = await self.pool.fetchval(
             f'SELECT 1 FROM "{self.schema}".inbox '
             "WHERE consumer = $1 AND message_id = $2 AND sender = ''",
-            inbox.consumer, inbox.message_id,
-        )  # fmt: skip
+            inbox.consumer,
+            inbox.message_id,
+        )
         return found is not None
 
     @staticmethod
@@ -164,8 +171,10 @@ class PostgresEventStore(EventStore):
             f'SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM "{self.schema}".inbox '
             "WHERE consumer = $1 AND message_id = $2 AND sender = '') "
             "ON CONFLICT DO NOTHING RETURNING 1",
-            inbox.consumer, inbox.message_id, inbox.sender,
-        )  # fmt: skip
+            inbox.consumer,
+            inbox.message_id,
+            inbox.sender,
+        )
         if added is None:
             raise AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
 
@@ -184,24 +193,28 @@ class PostgresEventStore(EventStore):
         rows = await self.pool.fetch(
             f'SELECT {_COLUMNS} FROM "{self.schema}".events '
             "WHERE stream_id = $1 AND version > $2 ORDER BY version",
-            stream_id, after_version,
-        )  # fmt: skip
+            stream_id,
+            after_version,
+        )
         return [_stored(r) for r in rows]
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         rows = await self.pool.fetch(
             f'SELECT {_COLUMNS} FROM "{self.schema}".events '
             "WHERE position > $1 ORDER BY position LIMIT $2",
-            after_position, limit,
-        )  # fmt: skip
+            after_position,
+            limit,
+        )
         return [_stored(r) for r in rows]
 
     async def has_processed(self, consumer: str, message_id: UUID, sender: str) -> bool:
         found = await self.pool.fetchval(
             f'SELECT 1 FROM "{self.schema}".inbox '
             "WHERE consumer = $1 AND message_id = $2 AND sender IN ($3, '')",
-            consumer, message_id, sender,
-        )  # fmt: skip
+            consumer,
+            message_id,
+            sender,
+        )
         return found is not None
 
     async def version(self, stream_id: str) -> int:
