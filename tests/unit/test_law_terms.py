@@ -208,3 +208,21 @@ def test_ships_are_asked_of_the_maritime_registry_and_policies_of_the_insurers()
     insurers = {o.code for o in registry.handling(Capability.INSURANCE, "410311")}
     assert insurers == {"INCLIC410300", "INPALIC410000"}
     assert {o.kind for o in registry.handling(Capability.INSURANCE, "410311")} == {OrgKind.INSURER}
+
+
+def test_next_due_is_the_first_moment_the_expiry_decision_writes_warning_then_lapse() -> None:
+    c, cid = applied_stake(90)
+    last = c.controls[cid].until
+    assert last is not None
+    due = control.next_due(c)
+    assert due == datetime.combine(terms.warn_on(last), datetime.min.time(), tzinfo=UTC)
+    assert control.decide_expiry(c, due.date() - timedelta(days=1)) == []
+    c = apply(c, control.decide_expiry(c, due.date()))
+    assert c.controls[cid].warned
+    lapse = control.next_due(c)
+    assert lapse is not None and lapse.date() == last + timedelta(days=1)
+    assert control.decide_expiry(c, last) == []
+    c = apply(c, control.decide_expiry(c, lapse.date()))
+    assert c.controls[cid].status == "lapsed"
+    assert control.next_due(c) is None
+    assert control.next_due(case()) is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from uuid import UUID
 
@@ -234,7 +234,8 @@ def decide_expiry(case: Case, today: date) -> list[Out]:
     """Warn the court ahead of expiry; record a lapse the day after the last day."""
     out: list[Out] = []
     for c in case.controls.values():
-        if c.status != "applied" or c.until is None or c.pending:
+        due = _expiry_due(c)
+        if due is None or today < due or c.until is None:
             continue
         if terms.has_lapsed(c.until, today):
             out += _report(
@@ -251,6 +252,24 @@ def decide_expiry(case: Case, today: date) -> list[Out]:
                 PLATFORM_CODE,
             )
     return out
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _expiry_due(c: Control) -> date | None:
+    """The first day `decide_expiry` acts on this control: the warning, then the lapse."""
+    if c.status != "applied" or c.until is None or c.pending:
+        return None
+    return terms.lapses_on(c.until) if c.warned else terms.warn_on(c.until)
+
+
+def next_due(case: Case) -> datetime | None:
+    """The earliest moment (midnight UTC of the day) at which a deadline decision on the case's
+    controls would write something, or None: a deadline projection keeps it per case."""
+    days = [d for c in case.controls.values() if (d := _expiry_due(c)) is not None]
+    return _midnight(min(days)) if days else None
 
 
 def decide_promotion(case: Case, control_id: UUID, today: date | None = None) -> list[Out]:

@@ -51,9 +51,19 @@ def within_term(kind: PropertyKind, start: date, term_days: int) -> bool:
     return until(start, term_days) <= latest_until(kind, start)
 
 
+def warn_on(last_day: date) -> date:
+    """The first day the court is warned that a control ending on `last_day` expires."""
+    return last_day - WARN_AHEAD
+
+
+def lapses_on(last_day: date) -> date:
+    """The first day a control ending on `last_day` no longer holds."""
+    return last_day + timedelta(days=1)
+
+
 def is_expiring(last_day: date, today: date) -> bool:
-    return today <= last_day and last_day - today <= WARN_AHEAD
+    return warn_on(last_day) <= today < lapses_on(last_day)
 
 
 def has_lapsed(last_day: date, today: date) -> bool:
-    return today > last_day
+    return today >= lapses_on(last_day)
