@@ -241,8 +241,6 @@ class Deadlines:
                 case_number,
                 version,
                 emit(outs, None, PLATFORM_CODE, now, case_number),
-                None,
-                None,
             )
         except ConcurrencyError:  # the case moved meanwhile; look again next tick
             return 0

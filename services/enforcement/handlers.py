@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from contracts.enforcement import ALL_KINDS, HELD_BY, MessageRejected, Person
+from contracts.enforcement import ALL_KINDS, MessageRejected, PropertyKind
 from contracts.enforcement.measures import Applicable, Catalogue
-from contracts.enforcement.sanctions import MeasureFor
 from contracts.envelope import Envelope, Message
 from contracts.ids import unmasked
-from contracts.organizations import PLATFORM_CODE, Capability, OrgKind, Registry
+from contracts.organizations import PLATFORM_CODE, Registry
 from contracts.registry import FieldError, parse_message
 from contracts.subjects import subject
 from services.enforcement import domain
@@ -23,6 +23,7 @@ from services.enforcement.domain import (
     exemptions,
     objections,
     orders,
+    routing,
     sanctions,
 )
 from services.enforcement.domain import control as controls
@@ -41,8 +42,9 @@ from services.runtime.eventstore import (
 from services.runtime.messaging import follow, outgoing, rejection
 
 RETRIES = 3
-COMMANDS = "enforcement_commands"
-REPLIES = "enforcement_replies"
+
+Decide = Callable[[domain.Case], list[Out]]
+"""A domain decision over the case as loaded: what to append and to whom."""
 
 
 def case_stream(case_number: str) -> str:
@@ -110,16 +112,16 @@ async def save(
     case_number: str,
     version: int,
     events: list[NewEvent],
-    consumer: str | None,
-    cause: Envelope | None,
+    inbox: InboxEntry | None = None,
 ) -> None:
-    # The intake has checked that the envelope's organization is the subject's sender.
-    inbox = InboxEntry(consumer, cause.event_id, cause.organization) if consumer and cause else None
+    """Append to the case's stream at `version`, with the inbox row of the message acted on."""
     await store.append(StreamWrite(case_stream(case_number), version, events), inbox=inbox)
 
 
 class Handlers:
-    """The enforcement handlers, with what they need: store, registry, catalogue, settings."""
+    """The enforcement handlers: each reads the case, lets a pure domain function decide, and
+    appends what it decided with the inbox row the intake gives it, in one write. Built once in
+    `main.py` with what they need: store, registry, catalogue, settings, sanctions read side."""
 
     def __init__(
         self,
@@ -133,11 +135,16 @@ class Handlers:
         self.catalogue = catalogue or Catalogue.load()
         self.sanctions_read = sanctions_read
         self.cases = CaseCache()
-        self.online_deduction = frozenset(
-            o.code for o in registry if Capability.ONLINE_DEDUCTION in o.handles
-        )
+        self.online_deduction = routing.online_deduction(registry)
+        self.by_role = routing.measures_by_role(self.catalogue)
+        self.items_of = {
+            m.id: m.restriction_item or 0 for m in self.catalogue.consumption_restrictions()
+        }
 
-    async def _act(self, msg: Message[Any], consumer: str, now: datetime, decide: Any) -> None:
+    async def _act(
+        self, msg: Message[Any], inbox: InboxEntry, now: datetime, decide: Decide
+    ) -> None:
+        """Load → decide → append, again at once if another writer moved the case meanwhile."""
         env = msg.envelope
         case_number = getattr(msg.data, "case_number", None) or env.case_number
         if not case_number:
@@ -145,15 +152,9 @@ class Handlers:
         for attempt in range(1, RETRIES + 1):
             case, version = await self.cases.load(self.store, case_number)
             outs = decide(case)
+            events = emit(outs, env, env.organization, now, case_number)
             try:
-                await save(
-                    self.store,
-                    case_number,
-                    version,
-                    emit(outs, env, env.organization, now, case_number),
-                    consumer,
-                    env,
-                )
+                await save(self.store, case_number, version, events, inbox)
                 return
             except ConcurrencyError:
                 # The commands and the replies consumers may write one case at once: load it
@@ -161,146 +162,116 @@ class Handlers:
                 if attempt == RETRIES:
                     raise
 
-    async def register_case(self, msg: Message[Any], now: datetime) -> None:
+    # -- the case ---------------------------------------------------------------------------
+
+    async def register_case(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         court = self.registry.get(msg.envelope.organization)
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: [
-                (e, court.code)
-                for e in domain.decide_register(
-                    msg.data, case, court=court.code, court_case_code=court.case_code, now=now
-                )
-            ],
+        decide = functools.partial(
+            _registered,
+            msg.data,
+            court=court.code,
+            court_case_code=court.case_code,
+            now=now,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def close_without_property(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: closing.decide_close(msg.data, case, court=msg.envelope.organization),
+    async def close_without_property(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
+        decide = functools.partial(closing.decide_close, msg.data, court=msg.envelope.organization)
+        await self._act(msg, inbox, now, decide)
+
+    async def resume_enforcement(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            conclusion.decide_resume, msg.data, court=msg.envelope.organization, now=now
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def resume_enforcement(self, msg: Message[Any], now: datetime) -> None:
+    async def conclude_case(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            conclusion.decide_conclude, msg.data, court=msg.envelope.organization, now=now
+        )
+        await self._act(msg, inbox, now, decide)
+
+    # -- property query and control -----------------------------------------------------------
+
+    def routing(self, court: str, kinds: Iterable[PropertyKind] = ALL_KINDS) -> Routing:
+        return routing.query_routing(self.registry, court, kinds)
+
+    def joint_office(self, court: str) -> str:
+        return routing.joint_office(self.registry, court)
+
+    async def query_property(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         court = msg.envelope.organization
-        decide = functools.partial(conclusion.decide_resume, msg.data, court=court, now=now)
-        await self._act(msg, COMMANDS, now, decide)
-
-    async def conclude_case(self, msg: Message[Any], now: datetime) -> None:
-        court = msg.envelope.organization
-        decide = functools.partial(conclusion.decide_conclude, msg.data, court=court, now=now)
-        await self._act(msg, COMMANDS, now, decide)
-
-    def routing(self, court: str, kinds: Any = ALL_KINDS) -> Routing:
-        where = self.registry.get(court).jurisdiction
-        asked: dict[str, list[Any]] = {}
-        for kind in kinds:
-            for bureau in self.registry.handling(HELD_BY[kind], where):
-                asked.setdefault(bureau.code, []).append(kind)
-        return {b: tuple(k) for b, k in asked.items()}
-
-    async def query_property(self, msg: Message[Any], now: datetime) -> None:
-        court = msg.envelope.organization
-        routing = self.routing(court, msg.data.kinds)
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: queries.decide_query(
-                msg.data,
-                case,
-                court=court,
-                query_id=msg.envelope.event_id,
-                routing=routing,
-                now=now,
-                respond_within=self.settings.respond_within,
-                cache_window=self.settings.cache_window,
-            ),
+        decide = functools.partial(
+            queries.decide_query,
+            msg.data,
+            court=court,
+            query_id=msg.envelope.event_id,
+            routing=self.routing(court, msg.data.kinds),
+            now=now,
+            respond_within=self.settings.respond_within,
+            cache_window=self.settings.cache_window,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def property_answer(self, msg: Message[Any], now: datetime) -> None:
-        bureau = msg.envelope.organization
-        await self._act(
-            msg,
-            REPLIES,
-            now,
-            lambda case: [
-                *queries.decide_answer(msg.data, case, bureau=bureau, now=now),
-                *not_taken(msg, queries.not_taken(msg.data, case, bureau=bureau), now),
-            ],
+    async def property_answer(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            _answer_and_what_was_not_taken, msg, bureau=msg.envelope.organization, now=now
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def freeze_property(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: orders.decide_freeze(
-                msg.data,
-                case,
-                court=msg.envelope.organization,
-                control_id=msg.envelope.event_id,
-                now=now,
-                tolerance=self.settings.over_seizure_tolerance,
-                require_documents=self.settings.require_court_documents,
-            ),
+    async def freeze_property(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            orders.decide_freeze,
+            msg.data,
+            court=msg.envelope.organization,
+            control_id=msg.envelope.event_id,
+            now=now,
+            tolerance=self.settings.over_seizure_tolerance,
+            require_documents=self.settings.require_court_documents,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def renew_control(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: orders.decide_renew(
-                msg.data,
-                case,
-                court=msg.envelope.organization,
-                order_id=msg.envelope.event_id,
-                now=now,
-                require_documents=self.settings.require_court_documents,
-            ),
+    async def renew_control(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            orders.decide_renew,
+            msg.data,
+            court=msg.envelope.organization,
+            order_id=msg.envelope.event_id,
+            now=now,
+            require_documents=self.settings.require_court_documents,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def release_control(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: orders.decide_release(
-                msg.data,
-                case,
-                court=msg.envelope.organization,
-                order_id=msg.envelope.event_id,
-                require_documents=self.settings.require_court_documents,
-            ),
+    async def release_control(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            orders.decide_release,
+            msg.data,
+            court=msg.envelope.organization,
+            order_id=msg.envelope.event_id,
+            require_documents=self.settings.require_court_documents,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def deduct_funds(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: orders.decide_deduct(
-                msg.data,
-                case,
-                court=msg.envelope.organization,
-                order_id=msg.envelope.event_id,
-                online=self.online_deduction,
-                require_documents=self.settings.require_court_documents,
-            ),
+    async def deduct_funds(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            orders.decide_deduct,
+            msg.data,
+            court=msg.envelope.organization,
+            order_id=msg.envelope.event_id,
+            online=self.online_deduction,
+            require_documents=self.settings.require_court_documents,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def control_outcome(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            REPLIES,
-            now,
-            lambda case: controls.decide_outcome(msg.data, case, bureau=msg.envelope.organization),
+    async def control_outcome(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            controls.decide_outcome, msg.data, bureau=msg.envelope.organization
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def object_to_control(self, msg: Message[Any], now: datetime) -> None:
+    async def object_to_control(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
             objections.decide_objection,
             msg.data,
@@ -308,113 +279,73 @@ class Handlers:
             objection_id=msg.envelope.event_id,
             now=now,
         )
-        await self._act(msg, REPLIES, now, decide)
+        await self._act(msg, inbox, now, decide)
 
-    async def answer_objection(self, msg: Message[Any], now: datetime) -> None:
+    async def answer_objection(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
             objections.decide_answer_objection, msg.data, court=msg.envelope.organization, now=now
         )
-        await self._act(msg, COMMANDS, now, decide)
+        await self._act(msg, inbox, now, decide)
 
-    def sanction_plan(self, court: str, applicable: list[Applicable]) -> sanctions.Plan:
-        """Bureau → the measures it applies, for the bureaus that enforce them where the court is."""
-        where = self.registry.get(court).jurisdiction
-        bureaus = self.registry.handling(Capability.CREDIT_SANCTION, where)
-        wanted: dict[str, dict[str, list[str]]] = {}
-        for a in applicable:
-            kinds = set(self.catalogue.enforcers(a.measure))
-            for b in bureaus:
-                if b.kind in kinds:
-                    wanted.setdefault(b.code, {}).setdefault(a.measure.id, []).append(str(a.whom))
-        return {
-            b: [MeasureFor(measure=m, whom=sorted(set(w))) for m, w in sorted(ms.items())]
-            for b, ms in wanted.items()
-        }
+    # -- joint sanctions ----------------------------------------------------------------------
 
-    def joint_office(self, court: str) -> str:
-        """联席办 of the court's jurisdiction, or of the nearest level above it."""
-        offices = {o.jurisdiction: o.code for o in self.registry if o.kind == OrgKind.JOINT_OFFICE}
-        for place in self.registry.ancestors(self.registry.get(court).jurisdiction):
-            if place.code in offices:
-                return offices[place.code]
-        return PLATFORM_CODE
+    def sanction_plan(self, court: str, measures: list[Applicable]) -> sanctions.Plan:
+        return routing.sanction_plan(self.registry, self.catalogue, court, measures)
 
-    def _applicable(self, cmd: Any) -> list[Applicable]:
-        return self.catalogue.for_party(
-            "person" if isinstance(cmd.debtor, Person) else "organization"
-        )
-
-    async def list_dishonest_debtor(self, msg: Message[Any], now: datetime) -> None:
+    async def list_dishonest_debtor(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
         court = msg.envelope.organization
-        plan = self.sanction_plan(court, self._applicable(msg.data))
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: sanctions.decide_list(
-                msg.data,
-                case,
-                court=court,
-                sanction_id=msg.envelope.event_id,
-                now=now,
-                plan=plan,
-                catalogue=self.catalogue,
-                ack_within=self.settings.ack_within,
-                grace_months=self.settings.grace_months,
-            ),
+        decide = functools.partial(
+            sanctions.decide_list,
+            msg.data,
+            court=court,
+            sanction_id=msg.envelope.event_id,
+            now=now,
+            plan=self.sanction_plan(court, routing.applicable(self.catalogue, msg.data.debtor)),
+            catalogue=self.catalogue,
+            ack_within=self.settings.ack_within,
+            grace_months=self.settings.grace_months,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def restrict_consumption(self, msg: Message[Any], now: datetime) -> None:
+    async def restrict_consumption(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
         court = msg.envelope.organization
-        restricted = {
-            m.id
-            for m in self.catalogue.consumption_restrictions()
-            if m.restriction_item in msg.data.items
-        }
-        applicable = [a for a in self._applicable(msg.data) if a.measure.id in restricted]
-        plan = self.sanction_plan(court, applicable)
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: sanctions.decide_restrict(
-                msg.data,
-                case,
-                court=court,
-                sanction_id=msg.envelope.event_id,
-                now=now,
-                plan=plan,
-                ack_within=self.settings.ack_within,
-                grace_months=self.settings.grace_months,
-            ),
+        measures = routing.restriction_measures(self.catalogue, msg.data.debtor, msg.data.items)
+        decide = functools.partial(
+            sanctions.decide_restrict,
+            msg.data,
+            court=court,
+            sanction_id=msg.envelope.event_id,
+            now=now,
+            plan=self.sanction_plan(court, measures),
+            ack_within=self.settings.ack_within,
+            grace_months=self.settings.grace_months,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def lift_sanction(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: sanctions.decide_lift(
-                msg.data,
-                case,
-                court=msg.envelope.organization,
-                now=now,
-                catalogue=self.catalogue,
-                confirm_within=self.settings.ack_within,
-            ),
+    async def lift_sanction(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            sanctions.decide_lift,
+            msg.data,
+            court=msg.envelope.organization,
+            now=now,
+            catalogue=self.catalogue,
+            confirm_within=self.settings.ack_within,
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def correct_listing(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: sanctions.decide_correct(
-                msg.data, case, court=msg.envelope.organization, now=now
-            ),
+    async def correct_listing(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            sanctions.decide_correct, msg.data, court=msg.envelope.organization, now=now
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def grant_restriction_exemption(self, msg: Message[Any], now: datetime) -> None:
+    async def grant_restriction_exemption(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
         decide = functools.partial(
             exemptions.decide_exempt,
             msg.data,
@@ -423,60 +354,67 @@ class Handlers:
             now=now,
             catalogue=self.catalogue,
         )
-        await self._act(msg, COMMANDS, now, decide)
+        await self._act(msg, inbox, now, decide)
 
-    async def record_listing_duty(self, msg: Message[Any], now: datetime) -> None:
-        court = msg.envelope.organization
+    async def record_listing_duty(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
         decide = functools.partial(
-            duties.decide_record_duty, msg.data, court=court, now=now, catalogue=self.catalogue
+            duties.decide_record_duty,
+            msg.data,
+            court=msg.envelope.organization,
+            now=now,
+            catalogue=self.catalogue,
         )
-        await self._act(msg, COMMANDS, now, decide)
+        await self._act(msg, inbox, now, decide)
 
-    async def record_credit_repair(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            COMMANDS,
-            now,
-            lambda case: sanctions.decide_credit_repair(
-                msg.data, case, court=msg.envelope.organization
-            ),
+    async def record_credit_repair(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
+        decide = functools.partial(
+            sanctions.decide_credit_repair, msg.data, court=msg.envelope.organization
         )
+        await self._act(msg, inbox, now, decide)
 
-    async def sanction_ack(self, msg: Message[Any], now: datetime) -> None:
-        await self._act(
-            msg,
-            REPLIES,
-            now,
-            lambda case: sanctions.decide_ack(
-                msg.data, case, bureau=msg.envelope.organization, now=now
-            ),
+    async def sanction_ack(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            sanctions.decide_ack, msg.data, bureau=msg.envelope.organization, now=now
         )
+        await self._act(msg, inbox, now, decide)
 
-    def applicable_by_role(self) -> dict[str, dict[str, set[str]]]:
-        """Sanction kind → role → the measures such a sanction puts on that role."""
-        restricted = {m.id for m in self.catalogue.consumption_restrictions()}
-        out: dict[str, dict[str, set[str]]] = {"listing": {}, "consumption_restriction": {}}
-        for kind in ("person", "organization"):
-            for a in self.catalogue.for_party(kind):
-                out["listing"].setdefault(str(a.whom), set()).add(a.measure.id)
-                if a.measure.id in restricted:
-                    out["consumption_restriction"].setdefault(str(a.whom), set()).add(a.measure.id)
-        return out
-
-    async def ask_sanction_status(self, msg: Message[Any], now: datetime) -> None:
+    async def ask_sanction_status(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
+        """Not a case write: the answer, from the sanctions read side, on a stream of its own."""
         env, q = msg.envelope, msg.data
         if self.sanctions_read is None:
             raise RuntimeError("no sanctions read model wired")
         party = unmasked(q.party_id)
         imposed = await self.sanctions_read.in_force(party, now.date())
-        items_of = {
-            m.id: m.restriction_item or 0 for m in self.catalogue.consumption_restrictions()
-        }
         answer = sanctions.status(
-            env.event_id, party, q.measure, imposed, self.applicable_by_role(), now, items_of
+            env.event_id, party, q.measure, imposed, self.by_role, now, self.items_of
         )
         reply = follow(env, answer, organization=PLATFORM_CODE, now=now)
         await self.store.append(
             StreamWrite(f"status-{env.event_id}", 0, [outgoing(reply, env.organization)]),
-            inbox=InboxEntry(COMMANDS, env.event_id, env.organization),
+            inbox=inbox,
         )
+
+
+def _registered(
+    cmd: Any, case: domain.Case, *, court: str, court_case_code: str | None, now: datetime
+) -> list[Out]:
+    """The registration, recorded as the court's own fact."""
+    events = domain.decide_register(
+        cmd, case, court=court, court_case_code=court_case_code, now=now
+    )
+    return [(e, court) for e in events]
+
+
+def _answer_and_what_was_not_taken(
+    msg: Message[Any], case: domain.Case, *, bureau: str, now: datetime
+) -> list[Out]:
+    """A bureau's answer: what is taken, and a rejection naming each part not taken, in the same
+    write."""
+    taken = queries.decide_answer(msg.data, case, bureau=bureau, now=now)
+    return [*taken, *not_taken(msg, queries.not_taken(msg.data, case, bureau=bureau), now)]

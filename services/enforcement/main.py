@@ -1,13 +1,16 @@
-"""Composition root: settings → observability → store → handlers → consumers, deadlines → run."""
+"""Composition root: settings → observability → store → handlers → consumers, deadlines → run.
+Each part is built once per start, here, from the runtime's wiring."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from contracts import catalog
+from contracts.enforcement.measures import Catalogue
 from contracts.organizations import Registry
 from services.enforcement import subscribers
 from services.enforcement.deadlines import Deadlines
@@ -21,6 +24,9 @@ from services.runtime.supervision import Loop
 
 _ = catalog
 
+SCHEMA = "enforcement"
+"""The service's schema: its event store, inbox and projections."""
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -31,23 +37,38 @@ def settings() -> EnforcementSettings:
     return EnforcementSettings()
 
 
+@dataclass(frozen=True)
+class Enforcement:
+    """The service's parts, each built once."""
+
+    handlers: Handlers
+    deadlines: Deadlines
+
+
+@functools.cache
+def build(w: Wiring, clock: Callable[[], datetime]) -> Enforcement:
+    """The parts for one start of the service (a wiring is made once per start)."""
+    handlers = Handlers(
+        w.store,
+        Registry.load(),
+        settings(),
+        catalogue=Catalogue.load(),
+        sanctions_read=Sanctions(w.pool, SCHEMA),
+    )
+    return Enforcement(handlers, Deadlines(w.store, w.pool, SCHEMA, clock, handlers))
+
+
 def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
     """The service, on the given clock (tests pass one they can move)."""
 
     def consumers(w: Wiring) -> list[Consumer]:
-        handlers = Handlers(
-            w.store, Registry.load(), settings(), sanctions_read=Sanctions(w.pool, "enforcement")
-        )
-        return subscribers.consumers(handlers, clock, w.settings.max_attempts)
+        return subscribers.consumers(build(w, clock).handlers, clock, w.settings.max_attempts)
 
     def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
-        handlers = Handlers(w.store, Registry.load(), settings())
-        deadlines = Deadlines(w.store, w.pool, "enforcement", clock, handlers)
+        deadlines = build(w, clock).deadlines
         return [Loop("deadlines", functools.partial(deadlines.run, stop, settings().deadline_tick))]
 
-    return ServiceSpec(
-        name="enforcement", consumers=consumers, background=background, settings=settings
-    )
+    return ServiceSpec(name=SCHEMA, consumers=consumers, background=background, settings=settings)
 
 
 SPEC = spec()

@@ -13,10 +13,15 @@ from contracts.enforcement import sanctions as sanction_msgs
 from contracts.organizations import UnknownOrganizationError
 from contracts.subjects import commands, replies
 from services.enforcement import domain
-from services.enforcement.handlers import COMMANDS, REPLIES, Handlers
+from services.enforcement.handlers import Handlers
 from services.runtime.consumer import Consumer
 from services.runtime.eventstore import EventStore
 from services.runtime.intake import Intake, Route
+
+COMMANDS = "enforcement_commands"
+"""The durable consumer of the courts' commands."""
+REPLIES = "enforcement_replies"
+"""The durable consumer of the bureaus' replies."""
 
 
 def _intake(

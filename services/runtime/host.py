@@ -41,9 +41,9 @@ log = structlog.get_logger("host")
 Background = Loop | Coroutine[Any, Any, None]
 
 
-@dataclass
+@dataclass(eq=False)
 class Wiring:
-    """What a service's consumers are built from."""
+    """What a service's parts are built from: one per start, compared by identity."""
 
     settings: RuntimeSettings
     pool: asyncpg.Pool

@@ -41,7 +41,9 @@ from services.runtime.messaging import PLATFORM, outgoing, rejection, sender_of
 
 log = structlog.get_logger("intake")
 
-Route = Callable[[Message[Any], datetime], Awaitable[None]]
+Route = Callable[[Message[Any], datetime, InboxEntry], Awaitable[None]]
+"""A handler: the message, the time, and the inbox row to write with its effect (this consumer,
+the message's id, its sender) so a redelivery has no second effect."""
 
 _NOT_A_SENDER = "its last token must be the sender's organization code (ASCII capitals, digits)"
 
@@ -65,7 +67,8 @@ class Intake:
             structlog.contextvars.bind_contextvars(
                 correlation_id=str(msg.envelope.correlation_id), event_type=msg.envelope.type
             )
-            await self.routes[msg.envelope.type](msg, now)
+            inbox = InboxEntry(self.consumer, msg.envelope.event_id, msg.envelope.organization)
+            await self.routes[msg.envelope.type](msg, now, inbox)
         except InvalidMessageError as e:
             await self._refuse(d, e.errors, now)
         except self.refusals as e:
