@@ -745,7 +745,7 @@ def sanctions_markdown(s: SanctionsResult) -> list[str]:
         "(`ListDishonestDebtor`); the service sends a `SanctionNotice` to every bureau that "
         "enforces one of the listing's measures in the court's jurisdiction. With the sample "
         f"registry and measures catalogue that is **{len(s.bureaus)} bureaus**, not 40 "
-        f"({', '.join(s.bureaus)}): the benchmark uses what `Handlers.sanction_plan` "
+        f"({', '.join(s.bureaus)}): the benchmark uses what `domain.routing.sanction_plan` "
         "computes and does not invent bureaus. Open loop at "
         f"{s.rate:g} listings/s, {s.rounds} round(s) of {s.seconds_per_round:g} s per "
         "contender, interleaved; latency from the listing's scheduled send time until the "

@@ -39,7 +39,7 @@ from contracts.enforcement import Person
 from contracts.enforcement.measures import Catalogue
 from contracts.enforcement.sanctions import ListDishonestDebtor, RestrictConsumption
 from contracts.envelope import Envelope, Message
-from contracts.organizations import Capability, Registry
+from contracts.organizations import Registry
 from contracts.subjects import subject
 from services.bureaus.replies import subject_of
 from services.cli.simulate import (
@@ -50,6 +50,7 @@ from services.cli.simulate import (
     resident_id,
     restriction,
 )
+from services.enforcement.domain.routing import sanction_plan
 
 NOTICE_TYPE = "enforcement.notice.sanction.v1"
 REGISTERED_TYPE = "enforcement.event.case_registered.v1"
@@ -61,16 +62,11 @@ BARE = "bare nats-py publish"
 
 
 def sanction_bureaus(court: str = COURT) -> list[str]:
-    """The bureaus a listing of a person by this court reaches: `Handlers.sanction_plan` over
-    the catalogue's measures for a person, with the sample registry."""
+    """The bureaus a listing of a person by this court reaches: the service's own sanction plan
+    (`domain.routing.sanction_plan`) over the catalogue's measures for a person, with the sample
+    registry."""
     registry, catalogue = Registry.load(), Catalogue.load()
-    where = registry.get(court).jurisdiction
-    bureaus = registry.handling(Capability.CREDIT_SANCTION, where)
-    out = set()
-    for a in catalogue.for_party("person"):
-        kinds = set(catalogue.enforcers(a.measure))
-        out |= {b.code for b in bureaus if b.kind in kinds}
-    return sorted(out)
+    return sorted(sanction_plan(registry, catalogue, court, catalogue.for_party("person")))
 
 
 @dataclass
