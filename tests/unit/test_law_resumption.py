@@ -115,9 +115,9 @@ def test_a_resumed_case_continues_under_a_new_zhihui_number_and_is_no_more_reque
     [(resumed, _)] = resume(c)
     assert isinstance(resumed, EnforcementResumed)
     assert resumed.resumed_case_number == "（2026）豫0482执恢3号"
-    assert requery.next_due(c) is not None
+    assert requery.scheduled(c) is not None
     c = apply(c, [(resumed, COURT)])
-    assert requery.next_due(c) is None
+    assert requery.scheduled(c) is None
     later = datetime(2027, 3, 2, 9, tzinfo=UTC)
     assert requery.decide_requery(c, later, ROUTING, timedelta(hours=72)) == []
 
@@ -169,7 +169,7 @@ def test_performance_bankruptcy_or_termination_stop_the_requeries_and_owe_the_de
     # Friday 3 April 2026, then the Qingming holiday: due on Thursday 9 April.
     assert (duty.sanction_id, duty.ground, duty.due_by) == (sid, ground, date(2026, 4, 9))
     c = apply(c, outs)
-    assert requery.next_due(c) is None
+    assert requery.scheduled(c) is None
     with pytest.raises(errors.CaseConcludedError):
         conclude(c, Conclusion.TERMINATED)
 

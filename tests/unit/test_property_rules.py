@@ -160,11 +160,11 @@ def test_a_query_is_closed_on_its_deadline_naming_the_silent_bureaus() -> None:
 def test_requeries_fall_every_six_months_for_five_years() -> None:
     c = case()
     c = Case(**{**c.__dict__, "closed_on": date(2026, 1, 31)})
-    assert requery.next_due(c) == (1, date(2026, 7, 31))
+    assert requery.scheduled(c) == (1, date(2026, 7, 31))
     assert requery.decide_requery(c, datetime(2026, 7, 30, tzinfo=UTC), {}, timedelta(1)) == []
     outs = requery.decide_requery(c, datetime(2026, 7, 31, tzinfo=UTC), {}, timedelta(1))
     c = apply(c, outs)
-    assert requery.next_due(c) == (2, date(2027, 1, 31))
+    assert requery.scheduled(c) == (2, date(2027, 1, 31))
 
 
 def test_a_release_names_one_of_the_statutory_grounds() -> None:

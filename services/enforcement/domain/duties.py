@@ -12,7 +12,7 @@ last day (`sanctions.decide_expiry`), well inside its three working days.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from contracts.enforcement.duties import (
     ListingDuty,
@@ -24,7 +24,7 @@ from contracts.enforcement.measures import Catalogue
 from contracts.enforcement.sanctions import SanctionKind
 from services.enforcement.domain import errors
 from services.enforcement.domain.case import Case
-from services.enforcement.domain.query import Out, check_case_court
+from services.enforcement.domain.query import Out, check_case_court, midnight
 from services.enforcement.domain.sanction_state import Duty, Sanction
 from services.enforcement.domain.sanctions import deletion_due, deletion_ground
 
@@ -83,9 +83,24 @@ def decide_record_duty(
     return [(arose, court)]
 
 
+def overdue_from(s: Sanction, d: Duty) -> date | None:
+    """The first day the duty is overdue (the day after its last day), while it is open and
+    not yet escalated."""
+    if d.due_by is None or d.escalated or s.discharged(d):
+        return None
+    return d.due_by + timedelta(days=1)
+
+
 def is_overdue(s: Sanction, d: Duty, today: date) -> bool:
     """Open after its last day, and not yet escalated."""
-    return d.due_by is not None and today > d.due_by and not d.escalated and not s.discharged(d)
+    first = overdue_from(s, d)
+    return first is not None and today >= first
+
+
+def next_due(case: Case) -> datetime | None:
+    """The first moment `decide_duty_overdue` escalates one of the case's duties, or None."""
+    days = [f for s in case.sanctions.values() for d in s.duties if (f := overdue_from(s, d))]
+    return midnight(min(days)) if days else None
 
 
 def decide_duty_overdue(case: Case, now: datetime, joint_office: str) -> list[Out]:

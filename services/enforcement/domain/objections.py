@@ -4,7 +4,7 @@ unanswered after them, the court and the joint office are told, once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from contracts.enforcement.objections import (
@@ -18,7 +18,8 @@ from contracts.enforcement.objections import (
 )
 from services.enforcement.domain import errors
 from services.enforcement.domain.case import Case
-from services.enforcement.domain.query import Out, check_case_court
+from services.enforcement.domain.objection_state import Objection
+from services.enforcement.domain.query import Out, check_case_court, midnight
 
 ANSWER_WITHIN = timedelta(days=15)
 """十五日: counted in calendar days from the day after the objection arrived (期间)."""
@@ -86,12 +87,25 @@ def decide_answer_objection(
     return [(answered, court), (told, o.bureau)]
 
 
+def overdue_from(o: Objection) -> date | None:
+    """The first day the objection is overdue (the day after its fifteen days), while it is
+    unanswered and not yet escalated."""
+    return None if o.answered or o.escalated else o.answer_by + timedelta(days=1)
+
+
+def next_due(case: Case) -> datetime | None:
+    """The first moment `decide_objection_overdue` escalates one of the case's objections."""
+    days = [d for o in case.objections.values() if (d := overdue_from(o))]
+    return midnight(min(days)) if days else None
+
+
 def decide_objection_overdue(case: Case, now: datetime, joint_office: str) -> list[Out]:
     """Tell the court and the joint office, once, of every objection unanswered after its
     fifteen days."""
     court, out = case.executing_court or "", list[Out]()
     for o in sorted(case.objections.values(), key=lambda o: str(o.objection_id)):
-        if o.answered or o.escalated or now.date() <= o.answer_by:
+        first = overdue_from(o)
+        if first is None or now.date() < first:
             continue
         late = ObjectionAnswerOverdue(
             objection_id=o.objection_id,

@@ -7,7 +7,7 @@ Deciders return `(payload, organization)` pairs: the organization is the subject
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from contracts.base import Payload
@@ -235,8 +235,25 @@ def _to_court(case: Case, closed: PropertyResult, now: datetime) -> list[Out]:
     return [(closed, court), *((t, court) for t in told)]
 
 
+def midnight(day: date) -> datetime:
+    """The first moment of `day` on the service's clock (UTC): a deadline counted in days falls
+    due then, and the deadline decisions compare `now` against it."""
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def close_due(q: Query) -> datetime | None:
+    """When the deadline closes the query: its respond_by, while no result is out."""
+    return q.respond_by if q.completed_at is None else None
+
+
 def is_overdue(q: Query, now: datetime) -> bool:
-    return q.completed_at is None and now >= q.respond_by
+    due = close_due(q)
+    return due is not None and now >= due
+
+
+def next_due(case: Case) -> datetime | None:
+    """The first moment `decide_deadline` closes one of the case's queries, or None."""
+    return min((d for q in case.queries.values() if (d := close_due(q))), default=None)
 
 
 def decide_deadline(case: Case, now: datetime) -> list[Out]:

@@ -15,7 +15,7 @@ from contracts.enforcement import (
 )
 from contracts.organizations import PLATFORM_CODE
 from services.enforcement.domain.case import Case, Query
-from services.enforcement.domain.query import Out, Routing, result
+from services.enforcement.domain.query import Out, Routing, midnight, result
 
 EVERY_MONTHS = 6
 TIMES = 10
@@ -33,7 +33,7 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def next_due(case: Case) -> tuple[int, date] | None:
+def scheduled(case: Case) -> tuple[int, date] | None:
     """Which re-query is next and when it is due; None when all ten are done, or the schedule
     stopped (resumed, performed, suspended for bankruptcy, terminated)."""
     if case.closed_on is None or case.requery_stopped is not None:
@@ -44,11 +44,17 @@ def next_due(case: Case) -> tuple[int, date] | None:
     return done + 1, add_months(case.closed_on, EVERY_MONTHS * (done + 1))
 
 
+def next_due(case: Case) -> datetime | None:
+    """The first moment `decide_requery` starts the next re-query, or None."""
+    due = scheduled(case)
+    return midnight(due[1]) if due else None
+
+
 def decide_requery(
     case: Case, now: datetime, routing: Routing, respond_within: timedelta
 ) -> list[Out]:
-    due = next_due(case)
-    if due is None or now.date() < due[1]:
+    due, when = scheduled(case), next_due(case)
+    if due is None or when is None or now < when:
         return []
     n, court = due[0], case.executing_court or ""
     out: list[Out] = []

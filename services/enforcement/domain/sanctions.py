@@ -49,7 +49,7 @@ from contracts.enforcement.sanctions import (
 )
 from contracts.ids import age_on, mask_id
 from services.enforcement.domain import errors
-from services.enforcement.domain.query import Out, check_case_court
+from services.enforcement.domain.query import Out, check_case_court, midnight
 from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.sanction_state import Sanction, Sent
 from services.enforcement.domain.terms import add_years
@@ -560,6 +560,34 @@ def escalates(sent: Sent, on_report: frozenset[str]) -> bool:
     return not (sent.measures and sent.measures <= on_report)
 
 
+def escalation_due(
+    s: Sanction, notice: UUID, sent: Sent, on_report: frozenset[str]
+) -> datetime | None:
+    """When a silent bureau is escalated for the notice: its due time, unless it answered, was
+    escalated already, the sanction it applies was lifted meanwhile, or it acts only on report."""
+    if notice in s.acks or notice in s.escalated or not escalates(sent, on_report):
+        return None
+    return sent.due if sent.lift or not s.lifted else None
+
+
+def expiry_due(s: Sanction) -> date | None:
+    """The day after the last day of a fixed term, on which `decide_expiry` ends the sanction,
+    while it is not lifted."""
+    return None if s.lifted or s.until is None else s.until + timedelta(days=1)
+
+
+def next_due(case: Case, on_report: frozenset[str] = frozenset()) -> datetime | None:
+    """The first moment `decide_overdue` or `decide_expiry` writes for the case, or None."""
+    times = [
+        d
+        for s in case.sanctions.values()
+        for n, sent in s.notices.items()
+        if (d := escalation_due(s, n, sent, on_report))
+    ]
+    ends = [e for s in case.sanctions.values() if (e := expiry_due(s))]
+    return min([*times, *(midnight(e) for e in ends)], default=None)
+
+
 def decide_overdue(
     case: Case, now: datetime, joint_office: str, on_report: frozenset[str] = frozenset()
 ) -> list[Out]:
@@ -570,11 +598,7 @@ def decide_overdue(
         late = [
             Overdue(bureau=sent.bureau, notice_id=n, due=sent.due, lift=sent.lift)
             for n, sent in sorted(s.notices.items(), key=lambda kv: kv[1].bureau)
-            if n not in s.acks
-            and n not in s.escalated
-            and now >= sent.due
-            and (sent.lift or not s.lifted)
-            and escalates(sent, on_report)
+            if (due := escalation_due(s, n, sent, on_report)) is not None and now >= due
         ]
         if late:
             out.append(
@@ -595,7 +619,8 @@ def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[
     out: list[Out] = []
     court = case.executing_court or ""
     for s in case.sanctions.values():
-        if not s.lifted and s.until is not None and now.date() > s.until:
+        due = expiry_due(s)
+        if due is not None and s.until is not None and now.date() >= due:
             listing = s.kind == SanctionKind.LISTING
             ground = TERM_EXPIRED if listing else PERIOD_ENDED
             outcome = EndOutcome.DELETE if listing else EndOutcome.LIFT
