@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import Field, field_validator
 
 from contracts.base import Command, Event, Notice, OrgCode
+from contracts.enforcement.measures import Whom
 from contracts.enforcement.sanctions import Bound
 from contracts.ids import CaseNumber
 from contracts.registry import register
@@ -58,7 +59,7 @@ class GrantRestrictionExemption(Command):
     """The consumption restriction order."""
     basis: ExemptionBasis
     """living_or_business · personal_funds · emergency_travel."""
-    whom: str = Field(pattern=r"^(person|organization|legal_representative|actual_controller)$")
+    whom: Whom
     """Which of the parties the order binds is allowed: for personal_funds an officer
     (legal_representative, actual_controller); for emergency_travel a natural person."""
     items: list[int] = Field(min_length=1, max_length=9)

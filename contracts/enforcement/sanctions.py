@@ -10,7 +10,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field, field_validator
 
 from contracts.base import Command, Contract, Event, Notice, OrgCode, Reply
-from contracts.enforcement.measures import EndOutcome
+from contracts.enforcement.measures import EndOutcome, Whom
 from contracts.enforcement.parties import Party, Person
 from contracts.ids import CaseNumber, CreditCode, ResidentId
 from contracts.registry import register
@@ -34,6 +34,13 @@ class AckOutcome(StrEnum):
     LIFTED = "lifted"  # 已解除
 
 
+class RepairKind(StrEnum):
+    """信用承诺 / 信用修复."""
+
+    COMMITMENT = "commitment"  # 信用承诺: the debtor undertakes to perform
+    REPAIR = "repair"  # 信用修复: the repair is completed
+
+
 class ExecutionBasis(Contract):
     """执行依据 — the title being enforced."""
 
@@ -47,7 +54,7 @@ class Bound(Contract):
     """Someone a sanction binds: the debtor, or an organization's legal representative or
     actual controller (法定代表人、实际控制人)."""
 
-    whom: str = Field(pattern=r"^(person|organization|legal_representative|actual_controller)$")
+    whom: Whom
     """Which role the party has in this sanction."""
     party: Party
     """The party, with its id."""
@@ -207,7 +214,7 @@ class RecordCreditRepair(Command):
     """案号."""
     sanction_id: UUID
     """The listing."""
-    repair_kind: str = Field(pattern=r"^(commitment|repair)$")
+    repair_kind: RepairKind
     """`commitment` (信用承诺) or `repair` (信用修复)."""
     statement: str = Field(min_length=1, max_length=2000)
     """What was committed or repaired."""
@@ -239,7 +246,7 @@ class MeasureFor(Contract):
 
     measure: str
     """Measure id (catalogue)."""
-    whom: list[str]
+    whom: list[Whom]
     """The roles (`person`, `organization`, `legal_representative`, `actual_controller`) it
     applies to."""
 
@@ -367,7 +374,7 @@ class CreditRepairRecorded(Event):
     TYPE = "enforcement.event.credit_repair_recorded.v1"
     sanction_id: UUID
     """The listing."""
-    repair_kind: str
+    repair_kind: RepairKind
     """commitment · repair."""
     statement: str
     """What was committed or repaired."""
@@ -435,7 +442,7 @@ class InForce(Contract):
 
     measure: str
     """Measure id."""
-    whom: str
+    whom: Whom
     """The party's role in the sanction: person, organization, legal_representative,
     actual_controller."""
     sanction_id: UUID

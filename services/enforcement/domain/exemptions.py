@@ -22,7 +22,7 @@ from contracts.enforcement.exemptions import (
     GrantRestrictionExemption,
     RestrictionExempted,
 )
-from contracts.enforcement.measures import Catalogue
+from contracts.enforcement.measures import Catalogue, Whom
 from contracts.enforcement.sanctions import Bound, SanctionKind
 from services.enforcement.domain import errors
 from services.enforcement.domain.case import Case
@@ -34,8 +34,8 @@ TRAVEL_ITEMS = frozenset({1, 9})
 """乘坐飞机 (item 1) and 高铁 (item 9): what an emergency lifting may allow."""
 TRAVEL_MONTHS = 1
 """最长不超过1个月."""
-OFFICERS = frozenset({"legal_representative", "actual_controller"})
-NATURAL_PERSONS = OFFICERS | {"person"}
+OFFICERS = frozenset({Whom.LEGAL_REPRESENTATIVE, Whom.ACTUAL_CONTROLLER})
+NATURAL_PERSONS = OFFICERS | {Whom.PERSON}
 
 
 def _restriction(case: Case, cmd: GrantRestrictionExemption) -> Sanction:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from contracts.enforcement import Party, party_id
 from contracts.enforcement.duties import ListingDuty, ListingDutyArose, ListingDutyOverdue
+from contracts.enforcement.measures import Whom
 from contracts.enforcement.publication import PublicationDeferred, SanctionPublished
 from contracts.enforcement.sanctions import (
     AckOutcome,
@@ -84,7 +85,7 @@ class Sanction:
     corrected_on: date | None = None
     items: frozenset[int] = frozenset(range(1, 10))
     """A restriction order's items (all nine for an order recorded before orders named them)."""
-    bound: dict[str, Party] = field(default_factory=dict)
+    bound: dict[Whom, Party] = field(default_factory=dict)
     """Role → the party the sanction binds in it."""
     publish_on: date | None = None
     """With a grace period (宽限期): the day it takes effect and the bureaus are told."""
@@ -121,7 +122,9 @@ def _measures(s: Sanction, event: SanctionNotice | LiftNotice) -> frozenset[str]
 def evolve_sanctions(sanctions: dict[UUID, Sanction], event: object) -> dict[UUID, Sanction]:
     match event:
         case SanctionImposed():
-            debtor = next(b.party for b in event.bound if b.whom in ("person", "organization"))
+            debtor = next(
+                b.party for b in event.bound if b.whom in (Whom.PERSON, Whom.ORGANIZATION)
+            )
             items = getattr(event.detail, "items", None) or range(1, 10)
             s = Sanction(
                 event.sanction_id,

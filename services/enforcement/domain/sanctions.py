@@ -21,6 +21,7 @@ from contracts.enforcement.measures import (
     LiftingGround,
     ListingTerm,
     UnknownEntryError,
+    Whom,
 )
 from contracts.enforcement.publication import PublicationDeferred
 from contracts.enforcement.sanctions import (
@@ -64,12 +65,12 @@ _IDS = uuid.UUID("8a4e6c1d-2b3f-4e5a-9c7d-1f2e3d4c5b6a")
 
 
 def bound_parties(cmd: ListDishonestDebtor | RestrictConsumption) -> list[Bound]:
-    whom = "person" if isinstance(cmd.debtor, Person) else "organization"
+    whom = Whom.PERSON if isinstance(cmd.debtor, Person) else Whom.ORGANIZATION
     out = [Bound(whom=whom, party=cmd.debtor)]
     if cmd.legal_representative is not None:
-        out.append(Bound(whom="legal_representative", party=cmd.legal_representative))
+        out.append(Bound(whom=Whom.LEGAL_REPRESENTATIVE, party=cmd.legal_representative))
     if cmd.actual_controller is not None:
-        out.append(Bound(whom="actual_controller", party=cmd.actual_controller))
+        out.append(Bound(whom=Whom.ACTUAL_CONTROLLER, party=cmd.actual_controller))
     return out
 
 
