@@ -17,6 +17,7 @@ from contracts.enforcement import (
     CloseWithoutProperty,
     Organization,
     Person,
+    PropertyKind,
     QueryProperty,
 )
 from contracts.enforcement.measures import Catalogue
@@ -54,8 +55,9 @@ def registered(*debtors: Person | Organization, filed_on: date = FILED) -> Case:
     )
 
 
-def queried(c: Case) -> Case:
-    """Every debtor's property asked of no bureau: the result closes at once, empty."""
+def queried(c: Case, routing: query.Routing | None = None) -> Case:
+    """Every debtor's property asked of no bureau: the result closes at once, empty; asked of
+    the bureaus of `routing`, the query stays open until they answer or its deadline."""
     for debtor in c.debtors:
         cmd = QueryProperty(case_number=CASE, debtor=debtor)
         c = apply(
@@ -65,7 +67,7 @@ def queried(c: Case) -> Case:
                 c,
                 court=COURT,
                 query_id=uuid.uuid4(),
-                routing={},
+                routing=routing or {},
                 now=RESTRICTED_AT,
                 respond_within=timedelta(hours=72),
                 cache_window=timedelta(hours=1),
@@ -164,6 +166,16 @@ def test_a_close_before_any_property_query_is_refused() -> None:
     with pytest.raises(errors.PropertyNotQueriedError) as refused:
         closing.decide_close(close(), c, court=COURT)
     assert refused.value.field == "data.case_number"
+
+
+def test_a_close_while_the_query_is_still_open_says_so_and_until_when() -> None:
+    c = restricted(queried(registered(DEBTOR), {"BKICBC410482": (PropertyKind.DEPOSIT,)}), DEBTOR)
+    with pytest.raises(errors.PropertyNotQueriedError) as refused:
+        closing.decide_close(close(), c, court=COURT)
+    until = (RESTRICTED_AT + timedelta(hours=72)).isoformat(timespec="minutes")
+    assert f"still open until {until}" in str(refused.value)
+    assert "BKICBC410482" in str(refused.value)
+    assert "no completed property query" not in str(refused.value)
 
 
 def test_a_close_is_refused_while_one_debtor_is_still_unqueried() -> None:

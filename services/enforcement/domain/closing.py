@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from contracts.enforcement import CaseClosedWithoutProperty, CloseWithoutProperty, Person, party_id
 from contracts.ids import mask_id
-from services.enforcement.domain.case import Case
+from services.enforcement.domain.case import Case, Query
 from services.enforcement.domain.errors import (
     ApproverMissingError,
     CloseTooEarlyError,
@@ -37,10 +37,26 @@ def earliest_close(filed_on: date) -> date:
     return add_months(filed_on, MONTHS_AFTER_FILING) + timedelta(days=1)
 
 
-def _queried(case: Case) -> list[str]:
-    """The debtors no completed network query has covered."""
+def _open(q: Query) -> str:
+    silent = ", ".join(q.unanswered) or "none"
+    return (
+        f"the property query of {mask_id(party_id(q.debtor))} is still open until "
+        f"{q.respond_by.isoformat(timespec='minutes')} (not answered yet: {silent}): close "
+        "after its result"
+    )
+
+
+def _unqueried(case: Case) -> list[str]:
+    """Why the debtors no completed network query has covered are not yet queried: a query
+    still open (asked, waiting for bureaus until its deadline), or none made."""
     done = {party_id(q.debtor) for q in case.queries.values() if q.completed_at is not None}
-    return [mask_id(party_id(d)) for d in case.debtors if party_id(d) not in done]
+    pending = {party_id(q.debtor): q for q in case.queries.values() if q.completed_at is None}
+    waiting = [d for d in case.debtors if party_id(d) not in done]
+    never = [mask_id(party_id(d)) for d in waiting if party_id(d) not in pending]
+    why = [_open(pending[party_id(d)]) for d in waiting if party_id(d) in pending]
+    if never:
+        why.append(f"no completed property query of {', '.join(never)}: query before closing")
+    return why
 
 
 def decide_close(cmd: CloseWithoutProperty, case: Case, *, court: str) -> list[Out]:
@@ -51,10 +67,8 @@ def decide_close(cmd: CloseWithoutProperty, case: Case, *, court: str) -> list[O
             f"filed on {case.filed_on}: 终本 only after more than three months, "
             f"from {earliest_close(case.filed_on)}"
         )
-    if missing := _queried(case):
-        raise PropertyNotQueriedError(
-            f"no completed property query of {', '.join(missing)}: query before closing"
-        )
+    if why := _unqueried(case):
+        raise PropertyNotQueriedError("; ".join(why))
     unrestricted = [
         mask_id(party_id(d))
         for d in case.debtors
