@@ -469,6 +469,9 @@ def test_identify_names_the_special_trial_character() -> None:
 
 def test_a_military_court_code_is_a_court_code() -> None:
     assert parse_case_number("（2023）军01执5号").court_code == "军01"
+    assert parse_court_code("军") == "军" and parse_court_code("军01") == "军01"
+    with pytest.raises(InvalidIdentifierError, match="not a province"):
+        parse_court_code("海01")
 
 
 def test_a_sequence_number_of_thousands_of_digits_is_refused_by_name() -> None:
