@@ -1,5 +1,7 @@
 """期限 — deadlines are facts too: overdue queries are closed and controls near their last day
-are warned about or recorded as lapsed, on the service's injectable clock."""
+are warned about or recorded as lapsed, on the service's injectable clock. The cases due come
+from the due-cases projection (`projections.due_cases`): each area's rule is written once, in
+the domain, and the projection keeps the earliest moment per case."""
 
 from __future__ import annotations
 
@@ -28,99 +30,14 @@ from services.enforcement.domain import (
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.query import Out
-from services.enforcement.domain.requery import add_months
-from services.enforcement.domain.terms import WARN_AHEAD
 from services.enforcement.handlers import Handlers, emit, save
+from services.enforcement.projections import DueRead, on_postgres
 from services.runtime.eventstore import ConcurrencyError, EventStore
 from services.runtime.observability import extract_context
+from services.runtime.projector import Projector
 
 log = structlog.get_logger("deadlines")
 tracer = trace.get_tracer("fuyuan.deadlines")
-
-# Cases with a query past its deadline and no result yet, or a control whose last day is near
-# or past and that was not released or lapsed, or a listing still not deleted, revoked or
-# corrected after the last day of a duty to (not yet escalated), or one whose grace period has
-# ended and that was not published or lifted, or a bureau's objection unanswered after its fifteen
-# days. Reads the service's own log only. Each row also
-# carries the trace context stored with the event that set the deadline, so that what the
-# deadline causes continues the trace of the request behind it.
-_DUE = """
-SELECT DISTINCT q.message->'envelope'->>'case_number' AS case_number, q.headers
-FROM "{s}".events q
-WHERE q.type = 'enforcement.event.property_query_started.v1'
-  AND (q.message->'data'->>'respond_by')::timestamptz <= $1
-  AND NOT EXISTS (SELECT 1 FROM "{s}".events r
-                  WHERE r.stream_id = q.stream_id AND r.type = 'enforcement.notice.property_result.v1'
-                    AND r.message->'data'->>'query_id' = q.message->'data'->>'query_id')
-UNION
-SELECT DISTINCT c.message->'envelope'->>'case_number', c.headers
-FROM "{s}".events c
-WHERE c.type = 'enforcement.event.control_recorded.v1'
-  AND c.message->'data'->>'status' IN ('applied', 'expiring')
-  AND (c.message->'data'->>'until')::date <= $2::date
-  AND NOT EXISTS (SELECT 1 FROM "{s}".events e
-                  WHERE e.stream_id = c.stream_id AND e.type = c.type
-                    AND e.message->'data'->>'control_id' = c.message->'data'->>'control_id'
-                    AND e.message->'data'->>'status' IN ('released', 'lapsed'))
-UNION
-SELECT DISTINCT z.message->'envelope'->>'case_number', z.headers
-FROM "{s}".events z
-WHERE z.type = 'enforcement.event.case_closed_without_property.v1'
-  AND (z.message->'data'->>'closed_on')::date BETWEEN $3::date AND $4::date
-UNION
-SELECT DISTINCT n.message->'envelope'->>'case_number', n.headers
-FROM "{s}".events n
-WHERE n.type IN ('enforcement.notice.sanction.v1', 'enforcement.notice.sanction_lift.v1')
-  AND coalesce(n.message->'data'->>'acknowledge_by',
-               n.message->'data'->>'confirm_by')::timestamptz <= $1
-  AND NOT EXISTS (SELECT 1 FROM "{s}".events a
-                  WHERE a.stream_id = n.stream_id
-                    AND a.type IN ('enforcement.event.sanction_acknowledged.v1',
-                                   'enforcement.notice.overdue_sanctions.v1')
-                    AND (a.message->'data'->>'notice_id' = n.message->'data'->>'notice_id'
-                         OR a.message->'data'->'overdue' @> jsonb_build_array(jsonb_build_object(
-                                'notice_id', n.message->'data'->>'notice_id')::jsonb)))
-UNION
-SELECT DISTINCT i.message->'envelope'->>'case_number', i.headers
-FROM "{s}".events i
-WHERE i.type = 'enforcement.event.sanction_imposed.v1'
-  AND (i.message->'data'->>'until')::date < $5::date
-  AND NOT EXISTS (SELECT 1 FROM "{s}".events l
-                  WHERE l.stream_id = i.stream_id AND l.type = 'enforcement.event.sanction_lifted.v1'
-                    AND l.message->'data'->>'sanction_id' = i.message->'data'->>'sanction_id')
-UNION
-SELECT DISTINCT d.message->'envelope'->>'case_number', d.headers
-FROM "{s}".events d
-WHERE d.type IN ('enforcement.event.listing_duty_arose.v1', 'enforcement.notice.deletion_due.v1')
-  AND (d.message->'data'->>'due_by')::date < $5::date
-  AND NOT EXISTS (SELECT 1 FROM "{s}".events x
-                  WHERE x.stream_id = d.stream_id
-                    AND x.message->'data'->>'sanction_id' = d.message->'data'->>'sanction_id'
-                    AND (x.type = 'enforcement.event.sanction_lifted.v1'
-                         OR (x.type = 'enforcement.notice.listing_duty_overdue.v1'
-                             AND x.message->'data'->>'arose_on' = d.message->'data'->>'arose_on')))
-UNION
-SELECT DISTINCT g.message->'envelope'->>'case_number', g.headers
-FROM "{s}".events g
-WHERE g.type = 'enforcement.event.publication_deferred.v1'
-  AND (g.message->'data'->>'publish_on')::date <= $5::date
-  AND NOT EXISTS (SELECT 1 FROM "{s}".events x
-                  WHERE x.stream_id = g.stream_id
-                    AND x.type IN ('enforcement.event.sanction_published.v1',
-                                   'enforcement.event.sanction_lifted.v1')
-                    AND x.message->'data'->>'sanction_id' = g.message->'data'->>'sanction_id')
-UNION
-SELECT DISTINCT o.message->'envelope'->>'case_number', o.headers
-FROM "{s}".events o
-WHERE o.type = 'enforcement.event.control_objected.v1'
-  AND (o.message->'data'->>'answer_by')::date < $5::date
-  AND NOT EXISTS (SELECT 1 FROM "{s}".events x
-                  WHERE x.stream_id = o.stream_id
-                    AND x.type IN ('enforcement.event.objection_answered.v1',
-                                   'enforcement.notice.objection_answer_overdue.v1')
-                    AND x.message->'data'->>'objection_id' = o.message->'data'->>'objection_id')
-"""
-
 
 # The first queued control of every holding on which no control is in force any more: it takes
 # effect next (轮候), in the order the bureau queued them; with the trace context of its queueing.
@@ -169,33 +86,33 @@ def continuing(causes: list[Any]) -> contextlib.AbstractContextManager[trace.Spa
 
 
 class Deadlines:
+    """Acts on the cases due at the clock's now. Given no projector, it reads the service's
+    projections in PostgreSQL (`pool`, `schema`); a tick first brings them up to date, so
+    what was committed before it is seen."""
+
     def __init__(
         self,
         store: EventStore,
-        pool: asyncpg.Pool,
+        pool: asyncpg.Pool | None,
         schema: str,
         clock: Callable[[], datetime],
         handlers: Handlers,
+        projector: Projector | None = None,
     ) -> None:
         self.store, self.pool, self.clock, self.handlers = store, pool, clock, handlers
-        self._due = _DUE.format(s=schema)
+        if projector is None:
+            if pool is None:
+                raise ValueError("the deadlines need a projector or a PostgreSQL pool")
+            projector = on_postgres(pool, schema, store, handlers.catalogue.on_report())
+        self.projector, self._read = projector, DueRead(projector)
         self._promotions = _PROMOTIONS.format(s=schema)
 
     async def due_cases(self, now: datetime) -> list[str]:
         return sorted(await self.due(now))
 
     async def due(self, now: datetime) -> dict[str, list[Any]]:
-        """Case number → the stored trace headers (JSON) of each event that made it due."""
-        today = now.date()
-        # closed within the re-query period and at least one interval ago
-        oldest = add_months(today, -requery.EVERY_MONTHS * requery.TIMES - 1)
-        newest = add_months(today, -requery.EVERY_MONTHS)
-        rows = await self.pool.fetch(self._due, now, today + WARN_AHEAD, oldest, newest, today)
-        causes: dict[str, list[Any]] = {}
-        for r in rows:
-            if r["case_number"]:
-                causes.setdefault(r["case_number"], []).append(r["headers"])
-        return causes
+        """Case number → the stored trace headers of the event that made it due."""
+        return await self._read.due(now)
 
     def decide(self, case: Case, now: datetime) -> list[Out]:
         h, court = self.handlers, case.executing_court or ""
@@ -215,11 +132,12 @@ class Deadlines:
 
     async def tick(self) -> int:
         """Act on everything due now; returns how many messages were written."""
+        await self.projector.catch_up()
         now, written = self.clock(), 0
         for case_number, causes in sorted((await self.due(now)).items()):
             with continuing(causes):
                 written += await self._apply(case_number, now, lambda c: self.decide(c, now))
-        for row in await self.pool.fetch(self._promotions):
+        for row in await self.pool.fetch(self._promotions) if self.pool else []:
             promote = functools.partial(
                 _promote, control_id=UUID(row["control_id"]), today=now.date()
             )

@@ -1,5 +1,5 @@
-"""Composition root: settings → observability → store → handlers → consumers, deadlines → run.
-Each part is built once per start, here, from the runtime's wiring."""
+"""Composition root: settings → observability → store → projections → handlers → consumers,
+deadlines → run. Each part is built once per start, here, from the runtime's wiring."""
 
 from __future__ import annotations
 
@@ -12,20 +12,23 @@ from datetime import UTC, datetime
 from contracts import catalog
 from contracts.enforcement.measures import Catalogue
 from contracts.organizations import Registry
-from services.enforcement import subscribers
+from services.enforcement import projections, subscribers
 from services.enforcement.deadlines import Deadlines
 from services.enforcement.handlers import Handlers
-from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime import observability
 from services.runtime.consumer import Consumer
 from services.runtime.host import Background, ServiceSpec, Wiring, run_service
+from services.runtime.projector import Projector
 from services.runtime.supervision import Loop
 
 _ = catalog
 
 SCHEMA = "enforcement"
 """The service's schema: its event store, inbox and projections."""
+PROJECT_EVERY = 1.0
+"""Seconds between two catch-ups of the projections (a deadline tick and a status question
+also catch up first)."""
 
 
 def now() -> datetime:
@@ -41,6 +44,7 @@ def settings() -> EnforcementSettings:
 class Enforcement:
     """The service's parts, each built once."""
 
+    projector: Projector
     handlers: Handlers
     deadlines: Deadlines
 
@@ -48,14 +52,17 @@ class Enforcement:
 @functools.cache
 def build(w: Wiring, clock: Callable[[], datetime]) -> Enforcement:
     """The parts for one start of the service (a wiring is made once per start)."""
+    catalogue = Catalogue.load()
+    projector = projections.on_postgres(w.pool, SCHEMA, w.store, catalogue.on_report())
     handlers = Handlers(
         w.store,
         Registry.load(),
         settings(),
-        catalogue=Catalogue.load(),
-        sanctions_read=Sanctions(w.pool, SCHEMA),
+        catalogue=catalogue,
+        sanctions_read=projections.Sanctions(projector),
     )
-    return Enforcement(handlers, Deadlines(w.store, w.pool, SCHEMA, clock, handlers))
+    deadlines = Deadlines(w.store, w.pool, SCHEMA, clock, handlers, projector)
+    return Enforcement(projector, handlers, deadlines)
 
 
 def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
@@ -65,8 +72,13 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
         return subscribers.consumers(build(w, clock).handlers, clock, w.settings.max_attempts)
 
     def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
-        deadlines = build(w, clock).deadlines
-        return [Loop("deadlines", functools.partial(deadlines.run, stop, settings().deadline_tick))]
+        parts = build(w, clock)
+        return [
+            Loop("projections", functools.partial(parts.projector.run, stop, PROJECT_EVERY)),
+            Loop(
+                "deadlines", functools.partial(parts.deadlines.run, stop, settings().deadline_tick)
+            ),
+        ]
 
     return ServiceSpec(name=SCHEMA, consumers=consumers, background=background, settings=settings)
 

@@ -19,13 +19,15 @@ from contracts.enforcement.measures import Catalogue
 from contracts.envelope import Envelope, Message
 from contracts.organizations import Registry
 from contracts.subjects import split, subject
-from services.enforcement import subscribers
+from services.enforcement import projections, subscribers
+from services.enforcement.deadlines import Deadlines
 from services.enforcement.handlers import Handlers
 from services.enforcement.projections import Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime.consumer import Consumer, Delivery
 from services.runtime.consumer import _handle as consume
 from services.runtime.eventstore.memory import MemoryEventStore
+from services.runtime.projector import Projector
 
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
@@ -73,9 +75,12 @@ class Published:
 
 DeadlineTick = Callable[["Harness"], Awaitable[int]]
 """The deadline hook: acts on everything due at the harness's clock, returns how many messages
-it wrote. The deadlines of the service read PostgreSQL today; once deadline lookups come from
-projection tables with a memory adapter, a tick over that adapter plugs in here
-(`Harness(deadlines=...)`), and `Harness.tick_deadlines` drives it."""
+it wrote. By default the service's own deadline runner over the memory projections."""
+
+
+async def real_deadlines(h: Harness) -> int:
+    """The service's deadline runner, over the harness's memory projections."""
+    return await h.deadline_runner.tick()
 
 
 def _matches(pattern: str, name: str) -> bool:
@@ -130,19 +135,22 @@ class Harness:
         self.clock = clock or Clock()
         self.store = MemoryEventStore()
         self.registry, catalogue = reference_data()
-        # Sanction status questions need a read model; the one there is reads PostgreSQL, so
-        # without one `AskSanctionStatus` fails as the service would without its read side.
+        # The service's projections, in memory: sanction status answers and the cases due.
+        self.projector: Projector = projections.on_memory(self.store, catalogue.on_report())
         self.handlers = Handlers(
             self.store,
             self.registry,
             settings or EnforcementSettings(),
             catalogue=catalogue,
-            sanctions_read=sanctions_read,
+            sanctions_read=sanctions_read or Sanctions(self.projector),
         )
         self.consumers: list[Consumer] = subscribers.consumers(
             self.handlers, self.clock, max_attempts=5
         )
-        self.deadlines = deadlines
+        self.deadline_runner = Deadlines(
+            self.store, None, "enforcement", self.clock, self.handlers, self.projector
+        )
+        self.deadlines = deadlines or real_deadlines
         self._sequence = itertools.count(1)
         self._relayed = 0
 
@@ -192,8 +200,7 @@ class Harness:
         return out
 
     async def tick_deadlines(self) -> list[Published]:
-        if self.deadlines is None:
-            raise NotImplementedError("no deadline adapter plugged in: Harness(deadlines=...)")
+        """One tick of the deadline runner at the harness's clock; what it published."""
         await self.deadlines(self)
         return await self.relay()
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-import pytest
-
 from contracts.enforcement import ControlOutcome, Holding, Outcome, PropertyAnswer, PropertyKind
 from contracts.enforcement.sanctions import AckOutcome, SanctionAck
 from tests.fast.builders import (
@@ -60,9 +58,8 @@ async def test_the_service_runs_on_the_clock_the_test_moves() -> None:
     assert datetime.fromisoformat(rejected.message["envelope"]["occurred_at"]) == h.clock()
 
 
-async def test_deadlines_are_a_hook_not_yet_plugged_in() -> None:
-    with pytest.raises(NotImplementedError, match="deadline"):
-        await Harness().tick_deadlines()
+async def test_a_deadline_tick_with_nothing_due_publishes_nothing() -> None:
+    assert await Harness().tick_deadlines() == []
 
 
 async def test_a_freeze_goes_to_the_bank_and_its_outcome_reaches_the_court() -> None:
