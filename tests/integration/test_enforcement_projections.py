@@ -13,13 +13,13 @@ import asyncpg
 import pytest
 
 from contracts.registry import parse_message
+from services.cli.projections import rebuild_service, service_lag
 from services.enforcement import projections
 from services.enforcement.projections import DUE_CASES, SANCTION_PARTIES
 from services.runtime.eventstore import NewEvent, StreamWrite
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.migrations import migrate
 from services.runtime.projector import Projector, Row
-from tests.conftest import fresh_pool
 from tests.fast.builders import COURT, DEBTOR, frozen, imposed, lift, query, registered, restrict
 from tests.fast.harness import Harness, reference_data
 
@@ -27,11 +27,14 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def db(postgres_server: str) -> AsyncIterator[asyncpg.Pool]:
-    async with fresh_pool(postgres_server) as pool:
+async def db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=10)
+    try:
         async with pool.acquire() as conn:
             await migrate(conn, "enforcement")
         yield pool
+    finally:
+        await pool.close()
 
 
 async def a_case() -> Harness:
@@ -56,12 +59,18 @@ async def rows(p: Projector) -> dict[str, list[dict[str, Any]]]:
     return {t.name: plain(await p.select(t)) for t in (DUE_CASES, SANCTION_PARTIES)}
 
 
-async def test_postgres_rows_match_memory_rebuild_and_reapplying(db: asyncpg.Pool) -> None:
-    h = await a_case()
+async def stored(h: Harness, db: asyncpg.Pool) -> PostgresEventStore:
+    """The harness's log, event by event, in a PostgreSQL store."""
     store = PostgresEventStore(db, "enforcement")
     for e in await h.store.read_all(limit=10_000):
         new = NewEvent(parse_message(e.message), e.subject, e.headers)
         await store.append(StreamWrite(e.stream_id, e.version - 1, [new]))
+    return store
+
+
+async def test_postgres_rows_match_memory_rebuild_and_reapplying(db: asyncpg.Pool) -> None:
+    h = await a_case()
+    store = await stored(h, db)
     on_report = reference_data()[1].on_report()
     p = projections.on_postgres(db, "enforcement", store, on_report)
     assert await p.catch_up() == len(await h.store.read_all(limit=10_000))
@@ -78,3 +87,19 @@ async def test_postgres_rows_match_memory_rebuild_and_reapplying(db: asyncpg.Poo
     again = projections.on_postgres(db, "enforcement", store, on_report)
     assert await again.catch_up() > 0
     assert await rows(again) == expected
+
+
+async def test_the_rebuild_command_replays_the_log_and_counts_the_rows(
+    db: asyncpg.Pool, database_url: str
+) -> None:
+    assert await rebuild_service(database_url, "enforcement") == (
+        0,
+        {"due_cases": 0, "sanction_parties": 0},
+    )
+    h = await a_case()
+    await stored(h, db)
+    events = len(await h.store.read_all(limit=10_000))
+    assert await service_lag(database_url, "enforcement") == events
+    replayed, counts = await rebuild_service(database_url, "enforcement")
+    assert (replayed, counts) == (events, {"due_cases": 1, "sanction_parties": 2})
+    assert await service_lag(database_url, "enforcement") == 0
