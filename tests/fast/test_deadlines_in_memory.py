@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from contracts.enforcement.sanctions import AskSanctionStatus
+from services.enforcement.domain.due import next_due
 from services.enforcement.domain.query import midnight
 from services.enforcement.projections import DUE_CASES, SANCTION_PARTIES
 from tests.fast.builders import (
@@ -15,10 +16,14 @@ from tests.fast.builders import (
     COURT,
     DEBTOR,
     TODAY,
+    closed,
+    duty,
     freeze,
     frozen,
     imposed,
     lift,
+    listing,
+    object_to,
     only,
     query,
     registered,
@@ -113,3 +118,41 @@ async def test_the_projections_rebuilt_from_position_zero_hold_the_same_rows() -
     assert await h.projector.rebuild() > 0
     after = {t.name: await h.projector.select(t) for t in (DUE_CASES, SANCTION_PARTIES)}
     assert after == before
+
+
+async def walk(h: Harness) -> int:
+    """Move the clock from one due moment to the next: just before it no deadline decision
+    writes anything for the case, at it one does. Returns how many moments there were."""
+    on_report = h.handlers.catalogue.on_report()
+    for step in range(100):
+        case, _ = await h.handlers.cases.load(h.store, CASE)
+        due = next_due(case, on_report)
+        if due is None:
+            return step
+        h.clock.now = max(h.clock(), due - timedelta(microseconds=1))
+        if h.clock() < due:
+            assert h.deadline_runner.decide(case, h.clock()) == [], f"early at step {step}"
+        h.clock.now = due
+        assert await h.tick_deadlines(), f"nothing written when due at step {step} ({due})"
+    raise AssertionError("still due after 100 moments")
+
+
+async def test_a_case_is_due_exactly_when_a_deadline_decision_writes_for_it() -> None:
+    h = Harness()
+    await registered(h)
+    await h.send(query(DEBTOR), COURT)
+    control = await frozen(h, freeze(term_days=40))
+    await h.send(object_to(control), BANK, case_number=CASE)
+    await imposed(h, restrict())
+    # the query closes, notices escalate, the objection escalates, the control is warned of and
+    # lapses
+    assert await walk(h) >= 5
+
+
+async def test_after_zhongben_requeries_grace_periods_and_duties_fall_due_as_decided() -> None:
+    h = Harness()
+    await closed(h)
+    listed = await imposed(h, listing(grace_months=1))
+    await h.send(duty(listed), COURT)
+    # the grace period ends, a correction is overdue, ten re-queries every six months close
+    assert await walk(h) >= 12
