@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from contracts.base import Command, Contract, Event, Notice, OrgCode, Reply
+from contracts.base import Command, Contract, Notice, OrgCode, Reply
 from contracts.enforcement.parties import Yuan
 from contracts.enforcement.query import Holding
 from contracts.ids import CaseNumber
@@ -31,6 +31,7 @@ class Action(StrEnum):
     RENEW = "renew"  # 续冻 / 续封
     RELEASE = "release"  # 解冻 / 解封
     DEDUCT = "deduct"  # 扣划
+    RELEASE_EXCESS = "release_excess"  # 解除超标的部分: release what exceeds the amount due
 
 
 class ReleaseGround(StrEnum):
@@ -66,9 +67,29 @@ class CourtDocuments(Contract):
 
 
 class Outcome(StrEnum):
+    """What a bureau reports of an order: at once (applied, queued, refused), or later of a
+    queued freeze or seizure (took effect, lapsed)."""
+
     APPLIED = "applied"  # 已执行
     QUEUED = "queued"  # 轮候: another authority's order comes first
     REFUSED = "refused"  # 拒绝, with a reason
+    TOOK_EFFECT = "took_effect"  # 轮候生效: the measure before it ended; with `effective_on`
+    LAPSED = "lapsed"  # 轮候失效: the property was disposed of in full (法发〔2004〕5号 第二十条)
+
+
+class ControlStatus(StrEnum):
+    """What the court is told of a control (控制情况)."""
+
+    APPLIED = "applied"  # 已冻结 / 已查封
+    QUEUED = "queued"  # 轮候
+    TOOK_EFFECT = "took_effect"  # 轮候生效, its term counted from the registry's date
+    REFUSED = "refused"  # an order refused, with the bureau's reason
+    RENEWED = "renewed"  # 续冻 / 续封 done
+    EXPIRING = "expiring"  # near its last day: renew before then
+    LAPSED = "lapsed"  # expired without renewal, or a queue lapsed as the property was disposed of
+    RELEASED = "released"  # 解除
+    DEDUCTED = "deducted"  # 扣划 done
+    EXCESS_RELEASED = "excess_released"  # the excess released (解除超标的部分)
 
 
 @register
@@ -165,6 +186,30 @@ class DeductFunds(Command):
 
 
 @register
+class ReleaseExcess(Command):
+    """解除超标的查封 — release the part of a control that exceeds what it must secure, after a
+    ruling found it excessive (查封规定 第十九条; for equity within seven days of the ruling taking
+    effect, 强制执行股权规定 第五条)."""
+
+    TYPE = "enforcement.command.release_excess.v1"
+    case_number: CaseNumber
+    """案号."""
+    control_id: UUID
+    """The control to reduce."""
+    amount: Yuan = Field(gt=0)
+    """The excess to release, in yuan; less than the control's amount (release all of it with
+    `ReleaseControl`)."""
+    ruling_effective_on: date
+    """The day the ruling that found the excess took effect (裁定生效之日)."""
+    release_within_days: int | None = Field(default=None, ge=1, le=90)
+    """The term the court sets for the release, in days from the ruling; seven when not stated."""
+    reason: str = Field(min_length=1, max_length=1000)
+    """In words, e.g. 股权价值明显超出执行标的额."""
+    documents: CourtDocuments | None = None
+    """The ruling and notice of assistance, with their electronic seal."""
+
+
+@register
 class ControlOrder(Notice):
     """控制通知 — a bureau is told to freeze, seize, renew, release or deduct."""
 
@@ -204,7 +249,11 @@ class ControlOutcome(Reply):
     order_id: UUID
     """The order answered."""
     outcome: Outcome
-    """Applied, queued (轮候) or refused."""
+    """Applied, queued (轮候) or refused; later, for a queued freeze or seizure, took effect (the
+    measure before it ended) or lapsed (the property was disposed of in full)."""
+    effective_on: date | None = None
+    """For took effect: the day the registry records the queued measure as in effect (轮候生效
+    之日); its term is counted from it."""
     bureau_reference: str | None = Field(default=None, max_length=200)
     """The bureau's own reference for the control (文书号 / 冻结编号)."""
     reason: str | None = Field(default=None, max_length=1000)
@@ -212,49 +261,17 @@ class ControlOutcome(Reply):
 
 
 @register
-class ControlRecorded(Event):
-    """控制状态 — what became of an order: requested, applied, queued, refused, expiring,
-    lapsed, released, deducted. One event type, its `status` saying which."""
-
-    TYPE = "enforcement.event.control_recorded.v1"
-    control_id: UUID
-    """The control."""
-    order_id: UUID | None = None
-    """The order concerned, if any."""
-    status: str = Field(
-        pattern=r"^(requested|applied|queued|refused|expiring|lapsed|released|deducted)$"
-    )
-    """requested · applied · queued · refused · expiring · lapsed · released · deducted."""
-    action: Action | None = None
-    """The order's action, if any."""
-    bureau: OrgCode
-    """The bureau holding the property."""
-    holding: Holding
-    """The holding."""
-    amount: Yuan
-    """Amount secured (or deducted)."""
-    until: date | None = None
-    """Last day of the control, where it has one."""
-    detail: str | None = None
-    """A reason, a bureau reference or a warning."""
-    prior_claims: Yuan | None = None
-    """On the first order of a control: claims ranking before the court's on the holding."""
-    term_days: int | None = None
-    """On the first order of a control: the term asked for, in days; a queued control (轮候)
-    runs it from the day it takes effect."""
-
-
-@register
 class ControlReport(Notice):
-    """控制情况 — the court is told what became of its order (or that a control expires)."""
+    """控制情况 — the court is told what became of its order (or that a control expires or
+    lapsed)."""
 
     TYPE = "enforcement.notice.control_report.v1"
     control_id: UUID
     """The control."""
     case_number: CaseNumber
     """案号."""
-    status: str
-    """As in `ControlRecorded`."""
+    status: ControlStatus
+    """What became of the control."""
     bureau: OrgCode
     """The bureau."""
     until: date | None = None

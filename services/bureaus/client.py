@@ -475,6 +475,15 @@ class BureauClient:
         while len(self._replies) > REMEMBERED_REPLIES:
             self._replies.popitem(last=False)
 
+    async def report(self, reply: Message[Any]) -> None:
+        """Publish a reply the bureau makes later of its own accord — a queued control (轮候)
+        that took effect or lapsed — on the connection `run` opened."""
+        self._check(reply)
+        if self._js is None:
+            raise RuntimeError("the client is not connected: report while it runs")
+        await self._publish(reply, {})
+        self.stats["reported"] += 1
+
     async def _publish(self, reply: Message[Any], incoming: Mapping[str, str]) -> None:
         """Publish the reply in a producer span; its headers carry that span's context, so the
         service's consumer of the answer continues this trace."""

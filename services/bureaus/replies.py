@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from contracts.base import Payload
@@ -46,6 +46,27 @@ def outcome(
         order_id=notice.data.order_id, outcome=result, bureau_reference=reference, reason=reason
     )
     return reply_to(notice.envelope, payload, org, now)
+
+
+def later(
+    notice: Message[ControlOrder],
+    result: Outcome,
+    org: str,
+    now: datetime,
+    effective_on: date | None = None,
+    reason: str | None = None,
+) -> Message[Any]:
+    """The bureau's later report of a queued order: it took effect on `effective_on` (the measure
+    before it ended), or lapsed (the property was disposed of in full). Its event id is fixed by
+    the order, as an answer's is, so a report made twice is dropped as a repeat."""
+    payload = ControlOutcome(
+        order_id=notice.data.order_id, outcome=result, effective_on=effective_on, reason=reason
+    )
+    msg = reply_to(notice.envelope, payload, org, now)
+    event_id = uuid.uuid5(notice.envelope.event_id, f"{org}/{result.value}")
+    return msg.model_copy(
+        update={"envelope": msg.envelope.model_copy(update={"event_id": event_id})}
+    )
 
 
 ACK_OUTCOMES: dict[str, frozenset[AckOutcome]] = {

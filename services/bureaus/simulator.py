@@ -4,7 +4,10 @@ and every bureau that enforces joint sanctions (失信联合惩戒) acknowledgin
 Each bureau runs a `BureauClient` (its own connection, its own durable consumer), all in one
 process on one asyncio loop. A property query is answered with what `dataset.holdings` says the
 bureau holds of the debtor; a control order is applied, queued (轮候) when the holding is
-already encumbered by another authority, or now and then refused with a reason a bureau gives.
+already encumbered by another authority, or now and then refused with a reason a bureau gives. A
+queued freeze or seizure is reported again some seconds later (`queue_ms`): taken effect on that
+day (the measure before it ended), or now and then lapsed (`disposed_rate`: that authority disposed
+of the property in full).
 A sanction notice is acknowledged applied with the bureau's record number, or now and then
 refused (查无此人 …); a lift notice is confirmed lifted.
 Answers take `latency_ms` on average (±50 %), and a share `failure_rate` of notices is never
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -39,7 +43,7 @@ from contracts.envelope import Message
 from contracts.organizations import PROPERTY_KINDS, Capability, Organization, Registry
 from services.bureaus.client import BureauClient, Handler, stable, utc_now
 from services.bureaus.dataset import holdings, rng_for
-from services.bureaus.replies import acknowledge, answer, outcome
+from services.bureaus.replies import acknowledge, answer, later, outcome
 
 log = structlog.get_logger("fuyuan.bureau.simulator")
 
@@ -56,6 +60,11 @@ class Behaviour:
     """Share of freeze, seize and deduct orders, and of sanction notices, refused."""
     seed: int = 7
     """Seed of the dataset and of every choice."""
+    queue_ms: float = 5000.0
+    """Mean time until a queued control (轮候) is reported: the measure before it ended, so it
+    took effect, or the property was disposed of, so it lapsed."""
+    disposed_rate: float = 0.25
+    """Share of queued controls reported lapsed because the property was disposed of in full."""
 
 
 # ---- control orders --------------------------------------------------------------------------
@@ -83,6 +92,7 @@ DOCUMENT_WORDS = {
     Action.RENEW: "续",
     Action.RELEASE: "解",
     Action.DEDUCT: "扣",
+    Action.RELEASE_EXCESS: "解",
 }
 
 
@@ -103,6 +113,22 @@ def control_outcome(
         measure = "冻结" if action == Action.FREEZE else "查封"
         return Outcome.QUEUED, reference, QUEUED.format(m=measure)
     return Outcome.APPLIED, reference, None
+
+
+DISPOSED = "在先{m}机关已将该财产整体处置，本次轮候{m}失效"
+
+
+def queue_outcome(
+    order: ControlOrder, bureau: str, *, seed: int, disposed_rate: float
+) -> tuple[Outcome, str | None]:
+    """(outcome, reason) of a queued freeze or seizure when the registry reports it: taken effect
+    (the earlier authority's measure ended), or at `disposed_rate` lapsed (it disposed of the
+    property in full, 法发〔2004〕5号 第二十条)."""
+    rng = rng_for(seed, "queue", bureau, order.order_id)
+    if rng.random() < disposed_rate:
+        measure = "冻结" if order.action == Action.FREEZE else "查封"
+        return Outcome.LAPSED, DISPOSED.format(m=measure)
+    return Outcome.TOOK_EFFECT, None
 
 
 # ---- sanction notices 联合惩戒 ---------------------------------------------------------------
@@ -152,15 +178,43 @@ def asked_kinds(bureau: Organization, notice: PropertyQueryNotice) -> list[Prope
     return [kind for kind in notice.kinds if kind in handled]
 
 
+Report = Callable[[Message[Any]], Awaitable[None]]
+"""Publishes a reply the bureau makes of its own accord (`BureauClient.report`)."""
+
+
 def simulated_handler(
     bureau: Organization,
     behaviour: Behaviour,
     *,
     clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    report: Report | None = None,
 ) -> Handler:
-    """The handler of one simulated bureau."""
+    """The handler of one simulated bureau. With `report`, a queued control is later reported
+    taken effect or lapsed, `queue_ms` on average after it was queued."""
     code, seed = bureau.code, behaviour.seed
+    reporting: set[asyncio.Task[None]] = set()
+
+    async def report_queue(notice: Message[ControlOrder]) -> None:
+        assert report is not None
+        rng = rng_for(seed, "queue-delay", code, notice.data.order_id)
+        await sleep(behaviour.queue_ms / 1000 * rng.uniform(0.5, 1.5))
+        result, reason = queue_outcome(
+            notice.data, code, seed=seed, disposed_rate=behaviour.disposed_rate
+        )
+        now = clock()
+        effective = now.date() if result is Outcome.TOOK_EFFECT else None
+        try:
+            await report(later(notice, result, code, now, effective, reason))
+        except Exception as exc:  # the connection closed meanwhile: the report is not made
+            log.info("simulated bureau could not report a queue", org=code, error=repr(exc))
+
+    def queued(notice: Message[ControlOrder]) -> None:
+        if report is None:
+            return
+        task = asyncio.get_running_loop().create_task(report_queue(notice))
+        reporting.add(task)
+        task.add_done_callback(reporting.discard)
 
     async def handle(notice: Message[Any]) -> Message[Any] | None:
         rng = rng_for(seed, "notice", code, notice.envelope.event_id)
@@ -180,6 +234,8 @@ def simulated_handler(
             result, reference, reason = control_outcome(
                 data, code, seed=seed, refusal_rate=behaviour.refusal_rate, now=clock()
             )
+            if result is Outcome.QUEUED:
+                queued(notice)
             return stable(outcome(notice, result, code, clock(), reference, reason), notice)
         if isinstance(data, SanctionNotice | LiftNotice):
             acked, reference, reason = sanction_outcome(
@@ -212,6 +268,10 @@ def property_bureaus(registry: Registry, codes: Sequence[str] = ()) -> list[Orga
     return [every[code] for code in dict.fromkeys(codes)]
 
 
+async def _report(clients: list[BureauClient], index: int, reply: Message[Any]) -> None:
+    await clients[index].report(reply)
+
+
 async def run_bureaus(
     nats_url: str,
     bureaus: Sequence[Organization],
@@ -221,9 +281,13 @@ async def run_bureaus(
 ) -> dict[str, collections.Counter[str]]:
     """Run one client per bureau until `stop` is set; returns each bureau's counts."""
     options = {"concurrency": 16, **client_options}
-    clients = [
-        BureauClient(b.code, nats_url, simulated_handler(b, behaviour), **options) for b in bureaus
-    ]
+    clients: list[BureauClient] = []
+    for b in bureaus:
+        # the handler reports through its own client, made just after it
+        send = functools.partial(_report, clients, len(clients))
+        clients.append(
+            BureauClient(b.code, nats_url, simulated_handler(b, behaviour, report=send), **options)
+        )
     async with asyncio.TaskGroup() as group:
         for client in clients:
             group.create_task(client.run(stop), name=f"bureau-{client.org}")

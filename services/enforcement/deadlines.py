@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 import structlog
@@ -38,32 +36,6 @@ from services.runtime.projector import Projector
 
 log = structlog.get_logger("deadlines")
 tracer = trace.get_tracer("fuyuan.deadlines")
-
-# The first queued control of every holding on which no control is in force any more: it takes
-# effect next (轮候), in the order the bureau queued them; with the trace context of its queueing.
-_PROMOTIONS = """
-WITH latest AS (
-    SELECT DISTINCT ON (message->'data'->>'control_id')
-           message->'data'->>'control_id' AS control_id,
-           message->'envelope'->>'case_number' AS case_number,
-           message->'data'->>'bureau' AS bureau,
-           message->'data'->'holding'->>'reference' AS reference,
-           message->'data'->>'status' AS status, position, headers
-    FROM "{s}".events WHERE type = 'enforcement.event.control_recorded.v1'
-    ORDER BY message->'data'->>'control_id', position DESC
-)
-SELECT DISTINCT ON (q.bureau, q.reference) q.case_number, q.control_id, q.headers
-FROM latest q
-WHERE q.status = 'queued'
-  AND NOT EXISTS (SELECT 1 FROM latest a WHERE a.bureau = q.bureau AND a.reference = q.reference
-                  AND a.status IN ('applied', 'expiring', 'requested'))
-ORDER BY q.bureau, q.reference, q.position
-"""
-
-
-def _promote(case: Case, control_id: UUID, today: date) -> list[Out]:
-    # The term of a queued control runs from the day it takes effect, not from its order.
-    return controls.decide_promotion(case, control_id, today=today)
 
 
 def _stored(headers: str | dict[str, str] | None) -> dict[str, str]:
@@ -105,7 +77,6 @@ class Deadlines:
                 raise ValueError("the deadlines need a projector or a PostgreSQL pool")
             projector = on_postgres(pool, schema, store, handlers.catalogue.on_report())
         self.projector, self._read = projector, DueRead(projector)
-        self._promotions = _PROMOTIONS.format(s=schema)
 
     async def due_cases(self, now: datetime) -> list[str]:
         return sorted(await self.due(now))
@@ -117,7 +88,8 @@ class Deadlines:
     def decide(self, case: Case, now: datetime) -> list[Out]:
         h, court = self.handlers, case.executing_court or ""
         routing = h.routing(court) if case.closed_on else {}
-        office = h.joint_office(court) if case.sanctions or case.objections else PLATFORM_CODE
+        escalates = case.sanctions or case.objections or controls.excess_pending(case)
+        office = h.joint_office(court) if escalates else PLATFORM_CODE
         ack = h.settings.ack_within
         return (
             queries.decide_deadline(case, now)
@@ -128,6 +100,7 @@ class Deadlines:
             + duties.decide_duty_overdue(case, now, office)
             + publication.decide_publication(case, now, ack)
             + objections.decide_objection_overdue(case, now, office)
+            + controls.decide_excess_overdue(case, now.date(), office)
         )
 
     async def tick(self) -> int:
@@ -137,12 +110,6 @@ class Deadlines:
         for case_number, causes in sorted((await self.due(now)).items()):
             with continuing(causes):
                 written += await self._apply(case_number, now, lambda c: self.decide(c, now))
-        for row in await self.pool.fetch(self._promotions) if self.pool else []:
-            promote = functools.partial(
-                _promote, control_id=UUID(row["control_id"]), today=now.date()
-            )
-            with continuing([row["headers"]]):
-                written += await self._apply(row["case_number"], now, promote)
         return written
 
     async def _apply(

@@ -254,6 +254,17 @@ class Handlers:
         )
         await self._act(msg, inbox, now, decide)
 
+    async def release_excess(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        decide = functools.partial(
+            orders.decide_release_excess,
+            msg.data,
+            court=msg.envelope.organization,
+            order_id=msg.envelope.event_id,
+            now=now,
+            require_documents=self.settings.require_court_documents,
+        )
+        await self._act(msg, inbox, now, decide)
+
     async def deduct_funds(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
             orders.decide_deduct,
@@ -267,7 +278,7 @@ class Handlers:
 
     async def control_outcome(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
-            controls.decide_outcome, msg.data, bureau=msg.envelope.organization
+            controls.decide_outcome, msg.data, bureau=msg.envelope.organization, now=now
         )
         await self._act(msg, inbox, now, decide)
 

@@ -44,6 +44,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         msgs.FreezeProperty.TYPE: h.freeze_property,
         msgs.RenewControl.TYPE: h.renew_control,
         msgs.ReleaseControl.TYPE: h.release_control,
+        msgs.ReleaseExcess.TYPE: h.release_excess,
         msgs.DeductFunds.TYPE: h.deduct_funds,
         msgs.CloseWithoutProperty.TYPE: h.close_without_property,
         aftercare.ResumeEnforcement.TYPE: h.resume_enforcement,

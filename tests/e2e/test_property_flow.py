@@ -324,7 +324,7 @@ async def test_after_closing_for_no_property_the_debtor_is_requeried_and_new_pro
     assert await world.deadlines().tick() == 0  # the next one is due six months later
 
 
-async def test_a_queued_seizure_takes_effect_when_the_one_before_it_is_released(
+async def test_a_queued_seizure_takes_effect_when_the_registry_reports_the_one_before_released(
     world: World,
 ) -> None:
     first, second = await registered(world, 3001), await registered(world, 3002)
@@ -353,9 +353,11 @@ async def test_a_queued_seizure_takes_effect_when_the_one_before_it_is_released(
             reason="已履行",
         )
     )
-    await world.wait("control_report", 3)
-    assert await world.deadlines().tick() == 2
+    # The registry reports the queued seizure in effect (轮候生效) from today: its term runs
+    # from now, not from its order. The platform infers nothing.
     reports = await world.wait("control_report", 4)
-    assert reports[3]["data"]["status"] == "applied"
+    assert [r["data"]["status"] for r in reports[2:]] == ["released", "took_effect"]
     assert reports[3]["data"]["control_id"] == str(orders[1].envelope.event_id)
+    today = world.clock().date()
+    assert reports[3]["data"]["until"] == str(today + timedelta(days=364))
     assert await world.deadlines().tick() == 0

@@ -18,7 +18,7 @@ from contracts.enforcement.sanctions import AckOutcome, SanctionAck
 from contracts.envelope import Envelope, Message
 from contracts.organizations import Registry
 from contracts.registry import parse_message
-from services.bureaus.replies import answer, outcome, reply_to, subject_of
+from services.bureaus.replies import answer, later, outcome, reply_to, subject_of
 from services.cli.simulate import register_case
 from services.enforcement.deadlines import Deadlines
 from services.enforcement.handlers import Handlers
@@ -51,6 +51,8 @@ class World:
     control_outcome: Outcome = Outcome.APPLIED
     in_force: dict[str, str] = field(default_factory=dict)
     """The bureau's own register: holding reference → the order in force on it."""
+    queued: dict[str, list[Message[Any]]] = field(default_factory=dict)
+    """Holding reference → the orders waiting on it (轮候), first first."""
 
     async def publish(self, msg: Message[Any], headers: dict[str, str] | None = None) -> None:
         await self.nc.jetstream().publish(
@@ -97,7 +99,8 @@ class World:
         elif not notice.envelope.type.endswith("control_order.v1"):
             return  # exemptions, objection answers, overdue notices: nothing a bureau answers
         elif self.control_outcome is Outcome.APPLIED:
-            await self.publish(self.register(notice, bureau))
+            for reply in self.register(notice, bureau):
+                await self.publish(reply)
         else:
             await self.publish(
                 outcome(
@@ -110,18 +113,26 @@ class World:
                 )
             )
 
-    def register(self, notice: Message[Any], bureau: str) -> Message[Any]:
-        """Apply an order as a bureau does: a second seizure of a held item waits (轮候)."""
+    def register(self, notice: Message[Any], bureau: str) -> list[Message[Any]]:
+        """Apply an order as a bureau does: a second seizure of a held item waits (轮候), and
+        takes effect, reported as such, when the one in force is released."""
         ref, action = notice.data.holding.reference, notice.data.action
         if action in ("freeze", "seize") and ref in self.in_force:
-            return outcome(notice, Outcome.QUEUED, bureau, self.clock(), reason="轮候: 已被查封")
+            self.queued.setdefault(ref, []).append(notice)
+            return [outcome(notice, Outcome.QUEUED, bureau, self.clock(), reason="轮候: 已被查封")]
         if action in ("freeze", "seize"):
             self.in_force[ref] = str(notice.data.control_id)
+        out = [
+            outcome(notice, Outcome.APPLIED, bureau, self.clock(), reference=f"{bureau}-2026-0001")
+        ]
         if action == "release" and self.in_force.get(ref) == str(notice.data.control_id):
             del self.in_force[ref]
-        return outcome(
-            notice, Outcome.APPLIED, bureau, self.clock(), reference=f"{bureau}-2026-0001"
-        )
+            if self.queued.get(ref):
+                waiting = self.queued[ref].pop(0)
+                self.in_force[ref] = str(waiting.data.control_id)
+                now = self.clock()
+                out.append(later(waiting, Outcome.TOOK_EFFECT, bureau, now, now.date()))
+        return out
 
     async def court(self, raw: Any) -> None:
         self.court_inbox.append((raw.subject, json.loads(raw.data)))

@@ -22,6 +22,7 @@ from contracts.enforcement import (
     PropertyKind,
     QueryProperty,
     RegisterCase,
+    ReleaseExcess,
 )
 from contracts.enforcement.aftercare import ConcludeCase, Conclusion, ResumeEnforcement
 from contracts.enforcement.control import Measure
@@ -106,6 +107,17 @@ def deduct(control_id: uuid.UUID, amount: str = "100", **more: Any) -> DeductFun
         control_id=control_id,
         amount=Decimal(amount),
         court_account="6222",
+        **more,
+    )
+
+
+def release_excess(control_id: uuid.UUID, amount: str = "10000", **more: Any) -> ReleaseExcess:
+    return ReleaseExcess(
+        case_number=CASE,
+        control_id=control_id,
+        amount=Decimal(amount),
+        ruling_effective_on=more.pop("ruling_effective_on", TODAY),
+        reason="冻结数额明显超出执行标的额",
         **more,
     )
 

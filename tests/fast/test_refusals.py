@@ -197,6 +197,47 @@ async def _wrong_bureau(h: Harness) -> tuple[str, list[Published]]:
     return OTHER_BANK, await h.send(reply, OTHER_BANK, case_number=CASE)
 
 
+@provokes("OutcomeNotForOrderError", "not queued")
+async def _renewal_queued(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h)
+    renew = RenewControl(case_number=CASE, control_id=control_id, term_days=30)
+    order = b.only(await h.send(renew, COURT), "notice.control_order", to=BANK)
+    reply = ControlOutcome(order_id=order.data["order_id"], outcome=Outcome.QUEUED)
+    return BANK, await h.send(reply, BANK, case_number=CASE)
+
+
+@provokes("NotQueuedError", "no queued order")
+async def _applied_took_effect(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h)
+    reply = ControlOutcome(order_id=control_id, outcome=Outcome.TOOK_EFFECT, effective_on=TODAY)
+    return BANK, await h.send(reply, BANK, case_number=CASE)
+
+
+@provokes("EffectiveDateError", "state effective_on")
+async def _took_effect_undated(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h, outcome=Outcome.QUEUED)
+    reply = ControlOutcome(order_id=control_id, outcome=Outcome.TOOK_EFFECT)
+    return BANK, await h.send(reply, BANK, case_number=CASE)
+
+
+@provokes("ExcessTooLargeError", "release all of it with ReleaseControl")
+async def _excess_is_everything(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h)
+    return COURT, await h.send(b.release_excess(control_id, "50000"), COURT)
+
+
+@provokes("RulingDateError", "cannot take effect after today")
+async def _excess_ruling_ahead(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    control_id = await b.frozen(h)
+    ahead = b.release_excess(control_id, ruling_effective_on=TODAY + timedelta(days=1))
+    return COURT, await h.send(ahead, COURT)
+
+
 @provokes("ExemptPropertyError", "may not be seized, frozen or detained")
 async def _freeze_exempt(h: Harness) -> tuple[str, list[Published]]:
     await b.registered(h)

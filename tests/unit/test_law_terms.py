@@ -12,8 +12,8 @@ import pytest
 from contracts.enforcement import (
     HELD_BY,
     CaseRegistered,
+    ControlOrdered,
     ControlOutcome,
-    ControlRecorded,
     FreezeProperty,
     Holding,
     Measure,
@@ -25,6 +25,7 @@ from contracts.enforcement import (
 from contracts.enforcement.terms import STATUTORY_TERMS
 from contracts.organizations import PROPERTY_KINDS, Capability, OrgKind, Registry
 from services.enforcement.domain import Case, control, errors, evolve, terms
+from services.enforcement.domain.case import ControlState
 from services.enforcement.domain.query import Out
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -60,7 +61,7 @@ def apply(c: Case, outs: list[Out]) -> Case:
 def ordered_until(outs: list[Out]) -> date | None:
     """The last day the first order of `outs` asks for."""
     first = outs[0][0]
-    assert isinstance(first, ControlRecorded)
+    assert isinstance(first, ControlOrdered)
     return first.until
 
 
@@ -177,18 +178,23 @@ def queued_stake(term_days: int) -> tuple[Case, uuid.UUID]:
     return c, cid
 
 
-def test_a_queued_freeze_runs_its_term_from_the_day_it_takes_effect() -> None:
+def took_effect(c: Case, cid: uuid.UUID, on: date) -> list[Out]:
+    reply = ControlOutcome(order_id=cid, outcome=Outcome.TOOK_EFFECT, effective_on=on)
+    return control.decide_outcome(reply, c, bureau="MR410482", now=NOW.replace(year=2029))
+
+
+def test_a_queued_freeze_runs_its_term_from_the_day_the_registry_says_it_took_effect() -> None:
     c, cid = queued_stake(365)
-    outs = control.decide_promotion(c, cid, today=date(2026, 9, 1))
-    c = apply(c, outs)
-    assert c.controls[cid].status == "applied"
+    assert c.controls[cid].status is ControlState.QUEUED
+    c = apply(c, took_effect(c, cid, date(2026, 9, 1)))
+    assert c.controls[cid].status is ControlState.APPLIED
     assert c.controls[cid].until == date(2027, 8, 31)
 
 
-def test_without_a_date_a_promoted_freeze_keeps_the_term_of_its_order() -> None:
-    c, cid = queued_stake(365)
-    c = apply(c, control.decide_promotion(c, cid))
-    assert c.controls[cid].until == date(2027, 3, 1)
+def test_a_queued_term_counted_from_taking_effect_is_capped_at_the_statutory_term() -> None:
+    c, cid = queued_stake(days(3))  # three years from a day before a 29 February: 1096 days
+    c = apply(c, took_effect(c, cid, date(2028, 3, 1)))
+    assert c.controls[cid].until == date(2031, 2, 28)  # not 1 March: three years at most
 
 
 def test_a_ship_is_held_two_years_as_a_movable_and_a_policys_cash_value_one() -> None:
@@ -223,6 +229,6 @@ def test_next_due_is_the_first_moment_the_expiry_decision_writes_warning_then_la
     assert lapse is not None and lapse.date() == last + timedelta(days=1)
     assert control.decide_expiry(c, last) == []
     c = apply(c, control.decide_expiry(c, lapse.date()))
-    assert c.controls[cid].status == "lapsed"
+    assert c.controls[cid].status is ControlState.LAPSED
     assert control.next_due(c) is None
     assert control.next_due(case()) is None

@@ -5,19 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from uuid import UUID
 
 from contracts.base import Payload
 from contracts.enforcement import (
+    Action,
     CaseClosedWithoutProperty,
     CaseRegistered,
-    ControlRecorded,
+    ControlApplied,
+    ControlExpiring,
+    ControlLapsed,
+    ControlOrdered,
+    ControlQueued,
+    ControlRefused,
+    ControlReleased,
+    ControlRenewed,
+    ExcessReleased,
+    ExcessReleaseOrdered,
+    ExcessReleaseOverdue,
+    FundsDeducted,
     Holding,
     Party,
     PropertyAnswerRecorded,
     PropertyKind,
     PropertyQueryStarted,
     PropertyResult,
+    QueuedControlTookEffect,
     party_id,
 )
 from contracts.enforcement.aftercare import CaseConcluded, EnforcementResumed
@@ -33,8 +47,20 @@ from services.enforcement.domain.sanction_state import (
     evolve_sanctions,
 )
 
-SECURING = frozenset({"requested", "applied"})
-"""Statuses whose controls count towards what a case holds (not queued, not ended)."""
+
+class ControlState(StrEnum):
+    """Where a control stands, as its facts leave it."""
+
+    REQUESTED = "requested"  # its first order is with the bureau
+    APPLIED = "applied"  # in effect
+    QUEUED = "queued"  # 轮候: registered behind another measure, securing nothing yet
+    REFUSED = "refused"  # its first order was refused
+    LAPSED = "lapsed"  # expired, or its queue lapsed as the property was disposed of
+    RELEASED = "released"  # 解除
+
+
+SECURING = frozenset({ControlState.REQUESTED, ControlState.APPLIED})
+"""States whose controls count towards what a case holds (not queued, not ended)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +91,22 @@ class Order:
 
 
 @dataclass(frozen=True)
+class ExcessRelease:
+    """A release of the excess (解除超标的部分) ordered, with its last day."""
+
+    order_id: UUID
+    amount: Decimal
+    release_by: date
+    released: bool = False
+    escalated: bool = False
+
+    @property
+    def open(self) -> bool:
+        """Not released and not yet reported overdue."""
+        return not self.released and not self.escalated
+
+
+@dataclass(frozen=True)
 class Control:
     """一项控制措施 — one freeze or seizure of one holding, through its orders."""
 
@@ -72,12 +114,16 @@ class Control:
     bureau: str
     holding: Holding
     amount: Decimal
-    status: str
+    status: ControlState
     until: date | None
     pending: dict[UUID, Order] = field(default_factory=dict)
     warned: bool = False
     prior_claims: Decimal | None = None
     term_days: int | None = None
+    queued_order: UUID | None = None
+    """The order the bureau queued (轮候), which its later report of the queue names."""
+    excess: dict[UUID, ExcessRelease] = field(default_factory=dict)
+    """Releases of the excess ordered, by order."""
 
     def secures(self) -> Decimal:
         """What the control secures: its amount, at most the holding's value net of the claims
@@ -124,7 +170,10 @@ class Case:
     def secured_effective(self) -> Decimal:
         """Total the case holds under controls in effect: queued or asked-for controls secure
         nothing yet."""
-        return sum((c.amount for c in self.controls.values() if c.status == "applied"), Decimal(0))
+        return sum(
+            (c.amount for c in self.controls.values() if c.status is ControlState.APPLIED),
+            Decimal(0),
+        )
 
     def secured(self) -> Decimal:
         """Total the case holds for the over-seizure test: controls in effect and orders still in
@@ -174,51 +223,106 @@ def evolve(case: Case, event: Payload) -> Case:
             return replace(case, requery_stopped=f"resumed as {event.resumed_case_number}")
         case CaseConcluded():
             return replace(case, requery_stopped=str(event.conclusion))
-        case ControlRecorded():
-            return replace(
-                case, controls={**case.controls, event.control_id: _control(case, event)}
-            )
+        case _ if event.TYPE in CONTROL_TYPES and hasattr(event, "control_id"):
+            c = _control(case.controls.get(event.control_id), event)
+            if c is None:
+                return case
+            return replace(case, controls={**case.controls, c.control_id: c})
     return case
 
 
-def _control(case: Case, e: ControlRecorded) -> Control:
-    old = case.controls.get(e.control_id)
-    order = Order(str(e.action), e.amount, e.until)
+def _done(c: Control, order_id: UUID | None, **changes: object) -> Control:
+    """The control once the bureau answered `order_id`: no longer pending, with `changes`."""
+    pending = {k: v for k, v in c.pending.items() if k != order_id}
+    return replace(c, pending=pending, **changes)  # type: ignore[arg-type]
+
+
+def _control(old: Control | None, e: Payload) -> Control | None:
+    """The control after one of its facts (`None`: a fact of a control never ordered)."""
+    if isinstance(e, ControlOrdered):
+        order = Order(str(e.action), e.amount, e.until)
+        if old is None:
+            return Control(
+                e.control_id,
+                e.bureau,
+                e.holding,
+                e.amount,
+                ControlState.REQUESTED,
+                e.until,
+                {e.order_id: order},
+                prior_claims=e.prior_claims,
+                term_days=e.term_days,
+            )
+        return replace(old, pending={**old.pending, e.order_id: order})
     if old is None:
-        return Control(
-            e.control_id,
-            e.bureau,
-            e.holding,
-            e.amount,
-            e.status,
-            e.until,
-            {e.order_id: order} if e.order_id else {},
-            prior_claims=e.prior_claims,
-            term_days=e.term_days,
-        )
-    pending = dict(old.pending)
-    if e.status == "requested" and e.order_id:
-        pending[e.order_id] = order
-        return replace(old, pending=pending)
-    if e.order_id:
-        pending.pop(e.order_id, None)
-    status, until = _after(old, e)
-    amount = e.amount if e.status == "deducted" else old.amount
-    return replace(
-        old,
-        status=status,
-        until=until,
-        pending=pending,
-        amount=amount,
-        warned=old.warned or e.status == "expiring",
+        return None
+    match e:
+        case ControlApplied():
+            return _done(old, e.order_id, status=ControlState.APPLIED, until=e.until or old.until)
+        case ControlQueued():
+            return _done(
+                old,
+                e.order_id,
+                status=ControlState.QUEUED,
+                until=e.until or old.until,
+                queued_order=e.order_id,
+            )
+        case QueuedControlTookEffect():
+            return replace(
+                old, status=ControlState.APPLIED, until=e.until or old.until, queued_order=None
+            )
+        case ControlRefused():
+            # a refused renewal, release or deduction leaves the control as it was
+            first = old.status is ControlState.REQUESTED and e.order_id == old.control_id
+            return _done(old, e.order_id, status=ControlState.REFUSED if first else old.status)
+        case ControlRenewed():
+            return _done(old, e.order_id, until=e.until, warned=False)
+        case ControlExpiring():
+            return replace(old, warned=True)
+        case ControlLapsed():
+            return _done(old, e.order_id, status=ControlState.LAPSED, queued_order=None)
+        case ControlReleased():
+            return _done(old, e.order_id, status=ControlState.RELEASED)
+        case FundsDeducted():
+            return _done(old, e.order_id, amount=e.remaining)
+        case ExcessReleaseOrdered():
+            order = Order(str(Action.RELEASE_EXCESS), e.amount, old.until)
+            release = ExcessRelease(e.order_id, e.amount, e.release_by)
+            return replace(
+                old,
+                pending={**old.pending, e.order_id: order},
+                excess={**old.excess, e.order_id: release},
+            )
+        case ExcessReleased():
+            done = {
+                k: replace(r, released=r.released or k == e.order_id) for k, r in old.excess.items()
+            }
+            return _done(old, e.order_id, amount=e.remaining, excess=done)
+        case ExcessReleaseOverdue():
+            late = {
+                k: replace(r, escalated=r.escalated or k == e.order_id)
+                for k, r in old.excess.items()
+            }
+            return replace(old, excess=late)
+    return old
+
+
+CONTROL_TYPES = frozenset(
+    t.TYPE
+    for t in (
+        ControlOrdered,
+        ControlApplied,
+        ControlQueued,
+        QueuedControlTookEffect,
+        ControlRefused,
+        ControlRenewed,
+        ControlExpiring,
+        ControlLapsed,
+        ControlReleased,
+        FundsDeducted,
+        ExcessReleaseOrdered,
+        ExcessReleased,
+        ExcessReleaseOverdue,
     )
-
-
-def _after(old: Control, e: ControlRecorded) -> tuple[str, date | None]:
-    if e.status == "refused" and old.status != "requested":
-        return old.status, old.until  # a refused renewal or release leaves the control as it was
-    if e.status == "expiring":
-        return old.status, old.until
-    if e.status == "deducted":
-        return old.status, old.until
-    return e.status, e.until if e.until is not None else old.until
+)
+"""The facts of a control (`contracts.enforcement.control_facts`)."""

@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from contracts.base import Payload
 from contracts.enforcement import (
     Action,
+    ControlApplied,
+    ControlExpiring,
+    ControlLapsed,
     ControlOrder,
+    ControlOrdered,
     ControlOutcome,
-    ControlRecorded,
+    ControlQueued,
+    ControlRefused,
+    ControlReleased,
+    ControlRenewed,
     ControlReport,
+    ControlStatus,
     DeductFunds,
+    ExcessReleased,
+    ExcessReleaseOrdered,
+    ExcessReleaseOverdue,
     FreezeProperty,
+    FundsDeducted,
+    LapseReason,
     Outcome,
+    QueuedControlTookEffect,
     ReleaseControl,
+    ReleaseExcess,
     RenewControl,
 )
 from contracts.organizations import PLATFORM_CODE
 from services.enforcement.domain import terms
-from services.enforcement.domain.case import Case, Control
+from services.enforcement.domain.case import Case, Control, ControlState, Order
 from services.enforcement.domain.errors import (
     ControlStateError,
+    EffectiveDateError,
+    ExcessTooLargeError,
+    NotQueuedError,
+    OutcomeNotForOrderError,
     OverFreezeError,
+    RulingDateError,
     TermTooLongError,
     UnknownControlError,
     UnknownOrderError,
@@ -31,7 +52,9 @@ from services.enforcement.domain.errors import (
 )
 from services.enforcement.domain.query import Out, check_case_court
 
-DONE = {Action.RELEASE: "released", Action.DEDUCT: "deducted"}
+EXCESS_RELEASE_DAYS = 7
+"""The excess is released within seven days of the ruling taking effect (强制执行股权规定 第五条),
+unless the court sets another term."""
 
 
 def freeze_is_proportionate(
@@ -56,10 +79,9 @@ def _order(
     account: str | None = None,
 ) -> list[Out]:
     court = case.executing_court or ""
-    recorded = ControlRecorded(
+    ordered = ControlOrdered(
         control_id=c.control_id,
         order_id=order_id,
-        status="requested",
         action=action,
         bureau=c.bureau,
         holding=c.holding,
@@ -78,7 +100,7 @@ def _order(
         until=until,
         court_account=account,
     )
-    return [(recorded, court), (order, c.bureau)]
+    return [(ordered, court), (order, c.bureau)]
 
 
 def _first(c: Control, order_id: UUID) -> dict[str, object]:
@@ -109,7 +131,7 @@ def decide_freeze(
         cmd.bureau,
         cmd.holding,
         cmd.amount,
-        "requested",
+        ControlState.REQUESTED,
         None,
         prior_claims=cmd.prior_claims,
         term_days=cmd.term_days,
@@ -130,13 +152,14 @@ def decide_freeze(
     )
 
 
-def _control(case: Case, control_id: UUID, allowed: set[str]) -> Control:
+def _control(case: Case, control_id: UUID, allowed: set[ControlState]) -> Control:
     c = case.controls.get(control_id)
     if c is None:
         raise UnknownControlError(f"no control {control_id} in this case")
     if c.status not in allowed or c.pending:
         raise ControlStateError(
-            f"control {control_id} is {c.status}" + (" with an order pending" if c.pending else "")
+            f"control {control_id} is {c.status.value}"
+            + (" with an order pending" if c.pending else "")
         )
     return c
 
@@ -145,7 +168,7 @@ def decide_renew(
     cmd: RenewControl, case: Case, *, court: str, order_id: UUID, now: datetime
 ) -> list[Out]:
     check_case_court(case, court)
-    c = _control(case, cmd.control_id, {"applied"})
+    c = _control(case, cmd.control_id, {ControlState.APPLIED})
     start = terms.renewal_start(c.until) if c.until else now.date()
     if not terms.within_term(c.holding.kind, start, cmd.term_days):
         raise TermTooLongError(
@@ -157,13 +180,13 @@ def decide_renew(
 
 def decide_release(cmd: ReleaseControl, case: Case, *, court: str, order_id: UUID) -> list[Out]:
     check_case_court(case, court)
-    c = _control(case, cmd.control_id, {"applied", "queued"})
+    c = _control(case, cmd.control_id, {ControlState.APPLIED, ControlState.QUEUED})
     return _order(case, c, order_id, Action.RELEASE, c.amount, c.until)
 
 
 def decide_deduct(cmd: DeductFunds, case: Case, *, court: str, order_id: UUID) -> list[Out]:
     check_case_court(case, court)
-    c = _control(case, cmd.control_id, {"applied"})
+    c = _control(case, cmd.control_id, {ControlState.APPLIED})
     if c.holding.kind not in terms.MONEY:
         raise ControlStateError(f"{c.holding.kind} cannot be deducted; it must be sold first")
     if cmd.amount > c.amount:
@@ -171,54 +194,168 @@ def decide_deduct(cmd: DeductFunds, case: Case, *, court: str, order_id: UUID) -
     return _order(case, c, order_id, Action.DEDUCT, cmd.amount, c.until, cmd.court_account)
 
 
-def decide_outcome(reply: ControlOutcome, case: Case, *, bureau: str) -> list[Out]:
-    found = [
-        (c, c.pending[reply.order_id])
-        for c in case.controls.values()
-        if reply.order_id in c.pending
-    ]
-    if not found:
-        raise UnknownOrderError(f"no pending order {reply.order_id} in this case")
-    c, order = found[0]
-    if c.bureau != bureau:
-        raise WrongBureauError(f"order {reply.order_id} went to {c.bureau}, not {bureau}")
-    action = Action(order.action)
-    status = _status(action, reply.outcome)
-    amount = c.amount - order.amount if status == "deducted" else c.amount
-    until = order.until if status in ("applied", "queued") else c.until
-    detail = reply.reason or reply.bureau_reference
-    return _report(case, c, status, amount, until, detail, bureau, reply.order_id, action)
+def release_by(cmd: ReleaseExcess) -> date:
+    """The last day of a release of the excess: the court's term, else seven days, from the day
+    the ruling took effect."""
+    return cmd.ruling_effective_on + timedelta(days=cmd.release_within_days or EXCESS_RELEASE_DAYS)
 
 
-def _status(action: Action, outcome: Outcome) -> str:
-    if outcome is Outcome.APPLIED:
-        return DONE.get(action, "applied")
-    return "queued" if outcome is Outcome.QUEUED else "refused"
-
-
-def _report(
-    case: Case,
-    c: Control,
-    status: str,
-    amount: Decimal,
-    until: date | None,
-    detail: str | None,
-    actor: str,
-    order_id: UUID | None = None,
-    action: Action | None = None,
+def decide_release_excess(
+    cmd: ReleaseExcess, case: Case, *, court: str, order_id: UUID, now: datetime
 ) -> list[Out]:
-    court = case.executing_court or ""
-    recorded = ControlRecorded(
+    """解除超标的部分 — an order to the bureau to release what exceeds what the control must
+    secure, recorded with its last day (查封规定 第十九条; 强制执行股权规定 第五条)."""
+    check_case_court(case, court)
+    c = _control(case, cmd.control_id, {ControlState.APPLIED})
+    if cmd.amount >= c.amount:
+        raise ExcessTooLargeError(
+            f"{cmd.amount} is not less than the {c.amount} the control secures: release all of "
+            "it with ReleaseControl"
+        )
+    if cmd.ruling_effective_on > now.date():
+        raise RulingDateError(f"the ruling cannot take effect after today ({now.date()})")
+    ordered = ExcessReleaseOrdered(
         control_id=c.control_id,
         order_id=order_id,
-        status=status,
-        action=action,
-        bureau=c.bureau,
-        holding=c.holding,
-        amount=amount,
-        until=until,
-        detail=detail,
+        amount=cmd.amount,
+        ruling_effective_on=cmd.ruling_effective_on,
+        release_by=release_by(cmd),
     )
+    order = ControlOrder(
+        order_id=order_id,
+        control_id=c.control_id,
+        action=Action.RELEASE_EXCESS,
+        case_number=case.case_number or "",
+        executing_court=court,
+        holding=c.holding,
+        amount=cmd.amount,
+        until=c.until,
+        documents=cmd.documents,
+    )
+    return [(ordered, court), (order, c.bureau)]
+
+
+def _queued(case: Case, order_id: UUID) -> Control:
+    for c in case.controls.values():
+        if c.status is ControlState.QUEUED and c.queued_order == order_id:
+            return c
+    raise NotQueuedError(f"no queued order {order_id} in this case")
+
+
+def _pending(case: Case, order_id: UUID) -> tuple[Control, Order]:
+    for c in case.controls.values():
+        if order_id in c.pending:
+            return c, c.pending[order_id]
+    raise UnknownOrderError(f"no pending order {order_id} in this case")
+
+
+def decide_outcome(
+    reply: ControlOutcome, case: Case, *, bureau: str, now: datetime | None = None
+) -> list[Out]:
+    """The bureau's answer to an order — or, for a queued freeze or seizure, its later report
+    that the control took effect or lapsed — recorded as its fact and told to the court."""
+    later = reply.outcome in (Outcome.TOOK_EFFECT, Outcome.LAPSED)
+    if later:
+        c, order = _queued(case, reply.order_id), None
+    else:
+        c, order = _pending(case, reply.order_id)
+    if c.bureau != bureau:
+        raise WrongBureauError(f"order {reply.order_id} went to {c.bureau}, not {bureau}")
+    if reply.outcome is Outcome.TOOK_EFFECT:
+        return _took_effect(reply, case, c, now)
+    if reply.outcome is Outcome.LAPSED:
+        lapsed = ControlLapsed(
+            control_id=c.control_id,
+            order_id=reply.order_id,
+            reason=LapseReason.DISPOSED,
+            detail=reply.reason,
+        )
+        detail = reply.reason or "轮候失效: the property was disposed of in full"
+        return _tell(case, c, lapsed, ControlStatus.LAPSED, bureau, None, detail)
+    assert order is not None
+    return _answered(reply, case, c, order, bureau)
+
+
+def _took_effect(reply: ControlOutcome, case: Case, c: Control, now: datetime | None) -> list[Out]:
+    """轮候生效: the term runs from the registry's date, capped at the statutory term."""
+    day = reply.effective_on
+    if day is None:
+        raise EffectiveDateError("state effective_on, the day the registry records it in effect")
+    if now is not None and day > now.date():
+        raise EffectiveDateError(f"{day} is after today ({now.date()})")
+    until = c.until
+    if c.term_days is not None:
+        until = min(terms.until(day, c.term_days), terms.latest_until(c.holding.kind, day))
+    took = QueuedControlTookEffect(
+        control_id=c.control_id,
+        order_id=reply.order_id,
+        effective_on=day,
+        until=until,
+        bureau_reference=reply.bureau_reference,
+    )
+    detail = f"轮候生效 on {day}: the measure before it ended; its term runs to {until}"
+    return _tell(case, c, took, ControlStatus.TOOK_EFFECT, c.bureau, until, detail)
+
+
+def _answered(
+    reply: ControlOutcome, case: Case, c: Control, order: Order, bureau: str
+) -> list[Out]:
+    action, oid, ref = Action(order.action), reply.order_id, reply.bureau_reference
+    cid, detail = c.control_id, reply.reason or reply.bureau_reference
+    fact: Payload
+    if reply.outcome is Outcome.REFUSED:
+        fact = ControlRefused(control_id=cid, order_id=oid, action=action, reason=reply.reason)
+        return _tell(case, c, fact, ControlStatus.REFUSED, bureau, c.until, detail)
+    if action not in (Action.FREEZE, Action.SEIZE) and reply.outcome is Outcome.QUEUED:
+        raise OutcomeNotForOrderError(f"a {action.value} order is applied or refused, not queued")
+    if reply.outcome is Outcome.QUEUED:
+        fact = ControlQueued(
+            control_id=cid,
+            order_id=oid,
+            until=order.until,
+            bureau_reference=ref,
+            reason=reply.reason,
+        )
+        return _tell(case, c, fact, ControlStatus.QUEUED, bureau, order.until, detail)
+    match action:
+        case Action.FREEZE | Action.SEIZE:
+            fact = ControlApplied(
+                control_id=cid, order_id=oid, until=order.until, bureau_reference=ref
+            )
+            return _tell(case, c, fact, ControlStatus.APPLIED, bureau, order.until, detail)
+        case Action.RENEW:
+            until = order.until or c.until
+            assert until is not None  # a renewal order always names its last day
+            fact = ControlRenewed(control_id=cid, order_id=oid, until=until, bureau_reference=ref)
+            return _tell(case, c, fact, ControlStatus.RENEWED, bureau, until, detail)
+        case Action.RELEASE:
+            fact = ControlReleased(control_id=cid, order_id=oid, bureau_reference=ref)
+            return _tell(case, c, fact, ControlStatus.RELEASED, bureau, c.until, detail)
+        case Action.DEDUCT:
+            remaining = c.amount - order.amount
+            fact = FundsDeducted(
+                control_id=cid,
+                order_id=oid,
+                remaining=remaining,
+                amount=order.amount,
+                bureau_reference=ref,
+            )
+            return _tell(case, c, fact, ControlStatus.DEDUCTED, bureau, c.until, detail)
+    remaining = c.amount - order.amount  # Action.RELEASE_EXCESS
+    fact = ExcessReleased(control_id=cid, order_id=oid, remaining=remaining, bureau_reference=ref)
+    return _tell(case, c, fact, ControlStatus.EXCESS_RELEASED, bureau, c.until, detail)
+
+
+def _tell(
+    case: Case,
+    c: Control,
+    fact: Payload,
+    status: ControlStatus,
+    actor: str,
+    until: date | None,
+    detail: str | None,
+) -> list[Out]:
+    """The fact, recorded as `actor`'s, and the court told of it."""
     report = ControlReport(
         control_id=c.control_id,
         case_number=case.case_number or "",
@@ -227,7 +364,14 @@ def _report(
         until=until,
         detail=detail,
     )
-    return [(recorded, actor), (report, court)]
+    return [(fact, actor), (report, case.executing_court or "")]
+
+
+def _expiry_due(c: Control) -> date | None:
+    """The first day `decide_expiry` acts on this control: the warning, then the lapse."""
+    if c.status is not ControlState.APPLIED or c.until is None or c.pending:
+        return None
+    return terms.lapses_on(c.until) if c.warned else terms.warn_on(c.until)
 
 
 def decide_expiry(case: Case, today: date) -> list[Out]:
@@ -238,19 +382,52 @@ def decide_expiry(case: Case, today: date) -> list[Out]:
         if due is None or today < due or c.until is None:
             continue
         if terms.has_lapsed(c.until, today):
-            out += _report(
-                case, c, "lapsed", c.amount, c.until, "expired without renewal", PLATFORM_CODE
+            lapsed = ControlLapsed(
+                control_id=c.control_id, reason=LapseReason.EXPIRED, until=c.until
             )
-        elif terms.is_expiring(c.until, today) and not c.warned:
-            out += _report(
+            out += _tell(
                 case,
                 c,
-                "expiring",
-                c.amount,
-                c.until,
-                f"expires on {c.until}: renew before then (续冻)",
+                lapsed,
+                ControlStatus.LAPSED,
                 PLATFORM_CODE,
+                c.until,
+                "expired without renewal",
             )
+        elif terms.is_expiring(c.until, today):
+            expiring = ControlExpiring(control_id=c.control_id, until=c.until)
+            detail = f"expires on {c.until}: renew before then (续冻)"
+            out += _tell(case, c, expiring, ControlStatus.EXPIRING, PLATFORM_CODE, c.until, detail)
+    return out
+
+
+def _overdue_on(release_by: date) -> date:
+    """The first day a release of the excess is overdue."""
+    return release_by + timedelta(days=1)
+
+
+def excess_pending(case: Case) -> bool:
+    """Whether a release of the excess is still to be done (and not yet reported overdue)."""
+    return any(r.open for c in case.controls.values() for r in c.excess.values())
+
+
+def decide_excess_overdue(case: Case, today: date, joint_office: str) -> list[Out]:
+    """Tell the court and the joint office, once, of every excess not released by its last day
+    (强制执行股权规定 第五条)."""
+    court, out = case.executing_court or "", list[Out]()
+    for c in case.controls.values():
+        for r in c.excess.values():
+            if not r.open or today < _overdue_on(r.release_by):
+                continue
+            late = ExcessReleaseOverdue(
+                control_id=c.control_id,
+                order_id=r.order_id,
+                case_number=case.case_number or "",
+                bureau=c.bureau,
+                amount=r.amount,
+                release_by=r.release_by,
+            )
+            out += [(late, court), (late, joint_office)]
     return out
 
 
@@ -258,30 +435,15 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _expiry_due(c: Control) -> date | None:
-    """The first day `decide_expiry` acts on this control: the warning, then the lapse."""
-    if c.status != "applied" or c.until is None or c.pending:
-        return None
-    return terms.lapses_on(c.until) if c.warned else terms.warn_on(c.until)
-
-
 def next_due(case: Case) -> datetime | None:
     """The earliest moment (midnight UTC of the day) at which a deadline decision on the case's
-    controls would write something, or None: a deadline projection keeps it per case."""
+    controls (`decide_expiry`, `decide_excess_overdue`) would write something, or None: a
+    deadline projection keeps it per case."""
     days = [d for c in case.controls.values() if (d := _expiry_due(c)) is not None]
+    days += [
+        _overdue_on(r.release_by)
+        for c in case.controls.values()
+        for r in c.excess.values()
+        if r.open
+    ]
     return _midnight(min(days)) if days else None
-
-
-def decide_promotion(case: Case, control_id: UUID, today: date | None = None) -> list[Out]:
-    """轮候生效 — a queued control takes effect: the control before it on the holding ended. Given
-    `today`, its term runs from then (the registries count a queued measure's term from the day it
-    takes effect), capped at the statutory term; without it the term asked for at the order
-    stands."""
-    c = case.controls.get(control_id)
-    if c is None or c.status != "queued":
-        return []
-    until, detail = c.until, "轮候生效: the earlier control on this holding ended"
-    if today is not None and c.term_days is not None:
-        until = min(terms.until(today, c.term_days), terms.latest_until(c.holding.kind, today))
-        detail += f"; its term runs from {today} to {until}"
-    return _report(case, c, "applied", c.amount, until, detail, PLATFORM_CODE)

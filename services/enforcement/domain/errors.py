@@ -358,3 +358,34 @@ class ObjectionAnsweredError(EnforcementError):
     """The objection is answered already."""
 
     field = "data.objection_id"
+
+
+class OutcomeNotForOrderError(EnforcementError):
+    """An outcome that does not answer the order: only a freeze or seizure is queued (轮候)."""
+
+    field = "data.outcome"
+
+
+class NotQueuedError(EnforcementError):
+    """A queued control's later report (took effect, lapsed) naming an order that is not queued."""
+
+    field = "data.order_id"
+
+
+class EffectiveDateError(EnforcementError):
+    """A queued control reported as taken effect needs the registry's date (轮候生效之日), not a
+    day after today."""
+
+    field = "data.effective_on"
+
+
+class ExcessTooLargeError(EnforcementError):
+    """The excess released is less than the control: release all of it with `ReleaseControl`."""
+
+    field = "data.amount"
+
+
+class RulingDateError(EnforcementError):
+    """A ruling on the excess that takes effect in the future."""
+
+    field = "data.ruling_effective_on"

@@ -26,6 +26,7 @@ from contracts.enforcement import (
     FreezeProperty,
     PropertyKind,
     ReleaseControl,
+    ReleaseExcess,
     RenewControl,
 )
 from services.enforcement.domain import control, errors
@@ -97,6 +98,20 @@ def decide_release(
     outs = control.decide_release(cmd, case, court=court, order_id=order_id)
     _documents(cmd.documents, require_documents)
     return _with(outs, documents=cmd.documents)
+
+
+def decide_release_excess(
+    cmd: ReleaseExcess,
+    case: Case,
+    *,
+    court: str,
+    order_id: UUID,
+    now: datetime,
+    require_documents: bool = False,
+) -> list[Out]:
+    outs = control.decide_release_excess(cmd, case, court=court, order_id=order_id, now=now)
+    _documents(cmd.documents, require_documents)
+    return outs
 
 
 def _check_deduction(cmd: DeductFunds, case: Case, online: frozenset[str]) -> None:
