@@ -19,6 +19,7 @@ from opentelemetry import trace
 
 from contracts.enforcement import (
     CloseWithoutProperty,
+    ControlStatus,
     CourtDocuments,
     FreezeProperty,
     Measure,
@@ -26,6 +27,7 @@ from contracts.enforcement import (
     Person,
     QueryProperty,
     RegisterCase,
+    ReleaseExcess,
 )
 from contracts.enforcement.measures import Catalogue, ListingTerm
 from contracts.enforcement.sanctions import (
@@ -304,6 +306,8 @@ class Courts:
         ("lift", 0.02),
     )
     """What the courts do, and how often: mostly registrations and queries."""
+    EXCESS_RATE = 0.1
+    """Share of freezes applied that a ruling then finds excessive (release of the excess)."""
 
     def __init__(
         self, js: Any, rng: random.Random, invalid: float, catalogue: Catalogue | None = None
@@ -320,6 +324,8 @@ class Courts:
         """Credit code → the generated legal representative, the same in every order."""
         self.serials: dict[str, int] = {}
         """Court → the serial of its last case number: the next case takes the one after."""
+        self.frozen: dict[str, tuple[Org, str, Decimal]] = {}
+        """Control id → the court, case and amount of a freeze sent and not yet reported on."""
 
     def next_serial(self, court: Org) -> int:
         self.serials[court.code] = self.serials.get(court.code, 0) + 1
@@ -492,7 +498,31 @@ class Courts:
             term_days=300,
             documents=documents(court, result.case_number),
         )
-        await self.send(command(court, freeze, result.case_number, datetime.now(UTC)))
+        msg = command(court, freeze, result.case_number, datetime.now(UTC))
+        self.frozen[str(msg.envelope.event_id)] = (court, result.case_number, freeze.amount)
+        await self.send(msg)
+
+    async def on_report(self, raw: Any) -> None:
+        """Now and then a ruling finds a freeze in effect excessive (超标的): the court orders
+        a fifth of it released, by seven days from the ruling (强制执行股权规定 第五条)."""
+        report = parse_message(raw.data).data
+        known = self.frozen.pop(str(report.control_id), None)
+        if known is None or report.status != ControlStatus.APPLIED:
+            return
+        court, case_number, amount = known
+        excess = (amount / 5).quantize(Decimal("0.01"))
+        if excess <= 0 or self.rng.random() >= self.EXCESS_RATE:
+            return
+        now = datetime.now(UTC)
+        cmd = ReleaseExcess(
+            case_number=case_number,
+            control_id=report.control_id,
+            amount=excess,
+            ruling_effective_on=now.date(),
+            reason="冻结数额明显超出执行标的额，裁定解除超出部分",
+            documents=documents(court, case_number),
+        )
+        await self.send(command(court, cmd, case_number, now))
 
 
 def documents(court: Org, case_number: str) -> CourtDocuments:
@@ -519,6 +549,7 @@ async def _send_until(nats_url: str, rate: float, invalid: float, count: int, se
     year = datetime.now(UTC).year
     courts.serials = await last_serials(courts.js, list(courts.courts.values()), year)
     await nc.subscribe("enforcement.notice.property_result.v1.*", cb=courts.on_result)
+    await nc.subscribe("enforcement.notice.control_report.v1.*", cb=courts.on_report)
     sent = 0
     try:
         while count <= 0 or sent < count:
