@@ -58,8 +58,8 @@ class ExpenseAidRequested(Event):
     """债务人财产."""
     complex_case: bool
     """复杂案件."""
-    jurisdiction: str
-    """The expense-aid jurisdiction (court code prefix) whose caps and budget apply."""
+    fund: str
+    """保障资金 — the id of the fund whose caps and budget apply (`deploy/bankruptcy/expense_aid.yaml`)."""
     budget_year: int
     """预算年度 — the year whose budget the amount would come from."""
 

@@ -32,8 +32,8 @@ CourtPrefix = Annotated[str, StringConstraints(min_length=1, max_length=8)]
 """The start of a court code in a case number: 豫 (a province), 豫04 (a city), 豫0482 (a county)."""
 
 
-class Jurisdiction(Contract):
-    """一地的保障资金 — the limits of one jurisdiction's fund."""
+class Fund(Contract):
+    """一地的保障资金 — one fund and its limits."""
 
     id: EntryId
     """E.g. `pingdingshan`; `default` applies where no other entry matches."""
@@ -54,7 +54,7 @@ class Jurisdiction(Contract):
     """Where the values come from."""
 
     @model_validator(mode="after")
-    def _ordered(self) -> Jurisdiction:
+    def _ordered(self) -> Fund:
         if self.fee_cap > self.cap_per_case:
             raise ValueError("fee_cap is more than cap_per_case")
         if self.cap_complex is not None and self.cap_complex < self.cap_per_case:
@@ -73,7 +73,7 @@ class ExpenseAidLimits(Contract):
     """版本, `YYYY-MM`."""
     source_documents: dict[EntryId, Text] = Field(min_length=1)
     """Document id → citation or address."""
-    jurisdictions: tuple[Jurisdiction, ...] = Field(min_length=1)
+    funds: tuple[Fund, ...] = Field(min_length=1)
     """The funds; one has the id `default`."""
 
     @model_validator(mode="after")
@@ -97,30 +97,28 @@ class ExpenseAidLimits(Contract):
     def from_data(cls, data: Any) -> ExpenseAidLimits:
         return from_data(cls, data)
 
-    def for_court(self, court_code: str) -> Jurisdiction:
+    def for_court(self, court_code: str) -> Fund:
         """The fund serving a court code (the longest prefix), else `default`."""
         matches = [
             (len(prefix), j)
-            for j in self.jurisdictions
+            for j in self.funds
             for prefix in j.courts
             if court_code.startswith(prefix)
         ]
         if matches:
             return max(matches, key=lambda m: m[0])[1]
-        return next(j for j in self.jurisdictions if j.id == "default")
+        return next(j for j in self.funds if j.id == "default")
 
 
 def _problems(limits: ExpenseAidLimits) -> Iterator[str]:
-    yield from duplicates("jurisdictions", [j.id for j in limits.jurisdictions])
-    yield from duplicates(
-        "jurisdictions.courts", [c for j in limits.jurisdictions for c in j.courts]
-    )
-    if not any(j.id == "default" for j in limits.jurisdictions):
-        yield "jurisdictions: no entry with id 'default'"
-    for j in limits.jurisdictions:
-        yield from source_problems(f"jurisdictions.{j.id}", j.source, limits.source_documents)
+    yield from duplicates("funds", [j.id for j in limits.funds])
+    yield from duplicates("funds.courts", [c for j in limits.funds for c in j.courts])
+    if not any(j.id == "default" for j in limits.funds):
+        yield "funds: no entry with id 'default'"
+    for j in limits.funds:
+        yield from source_problems(f"funds.{j.id}", j.source, limits.source_documents)
         if bool(j.courts) == (j.id == "default"):
-            yield f"jurisdictions.{j.id}.courts: only 'default' has no courts, and it has none"
+            yield f"funds.{j.id}.courts: only 'default' has no courts, and it has none"
 
 
-__all__ = ["ExpenseAidLimits", "Jurisdiction"]
+__all__ = ["ExpenseAidLimits", "Fund"]

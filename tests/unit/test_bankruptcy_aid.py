@@ -110,7 +110,7 @@ def test_an_application_is_recorded_against_the_fund_of_the_court() -> None:
     )
     fact = out[0][0]
     assert isinstance(fact, a.ExpenseAidRequested)
-    assert (fact.jurisdiction, fact.budget_year) == ("pingdingshan", 2026)  # 豫0482 is under 豫04
+    assert (fact.fund, fact.budget_year) == ("pingdingshan", 2026)  # 豫0482 is under 豫04
 
 
 @pytest.mark.parametrize(

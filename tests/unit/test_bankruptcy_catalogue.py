@@ -138,25 +138,25 @@ def test_the_fund_of_a_court_is_the_longest_prefix() -> None:
 
 
 def test_every_fund_value_is_marked_as_a_sample() -> None:
-    assert all(not j.source.confirmed for j in ExpenseAidLimits.load().jurisdictions)
+    assert all(not j.source.confirmed for j in ExpenseAidLimits.load().funds)
 
 
 def test_a_fee_cap_above_the_case_cap_is_refused() -> None:
     data = aid_data()
-    data["jurisdictions"][1]["fee_cap"] = 200000
+    data["funds"][1]["fee_cap"] = 200000
     with pytest.raises(DataError, match="fee_cap is more than cap_per_case"):
         ExpenseAidLimits.from_data(data)
 
 
 def test_the_limits_need_a_default_fund() -> None:
     data = aid_data()
-    data["jurisdictions"] = data["jurisdictions"][1:]
+    data["funds"] = data["funds"][1:]
     with pytest.raises(DataError, match="no entry with id 'default'"):
         ExpenseAidLimits.from_data(data)
 
 
 def test_a_court_served_by_two_funds_is_refused() -> None:
     data = aid_data()
-    data["jurisdictions"][2]["courts"] = ["豫04"]
+    data["funds"][2]["courts"] = ["豫04"]
     with pytest.raises(DataError, match="'豫04' appears twice"):
         ExpenseAidLimits.from_data(data)

@@ -14,14 +14,14 @@ from decimal import Decimal
 from uuid import UUID
 
 from contracts.bankruptcy import aid as a
-from contracts.bankruptcy.funding import ExpenseAidLimits, Jurisdiction
+from contracts.bankruptcy.funding import ExpenseAidLimits, Fund
 from contracts.ids import parse_case_number
 from services.bankruptcy.domain import errors
 from services.bankruptcy.domain.case import ACCEPTED, Application, BankruptcyCase, Stage
 from services.bankruptcy.domain.rules import Out
 
 
-def fund(case: BankruptcyCase, limits: ExpenseAidLimits) -> Jurisdiction:
+def fund(case: BankruptcyCase, limits: ExpenseAidLimits) -> Fund:
     """The fund serving the court of the case."""
     return limits.for_court(parse_case_number(case.number or "").court_code)
 
@@ -33,7 +33,7 @@ def _dated(day: date, now: datetime, field: str, after: date | None) -> None:
         raise errors.DateOrderError(f"{day} is before {after}", field)
 
 
-def _within_budget(j: Jurisdiction, committed: Decimal, amount: Decimal, field: str) -> None:
+def _within_budget(j: Fund, committed: Decimal, amount: Decimal, field: str) -> None:
     left = j.yearly_budget - committed
     if amount > left:
         raise errors.OverBudgetError(
@@ -82,7 +82,7 @@ def decide_apply(
         costs=cmd.costs,
         estate_value=cmd.estate_value,
         complex_case=cmd.complex_case,
-        jurisdiction=j.id,
+        fund=j.id,
         budget_year=cmd.applied_on.year,
     )
     return [(fact, by)]

@@ -82,7 +82,7 @@ class Application:
     application_id: UUID
     fee_part: Decimal
     costs: Decimal
-    jurisdiction: str
+    fund: str
     budget_year: int
     reviews: tuple[ReviewStage, ...] = ()
     approved: Decimal | None = None

@@ -185,7 +185,7 @@ def _task(case: BankruptcyCase, e: Payload) -> BankruptcyCase | None:
 
 def _aid(case: BankruptcyCase, e: Payload) -> BankruptcyCase | None:
     if isinstance(e, ExpenseAidRequested):
-        a = Application(e.application_id, e.fee_part, e.costs, e.jurisdiction, e.budget_year)
+        a = Application(e.application_id, e.fee_part, e.costs, e.fund, e.budget_year)
         return replace(case, applications={**case.applications, a.application_id: a})
     app_id = getattr(e, "application_id", None)
     old = case.applications.get(app_id) if app_id is not None else None
