@@ -9,10 +9,15 @@ from datetime import date
 import pytest
 
 from contracts.bankruptcy import procedure as p
-from contracts.bankruptcy.administrator import DeregistrationCompleted, ReportDeregistration
+from contracts.bankruptcy.administrator import (
+    DeregistrationCompleted,
+    PublishEmployeeClaims,
+    ReportDeregistration,
+)
 from contracts.bankruptcy.parties import PetitionerKind, Procedure
 from contracts.base import Command
 from services.bankruptcy.domain import BankruptcyCase, Stage, errors
+from services.bankruptcy.domain.course import decide_employee_claims
 from services.bankruptcy.domain.procedure import LAWFUL, decide_deregistration, lawful
 from tests.unit import test_bankruptcy_builders as b
 from tests.unit.test_bankruptcy_builders import (
@@ -603,3 +608,23 @@ def test_a_declaration_is_dated_no_earlier_than_the_acceptance() -> None:
 def test_a_fact_of_today_is_accepted_at_nine() -> None:
     cmd = p.DeclareBankrupt(case_number=CASE, declared_on=date(2026, 6, 1))
     assert step(b.met(), cmd, now=at(date(2026, 6, 1)))[0].stage is Stage.DECLARED
+
+
+def test_the_administrator_publishes_the_employee_claim_list_while_the_case_runs() -> None:
+    cmd = PublishEmployeeClaims(
+        case_number=CASE,
+        published_on=date(2026, 4, 1),
+        employees=86,
+        total="1280000.00",
+        where="公司厂区公告栏",
+    )
+    case = b.apply(b.accepted(), decide_employee_claims(cmd, b.accepted(), by=ADMIN, now=b.NOW))
+    assert case.employee_claims_on == date(2026, 4, 1)
+    with pytest.raises(errors.NotTheAdministratorError):
+        decide_employee_claims(cmd, b.accepted(), by=COURT, now=b.NOW)
+    with pytest.raises(errors.UnlawfulStepError):
+        decide_employee_claims(cmd, b.petitioned(), by=ADMIN, now=b.NOW)
+    early = cmd.model_copy(update={"published_on": date(2026, 3, 1)})
+    with pytest.raises(errors.DateOrderError) as e:
+        decide_employee_claims(early, b.accepted(), by=ADMIN, now=b.NOW)
+    assert e.value.field == "data.published_on"

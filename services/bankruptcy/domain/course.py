@@ -7,10 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from contracts.bankruptcy import procedure as p
-from contracts.bankruptcy.administrator import DeregistrationCompleted, ReportDeregistration
+from contracts.bankruptcy.administrator import (
+    DeregistrationCompleted,
+    EmployeeClaimsPublished,
+    PublishEmployeeClaims,
+    ReportDeregistration,
+)
 from contracts.bankruptcy.tasks import Trigger
 from services.bankruptcy.domain import clocks, errors
-from services.bankruptcy.domain.case import BankruptcyCase
+from services.bankruptcy.domain.case import ACCEPTED, BankruptcyCase
 from services.bankruptcy.domain.closure import with_closure
 from services.bankruptcy.domain.evolve import evolve
 from services.bankruptcy.domain.rules import Out, Rules
@@ -239,3 +244,21 @@ def discharge(
     after = case.deregistered_on or case.terminated_on
     dated(cmd.discharged_on, now, "data.discharged_on", after, "the deregistration or termination")
     return [(p.AdministratorDischarged(discharged_on=cmd.discharged_on), by)]
+
+
+def decide_employee_claims(
+    cmd: PublishEmployeeClaims, case: BankruptcyCase, *, by: str, now: datetime
+) -> list[Out]:
+    """The administrator publishes the employee claim list (第四十八条), while the case runs; a
+    corrected list is published again."""
+    if case.stage not in ACCEPTED:
+        raise errors.UnlawfulStepError(f"no claim list while the case is {case.stage}")
+    if case.administrator is None or by != case.administrator.code:
+        raise errors.NotTheAdministratorError(f"{by} is not the administrator of the case")
+    if cmd.case_number != case.number:
+        raise errors.WrongCaseNumberError(f"the case is {case.number}")
+    dated(cmd.published_on, now, "data.published_on", case.accepted_on, "the acceptance")
+    fact = EmployeeClaimsPublished(
+        published_on=cmd.published_on, employees=cmd.employees, total=cmd.total, where=cmd.where
+    )
+    return [(fact, by)]
