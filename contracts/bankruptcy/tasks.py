@@ -115,6 +115,9 @@ class CoordinationTaskNotice(Notice):
     """法律依据."""
     lead: OrgCode
     """牵头单位."""
+    lead_kind: str
+    """牵头单位类别 — the kind the catalogue names; when it is not the lead's own (the
+    jurisdiction has no such unit), the joint office holds the task for that unit."""
     co_units: tuple[OrgCode, ...]
     """配合单位."""
     acknowledge_by: date | None

@@ -111,6 +111,12 @@ def test_the_joint_office_leads_where_the_jurisdiction_has_no_such_unit() -> Non
     stability = task(case, "risk_assessment")
     assert stability.spec.lead == JOINT_OFFICE
     assert stability.spec.lead_kind == "political_legal_committee"
+    _, out = step(b.petitioned(), b.accept())
+    held = [f for f, org in of_type(out, t.CoordinationTaskNotice) if org == JOINT_OFFICE]
+    assert [(f.item, f.lead_kind) for f in held] == [  # type: ignore[attr-defined]
+        ("risk_assessment", "political_legal_committee"),
+        ("secure_premises", "town_government"),
+    ]
 
 
 def test_a_task_notice_holds_only_what_the_bureau_needs() -> None:

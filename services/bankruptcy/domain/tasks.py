@@ -88,6 +88,7 @@ def notices(case: BankruptcyCase, s: t.TaskSpec) -> list[Out]:
             request=s.request,
             legal_basis=s.legal_basis,
             lead=s.lead,
+            lead_kind=s.lead_kind,
             co_units=s.co_units,
             acknowledge_by=s.acknowledge_by,
             due_on=s.due_on,
