@@ -255,3 +255,9 @@ def test_a_rejection_by_the_finance_bureau_is_recorded_and_nothing_is_paid() -> 
     )
     with pytest.raises(errors.ReviewOrderError):
         rules.decide_disbursement(pay, case, by=FINANCE, now=NOW, finance=FINANCE)
+
+
+def test_a_review_of_an_unknown_application_is_refused() -> None:
+    with pytest.raises(errors.UnknownApplicationError) as e:
+        review(b.accepted(), "initial")
+    assert e.value.field == "data.application_id"

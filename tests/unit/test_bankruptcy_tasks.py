@@ -369,3 +369,10 @@ def test_an_end_with_every_task_done_closes_at_once() -> None:
     case = finish_all(b.accepted())
     _, out = b.terminated(p.TerminationGround.FULL_PAYMENT, case)
     assert len(of_type(out, t.CoordinationCaseClosed)) == 1
+
+
+def test_an_answer_about_an_unknown_task_is_refused() -> None:
+    r = t.TaskAcknowledgement(task_id=b.new_id(), acknowledged_on=date(2026, 3, 18), handler="x")
+    with pytest.raises(errors.UnknownTaskError) as e:
+        rules.decide_acknowledge(r, b.accepted(), by="HRRUZHOU", now=NOW)
+    assert e.value.field == "data.task_id"

@@ -23,14 +23,6 @@ class NotABankruptcyCaseError(BankruptcyError):
     field = "data.case_number"
 
 
-class CaseAlreadyFiledError(BankruptcyError):
-    field = "data.case_number"
-
-
-class CaseNotFiledError(BankruptcyError):
-    field = "data.case_number"
-
-
 class WrongCaseNumberError(BankruptcyError):
     """The step names another number than the case's (破申 before acceptance, 破 after)."""
 
@@ -127,10 +119,6 @@ class TerminationGroundError(BankruptcyError):
     """The ground does not fit where the case stands."""
 
     field = "data.ground"
-
-
-class ServiceDateError(BankruptcyError):
-    field = "data.served_on"
 
 
 # --- tasks ----------------------------------------------------------------------------------
