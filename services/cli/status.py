@@ -9,6 +9,8 @@ Read from the servers, never from a process's memory, so it says the same from a
   redelivered;
 - per service schema, the relay's lag (events committed after its checkpoint) and the events it
   set aside (table `relay_set_aside`; a schema without that table has none);
+- per service with projections, how many committed events they have not read yet (the lag
+  `fuyuan projections lag` gives);
 - dead letters per consumer and relay alerts on the `DEADLETTER` stream (operators' actions,
   `deadletter.actions.…`, are not letters).
 
@@ -35,6 +37,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, DEADLETTER_STREAM
+from services.cli.projections import PROJECTORS, service_lag
 from services.runtime.catalog import SERVICES
 
 BUCKET = "fuyuan_status"
@@ -143,6 +146,14 @@ class RelayState:
 
 
 @dataclass(frozen=True)
+class ProjectionLag:
+    service: str
+    lag: int | None
+    """Committed events its projections have not read yet; None if they could not be read."""
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class DeadLetters:
     subject: str
     kind: str
@@ -159,6 +170,7 @@ class Report:
     consumers: list[ConsumerState] = field(default_factory=list)
     relays: list[RelayState] = field(default_factory=list)
     dead_letters: list[DeadLetters] = field(default_factory=list)
+    projections: list[ProjectionLag] = field(default_factory=list)
 
     def down(self) -> list[str]:
         return [s for s, found in self.services.items() if not any(i.running for i in found)]
@@ -192,6 +204,7 @@ class Report:
             "services": services,
             "consumers": [asdict(c) for c in self.consumers],
             "relays": [asdict(r) for r in self.relays],
+            "projections": [asdict(p) for p in self.projections],
             "dead_letters": [asdict(d) for d in self.dead_letters],
         }
 
@@ -311,6 +324,15 @@ async def _with_set_aside(conn: asyncpg.Connection, relay: RelayState) -> RelayS
     )
 
 
+async def read_projection_lag(database_url: str, service: str) -> ProjectionLag:
+    """The lag of the service's projections (`fuyuan projections lag`); a schema not migrated
+    yet has none to read."""
+    try:
+        return ProjectionLag(service, await service_lag(database_url, service))
+    except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError) as error:
+        return ProjectionLag(service, None, f"cannot read: {error}")
+
+
 async def read_status(
     nats_url: str, database_url: str, services: tuple[str, ...] = SERVICES
 ) -> Report:
@@ -336,6 +358,9 @@ async def read_status(
         report.relays = [await read_relay(conn, schema) for schema in services]
     finally:
         await conn.close()
+    report.projections = [
+        await read_projection_lag(database_url, s) for s in services if s in PROJECTORS
+    ]
     return report
 
 
@@ -400,6 +425,15 @@ def relays_table(report: Report) -> Table:
     return table
 
 
+def projections_table(report: Report) -> Table:
+    table = Table(title="projections 投影", caption="each: fuyuan projections lag / rebuild")
+    for column in ("service", "lag (events not read yet)"):
+        table.add_column(column)
+    for p in report.projections:
+        table.add_row(p.service, p.note if p.lag is None else str(p.lag))
+    return table
+
+
 def dead_letters_table(report: Report) -> Table:
     table = Table(title="dead letters 死信", caption="each one: fuyuan dlq list")
     for column in ("subject", "kind", "count"):
@@ -412,7 +446,8 @@ def dead_letters_table(report: Report) -> Table:
 
 
 def show(report: Report, console: Console) -> None:
-    for table in (services_table, consumers_table, relays_table, dead_letters_table):
+    tables = (services_table, consumers_table, relays_table, projections_table, dead_letters_table)
+    for table in tables:
         console.print(table(report))
     problems = report.problems()
     if not problems:

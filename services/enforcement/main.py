@@ -26,9 +26,6 @@ _ = catalog
 
 SCHEMA = "enforcement"
 """The service's schema: its event store, inbox and projections."""
-PROJECT_EVERY = 1.0
-"""Seconds between two catch-ups of the projections (a deadline tick and a status question
-also catch up first)."""
 
 
 def now() -> datetime:
@@ -74,7 +71,10 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
     def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
         parts = build(w, clock)
         return [
-            Loop("projections", functools.partial(parts.projector.run, stop, PROJECT_EVERY)),
+            Loop(
+                "projections",
+                functools.partial(parts.projector.run, stop, settings().projection_interval),
+            ),
             Loop(
                 "deadlines", functools.partial(parts.deadlines.run, stop, settings().deadline_tick)
             ),

@@ -34,3 +34,6 @@ class EnforcementSettings(BaseSettings):
     courts do): then turn it on."""
     deadline_tick: float = Field(default=30.0, gt=0)
     """Seconds between looks for overdue queries and expiring controls."""
+    projection_interval: float = Field(default=1.0, gt=0)
+    """Seconds between two catch-ups of the projections (`due_cases`, `sanction_parties`); a
+    deadline tick and a status question also catch up first."""

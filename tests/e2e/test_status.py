@@ -234,6 +234,7 @@ async def test_a_running_service_is_up_with_its_tasks_from_its_own_heartbeat(
         assert report.services["enforcement"] and "enforcement" not in report.down()
         assert all(t.state == "running" for t in instances[0].tasks), instances
         assert report.relays[0].lag == 0
+        assert [(p.service, p.lag) for p in report.projections] == [("enforcement", 0)]
     finally:
         await service.close()
     after = await read_status(nats_url, database_url, ("enforcement",))
