@@ -59,6 +59,19 @@ class OrgKind(StrEnum):
     SECURITIES_REGULATION = "securities_regulation"  # 证监会派出机构 SR
     CREDIT_REFERENCE = "credit_reference"  # 征信机构: 人民银行征信中心 (through its branch) CR
     JOINT_OFFICE = "joint_office"  # 联席办 JO
+    # The administrator of a bankruptcy and the units a bankruptcy's coordination tasks name
+    # (deploy/bankruptcy/topics.yaml), same values as their `UnitKind`:
+    ADMINISTRATOR = "administrator"  # 破产管理人 AM + firm (law or accounting firm, 清算组)
+    POLITICAL_LEGAL_COMMITTEE = "political_legal_committee"  # 党委政法委 PL
+    MEDICAL_INSURANCE = "medical_insurance"  # 医疗保障局 MI
+    TRADE_UNION = "trade_union"  # 总工会 TU
+    TOWN_GOVERNMENT = "town_government"  # 乡镇人民政府、街道办事处 TG (a town's code)
+    ECOLOGY_ENVIRONMENT = "ecology_environment"  # 生态环境局 EE
+    EMERGENCY_MANAGEMENT = "emergency_management"  # 应急管理局 EM
+    PBOC_BRANCH = "pboc_branch"  # 中国人民银行分支机构 PB
+    CUSTOMS = "customs"  # 海关 CS
+    FOREIGN_EXCHANGE = "foreign_exchange"  # 国家外汇管理局分支局 FX
+    JUSTICE_BUREAU = "justice_bureau"  # 司法局 JB
     PLATFORM = "platform"  # the platform itself, code FUYUAN
 
 
@@ -97,16 +110,43 @@ KIND_PREFIXES: Mapping[OrgKind, str] = {
     OrgKind.SECURITIES_REGULATION: "SR",
     OrgKind.CREDIT_REFERENCE: "CR",
     OrgKind.JOINT_OFFICE: "JO",
+    OrgKind.ADMINISTRATOR: "AM",
+    OrgKind.POLITICAL_LEGAL_COMMITTEE: "PL",
+    OrgKind.MEDICAL_INSURANCE: "MI",
+    OrgKind.TRADE_UNION: "TU",
+    OrgKind.TOWN_GOVERNMENT: "TG",
+    OrgKind.ECOLOGY_ENVIRONMENT: "EE",
+    OrgKind.EMERGENCY_MANAGEMENT: "EM",
+    OrgKind.PBOC_BRANCH: "PB",
+    OrgKind.CUSTOMS: "CS",
+    OrgKind.FOREIGN_EXCHANGE: "FX",
+    OrgKind.JUSTICE_BUREAU: "JB",
 }
 
 MARKET_KINDS = frozenset(
-    {OrgKind.BANK, OrgKind.SECURITIES, OrgKind.PAYMENT, OrgKind.TELECOM, OrgKind.INSURER}
+    {
+        OrgKind.BANK,
+        OrgKind.SECURITIES,
+        OrgKind.PAYMENT,
+        OrgKind.TELECOM,
+        OrgKind.INSURER,
+        OrgKind.ADMINISTRATOR,
+    }
 )
-"""Kinds with several institutions per jurisdiction: their codes name the institution."""
+"""Kinds with several institutions per jurisdiction: their codes name the institution (an
+administrator's, the firm: `AMHUAZHOU410300`)."""
 
 NOT_BUREAUS = frozenset(
-    {OrgKind.COURT, OrgKind.PROCURATORATE, OrgKind.JOINT_OFFICE, OrgKind.PLATFORM}
+    {
+        OrgKind.COURT,
+        OrgKind.PROCURATORATE,
+        OrgKind.JOINT_OFFICE,
+        OrgKind.ADMINISTRATOR,
+        OrgKind.PLATFORM,
+    }
 )
+"""Not bureaus: they do not answer courts' notices (an administrator sends the bankruptcy's
+requests, it receives no task to answer)."""
 
 
 class Capability(StrEnum):

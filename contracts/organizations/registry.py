@@ -118,6 +118,21 @@ class Registry:
         self.jurisdiction(ancestor)
         return any(place.code == ancestor for place in self.ancestors(child))
 
+    def of_kind(self, kind: OrgKind, jurisdiction: str) -> list[Organization]:
+        """The organizations of `kind` serving `jurisdiction`: the nearest per service line in
+        the jurisdiction and its ancestors; where none is, those of the towns directly below it
+        (a county court's 乡镇街道), by code. The units a bankruptcy's tasks name are found so."""
+        nearest: dict[str, Organization] = {}
+        for place in self.ancestors(jurisdiction):
+            for org in self._organizations.values():
+                if org.jurisdiction == place.code and org.kind == kind:
+                    nearest.setdefault(org.line, org)
+        if not nearest:
+            below = {p.code for p in self._jurisdictions.values() if p.parent == jurisdiction}
+            found = [o for o in self._organizations.values() if o.jurisdiction in below]
+            nearest = {o.code: o for o in found if o.kind == kind}
+        return sorted(nearest.values(), key=lambda org: org.code)
+
     def handling(self, capability: Capability, jurisdiction: str) -> list[Organization]:
         """The organizations that handle `capability` in `jurisdiction`: the nearest per service
         line, among those of the jurisdiction and its ancestors (see the module docstring)."""

@@ -67,7 +67,8 @@ def _code_problem(item: Organization) -> str | None:
     institution = "[A-Z]+" if item.kind in MARKET_KINDS else ""
     if re.fullmatch(f"{prefix}{institution}{item.jurisdiction}", item.code):
         return None
-    example = f"{prefix}{'ICBC' if institution else ''}{item.jurisdiction}"
+    firm = "FIRM" if item.kind == OrgKind.ADMINISTRATOR else "ICBC"
+    example = f"{prefix}{firm if institution else ''}{item.jurisdiction}"
     return f"a {item.kind} in {item.jurisdiction} has a code like {example}"
 
 

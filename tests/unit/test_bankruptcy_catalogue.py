@@ -14,7 +14,7 @@ from contracts.bankruptcy.data import DataError
 from contracts.bankruptcy.funding import ExpenseAidLimits
 from contracts.bankruptcy.tasks import Trigger
 from contracts.bankruptcy.topics import LEVELS, SEED_TOPICS, TopicCatalogue, UnitKind
-from contracts.organizations.kinds import Level
+from contracts.organizations.kinds import Level, OrgKind
 
 ROOT = Path(__file__).resolve().parents[2]
 TOPICS_FILE = ROOT / "deploy" / "bankruptcy" / "topics.yaml"
@@ -60,9 +60,9 @@ def test_each_trigger_generates_what_the_law_and_the_seed_ask() -> None:
     assert catalogue.topic("debt_evasion").items[0].trigger is Trigger.AD_HOC
 
 
-def test_units_the_registry_does_not_hold_yet_are_marked() -> None:
-    assert UnitKind.TAX.in_registry and UnitKind.ADMINISTRATOR.in_registry
-    assert not UnitKind.POLITICAL_LEGAL_COMMITTEE.in_registry
+def test_every_unit_kind_is_an_organization_kind_of_the_registry() -> None:
+    assert all(kind.in_registry for kind in UnitKind)
+    assert {kind.value for kind in UnitKind} <= {kind.value for kind in OrgKind}
 
 
 def test_a_missing_seed_topic_is_named() -> None:

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
+from contracts.bankruptcy.topics import TopicCatalogue, UnitKind
 from contracts.ids import parse_case_number
 from contracts.organizations import (
+    KIND_PREFIXES,
     PLATFORM_CODE,
     PROPERTY_KINDS,
     Capability,
@@ -286,3 +288,52 @@ def test_the_environment_variable_overrides_the_default_file(
     monkeypatch.setenv("FUYUAN_ORGANIZATIONS", str(path))
     assert default_path() == path
     assert _codes(list(Registry.load())) == ["CT410300", "FUYUAN", "NR410300"]
+
+
+# --- administrators and the units of a bankruptcy's tasks ---------------------------------------
+
+
+def test_administrators_are_firms_on_a_roster_and_no_bureau(registry: Registry) -> None:
+    administrators = [org for org in registry if org.kind == OrgKind.ADMINISTRATOR]
+    assert {org.code for org in administrators} >= {"AMLUOPU410300", "AMRUHE410482"}
+    assert all(org.code.startswith(KIND_PREFIXES[OrgKind.ADMINISTRATOR]) for org in administrators)
+    assert not {org.kind for org in registry.bureaus()} & {OrgKind.ADMINISTRATOR}
+
+
+def test_an_administrators_code_names_its_firm() -> None:
+    data = copy.deepcopy(MINIMAL)
+    data["organizations"].append(
+        {
+            "code": "AM410000",
+            "name": "某律所",
+            "name_en": "A firm",
+            "kind": "administrator",
+            "jurisdiction": "410000",
+        }
+    )
+    with pytest.raises(RegistryError, match="has a code like AMFIRM410000"):
+        Registry.from_data(data)
+
+
+def test_every_unit_kind_of_the_topic_catalogue_has_organizations(registry: Registry) -> None:
+    catalogue = TopicCatalogue.load()
+    named = {
+        kind
+        for topic in catalogue.topics
+        for item in topic.items
+        for a in item.assignments
+        for kind in (a.lead, *a.co_units)
+    }
+    in_case = {UnitKind.COURT, UnitKind.ADMINISTRATOR, UnitKind.JOINT_OFFICE}
+    for kind in named - in_case:
+        assert registry.of_kind(OrgKind(kind.value), LUOLONG), kind
+
+
+def test_units_by_kind_are_the_nearest_then_the_towns_below(registry: Registry) -> None:
+    assert _codes(registry.of_kind(OrgKind.HUMAN_RESOURCES, XIN_AN)) == ["HR410300"]
+    assert _codes(registry.of_kind(OrgKind.TRADE_UNION, RUZHOU)) == ["TU410482"]
+    assert _codes(registry.of_kind(OrgKind.CUSTOMS, RUZHOU)) == ["CS410000"]
+    assert _codes(registry.of_kind(OrgKind.CUSTOMS, XIN_AN)) == ["CS410300"]
+    assert _codes(registry.of_kind(OrgKind.TOWN_GOVERNMENT, RUZHOU)) == ["TG410482001"]
+    assert _codes(registry.of_kind(OrgKind.TOWN_GOVERNMENT, XIN_AN)) == ["TG410323100"]
+    assert registry.of_kind(OrgKind.TOWN_GOVERNMENT, LUOYANG) == []
