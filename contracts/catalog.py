@@ -1,10 +1,10 @@
 """Every context's messages, imported once so the registry knows them all."""
 
-from contracts import enforcement, ledger
+from contracts import bankruptcy, enforcement, ledger
 from contracts.base import Payload
 from contracts.registry import PAYLOADS
 
-CONTEXTS = {"enforcement": enforcement, "ledger": ledger}
+CONTEXTS = {"bankruptcy": bankruptcy, "enforcement": enforcement, "ledger": ledger}
 
 
 def public() -> dict[str, type[Payload]]:

@@ -1,12 +1,19 @@
 """破产府院联动 — bankruptcy coordination: the court's procedure steps and their facts, the
 statutory clocks, coordination tasks for the bureaus, the administrator's requests and expense aid
 (破产费用保障资金); with the topic catalogue and the expense-aid limits as versioned data.
-
-Not yet part of `contracts.catalog`: the service that takes these messages is the next step
-(docs/BANKRUPTCY.md).
+The bankruptcy service (`services/bankruptcy`) takes the commands and replies; a message it
+refuses is answered with `MessageRejected`.
 """
 
-from contracts.bankruptcy import administrator, aid, deadlines, parties, procedure, tasks
+from contracts.bankruptcy import (
+    administrator,
+    aid,
+    deadlines,
+    parties,
+    procedure,
+    rejections,
+    tasks,
+)
 from contracts.bankruptcy.parties import (
     Administrator,
     AdministratorKind,
@@ -16,12 +23,14 @@ from contracts.bankruptcy.parties import (
     Procedure,
     Yuan,
 )
+from contracts.bankruptcy.rejections import MessageRejected
 
 __all__ = [
     "Administrator",
     "AdministratorKind",
     "AppointmentMethod",
     "Debtor",
+    "MessageRejected",
     "PetitionerKind",
     "Procedure",
     "Yuan",
@@ -30,5 +39,6 @@ __all__ = [
     "deadlines",
     "parties",
     "procedure",
+    "rejections",
     "tasks",
 ]

@@ -1,6 +1,6 @@
 """破产 contracts — every bankruptcy message type is built, dumped to JSON and parsed back at the
 edge unchanged; every field is documented; the types follow `bankruptcy.<kind>.<name>.v1`; and
-the context is not yet one of the system's public contexts (its service comes next)."""
+the context is one of the system's public contexts."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from contracts.catalog import CONTEXTS, public
 from contracts.registry import PAYLOADS, parse_message
 from tests.unit import test_bankruptcy_builders as b
 
-TYPES = sorted(k for k in PAYLOADS if k.startswith("bankruptcy."))
+TYPES = sorted(k for k in PAYLOADS if k.startswith("bankruptcy.") and ".rejection." not in k)
+"""The bankruptcy messages built here (the rejection is the shared `MessageRejectedBase`)."""
 
 SPEC = t.TaskSpec(
     task_id=uuid.UUID(int=7),
@@ -160,9 +161,7 @@ def test_a_missing_field_is_named_at_the_edge() -> None:
         parse_message(json.dumps({"envelope": envelope(kind), "data": data}))
 
 
-def test_the_bankruptcy_context_is_not_yet_public() -> None:
-    assert "bankruptcy" not in CONTEXTS
-    assert not any(
-        isinstance(cls, type) and cls.context() == "bankruptcy" for cls in public().values()
-    )
+def test_the_bankruptcy_context_is_public() -> None:
+    assert "bankruptcy" in CONTEXTS
+    assert set(TYPES) <= set(public())
     assert all(issubclass(PAYLOADS[k], Payload) for k in TYPES)
