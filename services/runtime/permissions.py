@@ -20,6 +20,13 @@ data, `nats_config(registry, …)` as configuration text. `fuyuan deploy nats-co
   `_INBOX.>` and `_INBOX_<ORG>.>`, which in its own account only ever carry its own replies), so
   a violation is reported to the client at once.
 
+- An administrator (破产管理人, kind `administrator`) is narrower: it publishes only its own four
+  bankruptcy commands, `bankruptcy.command.<request_coordination|publish_employee_claims|
+  report_deregistration|apply_expense_aid>.v1.<ORG>`, no reply and no other context's command; it
+  receives `bankruptcy.notice|rejection.*.*.<ORG>`; and it has a durable consumer on the
+  bankruptcy stream only. Courts publish the procedure's commands and bureaus reply to task
+  notices through the rule above, like any other command or reply.
+
 Why an account per organization and not one shared account: NATS never checks the reply subject
 of a request against permissions. In a shared account an organization could ask its own consumer
 for messages "in reply to" any subject (`$JS.API.CONSUMER.MSG.NEXT…` with reply `deadletter.…`) and
@@ -40,9 +47,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from contracts.bankruptcy.administrator import (
+    PublishEmployeeClaims,
+    ReportDeregistration,
+    RequestCoordination,
+)
+from contracts.bankruptcy.aid import ApplyExpenseAid
 from contracts.catalog import CONTEXTS
-from contracts.organizations import Registry
-from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, stream_name
+from contracts.organizations import OrgKind, Registry
+from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, stream_name, subject
 from services.runtime.catalog import SERVICES
 
 SERVICE_ACCOUNT = "SERVICES"
@@ -60,6 +73,14 @@ LEDGER_SERVICE = "ledger"
 """The service that journals every context, so it reads them all."""
 PASSWORD_ENV_PREFIX = "FUYUAN_NATS_PW_"
 """`$FUYUAN_NATS_PW_<USER>` (user name in capitals) holds a user's password in production."""
+BANKRUPTCY = "bankruptcy"
+ADMINISTRATOR_COMMANDS = (
+    RequestCoordination.TYPE,
+    PublishEmployeeClaims.TYPE,
+    ReportDeregistration.TYPE,
+    ApplyExpenseAid.TYPE,
+)
+"""What an administrator may publish (under its own code), and nothing else."""
 DEV_PASSWORD_SALT = "fuyuan-nats-dev-password"
 """Development passwords are `dev-` + the first 24 hex digits of
 sha256(`fuyuan-nats-dev-password:<user>`): deterministic, documented, and therefore no secret."""
@@ -164,14 +185,29 @@ def _services(services: Iterable[str] | None) -> tuple[str, ...]:
 # ---- what each kind of user may do -----------------------------------------------------------
 
 
-def organization_grants(org: str, contexts: Iterable[str] | None = None) -> list[Grant]:
-    """Every subject of the services' account an organization may use, in a fixed order."""
-    publish = [Grant(Direction.SERVICE, f"*.{kind}.*.*.{org}") for kind in ("command", "reply")]
-    receive = [
-        Grant(Direction.STREAM, f"*.{kind}.*.*.{org}") for kind in ("notice", "rejection", "event")
-    ]
+def organization_grants(
+    org: str, contexts: Iterable[str] | None = None, kind: OrgKind | None = None
+) -> list[Grant]:
+    """Every subject of the services' account an organization may use, in a fixed order; an
+    administrator's (`kind`) are its bankruptcy commands, notices and rejections only."""
+    known = _contexts(contexts)
+    if kind is OrgKind.ADMINISTRATOR:
+        publish = [
+            Grant(Direction.SERVICE, subject(type_, org)) for type_ in ADMINISTRATOR_COMMANDS
+        ]
+        receive = [
+            Grant(Direction.STREAM, f"{BANKRUPTCY}.{what}.*.*.{org}")
+            for what in ("notice", "rejection")
+        ]
+        known = tuple(context for context in known if context == BANKRUPTCY)
+    else:
+        publish = [Grant(Direction.SERVICE, f"*.{what}.*.*.{org}") for what in ("command", "reply")]
+        receive = [
+            Grant(Direction.STREAM, f"*.{what}.*.*.{org}")
+            for what in ("notice", "rejection", "event")
+        ]
     api = [Grant(Direction.SERVICE, "$JS.API.INFO")]
-    for context in _contexts(contexts):
+    for context in known:
         stream, consumer = stream_name(context), consumer_name(context, org)
         api += [
             Grant(Direction.SERVICE, f"$JS.API.STREAM.INFO.{stream}"),
@@ -194,10 +230,12 @@ def organization_grants(org: str, contexts: Iterable[str] | None = None) -> list
     return [*publish, *api, *receive]
 
 
-def organization_permissions(org: str, contexts: Iterable[str] | None = None) -> Permissions:
+def organization_permissions(
+    org: str, contexts: Iterable[str] | None = None, kind: OrgKind | None = None
+) -> Permissions:
     """The same subjects as its grants; replies come back on `_INBOX.>` or `_INBOX_<ORG>.>`,
     which exist only in its own account."""
-    grants = organization_grants(org, contexts)
+    grants = organization_grants(org, contexts, kind)
     inboxes = (f"{INBOX}.>", f"{inbox_prefix(org)}.>")
     return Permissions(
         publish=tuple(g.subject for g in grants if g.direction is Direction.SERVICE),
@@ -269,7 +307,7 @@ def users(
     for org in registry:
         if org.code == SERVICE_ACCOUNT:
             raise ValueError(f"organization code {org.code!r} is the services' account name")
-        perms = organization_permissions(org.code, contexts)
+        perms = organization_permissions(org.code, contexts, org.kind)
         found.append(User(org.code, org.code, Role.ORGANIZATION, perms))
     return found
 
@@ -287,7 +325,7 @@ def exports(registry: Registry, contexts: Sequence[str] | None = None) -> list[d
     organizations that use it (one entry per subject: nats-server keys exports by subject)."""
     lent: dict[Grant, list[str]] = {}
     for org in registry:
-        for grant in organization_grants(org.code, contexts):
+        for grant in organization_grants(org.code, contexts, org.kind):
             lent.setdefault(grant, []).append(org.code)
     entries = []
     for grant, orgs in lent.items():
@@ -299,10 +337,12 @@ def exports(registry: Registry, contexts: Sequence[str] | None = None) -> list[d
     return entries
 
 
-def imports(org: str, contexts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def imports(
+    org: str, contexts: Sequence[str] | None = None, kind: OrgKind | None = None
+) -> list[dict[str, Any]]:
     return [
         {str(g.direction): {"account": SERVICE_ACCOUNT, "subject": g.subject}}
-        for g in organization_grants(org, contexts)
+        for g in organization_grants(org, contexts, kind)
     ]
 
 
@@ -327,7 +367,7 @@ def accounts(
         if user.role is Role.ORGANIZATION:
             block[user.account] = {
                 "users": [_user_entry(user, dev_passwords)],
-                "imports": imports(user.name, contexts),
+                "imports": imports(user.name, contexts, registry.get(user.name).kind),
             }
     return block
 

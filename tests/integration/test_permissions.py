@@ -304,6 +304,27 @@ async def test_a_court_cannot_publish_a_query_as_another_court(
     assert await stored(service, forged) != body
 
 
+async def test_an_administrator_publishes_only_its_own_bankruptcy_requests(
+    connect: Connect, service: Conn
+) -> None:
+    admin = await connect("AMLUOPU410300")
+    for name in (
+        subject(QueryProperty.TYPE, "AMLUOPU410300"),  # no enforcement command
+        "bankruptcy.command.accept_petition.v1.AMLUOPU410300",  # the court's step
+        "bankruptcy.reply.task_acknowledgement.v1.AMLUOPU410300",  # a bureau's answer
+        "bankruptcy.command.request_coordination.v1.AMRUHE410482",  # another administrator
+    ):
+        body = unique()
+        await admin.nc.publish(name, body)
+        assert "publish" in await admin.violation(name)
+        if name.startswith("enforcement."):
+            assert await stored(service, name) != body
+    own = "bankruptcy.command.request_coordination.v1.AMLUOPU410300"
+    await admin.nc.publish(own, unique())
+    await admin.nc.flush()
+    assert not [e for e in admin.errors if own in str(e)]
+
+
 async def test_an_organization_cannot_publish_notices_events_or_to_the_api(
     connect: Connect, service: Conn
 ) -> None:

@@ -12,14 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from contracts.catalog import CONTEXTS
-from contracts.organizations import Registry
+from contracts.organizations import OrgKind, Registry
 from services.cli import deploy
 from services.runtime import permissions as perms
 from services.runtime.catalog import SERVICES
 from services.runtime.devstack import nats_server_binary
 
 COURT, OTHER_COURT, BUREAU, OTHER_BUREAU = "CT410300", "CT410482", "NR410300", "VA410300"
+ADMINISTRATOR, OTHER_ADMINISTRATOR = "AMLUOPU410300", "AMRUHE410482"
 ENFORCEMENT_ONLY = ("enforcement",)
+BOTH = ("bankruptcy", "enforcement")
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +86,10 @@ def test_each_export_goes_only_to_the_organizations_it_names(registry: Registry)
     assert len(by_subject) == len(exports), "nats-server keys exports by subject"
     everyone = sorted(org.code for org in registry)
     for subject, entry in by_subject.items():
-        if subject in ("$JS.API.INFO", "$JS.API.STREAM.INFO.ENFORCEMENT"):
+        if subject == "$JS.API.INFO":
             assert sorted(entry["accounts"]) == everyone
+        elif subject == "$JS.API.STREAM.INFO.ENFORCEMENT":  # not the administrators'
+            assert sorted(entry["accounts"]) == [c for c in everyone if not c.startswith("AM")]
         else:
             tokens = set(re.split(r"[._]", subject))
             owners = [code for code in everyone if code in tokens]
@@ -143,6 +147,68 @@ SHARED = ("$JS.API.INFO", "_INBOX.>")
 CONSUMER_API = re.compile(
     r"^\$JS\.(?:API\.CONSUMER\.(CREATE|INFO|DELETE|MSG\.NEXT)|ACK)\.([A-Z]+)\.([^.]+)(\..+)?$"
 )
+
+
+def _bankruptcy_api(org: str) -> list[str]:
+    return [
+        "$JS.API.INFO",
+        "$JS.API.STREAM.INFO.BANKRUPTCY",
+        f"$JS.API.CONSUMER.CREATE.BANKRUPTCY.bankruptcy_{org}.bankruptcy.*.*.*.{org}",
+        f"$JS.API.CONSUMER.INFO.BANKRUPTCY.bankruptcy_{org}",
+        f"$JS.API.CONSUMER.DELETE.BANKRUPTCY.bankruptcy_{org}",
+        f"$JS.API.CONSUMER.MSG.NEXT.BANKRUPTCY.bankruptcy_{org}",
+        f"$JS.ACK.BANKRUPTCY.bankruptcy_{org}.>",
+    ]
+
+
+def test_an_administrator_gets_exactly_its_four_commands_and_its_bankruptcy_notices() -> None:
+    org = ADMINISTRATOR
+    got = perms.organization_permissions(org, BOTH, OrgKind.ADMINISTRATOR)
+    assert got.publish == (
+        f"bankruptcy.command.request_coordination.v1.{org}",
+        f"bankruptcy.command.publish_employee_claims.v1.{org}",
+        f"bankruptcy.command.report_deregistration.v1.{org}",
+        f"bankruptcy.command.apply_expense_aid.v1.{org}",
+        *_bankruptcy_api(org),
+    )
+    assert got.subscribe == (
+        f"bankruptcy.notice.*.*.{org}",
+        f"bankruptcy.rejection.*.*.{org}",
+        "_INBOX.>",
+        f"_INBOX_{org}.>",
+    )
+    imported = perms.imports(org, BOTH, OrgKind.ADMINISTRATOR)
+    assert [next(iter(i.values()))["subject"] for i in imported] == [
+        *got.publish,
+        *got.subscribe[:2],
+    ]
+
+
+def test_who_may_take_part_in_a_bankruptcy(registry: Registry) -> None:
+    """The court publishes the procedure's steps, a bureau answers its task notices (and the
+    finance bureau its expense-aid decisions), an administrator only its own requests."""
+    users = {u.name: u.permissions for u in perms.users(registry, BOTH)}
+    court, bureau, admin = users[COURT], users["HR410300"], users[ADMINISTRATOR]
+    for name in ("accept_petition", "declare_bankrupt", "terminate_proceedings", "waive_task"):
+        assert allowed(court.publish, f"bankruptcy.command.{name}.v1.{COURT}"), name
+        assert not allowed(court.publish, f"bankruptcy.command.{name}.v1.{OTHER_COURT}"), name
+        assert not allowed(admin.publish, f"bankruptcy.command.{name}.v1.{ADMINISTRATOR}"), name
+    for name in ("task_acknowledgement", "task_progress", "task_completion", "task_blockage"):
+        assert allowed(bureau.publish, f"bankruptcy.reply.{name}.v1.HR410300"), name
+        assert not allowed(bureau.publish, f"bankruptcy.reply.{name}.v1.HR410482"), name
+        assert not allowed(admin.publish, f"bankruptcy.reply.{name}.v1.{ADMINISTRATOR}"), name
+    assert allowed(users["FN410300"].publish, "bankruptcy.reply.expense_aid_decision.v1.FN410300")
+    assert allowed(bureau.subscribe, "bankruptcy.notice.coordination_task.v1.HR410300")
+    assert "$JS.API.CONSUMER.MSG.NEXT.BANKRUPTCY.bankruptcy_HR410300" in bureau.publish
+    for name in ("request_coordination", "publish_employee_claims", "apply_expense_aid"):
+        assert allowed(admin.publish, f"bankruptcy.command.{name}.v1.{ADMINISTRATOR}"), name
+        assert not allowed(admin.publish, f"bankruptcy.command.{name}.v1.{OTHER_ADMINISTRATOR}")
+    assert not allowed(admin.publish, f"enforcement.command.query_property.v1.{ADMINISTRATOR}")
+    assert allowed(admin.subscribe, f"bankruptcy.notice.coordination_task.v1.{ADMINISTRATOR}")
+    assert allowed(admin.subscribe, f"bankruptcy.rejection.message_rejected.v1.{ADMINISTRATOR}")
+    assert not allowed(admin.subscribe, f"enforcement.notice.property_query.v1.{ADMINISTRATOR}")
+    assert not allowed(admin.subscribe, f"bankruptcy.notice.coordination_task.v1.{BUREAU}")
+    assert not any(".ENFORCEMENT." in subject for subject in admin.publish)
 
 
 def test_every_organization_subject_ends_in_its_own_code(registry: Registry) -> None:
