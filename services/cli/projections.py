@@ -26,7 +26,16 @@ def _enforcement(pool: asyncpg.Pool) -> Projector:
     return projections.on_postgres(pool, "enforcement", store, Catalogue.load().on_report())
 
 
-PROJECTORS: dict[str, Callable[[asyncpg.Pool], Projector]] = {"enforcement": _enforcement}
+def _bankruptcy(pool: asyncpg.Pool) -> Projector:
+    from services.bankruptcy import projections
+
+    return projections.on_postgres(pool, "bankruptcy", PostgresEventStore(pool, "bankruptcy"))
+
+
+PROJECTORS: dict[str, Callable[[asyncpg.Pool], Projector]] = {
+    "enforcement": _enforcement,
+    "bankruptcy": _bankruptcy,
+}
 """Service (its schema) → its projector."""
 
 
