@@ -172,6 +172,8 @@ class PetitionAccepted(Event):
     """破申案号."""
     court: OrgCode
     """受理法院 — code of the court hearing the 破 case."""
+    debtor: Debtor
+    """债务人 — the company; enforcement finds its cases by the credit code (第十九条)."""
     accepted_on: date
     """受理日期."""
     procedure: Procedure

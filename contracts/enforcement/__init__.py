@@ -2,6 +2,7 @@
 
 from contracts.enforcement import (
     aftercare,
+    bankruptcy,
     duties,
     exemptions,
     objections,
@@ -121,6 +122,7 @@ __all__ = [
     "RenewControl",
     "Yuan",
     "aftercare",
+    "bankruptcy",
     "duties",
     "exemptions",
     "objections",

@@ -43,6 +43,7 @@ class ReleaseGround(StrEnum):
     DEBT_PAID = "debt_paid"  # (四) 债务已经清偿
     SECURITY_CONSENTED = "security_consented"  # (五) 被执行人提供担保且申请执行人同意解除
     OTHER = "other"  # (六) 人民法院认为应当解除的其他情形
+    BANKRUPTCY_ACCEPTED = "bankruptcy_accepted"  # 企业破产法 第十九条: 受理破产申请后解除保全
 
 
 class DeductionChannel(StrEnum):
@@ -237,6 +238,9 @@ class ControlOrder(Notice):
     sale_barred: bool = False
     """The debtor's only home: seize, but never auction, sell or take in payment (查封规定
     第四条)."""
+    ground: ReleaseGround | None = None
+    """For a release the service orders itself: its ground (bankruptcy_accepted, 企业破产法
+    第十九条)."""
     documents: CourtDocuments | None = None
     """The ruling and notice of assistance with their electronic seal, when the court sent them."""
 

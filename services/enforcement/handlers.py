@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from contracts.enforcement import ALL_KINDS, MessageRejected, PropertyKind
+from contracts.enforcement import ALL_KINDS, MessageRejected, Organization, PropertyKind, party_id
 from contracts.enforcement.measures import Applicable, Catalogue
 from contracts.envelope import Envelope, Message
 from contracts.ids import unmasked
@@ -17,6 +17,7 @@ from contracts.registry import FieldError, parse_message
 from contracts.subjects import subject
 from services.enforcement import domain
 from services.enforcement.domain import (
+    bankruptcy,
     closing,
     conclusion,
     duties,
@@ -26,11 +27,10 @@ from services.enforcement.domain import (
     routing,
     sanctions,
 )
-from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
-from services.enforcement.projections import Sanctions
+from services.enforcement.projections import DebtorCasesRead, Sanctions
 from services.enforcement.settings import EnforcementSettings
 from services.runtime.eventstore import (
     ConcurrencyError,
@@ -49,6 +49,15 @@ Decide = Callable[[domain.Case], list[Out]]
 
 def case_stream(case_number: str) -> str:
     return f"case-{case_number}"
+
+
+async def load_debtor(store: EventStore, credit_code: str) -> tuple[bankruptcy.Debtor, int]:
+    """What the service recorded of the company's bankruptcy, and its stream's version."""
+    debtor, version = bankruptcy.Debtor(), 0
+    for stored in await store.load(bankruptcy.stream(credit_code)):
+        debtor = bankruptcy.evolve_debtor(debtor, parse_message(stored.message).data)
+        version = stored.version
+    return debtor, version
 
 
 async def load_case(
@@ -80,7 +89,7 @@ class CaseCache:
 
 
 def emit(
-    outs: list[Out], cause: Envelope | None, actor: str, now: datetime, case_number: str
+    outs: list[Out], cause: Envelope | None, actor: str, now: datetime, case_number: str | None
 ) -> list[NewEvent]:
     """Messages for the log: an event acts as its subject's organization, a notice is sent by
     `actor` to its subject's organization, a rejection by the platform, as the intake's are."""
@@ -130,10 +139,16 @@ class Handlers:
         settings: EnforcementSettings,
         catalogue: Catalogue | None = None,
         sanctions_read: Sanctions | None = None,
+        debtor_cases: DebtorCasesRead | None = None,
     ) -> None:
         self.store, self.registry, self.settings = store, registry, settings
         self.catalogue = catalogue or Catalogue.load()
         self.sanctions_read = sanctions_read
+        projector = getattr(sanctions_read, "projector", None)
+        if debtor_cases is None and projector is not None:
+            # the projector that answers about sanctions answers about debtors' cases too
+            debtor_cases = DebtorCasesRead(projector)
+        self.debtor_cases = debtor_cases
         self.cases = CaseCache()
         self.online_deduction = routing.online_deduction(registry)
         self.by_role = routing.measures_by_role(self.catalogue)
@@ -166,14 +181,51 @@ class Handlers:
 
     async def register_case(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         court = self.registry.get(msg.envelope.organization)
+        companies = {party_id(d) for d in msg.data.debtors if isinstance(d, Organization)}
+        debtors = {c: (await load_debtor(self.store, c))[0] for c in sorted(companies)}
         decide = functools.partial(
             _registered,
             msg.data,
             court=court.code,
             court_case_code=court.case_code,
             now=now,
+            debtors=debtors,
         )
         await self._act(msg, inbox, now, decide)
+
+    async def bankruptcy_accepted(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
+        """企业破产法 第十九条: the acceptance recorded on the debtor and each open case of the
+        debtor suspended, in one write with the inbox row, so a redelivery has no effect."""
+        accepted = msg.data
+        credit = accepted.debtor.credit_code
+        if self.debtor_cases is None:
+            raise RuntimeError("no debtor_cases read model wired")
+        for attempt in range(1, RETRIES + 1):
+            debtor, version = await load_debtor(self.store, credit)
+            numbers = await self.debtor_cases.open_cases(credit)
+            recorded = bankruptcy.decide_record(accepted, debtor, numbers)
+            known = debtor.accepted.get(accepted.case_number)
+            fact = recorded[0] if recorded else known
+            assert fact is not None
+            writes = []
+            if recorded:
+                outs: list[Out] = [(e, accepted.court) for e in recorded]
+                events = emit(outs, msg.envelope, msg.envelope.organization, now, None)
+                writes.append(StreamWrite(bankruptcy.stream(credit), version, events))
+            for number in numbers:
+                case, case_version = await self.cases.load(self.store, number)
+                suspended = bankruptcy.decide_suspend(fact, case, now)
+                if suspended:
+                    events = emit(suspended, msg.envelope, msg.envelope.organization, now, number)
+                    writes.append(StreamWrite(case_stream(number), case_version, events))
+            try:
+                await self.store.append(*writes, inbox=inbox)
+                return
+            except ConcurrencyError:
+                if attempt == RETRIES:
+                    raise
 
     async def close_without_property(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
@@ -204,7 +256,7 @@ class Handlers:
     async def query_property(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         court = msg.envelope.organization
         decide = functools.partial(
-            queries.decide_query,
+            _query,
             msg.data,
             court=court,
             query_id=msg.envelope.event_id,
@@ -223,7 +275,7 @@ class Handlers:
 
     async def freeze_property(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
-            orders.decide_freeze,
+            _freeze,
             msg.data,
             court=msg.envelope.organization,
             control_id=msg.envelope.event_id,
@@ -278,7 +330,7 @@ class Handlers:
 
     async def control_outcome(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
-            controls.decide_outcome, msg.data, bureau=msg.envelope.organization, now=now
+            bankruptcy.decide_outcome, msg.data, bureau=msg.envelope.organization, now=now
         )
         await self._act(msg, inbox, now, decide)
 
@@ -413,13 +465,37 @@ class Handlers:
 
 
 def _registered(
-    cmd: Any, case: domain.Case, *, court: str, court_case_code: str | None, now: datetime
+    cmd: Any,
+    case: domain.Case,
+    *,
+    court: str,
+    court_case_code: str | None,
+    now: datetime,
+    debtors: dict[str, bankruptcy.Debtor],
 ) -> list[Out]:
-    """The registration, recorded as the court's own fact."""
+    """The registration, recorded as the court's own fact; against a company whose bankruptcy
+    was accepted, suspended with it."""
     events = domain.decide_register(
         cmd, case, court=court, court_case_code=court_case_code, now=now
     )
-    return [(e, court) for e in events]
+    after = case
+    for e in events:
+        after = domain.evolve(after, e)
+    return [*((e, court) for e in events), *bankruptcy.on_registration(after, debtors, now)]
+
+
+def _query(cmd: Any, case: domain.Case, *, now: datetime, **rest: Any) -> list[Out]:
+    """A query, refused against a debtor whose bankruptcy was accepted."""
+    outs = queries.decide_query(cmd, case, now=now, **rest)
+    bankruptcy.check_query(cmd, case, now)
+    return outs
+
+
+def _freeze(cmd: Any, case: domain.Case, *, now: datetime, **rest: Any) -> list[Out]:
+    """A freeze or seizure, refused on property of a debtor whose bankruptcy was accepted."""
+    outs = orders.decide_freeze(cmd, case, now=now, **rest)
+    bankruptcy.check_freeze(cmd, case, now)
+    return outs
 
 
 def _answer_and_what_was_not_taken(

@@ -57,6 +57,7 @@ def build(w: Wiring, clock: Callable[[], datetime]) -> Enforcement:
         settings(),
         catalogue=catalogue,
         sanctions_read=projections.Sanctions(projector),
+        debtor_cases=projections.DebtorCasesRead(projector),
     )
     deadlines = Deadlines(w.store, w.pool, SCHEMA, clock, handlers, projector)
     return Enforcement(projector, handlers, deadlines)
@@ -80,7 +81,13 @@ def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
             ),
         ]
 
-    return ServiceSpec(name=SCHEMA, consumers=consumers, background=background, settings=settings)
+    return ServiceSpec(
+        name=SCHEMA,
+        consumers=consumers,
+        contexts=subscribers.CONTEXTS,
+        background=background,
+        settings=settings,
+    )
 
 
 SPEC = spec()

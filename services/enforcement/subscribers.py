@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from contracts import enforcement as msgs
+from contracts.bankruptcy import procedure as bankruptcy_msgs
 from contracts.enforcement import aftercare, objections
 from contracts.enforcement import duties as duty_msgs
 from contracts.enforcement import exemptions as exemption_msgs
@@ -22,6 +23,10 @@ COMMANDS = "enforcement_commands"
 """The durable consumer of the courts' commands."""
 REPLIES = "enforcement_replies"
 """The durable consumer of the bureaus' replies."""
+BANKRUPTCY = "enforcement_bankruptcy"
+"""The durable consumer of the bankruptcy courts' acceptances (企业破产法 第十九条)."""
+CONTEXTS = ("enforcement", "bankruptcy")
+"""The streams the service reads: its own, and the bankruptcy service's events."""
 
 
 def _intake(
@@ -65,6 +70,9 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         sanction_msgs.SanctionAck.TYPE: h.sanction_ack,
         objections.ObjectToControl.TYPE: h.object_to_control,
     }
+    bankruptcy_routes: dict[str, Route] = {
+        bankruptcy_msgs.PetitionAccepted.TYPE: h.bankruptcy_accepted,
+    }
     return [
         Consumer(
             context="enforcement",
@@ -78,6 +86,13 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
             durable=REPLIES,
             subject=replies("enforcement"),
             handle=_intake(h.store, REPLIES, reply_routes, clock),
+            max_attempts=max_attempts,
+        ),
+        Consumer(
+            context="bankruptcy",
+            durable=BANKRUPTCY,
+            subject=f"{bankruptcy_msgs.PetitionAccepted.TYPE}.*",
+            handle=_intake(h.store, BANKRUPTCY, bankruptcy_routes, clock),
             max_attempts=max_attempts,
         ),
     ]

@@ -29,6 +29,7 @@ from services.enforcement import domain
 from services.enforcement.settings import EnforcementSettings
 from services.runtime.intake import Intake
 from tests.fast import builders as b
+from tests.fast import test_bankruptcy_effects as bankrupt
 from tests.fast.builders import BANK, CASE, COURT, OTHER_BANK, TODAY
 from tests.fast.harness import Harness, Published, of_type, reference_data
 
@@ -638,6 +639,23 @@ async def _concluded_twice(h: Harness) -> tuple[str, list[Published]]:
 async def _concluded_tomorrow(h: Harness) -> tuple[str, list[Published]]:
     await b.registered(h)
     return COURT, await h.send(b.conclude(TODAY + timedelta(days=1)), COURT)
+
+
+# 破产受理 — after a bankruptcy petition against the debtor was accepted (企业破产法 第十九条)
+
+
+@provokes("DebtorInBankruptcyError", "enforcement against it is suspended")
+async def _query_a_bankrupt_company(h: Harness) -> tuple[str, list[Published]]:
+    await bankrupt.company_case(h)
+    await bankrupt.announce(h)
+    return COURT, await h.send(b.query(b.COMPANY), COURT)
+
+
+@provokes("PropertyInBankruptcyError", "no new control")
+async def _freeze_a_bankrupt_company(h: Harness) -> tuple[str, list[Published]]:
+    await bankrupt.company_case(h)
+    await bankrupt.announce(h)
+    return COURT, await h.send(b.freeze(), COURT)
 
 
 REFUSALS = refusals()

@@ -94,12 +94,15 @@ async def test_the_rebuild_command_replays_the_log_and_counts_the_rows(
 ) -> None:
     assert await rebuild_service(database_url, "enforcement") == (
         0,
-        {"due_cases": 0, "sanction_parties": 0},
+        {"debtor_cases": 0, "due_cases": 0, "sanction_parties": 0},
     )
     h = await a_case()
     await stored(h, db)
     events = len(await h.store.read_all(limit=10_000))
     assert await service_lag(database_url, "enforcement") == events
     replayed, counts = await rebuild_service(database_url, "enforcement")
-    assert (replayed, counts) == (events, {"due_cases": 1, "sanction_parties": 2})
+    assert (replayed, counts) == (
+        events,
+        {"debtor_cases": 0, "due_cases": 1, "sanction_parties": 2},
+    )
     assert await service_lag(database_url, "enforcement") == 0

@@ -106,10 +106,12 @@ def accept(
             "the administrator is appointed in the acceptance (第十三条)",
             "data.administrator.appointed_on",
         )
+    assert case.debtor is not None, "lawful() accepts only a filed petition"
     fact = p.PetitionAccepted(
         case_number=cmd.case_number,
         petition_case_number=cmd.petition_case_number,
         court=by,
+        debtor=case.debtor,
         accepted_on=cmd.accepted_on,
         procedure=cmd.procedure,
         administrator=cmd.administrator,

@@ -35,6 +35,10 @@ from contracts.enforcement import (
     party_id,
 )
 from contracts.enforcement.aftercare import CaseConcluded, EnforcementResumed
+from contracts.enforcement.bankruptcy import (
+    DeductedFundsHandedOver,
+    EnforcementSuspendedForBankruptcy,
+)
 from contracts.enforcement.sanctions import SanctionKind
 from services.enforcement.domain.objection_state import (
     OBJECTION_TYPES,
@@ -124,6 +128,8 @@ class Control:
     """The order the bureau queued (轮候), which its later report of the queue names."""
     excess: dict[UUID, ExcessRelease] = field(default_factory=dict)
     """Releases of the excess ordered, by order."""
+    deducted: dict[UUID, Decimal] = field(default_factory=dict)
+    """Money deducted (扣划) to the court's account, by deduction order."""
 
     def secures(self) -> Decimal:
         """What the control secures: its amount, at most the holding's value net of the claims
@@ -150,6 +156,11 @@ class Case:
     """Why re-queries after 终本 stopped: resumed as a 执恢 case, performed, suspended, ended."""
     objections: dict[UUID, Objection] = field(default_factory=dict)
     """Bureaus' written objections to control orders (协助执行异议)."""
+    bankruptcies: dict[str, EnforcementSuspendedForBankruptcy] = field(default_factory=dict)
+    """Debtors whose bankruptcy was accepted, by credit code: the case is suspended for them
+    (企业破产法 第十九条)."""
+    handed_over: frozenset[UUID] = frozenset()
+    """Deduction orders whose money was handed over to the administrator."""
 
     @property
     def registered(self) -> bool:
@@ -223,6 +234,14 @@ def evolve(case: Case, event: Payload) -> Case:
             return replace(case, requery_stopped=f"resumed as {event.resumed_case_number}")
         case CaseConcluded():
             return replace(case, requery_stopped=str(event.conclusion))
+        case EnforcementSuspendedForBankruptcy():
+            return replace(
+                case,
+                bankruptcies={**case.bankruptcies, event.credit_code: event},
+                requery_stopped=case.requery_stopped or "bankruptcy_suspended",
+            )
+        case DeductedFundsHandedOver():
+            return replace(case, handed_over=case.handed_over | {event.order_id})
         case _ if event.TYPE in CONTROL_TYPES and hasattr(event, "control_id"):
             c = _control(case.controls.get(event.control_id), event)
             if c is None:
@@ -284,7 +303,10 @@ def _control(old: Control | None, e: Payload) -> Control | None:
         case ControlReleased():
             return _done(old, e.order_id, status=ControlState.RELEASED)
         case FundsDeducted():
-            return _done(old, e.order_id, amount=e.remaining)
+            asked = old.pending.get(e.order_id)
+            amount = e.amount if e.amount is not None else asked.amount if asked else Decimal(0)
+            deducted = {**old.deducted, e.order_id: amount}
+            return _done(old, e.order_id, amount=e.remaining, deducted=deducted)
         case ExcessReleaseOrdered():
             order = Order(str(Action.RELEASE_EXCESS), e.amount, old.until)
             release = ExcessRelease(e.order_id, e.amount, e.release_by)

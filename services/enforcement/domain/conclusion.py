@@ -6,7 +6,7 @@ each listing of the kind in force owes its deletion within three working days.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from contracts.enforcement.aftercare import (
     CaseConcluded,
@@ -62,22 +62,33 @@ def decide_resume(cmd: ResumeEnforcement, case: Case, *, court: str, now: dateti
     return [(resumed, court)]
 
 
-def _duties(case: Case, cmd: ConcludeCase) -> list[ListingDutyArose]:
-    """The deletion each open-ended listing in force now owes."""
-    ground = DELETION_GROUND[cmd.conclusion]
-    due = term_deletion_due(cmd.concluded_on)
+def deletion_duties(
+    case: Case, ground: str, on: date, detail: str, debtor_id: str | None = None
+) -> list[ListingDutyArose]:
+    """The deletion each open-ended listing in force on `on` owes (of `debtor_id` only, if
+    given), due within three working days."""
+    due = term_deletion_due(on)
     return [
         ListingDutyArose(
             sanction_id=s.sanction_id,
             duty=ListingDuty.DELETE,
             ground=ground,
-            arose_on=cmd.concluded_on,
+            arose_on=on,
             due_by=due,
-            detail=f"case {cmd.conclusion}",
+            detail=detail,
         )
         for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id))
-        if s.kind == SanctionKind.LISTING and s.until is None and s.in_force(cmd.concluded_on)
+        if s.kind == SanctionKind.LISTING
+        and s.until is None
+        and s.in_force(on)
+        and debtor_id in (None, s.debtor_id)
     ]
+
+
+def _duties(case: Case, cmd: ConcludeCase) -> list[ListingDutyArose]:
+    """The deletion each open-ended listing in force now owes."""
+    ground = DELETION_GROUND[cmd.conclusion]
+    return deletion_duties(case, ground, cmd.concluded_on, f"case {cmd.conclusion}")
 
 
 def decide_conclude(cmd: ConcludeCase, case: Case, *, court: str, now: datetime) -> list[Out]:

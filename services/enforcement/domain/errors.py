@@ -389,3 +389,15 @@ class RulingDateError(EnforcementError):
     """A ruling on the excess that takes effect in the future."""
 
     field = "data.ruling_effective_on"
+
+
+class DebtorInBankruptcyError(EnforcementError):
+    """A query of a debtor whose bankruptcy was accepted (企业破产法 第十九条)."""
+
+    field = "data.debtor"
+
+
+class PropertyInBankruptcyError(EnforcementError):
+    """A control of the property of a debtor whose bankruptcy was accepted (第十九条)."""
+
+    field = "data.holding"

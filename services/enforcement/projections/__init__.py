@@ -1,7 +1,8 @@
 """This service's read side: projection tables written from its own typed events by one
 projector (`services.runtime.projector`), rebuilt from position 0 with `fuyuan projections
 rebuild`. `due_cases`: when the deadline runner should next look at each case; `sanction_parties`:
-the sanctions binding each party, for status answers to bureaus."""
+the sanctions binding each party, for status answers to bureaus; `debtor_cases`: the cases against
+each company, for the acceptance of its bankruptcy."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from services.enforcement.projections.debtor_cases import (
+    DEBTOR_CASES,
+    DebtorCases,
+    DebtorCasesRead,
+)
 from services.enforcement.projections.due_cases import DUE_CASES, DueCases, DueRead
 from services.enforcement.projections.sanctions import (
     SANCTION_PARTIES,
@@ -28,9 +34,12 @@ NAME = "enforcement"
 """The projector's name: its checkpoint row."""
 
 __all__ = [
+    "DEBTOR_CASES",
     "DUE_CASES",
     "NAME",
     "SANCTION_PARTIES",
+    "DebtorCases",
+    "DebtorCasesRead",
     "DueCases",
     "DueRead",
     "SanctionParties",
@@ -44,7 +53,7 @@ __all__ = [
 def projections(store: EventStore, on_report: frozenset[str]) -> Sequence[Projection]:
     """Every projection of the service. `on_report`: the measures a bureau acts on only when
     reported (catalogue interception), never escalated, so never due."""
-    return [DueCases(store, on_report), SanctionParties()]
+    return [DueCases(store, on_report), SanctionParties(), DebtorCases()]
 
 
 def on_postgres(
