@@ -1,6 +1,7 @@
 """删除期限 — the court's duty to delete, revoke or correct a listing within three working days of
 the day its ground arose (法释〔2017〕7号 第九条、第十条), tracked from that day, and escalated when
-it passes."""
+it passes; and the court's fifteen days to decide an applicant's request to list a debtor
+(第五条), escalated the same way."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from uuid import UUID
 from pydantic import Field
 
 from contracts.base import Command, Event, Notice
+from contracts.enforcement.parties import Party
 from contracts.ids import CaseNumber
 from contracts.registry import register
 
@@ -85,3 +87,98 @@ class ListingDutyOverdue(Notice):
     """The day the ground arose."""
     due_by: date
     """The last day the law allowed."""
+
+
+@register
+class RecordListingRequest(Command):
+    """收到纳入失信名单申请 — the court records that an applicant asked it to list a debtor, and
+    the day the request was received: the court decides within fifteen days of it (法释〔2017〕7号
+    第五条: "人民法院应当自收到申请之日起十五日内审查并作出决定"), by listing the debtor
+    (`ListDishonestDebtor` with `on_applicant_request`) or refusing the request
+    (`RefuseListingRequest`)."""
+
+    TYPE = "enforcement.command.record_listing_request.v1"
+    case_number: CaseNumber
+    """案号."""
+    debtor: Party
+    """被执行人 the applicant asks to have listed: a debtor of the case."""
+    applicant: Party
+    """申请执行人 who asks: an applicant of the case."""
+    received_on: date
+    """收到申请之日 — the fifteen days run from the day after it."""
+    detail: str = Field(min_length=1, max_length=2000)
+    """What the applicant says the debtor did (第一条's grounds), in words."""
+
+
+@register
+class ListingRequested(Event):
+    """已收到纳入申请 — an applicant's request to list a debtor was received; the court decides it
+    by `decide_by`."""
+
+    TYPE = "enforcement.event.listing_requested.v1"
+    request_id: UUID
+    """This request (the court's command id); a refusal names it."""
+    debtor: Party
+    """The debtor the applicant asks to have listed."""
+    applicant: Party
+    """The applicant who asks."""
+    received_on: date
+    """The day the request was received."""
+    decide_by: date
+    """The last day to decide: fifteen calendar days after `received_on` (十五日, 期间: the day
+    received is not counted)."""
+    detail: str = ""
+    """What the applicant says the debtor did."""
+
+
+@register
+class RefuseListingRequest(Command):
+    """不予纳入 — the court decides not to list the debtor an applicant asked to have listed, with
+    its reasons (第五条: the decision either way is due within fifteen days of the request). Listing the debtor is the other decision: `ListDishonestDebtor` with
+    `on_applicant_request`."""
+
+    TYPE = "enforcement.command.refuse_listing_request.v1"
+    case_number: CaseNumber
+    """案号."""
+    request_id: UUID
+    """The request refused (`ListingRequested.request_id`)."""
+    decision_number: str = Field(min_length=1, max_length=100)
+    """The refusal's document number."""
+    decided_on: date
+    """The day the court decided; not after today, not before the request was received."""
+    reasons: str = Field(min_length=1, max_length=2000)
+    """Why the debtor is not listed (no ground of 第一条 applies, an exclusion of 第三条 …)."""
+
+
+@register
+class ListingRequestRefused(Event):
+    """已驳回纳入申请 — the court refused the applicant's request to list the debtor."""
+
+    TYPE = "enforcement.event.listing_request_refused.v1"
+    request_id: UUID
+    """The request."""
+    decision_number: str
+    """The refusal's document number."""
+    decided_on: date
+    """The day the court decided."""
+    reasons: str
+    """Why the debtor is not listed."""
+    late: bool = False
+    """Decided after the fifteen days."""
+
+
+@register
+class ListingRequestOverdue(Notice):
+    """纳入申请逾期未决 — the court, and the joint office of its jurisdiction, are told that an
+    applicant's request to list a debtor was neither granted (the debtor listed at the applicant's
+    request) nor refused within the fifteen days; once per request."""
+
+    TYPE = "enforcement.notice.listing_request_overdue.v1"
+    request_id: UUID
+    """The request."""
+    case_number: CaseNumber
+    """案号."""
+    received_on: date
+    """The day it was received."""
+    decide_by: date
+    """The last day the law allowed for the decision."""

@@ -88,7 +88,12 @@ class Deadlines:
     def decide(self, case: Case, now: datetime) -> list[Out]:
         h, court = self.handlers, case.executing_court or ""
         routing = h.routing(court) if case.closed_on else {}
-        escalates = case.sanctions or case.objections or controls.excess_pending(case)
+        escalates = (
+            case.sanctions
+            or case.objections
+            or case.listing_requests
+            or controls.excess_pending(case)
+        )
         office = h.joint_office(court) if escalates else PLATFORM_CODE
         ack = h.settings.ack_within
         return (
@@ -98,6 +103,7 @@ class Deadlines:
             + sanctions.decide_expiry(case, now, ack)
             + sanctions.decide_overdue(case, now, office, h.catalogue.on_report())
             + duties.decide_duty_overdue(case, now, office)
+            + duties.decide_request_overdue(case, now, office)
             + publication.decide_publication(case, now, ack)
             + objections.decide_objection_overdue(case, now, office)
             + controls.decide_excess_overdue(case, now.date(), office)

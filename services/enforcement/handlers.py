@@ -431,6 +431,26 @@ class Handlers:
         )
         await self._act(msg, inbox, now, decide)
 
+    async def record_listing_request(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
+        decide = functools.partial(
+            duties.decide_record_request,
+            msg.data,
+            court=msg.envelope.organization,
+            request_id=msg.envelope.event_id,
+            now=now,
+        )
+        await self._act(msg, inbox, now, decide)
+
+    async def refuse_listing_request(
+        self, msg: Message[Any], now: datetime, inbox: InboxEntry
+    ) -> None:
+        decide = functools.partial(
+            duties.decide_refuse_request, msg.data, court=msg.envelope.organization, now=now
+        )
+        await self._act(msg, inbox, now, decide)
+
     async def record_credit_repair(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
     ) -> None:

@@ -60,6 +60,8 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
         sanction_msgs.CorrectListing.TYPE: h.correct_listing,
         sanction_msgs.RecordCreditRepair.TYPE: h.record_credit_repair,
         duty_msgs.RecordListingDuty.TYPE: h.record_listing_duty,
+        duty_msgs.RecordListingRequest.TYPE: h.record_listing_request,
+        duty_msgs.RefuseListingRequest.TYPE: h.refuse_listing_request,
         exemption_msgs.GrantRestrictionExemption.TYPE: h.grant_restriction_exemption,
         objections.AnswerObjection.TYPE: h.answer_objection,
         sanction_msgs.AskSanctionStatus.TYPE: h.ask_sanction_status,

@@ -127,6 +127,9 @@ async def test_every_golden_command_and_reply_is_taken_in_the_order_of_one_case(
     # A listing needs a consumption restriction in force for at least as long: restrict first.
     await it.accepted("command.restrict_consumption", "sanction_imposed")
     await it.accepted("command.grant_restriction_exemption", "restriction_exempted")
+    # The applicant asks for a listing; the court refuses it, then lists on its own motion.
+    await it.accepted("command.record_listing_request", "listing_requested")
+    await it.accepted("command.refuse_listing_request", "listing_request_refused")
     await it.accepted("command.list_dishonest_debtor", "sanction_imposed")
     notice = it.last("sanction", to=SANCTIONS_BUREAU)["notice_id"]
     await it.accepted("reply.sanction_ack", "sanction_acknowledged", notice_id=notice)

@@ -30,6 +30,7 @@ from services.enforcement.settings import EnforcementSettings
 from services.runtime.intake import Intake
 from tests.fast import builders as b
 from tests.fast import test_bankruptcy_effects as bankrupt
+from tests.fast import test_listing_requests_flow as requests
 from tests.fast.builders import BANK, CASE, COURT, OTHER_BANK, TODAY
 from tests.fast.harness import Harness, Published, of_type, reference_data
 
@@ -556,6 +557,41 @@ async def _duty_recorded_twice(h: Harness) -> tuple[str, list[Published]]:
     listed = await _listed(h)
     b.only(await h.send(b.duty(listed), COURT), "event.listing_duty_arose")
     return COURT, await h.send(b.duty(listed), COURT)
+
+
+# 纳入申请 — an applicant's request to list, decided within fifteen days
+
+
+@provokes("NotAnApplicantError", "not an applicant")
+async def _request_by_a_stranger(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(requests.listing_request(applicant=b.DEBTOR), COURT)
+
+
+@provokes("RequestDateError", "after today")
+async def _request_received_tomorrow(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    cmd = requests.listing_request(received_on=TODAY + timedelta(days=1))
+    return COURT, await h.send(cmd, COURT)
+
+
+@provokes("ListingRequestOpenError", "awaits the court's decision")
+async def _request_recorded_twice(h: Harness) -> tuple[str, list[Published]]:
+    await requests.requested(h)
+    return COURT, await h.send(requests.listing_request(), COURT)
+
+
+@provokes("UnknownListingRequestError", "no request")
+async def _refuse_an_unknown_request(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(requests.refusal(uuid.uuid4()), COURT)
+
+
+@provokes("ListingRequestDecidedError", "decided already")
+async def _refused_twice(h: Harness) -> tuple[str, list[Published]]:
+    request_id = await requests.requested(h)
+    b.only(await h.send(requests.refusal(request_id), COURT), "event.listing_request_refused")
+    return COURT, await h.send(requests.refusal(request_id), COURT)
 
 
 # 终本 — closing without property

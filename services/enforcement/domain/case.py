@@ -45,6 +45,11 @@ from services.enforcement.domain.objection_state import (
     Objection,
     evolve_objections,
 )
+from services.enforcement.domain.request_state import (
+    REQUEST_TYPES,
+    ListingRequest,
+    evolve_requests,
+)
 from services.enforcement.domain.sanction_state import (
     SANCTION_TYPES,
     Sanction,
@@ -161,6 +166,8 @@ class Case:
     (企业破产法 第十九条)."""
     handed_over: frozenset[UUID] = frozenset()
     """Deduction orders whose money was handed over to the administrator."""
+    listing_requests: dict[UUID, ListingRequest] = field(default_factory=dict)
+    """Applicants' requests to list a debtor (纳入申请), decided within fifteen days."""
 
     @property
     def registered(self) -> bool:
@@ -197,6 +204,8 @@ class Case:
 
 
 def evolve(case: Case, event: Payload) -> Case:
+    if event.TYPE in REQUEST_TYPES:
+        case = replace(case, listing_requests=evolve_requests(case.listing_requests, event))
     if event.TYPE in SANCTION_TYPES:
         return replace(case, sanctions=evolve_sanctions(case.sanctions, event))
     if event.TYPE in OBJECTION_TYPES:

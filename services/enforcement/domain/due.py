@@ -22,7 +22,7 @@ from services.enforcement.domain.case import Case
 def next_due(case: Case, on_report: frozenset[str] = frozenset()) -> datetime | None:
     """The minimum over the areas: queries past respond_by, re-queries after 终本, controls
     near or past their last day, sanction notices unanswered, terms ended, listing duties
-    overdue, grace periods ended, objections unanswered. `on_report`: the measures a bureau acts
+    overdue, applicants' requests to list undecided, grace periods ended, objections unanswered. `on_report`: the measures a bureau acts
     on only when reported (never escalated)."""
     times = [
         query.next_due(case),
@@ -30,6 +30,7 @@ def next_due(case: Case, on_report: frozenset[str] = frozenset()) -> datetime | 
         control.next_due(case),
         sanctions.next_due(case, on_report),
         duties.next_due(case),
+        duties.request_next_due(case),
         publication.next_due(case),
         objections.next_due(case),
     ]

@@ -163,7 +163,8 @@ class ExtensionNotAllowedError(EnforcementError):
 
 
 class DecisionDateError(EnforcementError):
-    """A listing decision dated in the future, or before the case was filed."""
+    """A listing decision dated in the future, or before the case was filed; a refusal of a
+    request to list dated in the future, or before the request was received."""
 
     field = "data.decided_on"
 
@@ -389,6 +390,36 @@ class RulingDateError(EnforcementError):
     """A ruling on the excess that takes effect in the future."""
 
     field = "data.ruling_effective_on"
+
+
+class NotAnApplicantError(EnforcementError):
+    """A request to list a debtor made by someone who is not an applicant of the case."""
+
+    field = "data.applicant"
+
+
+class RequestDateError(EnforcementError):
+    """A request to list a debtor received after today, or before the case was filed."""
+
+    field = "data.received_on"
+
+
+class ListingRequestOpenError(EnforcementError):
+    """A request to list the same debtor already awaits the court's decision."""
+
+    field = "data.debtor"
+
+
+class UnknownListingRequestError(EnforcementError):
+    """No such request to list a debtor in the case."""
+
+    field = "data.request_id"
+
+
+class ListingRequestDecidedError(EnforcementError):
+    """The request to list a debtor is decided already (listed, or refused)."""
+
+    field = "data.request_id"
 
 
 class DebtorInBankruptcyError(EnforcementError):
