@@ -1,10 +1,13 @@
 """府 client — what a bureau runs to receive its notices and answer them.
 
 A bureau (registry, vehicle administration, bank, payment provider …) is an organization with a
-code, say `NR410300`. It receives notices on `enforcement.notice.<name>.v<N>.<ORG>` through its
-own durable JetStream consumer `enforcement_<ORG>`, answers each with a reply it publishes on
-`enforcement.reply.<name>.v<N>.<ORG>`, and hears on `enforcement.rejection.*.*.<ORG>` when one of
-its replies was refused. `BureauClient` does all of that; the bureau writes one function:
+code, say `NR410300`. It receives notices on `<context>.notice.<name>.v<N>.<ORG>` through its
+own durable JetStream consumer `<context>_<ORG>`, answers each with a reply it publishes on
+`<context>.reply.<name>.v<N>.<ORG>`, and hears on `<context>.rejection.*.*.<ORG>` when one of
+its replies was refused — for enforcement (queries, control orders, sanctions) and for
+bankruptcy (coordination tasks, the finance bureau's expense-aid decisions). `BureauClient` does
+all of that for one context; `clients_for` makes one per context (`CONTEXTS`) with the same
+handler and `run_all` runs them. The bureau writes one function:
 
     async def handle(notice: Message) -> Message | None:
         if isinstance(notice.data, PropertyQueryNotice):
@@ -85,6 +88,14 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from contracts.bankruptcy.aid import ExpenseAidDecision, ExpenseAidDecisionRequested
+from contracts.bankruptcy.tasks import (
+    CoordinationTaskNotice,
+    TaskAcknowledgement,
+    TaskBlockage,
+    TaskCompletion,
+    TaskProgress,
+)
 from contracts.base import Payload
 from contracts.enforcement import ControlOrder, ControlOutcome, PropertyAnswer, PropertyQueryNotice
 from contracts.enforcement.sanctions import AckOutcome, LiftNotice, SanctionAck, SanctionNotice
@@ -100,6 +111,8 @@ Handler = Callable[[Message[Any]], Awaitable[Message[Any] | None]]
 RejectionHandler = Callable[[Message[Any]], Awaitable[None]]
 
 CONTEXT = "enforcement"
+CONTEXTS = ("enforcement", "bankruptcy")
+"""The contexts a bureau hears from, each through its own durable consumer `<context>_<ORG>`."""
 DEFAULT_BACKOFF = (1.0, 5.0, 15.0, 30.0, 60.0)
 TRACE_HEADERS = ("traceparent", "tracestate")
 REMEMBERED_REPLIES = 1024
@@ -125,6 +138,26 @@ def default_client_name(org: str) -> str:
 def durable_name(org: str, context: str = CONTEXT) -> str:
     """The one durable consumer an organization may have on a context's stream."""
     return f"{context}_{org}"
+
+
+def clients_for(
+    org: str,
+    nats_url: str,
+    handler: Handler,
+    contexts: tuple[str, ...] = CONTEXTS,
+    **options: Any,
+) -> list[BureauClient]:
+    """One client per context for the same bureau and handler (each with its own connection
+    and durable consumer): the handler gets every context's notices and tells them apart by
+    type."""
+    return [BureauClient(org, nats_url, handler, context=c, **options) for c in contexts]
+
+
+async def run_all(clients: list[BureauClient], stop: asyncio.Event) -> None:
+    """Run the clients until `stop` is set."""
+    async with asyncio.TaskGroup() as group:
+        for client in clients:
+            group.create_task(client.run(stop), name=f"bureau-{client.org}-{client.context}")
 
 
 def inbox_prefix(org: str) -> str:
@@ -463,8 +496,9 @@ class BureauClient:
                 with contextlib.suppress(BaseException):
                     await task
 
-    def _check(self, reply: Message[Any]) -> None:
-        if not isinstance(reply, Message) or type(reply.data).kind() != "reply":
+    def _check(self, reply: Message[Any], also_command: bool = False) -> None:
+        kinds = ("reply", "command") if also_command else ("reply",)
+        if not isinstance(reply, Message) or type(reply.data).kind() not in kinds:
             raise TypeError("a handler must return a reply message (or None)")
         if reply.envelope.organization != self.org:
             raise ValueError(f"the reply acts as {reply.envelope.organization}, not {self.org}")
@@ -477,8 +511,10 @@ class BureauClient:
 
     async def report(self, reply: Message[Any]) -> None:
         """Publish a reply the bureau makes later of its own accord — a queued control (轮候)
-        that took effect or lapsed — on the connection `run` opened."""
-        self._check(reply)
+        that took effect or lapsed, a coordination task's progress and completion — or a command
+        of its own (the finance bureau's disbursement of expense aid), on the connection `run`
+        opened."""
+        self._check(reply, also_command=True)
         if self._js is None:
             raise RuntimeError("the client is not connected: report while it runs")
         await self._publish(reply, {})
@@ -585,8 +621,19 @@ REPLY_TYPES: dict[str, tuple[type[Payload], str]] = {
     ControlOrder.TYPE: (ControlOutcome, "order_id"),
     SanctionNotice.TYPE: (SanctionAck, "notice_id"),
     LiftNotice.TYPE: (SanctionAck, "notice_id"),
+    CoordinationTaskNotice.TYPE: (TaskAcknowledgement, "task_id"),
+    ExpenseAidDecisionRequested.TYPE: (ExpenseAidDecision, "application_id"),
 }
 """Notice type → (reply payload, the field naming what is answered, filled in if left out)."""
+
+TASK_REPLIES: dict[str, type[Payload]] = {
+    "task_acknowledgement": TaskAcknowledgement,
+    "task_progress": TaskProgress,
+    "task_completion": TaskCompletion,
+    "task_blockage": TaskBlockage,
+}
+"""A coordination task notice is answered with the reply named by the data's `reply` field
+(default: the acknowledgement)."""
 
 REPLY_DEFAULTS: dict[str, dict[str, Any]] = {
     LiftNotice.TYPE: {"outcome": AckOutcome.LIFTED.value},
@@ -618,8 +665,11 @@ def reply_for(
     order a `ControlOutcome` (`{"outcome": "applied", "bureau_reference": "…"}`), for a sanction
     notice a `SanctionAck` (`{"outcome": "applied", "bureau_reference": "…"}` or
     `{"outcome": "refused", "reason": "查无此人"}`) and for a lift notice a `SanctionAck` whose
-    outcome is `lifted` (it may be left out). `query_id` / `order_id` / `notice_id` may be left
-    out. The envelope follows the notice (`reply_to`), with the stable event id
+    outcome is `lifted` (it may be left out). A coordination task notice is answered with the
+    reply its `reply` field names — `task_acknowledgement` (the default:
+    `{"acknowledged_on": "…", "handler": "…"}`), `task_progress`, `task_completion` or
+    `task_blockage` — and an expense-aid decision request with an `ExpenseAidDecision`.
+    `query_id` / `order_id` / `notice_id` / `task_id` / `application_id` may be left out. The envelope follows the notice (`reply_to`), with the stable event id
     `reply_id(notice, org)`.
     """
     if data is None:
@@ -627,6 +677,12 @@ def reply_for(
     if notice.envelope.type not in REPLY_TYPES:
         raise ValueError(f"no reply is defined for {notice.envelope.type}")
     payload_type, key = REPLY_TYPES[notice.envelope.type]
+    data = dict(data)
+    if notice.envelope.type == CoordinationTaskNotice.TYPE:
+        name = data.pop("reply", "task_acknowledgement")
+        if name not in TASK_REPLIES:
+            raise ValueError(f"a task is answered {', '.join(TASK_REPLIES)}, not {name!r}")
+        payload_type = TASK_REPLIES[name]
     fields = {
         key: getattr(notice.data, key),
         **REPLY_DEFAULTS.get(notice.envelope.type, {}),

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from contracts.bankruptcy.aid import ExpenseAidDecision, ExpenseAidDecisionRequested
+from contracts.bankruptcy.tasks import (
+    CoordinationTaskNotice,
+    Document,
+    TaskAcknowledgement,
+    TaskBlockage,
+    TaskCompletion,
+    TaskProgress,
+)
 from contracts.base import Payload
 from contracts.enforcement import ControlOrder, ControlOutcome, Holding, Outcome, PropertyAnswer
 from contracts.enforcement.sanctions import AckOutcome, LiftNotice, SanctionAck, SanctionNotice
@@ -103,6 +114,97 @@ def acknowledge(
         notice_id=notice.data.notice_id, outcome=result, bureau_reference=reference, reason=reason
     )
     return reply_to(notice.envelope, payload, org, now)
+
+
+# ---- bankruptcy: coordination tasks 协调事项 and expense aid 破产费用保障 -------------------------
+
+
+def _task_reply(
+    notice: Message[Any], payload: Payload, org: str, now: datetime, n: int
+) -> Message[Any]:
+    """A task answer following the notice, with an event id fixed by the notice, the bureau,
+    the kind of answer and its number (`n`): made twice, it is dropped as a repeat."""
+    msg = reply_to(notice.envelope, payload, org, now)
+    event_id = uuid.uuid5(notice.envelope.event_id, f"{org}/{payload.TYPE}/{n}")
+    return msg.model_copy(
+        update={"envelope": msg.envelope.model_copy(update={"event_id": event_id})}
+    )
+
+
+def acknowledge_task(
+    notice: Message[CoordinationTaskNotice], org: str, now: datetime, handler: str, on: date
+) -> Message[Any]:
+    """签收 — the lead unit takes the task on (`handler`: who handles it); once per task."""
+    payload = TaskAcknowledgement(task_id=notice.data.task_id, acknowledged_on=on, handler=handler)
+    return _task_reply(notice, payload, org, now, 0)
+
+
+def progress(
+    notice: Message[CoordinationTaskNotice],
+    org: str,
+    now: datetime,
+    text: str,
+    on: date,
+    n: int = 1,
+) -> Message[Any]:
+    """进展 — what the lead unit has done so far (the `n`-th report)."""
+    payload = TaskProgress(task_id=notice.data.task_id, reported_on=on, progress=text)
+    return _task_reply(notice, payload, org, now, n)
+
+
+def complete(
+    notice: Message[CoordinationTaskNotice],
+    org: str,
+    now: datetime,
+    result: str,
+    evidence: Sequence[Document],
+    on: date,
+) -> Message[Any]:
+    """办结 — done, with at least one document as evidence."""
+    payload = TaskCompletion(
+        task_id=notice.data.task_id, completed_on=on, result=result, evidence=tuple(evidence)
+    )
+    return _task_reply(notice, payload, org, now, 0)
+
+
+def blocked(
+    notice: Message[CoordinationTaskNotice],
+    org: str,
+    now: datetime,
+    obstacle: str,
+    needs: Sequence[str],
+    on: date,
+) -> Message[Any]:
+    """受阻 — the lead unit cannot go on without others (`needs`: their codes); the service asks
+    the joint office for a coordination meeting."""
+    payload = TaskBlockage(
+        task_id=notice.data.task_id, reported_on=on, obstacle=obstacle, needs=tuple(needs)
+    )
+    return _task_reply(notice, payload, org, now, 0)
+
+
+def decide_aid(
+    notice: Message[ExpenseAidDecisionRequested],
+    org: str,
+    now: datetime,
+    *,
+    approved: bool,
+    amount: Decimal,
+    fee_part: Decimal,
+    opinion: str,
+    on: date,
+) -> Message[Any]:
+    """财政部门决定 on an expense-aid application: approved with the amount and its fee part
+    (within the caps and the budget), or not."""
+    payload = ExpenseAidDecision(
+        application_id=notice.data.application_id,
+        decided_on=on,
+        approved=approved,
+        amount=amount,
+        fee_part=fee_part,
+        opinion=opinion,
+    )
+    return _task_reply(notice, payload, org, now, 0)
 
 
 def subject_of(msg: Message[Any]) -> str:

@@ -14,6 +14,15 @@ Answers take `latency_ms` on average (±50 %), and a share `failure_rate` of not
 answered, so deadlines (答复期限), unanswered bureaus (未答复) and overdue acknowledgements
 (逾期未回执) show up.
 
+Bankruptcy (破产府院联动): the lead unit of a coordination task acknowledges its notice at once,
+reports progress and completes it with evidence some seconds later (`task_ms`); a share of tasks
+is completed after its due day (`late_rate`, where the due day has passed) and a share is blocked
+(`blocked_rate`: the lead needs others, which asks the joint office for a meeting). A co-unit has
+nothing to answer. The finance bureau decides an expense-aid application (approved within the
+budget left, or now and then not) and then pays what it approved. The answers carry the days of
+the bankruptcy (no day before the task's, none after today), so the simulated courts' cases,
+dated in the past, stay consistent.
+
 Every choice is a function of the seed and the notice: run it again, get the same answers.
 """
 
@@ -23,13 +32,16 @@ import asyncio
 import collections
 import functools
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import structlog
 
+from contracts.bankruptcy.aid import DisburseExpenseAid, ExpenseAidDecisionRequested
+from contracts.bankruptcy.tasks import CoordinationTaskNotice, Document, Role
 from contracts.enforcement import (
     HELD_BY,
     Action,
@@ -40,10 +52,28 @@ from contracts.enforcement import (
 )
 from contracts.enforcement.sanctions import AckOutcome, LiftNotice, SanctionNotice
 from contracts.envelope import Message
-from contracts.organizations import PROPERTY_KINDS, Capability, Organization, Registry
-from services.bureaus.client import BureauClient, Handler, stable, utc_now
+from contracts.organizations import (
+    NOT_BUREAUS,
+    PROPERTY_KINDS,
+    Capability,
+    Organization,
+    OrgKind,
+    Registry,
+)
+from services.bureaus.client import CONTEXTS, BureauClient, Handler, stable, utc_now
 from services.bureaus.dataset import holdings, rng_for
-from services.bureaus.replies import acknowledge, answer, later, outcome
+from services.bureaus.replies import (
+    acknowledge,
+    acknowledge_task,
+    answer,
+    blocked,
+    complete,
+    decide_aid,
+    later,
+    outcome,
+    progress,
+    reply_to,
+)
 
 log = structlog.get_logger("fuyuan.bureau.simulator")
 
@@ -65,6 +95,14 @@ class Behaviour:
     took effect, or the property was disposed of, so it lapsed."""
     disposed_rate: float = 0.25
     """Share of queued controls reported lapsed because the property was disposed of in full."""
+    task_ms: float = 4000.0
+    """Mean time from a task's acknowledgement to its completion (progress comes halfway)."""
+    late_rate: float = 0.2
+    """Share of coordination tasks completed after their due day (where it has passed)."""
+    blocked_rate: float = 0.08
+    """Share of coordination tasks the lead unit reports blocked instead of completing."""
+    aid_refusal_rate: float = 0.15
+    """Share of expense-aid applications the finance bureau does not approve."""
 
 
 # ---- control orders --------------------------------------------------------------------------
@@ -169,6 +207,57 @@ def sanction_outcome(
     return AckOutcome.APPLIED, f"（{now.year}）{bureau}惩字第{number(rng)}号", None
 
 
+# ---- bankruptcy: coordination tasks and expense aid -------------------------------------------
+
+EVIDENCE = {
+    "livelihood_employees": "职工债权清册及社会保险费欠缴核定表",
+    "social_stability": "社会稳定风险评估报告",
+    "property_takeover": "财产接管及现场安保情况说明",
+    "tax": "税收债权申报书",
+    "asset_disposal": "不动产转移登记办理回执",
+    "financial_coordination": "管理人账户开立及解冻情况说明",
+    "credit_repair": "信用修复办理回执",
+    "debt_evasion": "线索核查情况通报",
+    "change_deregistration": "登记状态变更及注销办理回执",
+    "expense_guarantee": "破产费用保障资金拨付说明",
+}
+"""The document a lead unit gives as evidence, by topic."""
+OBSTACLES = (
+    "涉案不动产存在多轮查封，需法院与自然资源部门会商解封顺序",
+    "职工安置资金缺口较大，需政府协调垫付",
+    "企业账册缺失，需公安部门协助调取",
+)
+
+
+def answered_on(notice: CoordinationTaskNotice, today: date) -> date:
+    """The day a lead unit acknowledges: its acknowledgement day, or today if that is later
+    than today; never before the task (which is on or before both)."""
+    return min(today, notice.acknowledge_by or notice.due_on)
+
+
+def completed_on(
+    notice: CoordinationTaskNotice, today: date, late: bool, rng: random.Random
+) -> date:
+    """On time: the due day or today, whichever comes first; late: a few days after the due
+    day, where that day has passed."""
+    if late and notice.due_on < today:
+        return min(today, notice.due_on + timedelta(days=rng.randint(1, 5)))
+    return min(today, notice.due_on)
+
+
+def aid_decision(
+    notice: ExpenseAidDecisionRequested, bureau: str, *, seed: int, refusal_rate: float
+) -> tuple[bool, Decimal, Decimal, str]:
+    """(approved, amount, fee part, opinion) of the finance bureau: what was asked, within the
+    budget left, or now and then nothing."""
+    rng = rng_for(seed, "aid", bureau, notice.application_id)
+    asked = notice.fee_part + notice.costs
+    amount = min(asked, notice.remaining_budget)
+    if rng.random() < refusal_rate or amount <= 0:
+        return False, Decimal(0), Decimal(0), "经审核，该案不符合破产费用保障资金使用条件"
+    return True, amount, min(notice.fee_part, amount), "经审核，同意从破产费用保障资金中拨付"
+
+
 # ---- the handler -----------------------------------------------------------------------------
 
 
@@ -210,11 +299,57 @@ def simulated_handler(
             log.info("simulated bureau could not report a queue", org=code, error=repr(exc))
 
     def queued(notice: Message[ControlOrder]) -> None:
+        later_on(report_queue(notice))
+
+    def later_on(work: Coroutine[Any, Any, None]) -> None:
         if report is None:
+            work.close()  # nobody to report to: not made
             return
-        task = asyncio.get_running_loop().create_task(report_queue(notice))
+        task = asyncio.get_running_loop().create_task(_quietly(work))
         reporting.add(task)
         task.add_done_callback(reporting.discard)
+
+    async def _quietly(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception as exc:  # the connection closed meanwhile: the report is not made
+            log.info("simulated bureau could not report", org=code, error=repr(exc))
+
+    async def follow_task(notice: Message[CoordinationTaskNotice], ack_day: date) -> None:
+        """Progress halfway, then completion with evidence (late now and then), or blockage."""
+        assert report is not None
+        data = notice.data
+        rng = rng_for(seed, "task", code, data.task_id)
+        wait = behaviour.task_ms / 1000 * rng.uniform(0.5, 1.5)
+        await sleep(wait / 2)
+        today = clock().date()
+        if rng.random() < behaviour.blocked_rate:
+            needs = list(data.co_units[:2])
+            await report(blocked(notice, code, clock(), rng.choice(OBSTACLES), needs, ack_day))
+            return
+        await report(progress(notice, code, clock(), "已召集相关科室对接管理人，正在办理", ack_day))
+        await sleep(wait / 2)
+        day = max(ack_day, completed_on(data, today, rng.random() < behaviour.late_rate, rng))
+        document = Document(
+            title=EVIDENCE.get(data.topic, "办理情况说明"),
+            number=f"{code}-{data.item}-{rng.randrange(1, 10**4):04d}",
+            issued_on=day,
+        )
+        await report(complete(notice, code, clock(), "已按要求办结", [document], day))
+
+    async def pay(notice: Message[ExpenseAidDecisionRequested], amount: Decimal) -> None:
+        """The finance bureau pays what it approved (a command of its own)."""
+        assert report is not None
+        rng = rng_for(seed, "aid-pay", code, notice.data.application_id)
+        await sleep(behaviour.task_ms / 1000 * rng.uniform(0.5, 1.5))
+        now = clock()
+        cmd = DisburseExpenseAid(
+            case_number=notice.data.case_number,
+            application_id=notice.data.application_id,
+            disbursed_on=now.date(),
+            amount=amount,
+        )
+        await report(stable(reply_to(notice.envelope, cmd, code, now), notice))
 
     async def handle(notice: Message[Any]) -> Message[Any] | None:
         rng = rng_for(seed, "notice", code, notice.envelope.event_id)
@@ -242,6 +377,28 @@ def simulated_handler(
                 data, code, seed=seed, refusal_rate=behaviour.refusal_rate, now=clock()
             )
             return stable(acknowledge(notice, acked, code, clock(), reference, reason), notice)
+        if isinstance(data, CoordinationTaskNotice):
+            if data.role is not Role.LEAD:
+                return None  # a co-unit works with the lead; the lead answers
+            ack_day = answered_on(data, clock().date())
+            later_on(follow_task(notice, ack_day))
+            return acknowledge_task(notice, code, clock(), f"{code}承办人", ack_day)
+        if isinstance(data, ExpenseAidDecisionRequested):
+            approved, amount, fee, opinion = aid_decision(
+                data, code, seed=seed, refusal_rate=behaviour.aid_refusal_rate
+            )
+            if approved:
+                later_on(pay(notice, amount))
+            return decide_aid(
+                notice,
+                code,
+                clock(),
+                approved=approved,
+                amount=amount,
+                fee_part=fee,
+                opinion=opinion,
+                on=clock().date(),
+            )
         return None  # a notice of another kind: nothing a simulated bureau answers
 
     return handle
@@ -268,6 +425,34 @@ def property_bureaus(registry: Registry, codes: Sequence[str] = ()) -> list[Orga
     return [every[code] for code in dict.fromkeys(codes)]
 
 
+def bankruptcy_units(registry: Registry) -> list[Organization]:
+    """Every organization a bankruptcy's coordination task or expense-aid request can reach:
+    the bureaus and the joint offices (which lead a task where the jurisdiction has no unit of
+    the lead's kind)."""
+    return [o for o in registry if o.kind not in NOT_BUREAUS or o.kind == OrgKind.JOINT_OFFICE]
+
+
+def simulated_bureaus(registry: Registry, codes: Sequence[str] = ()) -> list[Organization]:
+    """The property and sanction bureaus and the bankruptcy units, or those of `codes`."""
+    every = {o.code: o for o in [*property_bureaus(registry), *bankruptcy_units(registry)]}
+    if not codes:
+        return sorted(every.values(), key=lambda o: o.code)
+    unknown = [code for code in codes if code not in every]
+    if unknown:
+        raise ValueError("not a bureau the simulation answers for: " + ", ".join(unknown))
+    return [every[code] for code in dict.fromkeys(codes)]
+
+
+def contexts_of(bureau: Organization, contexts: Sequence[str]) -> list[str]:
+    """The contexts a simulated bureau listens to: enforcement if it handles a property kind or
+    enforces joint sanctions, bankruptcy if it is a bureau or a joint office."""
+    takes = {
+        "enforcement": bool(bureau.handles & SIMULATED),
+        "bankruptcy": bureau.kind not in NOT_BUREAUS or bureau.kind == OrgKind.JOINT_OFFICE,
+    }
+    return [c for c in contexts if takes.get(c, False)]
+
+
 async def _report(clients: list[BureauClient], index: int, reply: Message[Any]) -> None:
     await clients[index].report(reply)
 
@@ -277,18 +462,23 @@ async def run_bureaus(
     bureaus: Sequence[Organization],
     behaviour: Behaviour,
     stop: asyncio.Event,
+    contexts: Sequence[str] = CONTEXTS,
     **client_options: Any,
 ) -> dict[str, collections.Counter[str]]:
-    """Run one client per bureau until `stop` is set; returns each bureau's counts."""
+    """Run one client per bureau and context until `stop` is set; returns each bureau's counts
+    (over its contexts)."""
     options = {"concurrency": 16, **client_options}
     clients: list[BureauClient] = []
     for b in bureaus:
-        # the handler reports through its own client, made just after it
+        # the handler reports through the bureau's first client, made just after it
         send = functools.partial(_report, clients, len(clients))
-        clients.append(
-            BureauClient(b.code, nats_url, simulated_handler(b, behaviour, report=send), **options)
-        )
+        handler = simulated_handler(b, behaviour, report=send)
+        for context in contexts_of(b, contexts):
+            clients.append(BureauClient(b.code, nats_url, handler, context=context, **options))
     async with asyncio.TaskGroup() as group:
         for client in clients:
-            group.create_task(client.run(stop), name=f"bureau-{client.org}")
-    return {client.org: client.stats for client in clients}
+            group.create_task(client.run(stop), name=f"bureau-{client.org}-{client.context}")
+    stats: dict[str, collections.Counter[str]] = {}
+    for client in clients:
+        stats.setdefault(client.org, collections.Counter()).update(client.stats)
+    return stats

@@ -118,11 +118,26 @@ def listen(
             "of the same system, sharing the work).",
         ),
     ] = False,
+    context: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--context",
+            help="Hear this context's notices (repeat for several); default: enforcement and "
+            "bankruptcy, each through its own durable consumer <context>_<ORG>.",
+        ),
+    ] = None,
 ) -> None:
     """Receive ORG's notices from its durable consumer and answer them through a command, a
     webhook or a directory (reads NATS_URL; credentials may be in it). Refuses to start while
     another client pulls from that consumer, unless --share. Ctrl-C stops."""
-    from services.bureaus.client import BureauClient, dir_handler, exec_handler, webhook_handler
+    from services.bureaus.client import (
+        CONTEXTS,
+        clients_for,
+        dir_handler,
+        exec_handler,
+        run_all,
+        webhook_handler,
+    )
 
     chosen = [x for x in (exec_command, webhook, directory) if x is not None]
     if len(chosen) != 1:
@@ -140,14 +155,31 @@ def listen(
         assert directory is not None
         handler = dir_handler(org, directory, wait=timeout)
     name = f"fuyuan bureau listen --org {org}, pid {os.getpid()} on {socket.gethostname()}"
-    client = BureauClient(
-        org, url, handler, concurrency=concurrency, handler_timeout=timeout + 30.0, client_name=name
+    contexts = tuple(dict.fromkeys(context or CONTEXTS))
+    unknown = [c for c in contexts if c not in CONTEXTS]
+    if unknown:
+        raise typer.BadParameter(
+            f"not a context with notices for bureaus: {', '.join(unknown)}", param_hint="--context"
+        )
+    clients = clients_for(
+        org,
+        url,
+        handler,
+        contexts,
+        concurrency=concurrency,
+        handler_timeout=timeout + 30.0,
+        client_name=name,
     )
     if not share:
-        _alone_or_exit(client)
+        for client in clients:
+            _alone_or_exit(client)
     with _observability(f"bureau-{org}"):
-        asyncio.run(_until_signalled(client.run))
-    typer.echo(_counts(dict(client.stats)), err=True)
+        asyncio.run(_until_signalled(lambda stop: run_all(clients, stop)))
+    total: dict[str, int] = {}
+    for client in clients:
+        for key, value in client.stats.items():
+            total[key] = total.get(key, 0) + value
+    typer.echo(_counts(total), err=True)
 
 
 def _alone_or_exit(client: Any) -> None:
@@ -194,7 +226,8 @@ def bureaus(
         typer.Option(
             "--org",
             help="Only this bureau (repeat for several); default: every bureau of the "
-            "registry that handles a property kind or applies joint sanctions.",
+            "registry that handles a property kind or applies joint sanctions, and every "
+            "bureau and joint office a bankruptcy's coordination tasks reach.",
         ),
     ] = None,
     leave: Annotated[
@@ -223,13 +256,15 @@ def bureaus(
     ] = 0.0,
 ) -> None:
     """Property bureaus 府 answering queries from a generated dataset and applying, queueing
-    (轮候) or refusing control orders, all in one process (reads NATS_URL). Ctrl-C stops."""
+    (轮候) or refusing control orders, sanction bureaus acknowledging, and the units of a
+    bankruptcy answering its coordination tasks (the finance bureau its expense-aid requests),
+    all in one process (reads NATS_URL). Ctrl-C stops."""
     from contracts.organizations import Registry
-    from services.bureaus.simulator import Behaviour, property_bureaus, run_bureaus
+    from services.bureaus.simulator import Behaviour, run_bureaus, simulated_bureaus
 
     try:
-        chosen = property_bureaus(Registry.load(), org or ())
-        left = {b.code for b in property_bureaus(Registry.load(), leave or ())} if leave else set()
+        chosen = simulated_bureaus(Registry.load(), org or ())
+        left = {b.code for b in simulated_bureaus(Registry.load(), leave or ())} if leave else set()
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint="--org / --except") from None
     chosen = [b for b in chosen if b.code not in left]

@@ -35,6 +35,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
+from contracts.bankruptcy.tasks import CoordinationTaskNotice, Role
 from contracts.enforcement import (
     Action,
     ControlOrder,
@@ -907,3 +908,75 @@ async def test_the_client_works_within_the_bureaus_own_permissions(tmp_path: Pat
     finally:
         await service.close()
         server.stop()
+
+
+# ---- bankruptcy: coordination tasks, through the bureau's own consumer of that context ------------
+
+
+def task_notice(lead: str, role: Role) -> Message[Any]:
+    today = datetime.now(UTC).date()
+    data = CoordinationTaskNotice(
+        task_id=uuid.uuid4(),
+        case_number="（2026）豫0482破5号",
+        role=role,
+        topic="tax",
+        item="tax_claims",
+        debtor_name="汝州市某某建材有限公司",
+        debtor_credit_code="91410482MA3X4Y5K2E",
+        accepted_on=today,
+        administrator_name="河南汝河律师事务所",
+        administrator_contact="0375-1234567",
+        request="申报税收债权",
+        legal_basis="国家税务总局公告2019年第48号 第四条",
+        lead=lead,
+        lead_kind="tax",
+        co_units=("PS410482",),
+        acknowledge_by=today + timedelta(days=3),
+        due_on=today + timedelta(days=30),
+    )
+    env = envelope(data.TYPE).model_copy(
+        update={"organization": "FUYUAN", "case_number": data.case_number}
+    )
+    return Message[CoordinationTaskNotice](envelope=env, data=data)
+
+
+async def test_a_bureau_hears_both_contexts_and_answers_a_task_through_bankruptcy_lead(
+    nc: Client, js: JetStreamContext, nats_url: str
+) -> None:
+    with contextlib.suppress(Exception):
+        await js.delete_stream("BANKRUPTCY")
+    await streams.ensure(js, context_stream("bankruptcy", 1))
+    registry = Registry.load()
+    lead, co_unit = registry.get("TX410482"), registry.get("PS410482")
+    mine, theirs = task_notice(lead.code, Role.LEAD), task_notice(lead.code, Role.CO_UNIT)
+    stop = asyncio.Event()
+    behaviour = Behaviour(
+        latency_ms=20, failure_rate=0.0, task_ms=50, late_rate=0.0, blocked_rate=0.0, seed=11
+    )
+    async with listening(nc, "bankruptcy.reply.*.*.*") as got:
+        await publish(js, mine, lead.code)
+        await publish(js, theirs, co_unit.code)
+        task = asyncio.create_task(run_bureaus(nats_url, [lead, co_unit], behaviour, stop, **FAST))
+        try:
+            await until(lambda: len(got) == 3)
+            for code in (lead.code, co_unit.code):  # each notice acknowledged
+                for _ in range(500):
+                    info = await js.consumer_info("BANKRUPTCY", f"bankruptcy_{code}")
+                    if info.delivered.stream_seq and not info.num_ack_pending:
+                        break
+                    await asyncio.sleep(0.02)
+                else:
+                    raise AssertionError(f"the notice to {code} was not settled")
+        finally:
+            stop.set()
+            stats = await asyncio.wait_for(task, 10)
+    replies = [parse_message(m.data) for m in got]
+    assert sorted(m.envelope.type for m in replies) == [
+        "bankruptcy.reply.task_acknowledgement.v1",
+        "bankruptcy.reply.task_completion.v1",
+        "bankruptcy.reply.task_progress.v1",
+    ]
+    assert {m.subject.rsplit(".", 1)[1] for m in got} == {lead.code}
+    assert all(m.data.task_id == mine.data.task_id for m in replies)
+    assert all(m.envelope.causation_id == mine.envelope.event_id for m in replies)
+    assert stats[lead.code]["replied"] == 1 and stats[co_unit.code]["unanswered"] == 1
