@@ -4,10 +4,11 @@ goes to the bureau that holds the property, which applies or refuses it."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from contracts.base import Command, Contract, Notice, OrgCode, Reply
 from contracts.enforcement.parties import Yuan
@@ -93,6 +94,39 @@ class ControlStatus(StrEnum):
     EXCESS_RELEASED = "excess_released"  # the excess released (解除超标的部分)
 
 
+class ShareUnit(StrEnum):
+    """What a quantity of equity counts."""
+
+    SHARES = "shares"  # 股份数: shares of a company limited by shares
+    CAPITAL = "capital_contribution"  # 出资额: yuan of registered capital contributed
+
+
+class EquityShare(Contract):
+    """股权冻结的比例或数量 — the part of the debtor's stake frozen, by ratio or by quantity, when
+    the value of the equity cannot be determined, at the applicant's request (强制执行股权规定
+    第五条). Exactly one of `ratio` and `quantity`."""
+
+    ratio: Decimal | None = Field(default=None, gt=0, le=1, max_digits=7, decimal_places=6)
+    """The share of the debtor's stake frozen, e.g. 0.3 for 30 % of it."""
+    quantity: Decimal | None = Field(default=None, gt=0, max_digits=18, decimal_places=2)
+    """The number of shares, or the yuan of capital contribution, frozen."""
+    unit: ShareUnit | None = None
+    """What `quantity` counts; none with a ratio."""
+    on_applicant_request: bool = False
+    """The applicant asked for this ratio or quantity (第五条: 根据申请执行人申请的比例或者数量);
+    a share is refused without it."""
+
+    @model_validator(mode="after")
+    def _one_of(self) -> EquityShare:
+        if (self.ratio is None) == (self.quantity is None):
+            raise ValueError("name either a ratio or a quantity of the stake")
+        if (self.quantity is None) != (self.unit is None):
+            raise ValueError(
+                "a quantity names its unit (shares, capital_contribution); a ratio none"
+            )
+        return self
+
+
 @register
 class FreezeProperty(Command):
     """冻结 / 查封 — a court orders a holding it found frozen or seized."""
@@ -107,7 +141,10 @@ class FreezeProperty(Command):
     measure: Measure
     """Freeze (money, equity, securities) or seize (real estate, vehicles)."""
     amount: Yuan
-    """The amount this control secures: the cap for money, the value attributed otherwise."""
+    """The amount this control secures: the cap for money, the value attributed otherwise. A
+    deposit freeze names a specific amount, more than nothing: only it is frozen, the rest of the
+    account stays in use (法发〔2019〕35号 第4条). With a `share`, 0: equity of unknown value is
+    not valued."""
     term_days: int = Field(ge=1, le=3 * 366)
     """期限 — days; at most the statutory term of the kind (民诉法解释 第四百八十五条: deposits
     and other money 1 year, movables 2, real estate and other property rights such as equity and
@@ -125,6 +162,10 @@ class FreezeProperty(Command):
     documents: CourtDocuments | None = None
     """The ruling and notice of assistance, with their electronic seal (网络查询冻结存款规定
     第三条、第四条); passed to the bureau with the order."""
+    share: EquityShare | None = None
+    """Equity only, its value unknown (`holding.value` absent): the ratio or quantity of the
+    stake frozen at the applicant's request (强制执行股权规定 第五条), passed to the bureau with the
+    order; `amount` is then 0 and the over-seizure test does not count it."""
 
 
 @register
@@ -228,9 +269,16 @@ class ControlOrder(Notice):
     holding: Holding
     """The holding, with the bureau's own reference."""
     amount: Yuan
-    """Amount to freeze or deduct, in yuan."""
+    """Amount to freeze or deduct, in yuan. For a deposit it is the cap: only this amount is
+    frozen, the rest of the account keeps moving (`rest_usable`)."""
     until: date | None = None
     """Last day of the control (freeze, seize, renew)."""
+    rest_usable: bool = False
+    """A deposit freeze: only `amount` is frozen; the funds beyond it and the account stay in
+    use (法发〔2019〕35号 第4条: 不得影响冻结之外资金的流转和账户的使用)."""
+    share: EquityShare | None = None
+    """An equity freeze by ratio or quantity (强制执行股权规定 第五条): the part of the stake
+    frozen; `amount` is then 0."""
     court_account: str | None = None
     """For a deduction: the court's account."""
     channel: DeductionChannel | None = None

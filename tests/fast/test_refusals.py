@@ -10,6 +10,7 @@ import pkgutil
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -22,6 +23,7 @@ from contracts.enforcement import (
     PropertyKind,
     RenewControl,
 )
+from contracts.enforcement.control import EquityShare
 from contracts.enforcement.duties import ListingDuty
 from contracts.enforcement.exemptions import Emergency, ExemptionBasis
 from contracts.enforcement.sanctions import AckOutcome, CorrectListing, SanctionAck
@@ -250,6 +252,19 @@ async def _freeze_exempt(h: Harness) -> tuple[str, list[Published]]:
 async def _only_home_deposit(h: Harness) -> tuple[str, list[Published]]:
     await b.registered(h)
     return COURT, await h.send(b.freeze(only_home=True), COURT)
+
+
+@provokes("DepositAmountError", "specific amount")
+async def _deposit_freeze_without_amount(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    return COURT, await h.send(b.freeze("0"), COURT)
+
+
+@provokes("EquityShareError", "equity only")
+async def _deposit_frozen_by_ratio(h: Harness) -> tuple[str, list[Published]]:
+    await b.registered(h)
+    share = EquityShare(ratio=Decimal("0.3"), on_applicant_request=True)
+    return COURT, await h.send(b.freeze(share=share), COURT)
 
 
 @provokes("CourtDocumentsMissingError", "electronic seal")

@@ -432,3 +432,17 @@ class PropertyInBankruptcyError(EnforcementError):
     """A control of the property of a debtor whose bankruptcy was accepted (第十九条)."""
 
     field = "data.holding"
+
+
+class DepositAmountError(EnforcementError):
+    """A deposit freeze that names no amount: it freezes a specific amount, the rest of the
+    account stays in use (法发〔2019〕35号 第4条)."""
+
+    field = "data.amount"
+
+
+class EquityShareError(EnforcementError):
+    """A freeze by ratio or quantity of a stake (强制执行股权规定 第五条) that is not of equity,
+    of equity whose value is known, not at the applicant's request, or valued."""
+
+    field = "data.share"

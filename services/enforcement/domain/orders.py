@@ -5,6 +5,10 @@ around the control rules (`control`), which stay as they are:
   only home is seized but marked never to be sold (第四条);
 - each order carries the ruling and the notice of assistance with their electronic seal
   (网络查询冻结存款规定 第三条、第四条), refused without them where the service requires them;
+- a deposit freeze names a specific amount, the cap of what is frozen: the order says the rest of
+  the account stays in use (法发〔2019〕35号 第4条); equity whose value is unknown may be frozen
+  by a ratio or quantity of the stake at the applicant's request (强制执行股权规定 第五条), the
+  order naming it and the amount 0, so the over-seizure test counts nothing for it;
 - a deduction goes online only to a bureau ready and agreed to take it (第九条), over the counter
   otherwise; from income, it keeps back the living expenses of the debtor and dependants
   (查封规定 第三条第（二）项; 民事诉讼法: 保留被执行人及其所扶养家属的生活必需费用).
@@ -60,6 +64,33 @@ def check_exempt(cmd: FreezeProperty) -> None:
         raise errors.OnlyHomeError("only a home, real estate, is the debtor's only home")
 
 
+def check_share(cmd: FreezeProperty) -> None:
+    """法发〔2019〕35号 第4条 and 强制执行股权规定 第五条: a deposit is frozen by a specific amount;
+    a ratio or quantity only of equity whose value is unknown, at the applicant's request, with
+    the amount 0 (not valued)."""
+    kind = cmd.holding.kind
+    if kind is PropertyKind.DEPOSIT and not cmd.amount:
+        raise errors.DepositAmountError(
+            "a deposit freeze names a specific amount to freeze (法发〔2019〕35号 第4条)"
+        )
+    if cmd.share is None:
+        return
+    if kind is not PropertyKind.EQUITY:
+        raise errors.EquityShareError(f"a ratio or quantity is frozen of equity only, not {kind}")
+    if cmd.holding.value is not None:
+        raise errors.EquityShareError(
+            f"the equity's value is known ({cmd.holding.value}): freeze it by amount"
+        )
+    if not cmd.share.on_applicant_request:
+        raise errors.EquityShareError(
+            "a ratio or quantity is frozen at the applicant's request (强制执行股权规定 第五条)"
+        )
+    if cmd.amount:
+        raise errors.EquityShareError(
+            f"frozen by a ratio or quantity, the equity is not valued: amount 0, not {cmd.amount}"
+        )
+
+
 def decide_freeze(
     cmd: FreezeProperty,
     case: Case,
@@ -74,8 +105,15 @@ def decide_freeze(
         cmd, case, court=court, control_id=control_id, now=now, tolerance=tolerance
     )
     check_exempt(cmd)
+    check_share(cmd)
     _documents(cmd.documents, require_documents)
-    return _with(outs, documents=cmd.documents, sale_barred=cmd.only_home)
+    return _with(
+        outs,
+        documents=cmd.documents,
+        sale_barred=cmd.only_home,
+        rest_usable=cmd.holding.kind is PropertyKind.DEPOSIT,
+        share=cmd.share,
+    )
 
 
 def decide_renew(
