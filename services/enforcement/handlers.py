@@ -192,6 +192,31 @@ class Handlers:
             debtors=debtors,
         )
         await self._act(msg, inbox, now, decide)
+        for credit in sorted(companies):
+            # An acceptance recorded while this registration was in flight found no such case:
+            # the case is suspended now (once: the domain suspends a case once).
+            recorded = (await load_debtor(self.store, credit))[0].first()
+            if recorded is not None and recorded.bankruptcy_case_number not in {
+                a.bankruptcy_case_number for a in debtors[credit].accepted.values()
+            }:
+                await self.suspend(recorded, msg.data.case_number, msg.envelope, now)
+
+    async def suspend(
+        self, recorded: Any, case_number: str, cause: Envelope, now: datetime
+    ) -> None:
+        """Suspend one case for a recorded acceptance, outside the write that recorded it."""
+        for attempt in range(1, RETRIES + 1):
+            case, version = await self.cases.load(self.store, case_number)
+            outs = bankruptcy.decide_suspend(recorded, case, now)
+            if not outs:
+                return
+            events = emit(outs, cause, cause.organization, now, case_number)
+            try:
+                await save(self.store, case_number, version, events)
+                return
+            except ConcurrencyError:
+                if attempt == RETRIES:
+                    raise
 
     async def bankruptcy_accepted(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
@@ -222,10 +247,14 @@ class Handlers:
                     writes.append(StreamWrite(case_stream(number), case_version, events))
             try:
                 await self.store.append(*writes, inbox=inbox)
-                return
+                break
             except ConcurrencyError:
                 if attempt == RETRIES:
                     raise
+        # A case whose registration was in flight while the cases were read: suspended now.
+        for number in await self.debtor_cases.open_cases(credit):
+            if number not in numbers:
+                await self.suspend(fact, number, msg.envelope, now)
 
     async def close_without_property(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry

@@ -9,10 +9,15 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
+
+import pytest
 
 from contracts.bankruptcy import Administrator, AdministratorKind, Debtor, Procedure
 from contracts.bankruptcy.procedure import PetitionAccepted
 from contracts.enforcement import ControlOutcome, Outcome, PropertyAnswer
+from services.enforcement import handlers
+from services.enforcement.domain import bankruptcy
 from tests.fast import builders as b
 from tests.fast.builders import BANK, CASE, COMPANY, COURT, TODAY
 from tests.fast.harness import Harness, Published, of_type
@@ -171,3 +176,24 @@ async def test_a_case_against_a_person_is_untouched() -> None:
     out = await announce(h)
     assert types(out) == ["event.debtor_bankruptcy_recorded"]
     assert b.only(await h.send(b.freeze("10"), COURT), "notice.control_order", BANK)
+
+
+async def test_a_registration_in_flight_during_the_acceptance_is_suspended_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The registration read the debtor before the acceptance was recorded, and the acceptance
+    read the cases before the registration was written: the registration, once written, finds
+    the acceptance and suspends its case."""
+    h = Harness()
+    await announce(h)
+    real, calls = handlers.load_debtor, []
+
+    async def before_the_acceptance(store: Any, credit: str) -> Any:
+        calls.append(credit)
+        return (bankruptcy.Debtor(), 0) if len(calls) == 1 else await real(store, credit)
+
+    monkeypatch.setattr(handlers, "load_debtor", before_the_acceptance)
+    out = await h.send(b.register(LATER_CASE, COMPANY), COURT)
+    assert types(out) == ["event.case_registered", "event.enforcement_suspended_for_bankruptcy"]
+    assert not b.only(out, "event.enforcement_suspended_for_bankruptcy").data["on_registration"]
+    assert await announce(h) == []
