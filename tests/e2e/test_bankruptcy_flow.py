@@ -263,7 +263,7 @@ async def test_tasks_are_answered_by_their_bureaus_and_one_not_acknowledged_is_e
         date.fromisoformat(x["acknowledge_by"]) for x in unacked if x["acknowledge_by"]
     )
     w.clock.now = w.clock.now + (first_late - today) + timedelta(days=1)
-    assert await w.tick() > 0
+    await w.tick()  # (or the service's own runner, whichever looks first)
     overdue = await w.wait("notice.coordination_task_overdue", to=JOINT_OFFICE)
     assert {o["data"]["lateness"] for o in overdue} == {"not_acknowledged"}
     assert str(task_id) not in {o["data"]["task_id"] for o in overdue}
