@@ -197,3 +197,14 @@ async def test_a_registration_in_flight_during_the_acceptance_is_suspended_after
     assert types(out) == ["event.case_registered", "event.enforcement_suspended_for_bankruptcy"]
     assert not b.only(out, "event.enforcement_suspended_for_bankruptcy").data["on_registration"]
     assert await announce(h) == []
+
+
+async def test_a_release_the_bureau_refuses_is_not_ordered_again() -> None:
+    h = Harness()
+    await company_case(h)
+    await b.frozen(h)
+    order = b.only(await announce(h), "notice.control_order", BANK)
+    refused = ControlOutcome(order_id=order.data["order_id"], outcome=Outcome.REFUSED, reason="x")
+    out = await h.send(refused, BANK, case_number=CASE)
+    assert b.only(out, "notice.control_report", COURT).data["status"] == "refused"
+    assert of_type(out, "notice.control_order") == []

@@ -162,8 +162,9 @@ def _of(case: Case, c: Control, credit: str) -> bool:
     return credit in owners(case, c.holding, c.bureau)
 
 
-def _order_id(c: Control, what: str, now: datetime) -> uuid.UUID:
-    return uuid.uuid5(_IDS, f"{c.control_id}/{what}/{now.isoformat()}")
+def _order_id(c: Control, bankruptcy_case_number: str) -> uuid.UUID:
+    """The release a bankruptcy orders for a control: one id, so it is ordered once."""
+    return uuid.uuid5(_IDS, f"{c.control_id}/release/{bankruptcy_case_number}")
 
 
 def follow_ups(case: Case, now: datetime) -> list[Out]:
@@ -187,8 +188,9 @@ def follow_ups(case: Case, now: datetime) -> list[Out]:
                         amount=amount,
                     )
                     outs.append((handed, s.administrator))
-            if c.status in RELEASABLE and not c.pending:
-                order = _order_id(c, f"release/{s.bankruptcy_case_number}", now)
+            order = _order_id(c, s.bankruptcy_case_number)
+            if c.status in RELEASABLE and not c.pending and order not in c.release_orders:
+                # ordered once: a release the bureau refuses goes back to the court
                 outs += _release(case, c, order)
         case = _applied(case, outs)
     return outs

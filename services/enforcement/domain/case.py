@@ -135,6 +135,8 @@ class Control:
     """Releases of the excess ordered, by order."""
     deducted: dict[UUID, Decimal] = field(default_factory=dict)
     """Money deducted (扣划) to the court's account, by deduction order."""
+    release_orders: frozenset[UUID] = frozenset()
+    """Every release order given for the control, answered or not."""
 
     def secures(self) -> Decimal:
         """What the control secures: its amount, at most the holding's value net of the claims
@@ -281,7 +283,8 @@ def _control(old: Control | None, e: Payload) -> Control | None:
                 prior_claims=e.prior_claims,
                 term_days=e.term_days,
             )
-        return replace(old, pending={**old.pending, e.order_id: order})
+        released = old.release_orders | ({e.order_id} if e.action is Action.RELEASE else set())
+        return replace(old, pending={**old.pending, e.order_id: order}, release_orders=released)
     if old is None:
         return None
     match e:
