@@ -1,9 +1,11 @@
 """Simulated courts: register enforcement cases, some of them wrong, query and freeze, list
-dishonest debtors and restrict consumption (and lift some of it), so a newcomer sees flows."""
+dishonest debtors and restrict consumption (and lift some of it), so a newcomer sees flows; and
+run bankruptcies of companies they enforce against, with the administrators' requests."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import uuid
@@ -17,6 +19,27 @@ import nats.errors
 import nats.js.errors
 from opentelemetry import trace
 
+from contracts.bankruptcy.administrator import (
+    PublishEmployeeClaims,
+    ReportDeregistration,
+    RequestCoordination,
+)
+from contracts.bankruptcy.aid import ApplyExpenseAid, ReviewExpenseAid, ReviewStage
+from contracts.bankruptcy.parties import Administrator, AdministratorKind, Debtor, PetitionerKind
+from contracts.bankruptcy.procedure import (
+    AcceptPetition,
+    DeclareBankrupt,
+    DischargeAdministrator,
+    FileBankruptcyPetition,
+    NotifyCreditors,
+    Procedure,
+    RecordCreditorsMeeting,
+    RecordDistribution,
+    RejectPetition,
+    SetClaimsDeadline,
+    TerminateProceedings,
+    TerminationGround,
+)
 from contracts.enforcement import (
     CloseWithoutProperty,
     ControlStatus,
@@ -45,7 +68,7 @@ from contracts.ids import (
     resident_id_check_character,
 )
 from contracts.organizations import Organization as Org
-from contracts.organizations import Registry
+from contracts.organizations import OrgKind, Registry
 from contracts.registry import parse_message, peek_envelope
 from contracts.subjects import stream_name, subject
 from services.enforcement.domain.requery import add_months
@@ -534,18 +557,34 @@ def documents(court: Org, case_number: str) -> CourtDocuments:
     )
 
 
-async def run_courts(nats_url: str, rate: float, invalid: float, count: int, seed: int) -> int:
+BANKRUPTCY_EVERY = 4
+"""Every fourth message of the simulated courts is a step of a bankruptcy (0: none)."""
+
+
+async def run_courts(
+    nats_url: str,
+    rate: float,
+    invalid: float,
+    count: int,
+    seed: int,
+    bankruptcy_every: int = BANKRUPTCY_EVERY,
+) -> int:
     """Send `count` messages (0: until stopped); spans go where the `OTEL_*` variables say."""
     provider = configure_tracing("courts")
     try:
-        return await _send_until(nats_url, rate, invalid, count, seed)
+        return await _send_until(nats_url, rate, invalid, count, seed, bankruptcy_every)
     finally:
         provider.shutdown()
 
 
-async def _send_until(nats_url: str, rate: float, invalid: float, count: int, seed: int) -> int:
+async def _send_until(
+    nats_url: str, rate: float, invalid: float, count: int, seed: int, bankruptcy_every: int
+) -> int:
     nc = await nats.connect(servers=nats_url.split(","), name="simulated-courts")
     courts = Courts(nc.jetstream(), random.Random(seed), invalid)
+    bankruptcies = Bankruptcies(courts, random.Random(seed + 1))
+    with contextlib.suppress(nats.errors.Error):  # no bankruptcy stream yet: start from 1
+        bankruptcies.serials = await last_petition_serials(courts.js, list(courts.courts.values()))
     year = datetime.now(UTC).year
     courts.serials = await last_serials(courts.js, list(courts.courts.values()), year)
     await nc.subscribe("enforcement.notice.property_result.v1.*", cb=courts.on_result)
@@ -554,7 +593,9 @@ async def _send_until(nats_url: str, rate: float, invalid: float, count: int, se
     try:
         while count <= 0 or sent < count:
             try:
-                await courts.step()
+                turn = bankruptcy_every > 0 and sent % bankruptcy_every == bankruptcy_every - 1
+                if not (turn and await bankruptcies.step()):
+                    await courts.step()
             except nats.errors.Error as e:  # the server may be starting or failing over
                 print(f"publish failed, will go on: {e!r}", flush=True)
                 await asyncio.sleep(1.0)
@@ -564,3 +605,308 @@ async def _send_until(nats_url: str, rate: float, invalid: float, count: int, se
     finally:
         await nc.drain()
     return sent
+
+
+# ---- 破产府院联动: bankruptcies of companies the courts enforce against --------------------------
+
+BANKRUPTCY_SPAN_DAYS = 90
+"""A simulated bankruptcy is filed this many days before today, so that its whole procedure —
+the claims period of at least 30 days, the first meeting after it, deregistration within ten days
+of the termination — lies in the past and shows in a demonstration, one step a tick."""
+REJECTION_RATE = 0.1
+"""Share of petitions the court rejects (不予受理, 第十二条第一款)."""
+SMALL_ESTATE_RATE = 0.4
+"""Share of bankruptcies whose estate cannot pay the costs: the administrator applies for
+expense aid (破产费用保障资金)."""
+AD_HOC = (
+    ("asset_disposal", "transfer_registration", "协助办理债务人名下不动产及车辆的解封与转移登记"),
+    ("tax", "invoices_and_status", "为管理人代开发票并解除非正常户认定"),
+    ("livelihood_employees", "reemployment", "组织失业职工参加就业培训及招聘对接"),
+)
+"""What an administrator asks for ad hoc (topic, item, request)."""
+
+
+def administrator_kind(name: str) -> AdministratorKind:
+    """The kind of firm an administrator of the registry is, by its name."""
+    if "会计师" in name:
+        return AdministratorKind.ACCOUNTING_FIRM
+    if "清算" in name:
+        return AdministratorKind.LIQUIDATION_FIRM
+    return AdministratorKind.LAW_FIRM
+
+
+@dataclass
+class Bankruptcy:
+    """One simulated bankruptcy: who, its numbers, its first day, and how far it has gone."""
+
+    court: Org
+    higher_court: Org
+    debtor: Organization
+    administrator: Org
+    serial: int
+    filed_on: date
+    rejected: bool
+    small_estate: bool
+    ad_hoc: tuple[str, str, str]
+    application_id: uuid.UUID
+    done: int = 0
+    """Steps sent so far."""
+
+    @property
+    def petition_number(self) -> str:
+        return f"（{self.filed_on.year}）{self.court.case_code}破申{self.serial}号"
+
+    @property
+    def number(self) -> str:
+        return f"（{self.day(7).year}）{self.court.case_code}破{self.serial}号"
+
+    def day(self, offset: int) -> date:
+        return self.filed_on + timedelta(days=offset)
+
+    def steps(self) -> list[tuple[Org, Any, str]]:
+        """Every message of the case, in order: (sender, payload, the envelope's case number)."""
+        first = [(self.court, self.petition(), self.petition_number)]
+        if self.rejected:
+            reject = RejectPetition(
+                case_number=self.petition_number,
+                ruled_on=self.day(10),
+                served_on=self.day(11),
+                reason="债务人不能证明其不能清偿到期债务且明显缺乏清偿能力",
+            )
+            return [*first, (self.court, reject, self.petition_number)]
+        court, admin, n = self.court, self.administrator, self.number
+        announced, deadline = self.day(10), self.day(45)
+        out: list[tuple[Org, Any, str]] = [
+            *first,
+            (court, self.acceptance(), n),
+            (court, NotifyCreditors(case_number=n, announced_on=announced), n),
+            (court, SetClaimsDeadline(case_number=n, claims_deadline=deadline), n),
+            (admin, self.employee_claims(), n),
+            (admin, self.request(), n),
+        ]
+        if self.small_estate:
+            out += self.expense_aid()
+        out += [
+            (
+                court,
+                RecordCreditorsMeeting(
+                    case_number=n, held_on=self.day(50), summary="第一次债权人会议核查债权表"
+                ),
+                n,
+            ),
+            (court, DeclareBankrupt(case_number=n, declared_on=self.day(60)), n),
+            (
+                court,
+                RecordDistribution(
+                    case_number=n, made_on=self.day(75), amount=Decimal("86000.00"), final=True
+                ),
+                n,
+            ),
+            (
+                court,
+                TerminateProceedings(
+                    case_number=n,
+                    terminated_on=self.day(80),
+                    ground=TerminationGround.FINAL_DISTRIBUTION,
+                ),
+                n,
+            ),
+            (
+                admin,
+                ReportDeregistration(
+                    case_number=n,
+                    deregistered_on=self.day(86),
+                    authority=f"{self.court.name.removesuffix('人民法院')}市场监督管理局",
+                ),
+                n,
+            ),
+            (court, DischargeAdministrator(case_number=n, discharged_on=self.day(87)), n),
+        ]
+        return out
+
+    def petition(self) -> FileBankruptcyPetition:
+        d = self.debtor
+        return FileBankruptcyPetition(
+            case_number=self.petition_number,
+            filed_on=self.filed_on,
+            debtor=Debtor(
+                name=d.name, credit_code=d.credit_code, legal_representative=d.legal_representative
+            ),
+            petitioner=PetitionerKind.DEBTOR,
+            petitioner_name=d.name,
+            procedure=Procedure.LIQUIDATION,
+        )
+
+    def acceptance(self) -> AcceptPetition:
+        admin = self.administrator
+        return AcceptPetition(
+            case_number=self.number,
+            petition_case_number=self.petition_number,
+            accepted_on=self.day(7),
+            procedure=Procedure.LIQUIDATION,
+            administrator=Administrator(
+                code=admin.code,
+                name=admin.name,
+                kind=administrator_kind(admin.name),
+                lead_person="李明",
+                contact=f"{admin.name}，0379-6{self.serial % 1000:03d}8866",
+                appointed_on=self.day(7),
+            ),
+        )
+
+    def employee_claims(self) -> PublishEmployeeClaims:
+        return PublishEmployeeClaims(
+            case_number=self.number,
+            published_on=self.day(20),
+            employees=36 + self.serial % 50,
+            total=Decimal("1286400.00"),
+            where="债务人住所地及管理人办公场所",
+        )
+
+    def request(self) -> RequestCoordination:
+        topic, item, request = self.ad_hoc
+        return RequestCoordination(
+            case_number=self.number,
+            topic=topic,
+            item=item,
+            request=request,
+            requested_on=self.day(22),
+        )
+
+    def expense_aid(self) -> list[tuple[Org, Any, str]]:
+        """Applied for by the administrator, reviewed by the court, then by the higher court
+        (which asks the finance bureau to decide: the simulated bureaus decide and pay)."""
+        n, app = self.number, self.application_id
+        apply = ApplyExpenseAid(
+            case_number=n,
+            application_id=app,
+            applied_on=self.day(25),
+            fee_part=Decimal("30000.00"),
+            costs=Decimal("20000.00"),
+            estate_value=Decimal("8000.00"),
+            advance_offered=False,
+            complex_case=False,
+            reason="债务人财产不足以支付破产费用，无人垫付",
+        )
+
+        def review(stage: ReviewStage, on: int) -> ReviewExpenseAid:
+            return ReviewExpenseAid(
+                case_number=n,
+                application_id=app,
+                stage=stage,
+                reviewed_on=self.day(on),
+                passed=True,
+                opinion="符合破产费用保障资金使用条件",
+            )
+
+        return [
+            (self.administrator, apply, n),
+            (self.court, review(ReviewStage.INITIAL, 27), n),
+            (self.higher_court, review(ReviewStage.HIGHER, 30), n),
+        ]
+
+
+PETITION_SERIAL = re.compile(r"^（(\d{4})）.+破申(\d+)号$")
+
+
+async def last_petition_serials(js: Any, courts: list[Org]) -> dict[str, int]:
+    """Court → the serial of the last petition it filed, read from the stream (any year: a
+    simulated petition is dated 90 days back), so a new run files new case numbers."""
+    found = {}
+    for court in courts:
+        try:
+            where = subject(FileBankruptcyPetition.TYPE, court.code)
+            last = await js.get_last_msg(stream_name("bankruptcy"), where)
+        except nats.js.errors.NotFoundError:
+            continue
+        envelope = peek_envelope(last.data or b"")
+        matched = PETITION_SERIAL.match((envelope and envelope.case_number) or "")
+        found[court.code] = int(matched[2]) if matched else 0
+    return found
+
+
+class Bankruptcies:
+    """Simulated courts and administrators running bankruptcies of organizations the courts
+    have enforcement cases against: one step of one case per call, a new case now and then."""
+
+    OPEN = 3
+    """Cases running at once."""
+
+    def __init__(self, courts: Courts, rng: random.Random) -> None:
+        self.courts, self.rng = courts, rng
+        self.registry = Registry.load()
+        self.open: list[Bankruptcy] = []
+        self.debtors: set[str] = set()
+        """Credit codes of companies that went bankrupt here."""
+        self.serials: dict[str, int] = {}
+        self.warned = False
+
+    def higher(self, court: Org) -> Org:
+        """The court of the nearest jurisdiction above (the higher court's review)."""
+        courts = {o.jurisdiction: o for o in self.registry.courts()}
+        for place in self.registry.ancestors(court.jurisdiction)[1:]:
+            if place.code in courts:
+                return courts[place.code]
+        return court
+
+    def administrator(self, court: Org) -> Org:
+        """One of the administrators on a roster that covers the court, else any."""
+        every = [o for o in self.registry if o.kind == OrgKind.ADMINISTRATOR]
+        near = [o for o in every if self.registry.within(court.jurisdiction, o.jurisdiction)]
+        return self.rng.choice(near or every)
+
+    def new_case(self, today: date) -> Bankruptcy | None:
+        """A bankruptcy of an organization debtor of a registered enforcement case."""
+        found = [
+            (court, case.debtors[0])
+            for court, case in self.courts.cases
+            if isinstance(case.debtors[0], Organization)
+            and case.case_number not in self.courts.spoiled
+            and case.debtors[0].credit_code not in self.debtors
+        ]
+        if not found:
+            return None
+        court, debtor = self.rng.choice(found)
+        assert isinstance(debtor, Organization)
+        self.debtors.add(debtor.credit_code)
+        self.serials[court.code] = self.serials.get(court.code, 0) + 1
+        return Bankruptcy(
+            court=court,
+            higher_court=self.higher(court),
+            debtor=debtor,
+            administrator=self.administrator(court),
+            serial=self.serials[court.code],
+            filed_on=today - timedelta(days=BANKRUPTCY_SPAN_DAYS),
+            rejected=self.rng.random() < REJECTION_RATE,
+            small_estate=self.rng.random() < SMALL_ESTATE_RATE,
+            ad_hoc=self.rng.choice(AD_HOC),
+            application_id=uuid.uuid4(),
+        )
+
+    def next_message(self, now: datetime) -> Message[Any] | None:
+        """The next step of one running case (a new case when fewer than `OPEN` run)."""
+        if len(self.open) < self.OPEN and (case := self.new_case(now.date())) is not None:
+            self.open.append(case)
+        if not self.open:
+            return None
+        case = self.rng.choice(self.open)
+        steps = case.steps()
+        sender, payload, number = steps[case.done]
+        case.done += 1
+        if case.done == len(steps):
+            self.open.remove(case)
+        return command(sender, payload, number, now)
+
+    async def step(self) -> bool:
+        """Send one step; False when there is nothing to send yet. Without the bankruptcy
+        stream (no server has made it yet) the step is lost and said once."""
+        msg = self.next_message(datetime.now(UTC))
+        if msg is None:
+            return False
+        try:
+            await self.courts.send(msg)
+        except nats.errors.NoRespondersError:
+            if not self.warned:
+                print("no BANKRUPTCY stream yet: bankruptcy steps are not stored", flush=True)
+                self.warned = True
+        return True
