@@ -35,5 +35,6 @@ class EnforcementSettings(BaseSettings):
     deadline_tick: float = Field(default=30.0, gt=0)
     """Seconds between looks for overdue queries and expiring controls."""
     projection_interval: float = Field(default=1.0, gt=0)
-    """Seconds between two catch-ups of the projections (`due_cases`, `sanction_parties`); a
-    deadline tick and a status question also catch up first."""
+    """Seconds between two catch-ups of the projections (`due_cases`, `sanction_parties`,
+    `debtor_cases`); a deadline tick, a status question and a bankruptcy acceptance also catch up
+    first."""
