@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from contracts.enforcement import ALL_KINDS, MessageRejected, Organization, PropertyKind, party_id
+from contracts.enforcement.bankruptcy import DebtorBankruptcyRecorded
 from contracts.enforcement.measures import Applicable, Catalogue
 from contracts.envelope import Envelope, Message
 from contracts.ids import unmasked
@@ -202,7 +203,7 @@ class Handlers:
                 await self.suspend(recorded, msg.data.case_number, msg.envelope, now)
 
     async def suspend(
-        self, recorded: Any, case_number: str, cause: Envelope, now: datetime
+        self, recorded: DebtorBankruptcyRecorded, case_number: str, cause: Envelope, now: datetime
     ) -> None:
         """Suspend one case for a recorded acceptance, outside the write that recorded it."""
         for attempt in range(1, RETRIES + 1):
@@ -231,9 +232,8 @@ class Handlers:
             debtor, version = await load_debtor(self.store, credit)
             numbers = await self.debtor_cases.open_cases(credit)
             recorded = bankruptcy.decide_record(accepted, debtor, numbers)
-            known = debtor.accepted.get(accepted.case_number)
-            fact = recorded[0] if recorded else known
-            assert fact is not None
+            # recorded now, or (nothing to record) recorded before
+            fact = recorded[0] if recorded else debtor.accepted[accepted.case_number]
             writes = []
             if recorded:
                 outs: list[Out] = [(e, accepted.court) for e in recorded]
