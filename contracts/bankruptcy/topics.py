@@ -35,9 +35,8 @@ from contracts.organizations.kinds import Level, OrgKind
 
 
 class UnitKind(StrEnum):
-    """单位类别 — a kind of unit a task names. Most are organization kinds of the registry
-    (`OrgKind`, same value); the others are units the registry does not hold yet, which the
-    joint office stands in for until it does (`in_registry`)."""
+    """单位类别 — a kind of unit a task names: an organization kind of the registry (`OrgKind`,
+    same value). Where a jurisdiction has no unit of the kind, the joint office stands in."""
 
     COURT = "court"  # 法院: the court hearing the case
     ADMINISTRATOR = "administrator"  # 管理人: the one appointed in the case
@@ -57,7 +56,7 @@ class UnitKind(StrEnum):
     CREDIT_REFERENCE = "credit_reference"  # 人民银行征信
     BANK = "bank"  # 银行
     JOINT_OFFICE = "joint_office"  # 联席办
-    # Not in the organization registry yet:
+    # Units only a bankruptcy's tasks name:
     POLITICAL_LEGAL_COMMITTEE = "political_legal_committee"  # 政法委
     MEDICAL_INSURANCE = "medical_insurance"  # 医保
     TRADE_UNION = "trade_union"  # 总工会
