@@ -142,6 +142,12 @@ def listen(
     chosen = [x for x in (exec_command, webhook, directory) if x is not None]
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --exec, --webhook and --dir")
+    contexts = tuple(dict.fromkeys(context or CONTEXTS))
+    unknown = [c for c in contexts if c not in CONTEXTS]
+    if unknown:
+        raise typer.BadParameter(
+            f"not a context with notices for bureaus: {', '.join(unknown)}", param_hint="--context"
+        )
     _check_org(org)
     url = _url()
     if exec_command is not None:
@@ -155,12 +161,6 @@ def listen(
         assert directory is not None
         handler = dir_handler(org, directory, wait=timeout)
     name = f"fuyuan bureau listen --org {org}, pid {os.getpid()} on {socket.gethostname()}"
-    contexts = tuple(dict.fromkeys(context or CONTEXTS))
-    unknown = [c for c in contexts if c not in CONTEXTS]
-    if unknown:
-        raise typer.BadParameter(
-            f"not a context with notices for bureaus: {', '.join(unknown)}", param_hint="--context"
-        )
     clients = clients_for(
         org,
         url,

@@ -232,3 +232,14 @@ def test_the_simulation_answers_for_the_units_of_a_bankruptcy_in_its_own_context
     assert [o.code for o in simulated_bureaus(registry, ["TU410482"])] == ["TU410482"]
     with pytest.raises(ValueError, match="AMLUOPU410300"):
         simulated_bureaus(registry, ["AMLUOPU410300"])
+
+
+def test_fuyuan_bureau_listen_hears_only_contexts_with_notices_for_bureaus() -> None:
+    from typer.testing import CliRunner
+
+    from services.cli.main import app
+
+    args = ["bureau", "listen", "--org", LEAD, "--exec", "cat", "--context", "ledger"]
+    got = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert got.exit_code == 2
+    assert "not a context with notices for bureaus: ledger" in got.output
