@@ -275,8 +275,12 @@ def subjects_for(
         st.just(f"{message_type}.{sender}"),
         st.just(f"{message_type}.{sender}"),
         st.sampled_from(bad).map(lambda t: f"{message_type}.{t}"),
-        st.sampled_from(FOREIGN_TYPES).map(lambda n: f"{context}.{kind}.{n}.{version}.{sender}"),
     ]
+    if not deliverable or kind in ("command", "reply"):
+        # A service takes every name of its own commands and replies (and refuses the foreign
+        # ones); another context's event it reads under its exact type alone.
+        foreign = st.sampled_from(FOREIGN_TYPES)
+        choices.append(foreign.map(lambda n: f"{context}.{kind}.{n}.{version}.{sender}"))
     if not deliverable:
         choices.append(st.sampled_from([message_type, f"{context}.{kind}", context, ""]))
         choices.append(st.text(max_size=60).map(lambda t: f"{message_type}.{t}"))
