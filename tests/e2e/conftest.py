@@ -7,10 +7,21 @@ from collections.abc import AsyncIterator
 import pytest
 from nats.aio.client import Client
 
+from services.bankruptcy import main as bankruptcy_main
+from services.enforcement import main as enforcement_main
 from services.enforcement.main import spec
+from services.ledger import main as ledger_main
 from services.runtime.host import start_service
 from services.runtime.settings import RuntimeSettings
 from tests.e2e.world import COURT, Clock, World, _route
+
+
+@pytest.fixture(autouse=True)
+def fresh_service_settings() -> None:
+    """Each service reads its settings once per process; a test that sets its own (a ledger
+    signing key, a deadline) must not see the ones an earlier test read."""
+    for main in (enforcement_main, bankruptcy_main, ledger_main):
+        main.settings.cache_clear()
 
 
 @pytest.fixture
