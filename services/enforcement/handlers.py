@@ -316,7 +316,7 @@ class Handlers:
 
     async def renew_control(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
-            orders.decide_renew,
+            _renew,
             msg.data,
             court=msg.envelope.organization,
             order_id=msg.envelope.event_id,
@@ -348,10 +348,11 @@ class Handlers:
 
     async def deduct_funds(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
-            orders.decide_deduct,
+            _deduct,
             msg.data,
             court=msg.envelope.organization,
             order_id=msg.envelope.event_id,
+            now=now,
             online=self.online_deduction,
             require_documents=self.settings.require_court_documents,
         )
@@ -545,6 +546,18 @@ def _freeze(cmd: Any, case: domain.Case, *, now: datetime, **rest: Any) -> list[
     outs = orders.decide_freeze(cmd, case, now=now, **rest)
     bankruptcy.check_freeze(cmd, case, now)
     return outs
+
+
+def _renew(cmd: Any, case: domain.Case, *, now: datetime, **rest: Any) -> list[Out]:
+    """A renewal, refused on a control of a debtor whose bankruptcy was accepted."""
+    bankruptcy.check_control(cmd.control_id, case, now)
+    return orders.decide_renew(cmd, case, now=now, **rest)
+
+
+def _deduct(cmd: Any, case: domain.Case, *, now: datetime, **rest: Any) -> list[Out]:
+    """A deduction, refused on a control of a debtor whose bankruptcy was accepted."""
+    bankruptcy.check_control(cmd.control_id, case, now)
+    return orders.decide_deduct(cmd, case, **rest)
 
 
 def _answer_and_what_was_not_taken(

@@ -15,7 +15,7 @@ import pytest
 
 from contracts.bankruptcy import Administrator, AdministratorKind, Debtor, Procedure
 from contracts.bankruptcy.procedure import PetitionAccepted
-from contracts.enforcement import ControlOutcome, Outcome, PropertyAnswer
+from contracts.enforcement import ControlOutcome, Outcome, PropertyAnswer, RenewControl
 from services.enforcement import handlers
 from services.enforcement.domain import bankruptcy
 from tests.fast import builders as b
@@ -208,3 +208,22 @@ async def test_a_release_the_bureau_refuses_is_not_ordered_again() -> None:
     out = await h.send(refused, BANK, case_number=CASE)
     assert b.only(out, "notice.control_report", COURT).data["status"] == "refused"
     assert of_type(out, "notice.control_order") == []
+
+
+async def test_a_freeze_left_in_force_after_the_acceptance_is_neither_deducted_nor_renewed() -> (
+    None
+):
+    h = Harness()
+    await company_case(h)
+    control = await b.frozen(h)
+    order = b.only(await announce(h), "notice.control_order", BANK)
+    refused = ControlOutcome(order_id=order.data["order_id"], outcome=Outcome.REFUSED, reason="x")
+    await h.send(refused, BANK, case_number=CASE)  # the bureau refused the release
+    for command in (
+        b.deduct(control),
+        RenewControl(case_number=CASE, control_id=control, term_days=30),
+    ):
+        out = await h.send(command, COURT)
+        rejected = b.only(out, "rejection.message_rejected", COURT)
+        assert rejected.problems[0][0] == "data.control_id"
+        assert of_type(out, "notice.control_order") == []

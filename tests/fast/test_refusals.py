@@ -709,6 +709,18 @@ async def _freeze_a_bankrupt_company(h: Harness) -> tuple[str, list[Published]]:
     return COURT, await h.send(b.freeze(), COURT)
 
 
+@provokes("ControlInBankruptcyError", "released, not renewed or deducted")
+async def _renew_a_control_of_a_bankrupt_company(h: Harness) -> tuple[str, list[Published]]:
+    await bankrupt.company_case(h)
+    control = await b.frozen(h)
+    order = b.only(await bankrupt.announce(h), "notice.control_order", BANK)
+    refused = ControlOutcome(order_id=order.data["order_id"], outcome=Outcome.REFUSED, reason="x")
+    await h.send(refused, BANK, case_number=CASE)  # the release refused: the freeze stays
+    return COURT, await h.send(
+        RenewControl(case_number=CASE, control_id=control, term_days=30), COURT
+    )
+
+
 REFUSALS = refusals()
 
 

@@ -252,6 +252,21 @@ def check_freeze(cmd: FreezeProperty, case: Case, now: datetime) -> None:
         )
 
 
+def check_control(control_id: uuid.UUID, case: Case, now: datetime) -> None:
+    """No renewal or deduction of a control on a debtor's property after its bankruptcy was
+    accepted: the control is released and what it holds is the estate's (第十九条)."""
+    c = case.controls.get(control_id)
+    if c is None:
+        return  # the decision itself says there is no such control
+    s = accepted_for(case, owners(case, c.holding, c.bureau), now.date())
+    if s is not None:
+        raise errors.ControlInBankruptcyError(
+            f"control {control_id} holds property of a debtor whose bankruptcy was accepted on "
+            f"{s.accepted_on} in {s.bankruptcy_case_number}: it is released, not renewed or "
+            "deducted; the money goes to the administrator (企业破产法 第十九条)"
+        )
+
+
 def on_registration(case: Case, debtors: Mapping[str, Debtor], now: datetime) -> list[Out]:
     """A case registered against a company whose bankruptcy was accepted is suspended with its
     registration."""

@@ -434,6 +434,14 @@ class PropertyInBankruptcyError(EnforcementError):
     field = "data.holding"
 
 
+class ControlInBankruptcyError(EnforcementError):
+    """A renewal or deduction of a control on the property of a debtor whose bankruptcy was
+    accepted: the control is to be released and the money goes to the administrator
+    (企业破产法 第十九条)."""
+
+    field = "data.control_id"
+
+
 class DepositAmountError(EnforcementError):
     """A deposit freeze that names no amount: it freezes a specific amount, the rest of the
     account stays in use (法发〔2019〕35号 第4条)."""
