@@ -122,6 +122,7 @@ class Stack:
         demo = {
             "FUYUAN_ENFORCEMENT_RESPOND_WITHIN": "PT2M",
             "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5",
+            "FUYUAN_BANKRUPTCY_DEADLINE_TICK": "5",
         }
         return {
             **demo,
@@ -195,16 +196,21 @@ def overview(stack: Stack) -> Table:
 
 def deadlines(env: dict[str, str]) -> str:
     """The deadlines the services run with, the production defaults beside them."""
+    from services.bankruptcy.settings import BankruptcySettings
     from services.enforcement.settings import EnforcementSettings
 
     fields = EnforcementSettings.model_fields
     hours = fields["respond_within"].default.total_seconds() / 3600
     respond = env.get("FUYUAN_ENFORCEMENT_RESPOND_WITHIN", f"{hours:g} h")
     tick = env.get("FUYUAN_ENFORCEMENT_DEADLINE_TICK", f"{fields['deadline_tick'].default:g}")
+    default = BankruptcySettings.model_fields["deadline_tick"].default
+    clocks = env.get("FUYUAN_BANKRUPTCY_DEADLINE_TICK", f"{default:g}")
     return (
         f"a bureau answers a query within {respond} (production {hours:g} h), deadlines looked "
-        f"at every {tick} s (production {fields['deadline_tick'].default:g} s); "
-        "FUYUAN_ENFORCEMENT_RESPOND_WITHIN / _DEADLINE_TICK change them (docs/OPERATIONS.md)"
+        f"at every {tick} s (production {fields['deadline_tick'].default:g} s), bankruptcy clocks "
+        f"and tasks every {clocks} s (production {default:g} s); "
+        "FUYUAN_ENFORCEMENT_RESPOND_WITHIN / _DEADLINE_TICK and FUYUAN_BANKRUPTCY_DEADLINE_TICK "
+        "change them (docs/OPERATIONS.md)"
     )
 
 
