@@ -4,6 +4,7 @@ python -m bench            # full run, writes docs/PERFORMANCE.md
 python -m bench --quick    # smoke run: one small round, writes nothing unless --output
 python -m bench --only sanctions   # that section alone, merged into docs/PERFORMANCE.md
 python -m bench --only faststream  # FastStream against the services' pull loop, merged likewise
+python -m bench --only bankruptcy  # a bankruptcy acceptance's fan-out, merged likewise
 """
 
 from __future__ import annotations
@@ -27,11 +28,20 @@ from typing import Any
 import asyncpg
 from rich.console import Console
 
+from bench.bankruptcy import BankruptcyResult, run_bankruptcy
 from bench.breakdown import Breakdown, run_breakdown, serialization
 from bench.fanout import FanoutResult, run_fanout
 from bench.ledger import BATCH, LedgerAppendResult, VerifyResult, run_ledger_append, run_verify
 from bench.relay import run_relay, run_relay_breakdown
-from bench.report import Report, markdown, merge_section, print_tables, sanctions_markdown
+from bench.report import (
+    BANKRUPTCY_TITLE,
+    Report,
+    bankruptcy_markdown,
+    markdown,
+    merge_section,
+    print_tables,
+    sanctions_markdown,
+)
 from bench.sanctions import SanctionsResult, run_sanctions
 from bench.servers import Servers, embedded
 from bench.store import AppendResult, run_append
@@ -73,6 +83,13 @@ class Plan:
     """Listings/s: a rate the service sustains (trials: p99 well under 1 s at 10 and 20/s)."""
     sanctions_rounds: int = 3
     sanctions_seconds: float = 10.0
+    bankruptcy: bool = True
+    bankruptcy_rate: float = 10.0
+    """Acceptances/s, each owing 18 notices from two services: a rate the services sustain
+    (trials of 10 s, one round: p99 about 0.5 s at 5 and 10/s, about 1 s at 15/s, 1.4 s at
+    24/s with the achieved rate falling behind)."""
+    bankruptcy_rounds: int = 3
+    bankruptcy_seconds: float = 10.0
     faststream: bool = True
     """FastStream's pull subscribers against the services' loop (bench/faststream_loop.py)."""
     faststream_rounds: int = 3
@@ -118,6 +135,8 @@ QUICK = Plan(
     fanout_one_case=3,
     sanctions_rounds=1,
     sanctions_seconds=2.0,
+    bankruptcy_rounds=1,
+    bankruptcy_seconds=2.0,
     faststream=False,
 )
 
@@ -284,6 +303,10 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
     if plan.sanctions:
         say(f"[bold]sanction notice fan-out[/bold] ({time.perf_counter() - started:.0f} s)")
         sanctions = await sanctions_only(plan, servers, say)
+    bankruptcy: BankruptcyResult | None = None
+    if plan.bankruptcy:
+        say(f"[bold]bankruptcy acceptance fan-out[/bold] ({time.perf_counter() - started:.0f} s)")
+        bankruptcy = await bankruptcy_only(plan, servers, say)
     breakdowns: list[Breakdown] = []
     ser = None
     if plan.breakdown:
@@ -338,6 +361,20 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
         verify=verify,
         fanout=fanout,
         sanctions=sanctions,
+        bankruptcy=bankruptcy,
+    )
+
+
+async def bankruptcy_only(
+    plan: Plan, servers: Servers, say: Callable[[str], None]
+) -> BankruptcyResult:
+    return await run_bankruptcy(
+        servers.nats_url,
+        servers.postgres_url,
+        rate=plan.bankruptcy_rate,
+        rounds=plan.bankruptcy_rounds,
+        seconds=plan.bankruptcy_seconds,
+        log=say,
     )
 
 
@@ -401,11 +438,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-fanout", action="store_true", help="skip the property query fan-out")
     p.add_argument("--no-sanctions", action="store_true", help="skip the sanction notice fan-out")
     p.add_argument(
+        "--no-bankruptcy", action="store_true", help="skip the bankruptcy acceptance fan-out"
+    )
+    p.add_argument(
+        "--bankruptcy-rate", type=float, help="acceptances/s of the bankruptcy fan-out's rounds"
+    )
+    p.add_argument(
         "--no-faststream", action="store_true", help="skip FastStream against the pull loop"
     )
     p.add_argument(
         "--only",
-        choices=["sanctions", "faststream"],
+        choices=["sanctions", "faststream", "bankruptcy"],
         help="run this benchmark alone and merge its section into the existing report",
     )
     return p.parse_args(argv)
@@ -430,6 +473,10 @@ def main(argv: list[str] | None = None) -> int:
         plan = dataclasses.replace(plan, fanout=False)
     if args.no_sanctions:
         plan = dataclasses.replace(plan, sanctions=False)
+    if args.no_bankruptcy:
+        plan = dataclasses.replace(plan, bankruptcy=False)
+    if args.bankruptcy_rate:
+        plan = dataclasses.replace(plan, bankruptcy_rate=args.bankruptcy_rate)
     if args.no_faststream:
         plan = dataclasses.replace(plan, faststream=False)
     output = None if args.no_write else args.output or (None if args.quick else DEFAULT_OUTPUT)
@@ -442,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
         return only_sanctions(plan, output, say, console)
     if args.only == "faststream":
         return only_faststream(plan, output, say)
+    if args.only == "bankruptcy":
+        return only_bankruptcy(plan, output, say, console)
     with embedded() as servers:
         say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
         report = asyncio.run(run(plan, servers, say))
@@ -498,6 +547,31 @@ def only_sanctions(
         old = output.read_text(encoding="utf-8") if output.exists() else ""
         output.write_text(merge_section(old, sanctions_markdown(result)), encoding="utf-8")
         say(f"merged the sanction section into {output}")
+    return 0
+
+
+def only_bankruptcy(
+    plan: Plan, output: Path | None, say: Callable[[str], None], console: Console
+) -> int:
+    """The bankruptcy acceptance fan-out alone; its section replaces (or joins) the one in
+    `output`, the rest of the file is left as it is."""
+    with embedded() as servers:
+        say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
+        result = asyncio.run(bankruptcy_only(plan, servers, say))
+    empty = Report(
+        when=datetime.now(UTC),
+        machine=[],
+        quick=plan.rounds == 1,
+        appends=[],
+        relay=None,
+        bankruptcy=result,
+    )
+    print_tables(empty, console)
+    if output:
+        old = output.read_text(encoding="utf-8") if output.exists() else ""
+        section = bankruptcy_markdown(result)
+        output.write_text(merge_section(old, section, BANKRUPTCY_TITLE), encoding="utf-8")
+        say(f"merged the bankruptcy section into {output}")
     return 0
 
 
