@@ -45,7 +45,7 @@ async def test_a_second_run_of_the_simulated_courts_registers_new_cases(
     await nc.subscribe("enforcement.>", cb=seen)
     try:
         for _ in range(2):  # the same seed: the same courts and parties in the same order
-            await _send_until(nats_url, 0, 0.0, 40, 7)
+            await _send_until(nats_url, 0, 0.0, 40, 7, bankruptcy_every=0)
         for _ in range(1500):
             if sent and len(registered) + len(refused) >= len(sent):
                 break
