@@ -49,11 +49,12 @@ from opentelemetry.sdk.trace import TracerProvider
 from bench.common import LogCounter
 from contracts.enforcement import ALL_KINDS, PropertyKind, QueryProperty
 from contracts.envelope import Envelope, Message
-from contracts.organizations import Capability, Registry
+from contracts.organizations import Registry
 from contracts.registry import parse_message
 from contracts.subjects import subject
 from services.bureaus.replies import answer, subject_of
 from services.cli.simulate import register_case
+from services.enforcement.domain.routing import query_routing
 
 COURT = "CT410482"
 """汝州市人民法院: every kind but securities is handled in its jurisdiction, by 8 bureaus."""
@@ -71,10 +72,8 @@ BARE = "bare nats-py request/reply"
 
 
 def bureaus_for(court: str = COURT, kinds: tuple[PropertyKind, ...] = KINDS) -> list[str]:
-    """The bureaus the service asks for a query of these kinds by this court (its routing)."""
-    registry = Registry.load()
-    where = registry.get(court).jurisdiction
-    return sorted({b.code for k in kinds for b in registry.handling(Capability(k.value), where)})
+    """The bureaus the service asks for a query of these kinds by this court: its own routing."""
+    return sorted(query_routing(Registry.load(), court, kinds))
 
 
 @contextlib.contextmanager
