@@ -1,10 +1,15 @@
 """Every context's messages, imported once so the registry knows them all."""
 
-from contracts import bankruptcy, enforcement, ledger
+from contracts import bankruptcy, enforcement, ledger, risk
 from contracts.base import Payload
 from contracts.registry import PAYLOADS
 
-CONTEXTS = {"bankruptcy": bankruptcy, "enforcement": enforcement, "ledger": ledger}
+CONTEXTS = {
+    "bankruptcy": bankruptcy,
+    "enforcement": enforcement,
+    "ledger": ledger,
+    "risk": risk,
+}
 
 
 def public() -> dict[str, type[Payload]]:
