@@ -71,7 +71,10 @@ class OrgKind(StrEnum):
     PBOC_BRANCH = "pboc_branch"  # 中国人民银行分支机构 PB
     CUSTOMS = "customs"  # 海关 CS
     FOREIGN_EXCHANGE = "foreign_exchange"  # 国家外汇管理局分支局 FX
-    JUSTICE_BUREAU = "justice_bureau"  # 司法局 JB
+    JUSTICE_BUREAU = "justice_bureau"  # 司法局 JB (the joint office's seat)
+    # The joint mechanism 府院联动机制 itself: the leading group decides, the joint office
+    # (JOINT_OFFICE above, seated at the justice bureau) runs it, member units carry it out.
+    LEADING_GROUP = "leading_group"  # 府院联动工作领导小组 LG
     PLATFORM = "platform"  # the platform itself, code FUYUAN
 
 
@@ -121,6 +124,7 @@ KIND_PREFIXES: Mapping[OrgKind, str] = {
     OrgKind.CUSTOMS: "CS",
     OrgKind.FOREIGN_EXCHANGE: "FX",
     OrgKind.JUSTICE_BUREAU: "JB",
+    OrgKind.LEADING_GROUP: "LG",
 }
 
 MARKET_KINDS = frozenset(
@@ -141,12 +145,18 @@ NOT_BUREAUS = frozenset(
         OrgKind.COURT,
         OrgKind.PROCURATORATE,
         OrgKind.JOINT_OFFICE,
+        OrgKind.LEADING_GROUP,
         OrgKind.ADMINISTRATOR,
         OrgKind.PLATFORM,
     }
 )
 """Not bureaus: they do not answer courts' notices (an administrator sends the bankruptcy's
 requests, it receives no task to answer)."""
+
+SEATS: Mapping[OrgKind, OrgKind] = {OrgKind.JOINT_OFFICE: OrgKind.JUSTICE_BUREAU}
+"""驻地 — kinds that are housed by another organization of their jurisdiction, and the kind of
+that organization: the joint office 联席办 sits at the justice bureau 司法局 (司法厅 for the
+province). An organization of such a kind names its seat; no other does."""
 
 
 class Capability(StrEnum):

@@ -45,6 +45,9 @@ class Organization(Contract):
     """法院代字 — for courts only: the court code in its case numbers, e.g. 豫03, 豫0482."""
     handles: frozenset[Capability] = frozenset()
     """职能 — the capabilities it can be asked for."""
+    seat: OrgCode | None = None
+    """驻地 — the organization that houses it, of the same jurisdiction: for a joint office
+    联席办, the justice bureau 司法局 (`SEATS`); none for every other kind."""
 
     @property
     def line(self) -> str:

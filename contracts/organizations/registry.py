@@ -93,6 +93,36 @@ class Registry:
         joint offices and the platform: the organizations that answer courts' notices."""
         return [org for org in self if org.kind not in NOT_BUREAUS]
 
+    def joint_office(self, jurisdiction: str) -> Organization:
+        """联席办 — the joint office of the jurisdiction, or of the nearest one above it."""
+        return self._nearest(OrgKind.JOINT_OFFICE, jurisdiction)
+
+    def leading_group(self, jurisdiction: str) -> Organization:
+        """领导小组 — the leading group of the jurisdiction, or of the nearest one above it."""
+        return self._nearest(OrgKind.LEADING_GROUP, jurisdiction)
+
+    def seat(self, code: str) -> Organization:
+        """驻地 — the organization that houses `code` (a joint office's justice bureau)."""
+        org = self.get(code)
+        if org.seat is None:
+            raise UnknownOrganizationError(f"{code} has no seat")
+        return self.get(org.seat)
+
+    def towns(self, jurisdiction: str) -> list[Organization]:
+        """乡镇街道 — the town governments and street offices within `jurisdiction`, by code."""
+        return [
+            org
+            for org in self
+            if org.kind == OrgKind.TOWN_GOVERNMENT and self.within(org.jurisdiction, jurisdiction)
+        ]
+
+    def _nearest(self, kind: OrgKind, jurisdiction: str) -> Organization:
+        for place in self.ancestors(jurisdiction):
+            for org in self:
+                if org.kind == kind and org.jurisdiction == place.code:
+                    return org
+        raise UnknownOrganizationError(f"no {kind} for jurisdiction {jurisdiction!r}")
+
     def court_for_case_code(self, case_code: str) -> Organization:
         """The court whose case numbers carry this court code (法院代字)."""
         try:

@@ -11,6 +11,7 @@ from contracts.organizations.kinds import (
     LEVEL_RANK,
     MARKET_KINDS,
     PLATFORM_CODE,
+    SEATS,
     Level,
     OrgKind,
 )
@@ -83,8 +84,25 @@ def _case_code_problem(item: Organization) -> str | None:
     return f"{item.case_code} does not belong to a court in province {item.jurisdiction[:2]}"
 
 
+def _seat_problem(item: Organization, orgs: Mapping[str, Organization]) -> str | None:
+    wanted = SEATS.get(item.kind)
+    if wanted is None:
+        return None if item.seat is None else f"a {item.kind} has no seat"
+    if item.seat is None:
+        return f"a {item.kind} needs its seat, the {wanted} of {item.jurisdiction}"
+    seat = orgs.get(item.seat)
+    if seat is None:
+        return f"unknown organization {item.seat!r}"
+    if seat.kind != wanted or seat.jurisdiction != item.jurisdiction:
+        return f"{item.seat} is not the {wanted} of {item.jurisdiction}"
+    return None
+
+
 def _organization_problems(
-    index: int, item: Organization, jurisdictions: Mapping[str, Jurisdiction]
+    index: int,
+    item: Organization,
+    jurisdictions: Mapping[str, Jurisdiction],
+    orgs: Mapping[str, Organization],
 ) -> Iterator[str]:
     def at(field: str, message: str) -> str:
         return problem("organizations", index, item.code, field, message)
@@ -95,6 +113,8 @@ def _organization_problems(
         yield at("code", message)
     if (message := _case_code_problem(item)) is not None:
         yield at("case_code", message)
+    if (message := _seat_problem(item, orgs)) is not None:
+        yield at("seat", message)
 
 
 def _duplicates(section: str, values: Sequence[tuple[str, str | None]]) -> Iterator[str]:
@@ -108,15 +128,16 @@ def _duplicates(section: str, values: Sequence[tuple[str, str | None]]) -> Itera
 
 
 def registry_problems(places: list[Jurisdiction], orgs: list[Organization]) -> list[str]:
-    """Every problem with these entries: duplicates, bad parents, codes and case codes."""
+    """Every problem with these entries: duplicates, bad parents, codes, case codes, seats."""
     known = {item.code: item for item in places}
     problems = [*_duplicates("jurisdictions", [("code", item.code) for item in places])]
     problems += _duplicates("organizations", [("code", item.code) for item in orgs])
     problems += _duplicates("organizations", [("case_code", item.case_code) for item in orgs])
     for index, place in enumerate(places):
         problems += _jurisdiction_problems(index, place, known)
+    by_code = {org.code: org for org in orgs}
     for index, org in enumerate(orgs):
-        problems += _organization_problems(index, org, known)
+        problems += _organization_problems(index, org, known, by_code)
     if sum(org.kind == OrgKind.PLATFORM for org in orgs) != 1:
         problems.append(f"organizations: exactly one platform ({PLATFORM_CODE}) is needed")
     return problems

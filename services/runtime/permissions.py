@@ -13,7 +13,11 @@ data, `nats_config(registry, …)` as configuration text. `fuyuan deploy nats-co
   else, for `fuyuan audit verify`) and `operator` (everything, administration only).
 - Every organization has an account of its own, named by its code, with one user of that name.
   It imports from `SERVICES`, and may use, exactly what concerns it: publish (service imports)
-  `*.command.*.*.<ORG>` and `*.reply.*.*.<ORG>`; receive (stream imports)
+  `<context>.command.*.*.<ORG>` for each context of the catalog but the risk context, where it
+  publishes exactly the commands its role in the joint mechanism allows
+  (`risk.command.<name>.v1.<ORG>`, from `contracts/risk/roles.py`: the leading group decides
+  linkage items, the joint office runs meetings, memos, check-offs and accountability, member
+  units submit, request, report and claim), and `*.reply.*.*.<ORG>`; receive (stream imports)
   `*.notice|rejection|event.*.*.<ORG>`; and the JetStream API subjects of its own durable
   consumer `<context>_<ORG>` per context stream, which it may create only with a filter subject
   that ends in its own code. The user's permissions allow the same subjects (plus the inboxes
@@ -55,6 +59,7 @@ from contracts.bankruptcy.administrator import (
 from contracts.bankruptcy.aid import ApplyExpenseAid
 from contracts.catalog import CONTEXTS
 from contracts.organizations import OrgKind, Registry
+from contracts.risk import roles as risk_roles
 from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, stream_name, subject
 from services.runtime.catalog import SERVICES
 
@@ -81,6 +86,10 @@ ADMINISTRATOR_COMMANDS = (
     ApplyExpenseAid.TYPE,
 )
 """What an administrator may publish (under its own code), and nothing else."""
+GOVERNED_CONTEXTS = frozenset({risk_roles.CONTEXT})
+"""Contexts whose commands each kind of organization may publish only as their table of roles
+says (`contracts/risk/roles.py`), one exact subject per command; in every other context of the
+catalog an organization publishes any command under its own code."""
 DEV_PASSWORD_SALT = "fuyuan-nats-dev-password"
 """Development passwords are `dev-` + the first 24 hex digits of
 sha256(`fuyuan-nats-dev-password:<user>`): deterministic, documented, and therefore no secret."""
@@ -185,11 +194,19 @@ def _services(services: Iterable[str] | None) -> tuple[str, ...]:
 # ---- what each kind of user may do -----------------------------------------------------------
 
 
+def governed_commands(kind: OrgKind | None) -> tuple[str, ...]:
+    """The commands of the governed contexts an organization of `kind` may publish: the risk
+    context's by its role in the joint mechanism (`contracts.risk.roles.PUBLISHERS`)."""
+    return () if kind is None else risk_roles.commands_of(kind)
+
+
 def organization_grants(
     org: str, contexts: Iterable[str] | None = None, kind: OrgKind | None = None
 ) -> list[Grant]:
-    """Every subject of the services' account an organization may use, in a fixed order; an
-    administrator's (`kind`) are its bankruptcy commands, notices and rejections only."""
+    """Every subject of the services' account an organization may use, in a fixed order: the
+    commands of each context (of a governed context, those its `kind` may publish), replies,
+    the JetStream API, notices, rejections and events; an administrator's are its bankruptcy
+    commands, notices and rejections only."""
     known = _contexts(contexts)
     if kind is OrgKind.ADMINISTRATOR:
         publish = [
@@ -201,7 +218,15 @@ def organization_grants(
         ]
         known = tuple(context for context in known if context == BANKRUPTCY)
     else:
-        publish = [Grant(Direction.SERVICE, f"*.{what}.*.*.{org}") for what in ("command", "reply")]
+        publish = [
+            *(
+                Grant(Direction.SERVICE, f"{context}.command.*.*.{org}")
+                for context in known
+                if context not in GOVERNED_CONTEXTS
+            ),
+            *(Grant(Direction.SERVICE, subject(type_, org)) for type_ in governed_commands(kind)),
+            Grant(Direction.SERVICE, f"*.reply.*.*.{org}"),
+        ]
         receive = [
             Grant(Direction.STREAM, f"*.{what}.*.*.{org}")
             for what in ("notice", "rejection", "event")

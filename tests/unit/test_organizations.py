@@ -14,6 +14,7 @@ from contracts.bankruptcy.topics import TopicCatalogue, UnitKind
 from contracts.ids import parse_case_number
 from contracts.organizations import (
     KIND_PREFIXES,
+    NOT_BUREAUS,
     PLATFORM_CODE,
     PROPERTY_KINDS,
     Capability,
@@ -248,7 +249,39 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         lambda d: d["organizations"].pop(0),
         "exactly one platform (FUYUAN) is needed",
     ),
+    (
+        "joint office without its seat",
+        lambda d: d["organizations"].append(_office()),
+        "organizations[3] JO410300: field 'seat': a joint_office needs its seat, the "
+        "justice_bureau of 410300",
+    ),
+    (
+        "joint office seated at a court",
+        lambda d: d["organizations"].append(_office(seat="CT410300")),
+        "organizations[3] JO410300: field 'seat': CT410300 is not the justice_bureau of 410300",
+    ),
+    (
+        "joint office seated at an unknown organization",
+        lambda d: d["organizations"].append(_office(seat="JB410300")),
+        "organizations[3] JO410300: field 'seat': unknown organization 'JB410300'",
+    ),
+    (
+        "seat of a kind that has none",
+        lambda d: _org(d, 2).update(seat="CT410300"),
+        "organizations[2] NR410300: field 'seat': a natural_resources has no seat",
+    ),
 ]
+
+
+def _office(**fields: str) -> dict[str, Any]:
+    return {
+        "code": "JO410300",
+        "name": "联席办",
+        "name_en": "Joint office",
+        "kind": "joint_office",
+        "jurisdiction": "410300",
+        **fields,
+    }
 
 
 @pytest.mark.parametrize(
@@ -337,3 +370,40 @@ def test_units_by_kind_are_the_nearest_then_the_towns_below(registry: Registry) 
     assert _codes(registry.of_kind(OrgKind.TOWN_GOVERNMENT, RUZHOU)) == ["TG410482001"]
     assert _codes(registry.of_kind(OrgKind.TOWN_GOVERNMENT, XIN_AN)) == ["TG410323100"]
     assert registry.of_kind(OrgKind.TOWN_GOVERNMENT, LUOYANG) == []
+
+
+# --- the joint mechanism: leading groups, joint offices at the justice bureau, member units -----
+
+
+def test_each_joint_office_sits_at_the_justice_bureau_of_its_jurisdiction(
+    registry: Registry,
+) -> None:
+    offices = [org for org in registry if org.kind == OrgKind.JOINT_OFFICE]
+    assert _codes(offices) == ["JO410000", "JO410300", "JO410482"]
+    for office in offices:
+        seat = registry.seat(office.code)
+        assert seat.kind == OrgKind.JUSTICE_BUREAU
+        assert seat.jurisdiction == office.jurisdiction
+    assert registry.seat("JO410000").name == "河南省司法厅"
+    with pytest.raises(KeyError, match="has no seat"):
+        registry.seat("CT410300")
+
+
+def test_the_leading_group_and_the_office_of_a_place_are_its_own_or_the_nearest_above(
+    registry: Registry,
+) -> None:
+    assert registry.leading_group(LUOYANG).code == "LG410300"
+    assert registry.leading_group(LUOLONG).code == "LG410300"
+    assert registry.joint_office("410311001").code == "JO410300"
+    assert registry.leading_group(RUZHOU).code == "LG410482"
+    assert registry.joint_office(RUZHOU).code == "JO410482"
+    assert registry.leading_group(HENAN).code == "LG410000"
+    assert {OrgKind.LEADING_GROUP, OrgKind.JOINT_OFFICE} <= NOT_BUREAUS
+    assert not {org.kind for org in registry.bureaus()} & {OrgKind.LEADING_GROUP}
+
+
+def test_towns_and_streets_are_found_per_jurisdiction(registry: Registry) -> None:
+    assert _codes(registry.towns(LUOLONG)) == ["TG410311001"]
+    assert _codes(registry.towns(RUZHOU)) == ["TG410482001"]
+    assert len(registry.towns(LUOYANG)) >= 5
+    assert all(registry.within(org.jurisdiction, LUOYANG) for org in registry.towns(LUOYANG))

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from contracts.catalog import CONTEXTS
+from contracts.base import TYPE_PATTERN
+from contracts.catalog import CONTEXTS, PAYLOADS
 from contracts.organizations import OrgKind, Registry
+from contracts.risk import roles
 from services.cli import deploy
 from services.runtime import permissions as perms
 from services.runtime.catalog import SERVICES
@@ -59,7 +61,11 @@ def org_api(org: str) -> list[str]:
 @pytest.mark.parametrize("org", [COURT, BUREAU])
 def test_a_court_and_a_bureau_get_exactly_their_own_subjects(org: str) -> None:
     got = perms.organization_permissions(org, ENFORCEMENT_ONLY)
-    assert got.publish == (f"*.command.*.*.{org}", f"*.reply.*.*.{org}", *org_api(org))
+    assert got.publish == (
+        f"enforcement.command.*.*.{org}",
+        f"*.reply.*.*.{org}",
+        *org_api(org),
+    )
     assert got.subscribe == (
         f"*.notice.*.*.{org}",
         f"*.rejection.*.*.{org}",
@@ -72,7 +78,7 @@ def test_a_court_and_a_bureau_get_exactly_their_own_subjects(org: str) -> None:
 @pytest.mark.parametrize("org", [COURT, BUREAU])
 def test_an_organization_imports_exactly_what_it_may_use(org: str) -> None:
     got = perms.imports(org, ENFORCEMENT_ONLY)
-    services = [f"*.command.*.*.{org}", f"*.reply.*.*.{org}", *org_api(org)]
+    services = [f"enforcement.command.*.*.{org}", f"*.reply.*.*.{org}", *org_api(org)]
     streams = [f"*.notice.*.*.{org}", f"*.rejection.*.*.{org}", f"*.event.*.*.{org}"]
     assert got == [
         *({"service": {"account": "SERVICES", "subject": s}} for s in services),
@@ -95,8 +101,8 @@ def test_each_export_goes_only_to_the_organizations_it_names(registry: Registry)
             owners = [code for code in everyone if code in tokens]
             assert len(owners) == 1, subject
             assert entry["accounts"] == owners, subject
-    assert by_subject[f"*.command.*.*.{COURT}"] == {
-        "service": f"*.command.*.*.{COURT}",
+    assert by_subject[f"enforcement.command.*.*.{COURT}"] == {
+        "service": f"enforcement.command.*.*.{COURT}",
         "accounts": [COURT],
     }
     assert by_subject[f"$JS.API.CONSUMER.MSG.NEXT.ENFORCEMENT.enforcement_{BUREAU}"] == {
@@ -449,3 +455,92 @@ def test_the_generated_passwords_are_accepted_by_nats_server(
     text = perms.nats_config(registry, dev_passwords=False)
     result = _check_config(tmp_path, text, deploy.read_env_file(out))
     assert result.startswith("0\n") and "is valid" in result, result
+
+
+# ---- the joint mechanism: who may publish which risk command -------------------------------------
+
+OFFICE, LEADING_GROUP, TOWN, PROCURATORATE = "JO410300", "LG410300", "TG410311001", "PR410300"
+BANK = "BKICBC410300"
+MEMBER_COMMANDS = (
+    "submit_linkage_item",
+    "request_coordination_meeting",
+    "report_progress",
+    "claim_completion",
+)
+OFFICE_COMMANDS = (
+    "review_linkage_item",
+    "convene_meeting",
+    "hold_meeting",
+    "issue_memo",
+    "accept_completion",
+    "reconcile_entry",
+    "close_entry",
+    "raise_accountability",
+    "grant_commendation",
+)
+
+
+def risk(name: str, org: str) -> str:
+    return f"risk.command.{name}.v1.{org}"
+
+
+def test_only_the_office_runs_the_mechanism_and_only_the_leading_group_decides(
+    registry: Registry,
+) -> None:
+    users = {u.name: u.permissions for u in perms.users(registry)}
+    for org in (OFFICE, LEADING_GROUP, COURT, BUREAU, TOWN, PROCURATORATE, BANK, ADMINISTRATOR):
+        assert registry.get(org)  # every one of them is in the registry
+    members = (COURT, BUREAU, TOWN, PROCURATORATE, "HC410300", "JB410482")
+    for name in OFFICE_COMMANDS:
+        assert allowed(users[OFFICE].publish, risk(name, OFFICE)), name
+        assert not allowed(users[OFFICE].publish, risk(name, "JO410482")), name
+        for org in (LEADING_GROUP, BANK, ADMINISTRATOR, *members):
+            assert not allowed(users[org].publish, risk(name, org)), (org, name)
+    for org in members:
+        for name in MEMBER_COMMANDS:
+            assert allowed(users[org].publish, risk(name, org)), (org, name)
+            assert not allowed(users[org].publish, risk(name, OFFICE)), (org, name)
+        assert not allowed(users[org].publish, risk("decide_linkage_item", org)), org
+    assert allowed(users[LEADING_GROUP].publish, risk("decide_linkage_item", LEADING_GROUP))
+    for org in (OFFICE, BANK, ADMINISTRATOR):
+        assert not allowed(users[org].publish, risk("decide_linkage_item", org)), org
+    for org in (OFFICE, LEADING_GROUP, BANK, ADMINISTRATOR):
+        for name in MEMBER_COMMANDS:
+            assert not allowed(users[org].publish, risk(name, org)), (org, name)
+    # the other contexts are as before: a court still publishes any enforcement command
+    assert allowed(users[COURT].publish, f"enforcement.command.query_property.v1.{COURT}")
+    assert not allowed(users[COURT].publish, risk("no_such_command", COURT))
+
+
+def test_every_risk_subject_an_organization_may_publish_is_a_row_of_the_roles_table(
+    registry: Registry,
+) -> None:
+    for user in perms.users(registry):
+        if user.role is not perms.Role.ORGANIZATION:
+            continue
+        kind = registry.get(user.name).kind
+        granted = {p for p in user.permissions.publish if matches(p, risk("x", user.name))}
+        assert not granted, (user.name, granted)  # no wildcard reaches the risk context
+        for type_ in roles.PUBLISHERS:
+            assert allowed(user.permissions.publish, f"{type_}.{user.name}") == (
+                kind in roles.who_may(type_)
+            ), (user.name, type_)
+        imported = {
+            i["service"]["subject"] for i in perms.imports(user.name, None, kind) if "service" in i
+        }
+        assert {s for s in imported if s.startswith("risk.command.")} == {
+            f"{t}.{user.name}" for t in roles.commands_of(kind)
+        }
+
+
+def test_every_risk_command_has_its_row_in_the_roles_table() -> None:
+    commands = [t for t in PAYLOADS if t.startswith(f"{roles.CONTEXT}.command.")]
+    assert not [t for t in commands if t not in roles.PUBLISHERS]
+    for type_, allowed_roles in roles.PUBLISHERS.items():
+        assert TYPE_PATTERN.match(type_) and type_.startswith("risk.command."), type_
+        assert allowed_roles, type_
+    assert roles.roles_of(OrgKind.JOINT_OFFICE) == {roles.Role.OFFICE}
+    assert roles.roles_of(OrgKind.LEADING_GROUP) == {roles.Role.LEADING_GROUP}
+    assert roles.roles_of(OrgKind.TOWN_GOVERNMENT) == {roles.Role.MEMBER}
+    assert roles.roles_of(OrgKind.COURT) == {roles.Role.MEMBER, roles.Role.COURT}
+    assert not roles.roles_of(OrgKind.BANK) and not roles.roles_of(OrgKind.PLATFORM)
