@@ -1,0 +1,1 @@
+"""The risk service's domain: pure decisions, time passed in."""
