@@ -345,6 +345,49 @@ async def test_an_organization_cannot_publish_notices_events_or_to_the_api(
     await bureau.violation(f"$JS.API.STREAM.DELETE.{STREAM}")
 
 
+async def test_in_the_joint_mechanism_only_the_office_and_the_leading_group_take_their_steps(
+    connect: Connect, service: Conn
+) -> None:
+    """A unit publishing an office-only or a leading-group command is refused by NATS and
+    nothing is stored; the office, the leading group and the unit publish their own."""
+    risk_stream = "RISK"
+    with contextlib.suppress(NatsError):
+        await service.nc.jetstream().add_stream(name=risk_stream, subjects=["risk.>"])
+    office, group, town = "JO410300", "LG410300", "TG410311001"
+
+    async def risk_stored(name: str) -> bytes | None:
+        try:
+            return (await service.nc.jetstream().get_last_msg(risk_stream, name)).data
+        except NotFoundError:
+            return None
+
+    unit = await connect(town)
+    court = await connect(COURT)
+    for conn, name in (
+        (unit, f"risk.command.issue_memo.v1.{town}"),
+        (unit, f"risk.command.raise_accountability.v1.{town}"),
+        (court, f"risk.command.close_entry.v1.{COURT}"),
+        (court, f"risk.command.decide_linkage_item.v1.{COURT}"),
+        (unit, f"risk.command.issue_memo.v1.{office}"),  # nor as the office
+    ):
+        body = unique()
+        with pytest.raises(NatsTimeoutError):
+            await conn.js().publish(name, body, timeout=SHORT)
+        assert "publish" in await conn.violation(name)
+        assert await risk_stored(name) != body
+    for user, name in (
+        (town, f"risk.command.submit_linkage_item.v1.{town}"),
+        (COURT, f"risk.command.claim_completion.v1.{COURT}"),
+        (office, f"risk.command.issue_memo.v1.{office}"),
+        (group, f"risk.command.decide_linkage_item.v1.{group}"),
+    ):
+        conn = unit if user == town else court if user == COURT else await connect(user)
+        body = unique()
+        ack = await conn.js().publish(name, body)
+        assert ack.stream == risk_stream
+        assert await risk_stored(name) == body
+
+
 # ---- (4) what they may do works --------------------------------------------------------------
 
 
