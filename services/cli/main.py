@@ -52,7 +52,9 @@ def up(
 
 
 @app.command()
-def service(name: Annotated[str, typer.Argument(help="enforcement, bankruptcy, ledger")]) -> None:
+def service(
+    name: Annotated[str, typer.Argument(help="enforcement, bankruptcy, risk, ledger")],
+) -> None:
     """Run one service in the foreground (reads NATS_URL and DATABASE_URL)."""
     from services.runtime.catalog import SERVICES
 

@@ -32,9 +32,18 @@ def _bankruptcy(pool: asyncpg.Pool) -> Projector:
     return projections.on_postgres(pool, "bankruptcy", PostgresEventStore(pool, "bankruptcy"))
 
 
+def _risk(pool: asyncpg.Pool) -> Projector:
+    from services.risk import projections
+    from services.risk.settings import RiskSettings
+
+    store = PostgresEventStore(pool, "risk")
+    return projections.on_postgres(pool, "risk", store, RiskSettings().overdue_period_days)
+
+
 PROJECTORS: dict[str, Callable[[asyncpg.Pool], Projector]] = {
     "enforcement": _enforcement,
     "bankruptcy": _bankruptcy,
+    "risk": _risk,
 }
 """Service (its schema) → its projector."""
 

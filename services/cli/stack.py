@@ -198,6 +198,7 @@ def deadlines(env: dict[str, str]) -> str:
     """The deadlines the services run with, the production defaults beside them."""
     from services.bankruptcy.settings import BankruptcySettings
     from services.enforcement.settings import EnforcementSettings
+    from services.risk.settings import RiskSettings
 
     fields = EnforcementSettings.model_fields
     hours = fields["respond_within"].default.total_seconds() / 3600
@@ -205,12 +206,15 @@ def deadlines(env: dict[str, str]) -> str:
     tick = env.get("FUYUAN_ENFORCEMENT_DEADLINE_TICK", f"{fields['deadline_tick'].default:g}")
     default = BankruptcySettings.model_fields["deadline_tick"].default
     clocks = env.get("FUYUAN_BANKRUPTCY_DEADLINE_TICK", f"{default:g}")
+    risk_default = RiskSettings.model_fields["deadline_tick"].default
+    risk = env.get("FUYUAN_RISK_DEADLINE_TICK", f"{risk_default:g}")
     return (
         f"a bureau answers a query within {respond} (production {hours:g} h), deadlines looked "
         f"at every {tick} s (production {fields['deadline_tick'].default:g} s), bankruptcy clocks "
-        f"and tasks every {clocks} s (production {default:g} s); "
-        "FUYUAN_ENFORCEMENT_RESPOND_WITHIN / _DEADLINE_TICK and FUYUAN_BANKRUPTCY_DEADLINE_TICK "
-        "change them (docs/OPERATIONS.md)"
+        f"and tasks every {clocks} s (production {default:g} s), memo items and leading-group "
+        f"meetings every {risk} s (production {risk_default:g} s); "
+        "FUYUAN_ENFORCEMENT_RESPOND_WITHIN / _DEADLINE_TICK, FUYUAN_BANKRUPTCY_DEADLINE_TICK and "
+        "FUYUAN_RISK_DEADLINE_TICK change them (docs/OPERATIONS.md)"
     )
 
 

@@ -1,0 +1,82 @@
+"""This service's read side: `due_streams`, when the deadline runner should next look at each
+meeting and each joint office's leading-group meetings (`domain.next_due`), written by the
+generic projector (`services.runtime.projector`) through `services.runtime.due`; rebuilt from
+position 0 with `fuyuan projections rebuild risk`. Also the one place that names the streams."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.risk import domain
+from services.runtime.due import DueStreams, due_table
+from services.runtime.eventstore import EventStore
+from services.runtime.projector import (
+    MemoryProjector,
+    MemoryTables,
+    PostgresProjector,
+    Projection,
+    Projector,
+)
+
+NAME = "risk"
+"""The projector's name: its checkpoint row."""
+LINKAGE = "risk-linkage-"
+MEETING = "risk-meeting-"
+LEADING_GROUP = "risk-leading-group-"
+DUE_STREAMS = due_table("due_streams")
+
+
+def linkage_stream(item_id: UUID) -> str:
+    return f"{LINKAGE}{item_id}"
+
+
+def meeting_stream(meeting_id: UUID) -> str:
+    return f"{MEETING}{meeting_id}"
+
+
+def leading_group_stream(joint_office: str) -> str:
+    return f"{LEADING_GROUP}{joint_office}"
+
+
+def initial(stream_id: str) -> domain.State:
+    """The state a stream starts from, by its prefix."""
+    if stream_id.startswith(LINKAGE):
+        return domain.LinkageItem()
+    if stream_id.startswith(MEETING):
+        return domain.Meeting()
+    return domain.LeadingGroupMeetings()
+
+
+def _timed(stream_id: str) -> bool:
+    return stream_id.startswith((MEETING, LEADING_GROUP))
+
+
+class Reads:
+    """What the deadline runner reads."""
+
+    def __init__(self, projector: Projector) -> None:
+        self.projector = projector
+
+    async def due(self, now: datetime) -> dict[str, list[Any]]:
+        """Stream → the stored trace headers of the event that made it due."""
+        rows = await self.projector.select(DUE_STREAMS, at_most={"due_at": now})
+        return {r["stream_id"]: [r["headers"]] for r in rows}
+
+
+def projections(store: EventStore, period_days: int) -> Sequence[Projection]:
+    due = functools.partial(domain.next_due, period_days=period_days)
+    return [DueStreams(store, DUE_STREAMS, _timed, initial, domain.evolve, due)]
+
+
+def on_postgres(pool: asyncpg.Pool, schema: str, store: EventStore, period_days: int) -> Projector:
+    return PostgresProjector(pool, schema, NAME, projections(store, period_days))
+
+
+def on_memory(store: EventStore, period_days: int, tables: MemoryTables | None = None) -> Projector:
+    return MemoryProjector(store, NAME, projections(store, period_days), tables)

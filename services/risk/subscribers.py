@@ -1,0 +1,109 @@
+"""The only module that knows the risk subjects and durable consumer names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from contracts.bankruptcy import tasks as bankruptcy_tasks
+from contracts.envelope import Message
+from contracts.organizations import UnknownOrganizationError
+from contracts.registry import InvalidMessageError, parse_message
+from contracts.risk import MessageRejected
+from contracts.risk import accountability as acc
+from contracts.risk import leading_group as lg
+from contracts.risk import linkage as lk
+from contracts.risk import meetings as mt
+from contracts.subjects import commands, split
+from services.risk.domain import RiskError
+from services.risk.handlers import Handlers
+from services.runtime.consumer import Consumer, Delivery
+from services.runtime.eventstore import EventStore
+from services.runtime.intake import Intake, Route
+
+CONTEXT = "risk"
+COMMANDS = "risk_commands"
+"""The durable consumer of the units', the joint offices' and the leading groups' commands."""
+BANKRUPTCY = "risk_bankruptcy"
+"""The durable consumer of the bankruptcy service's meeting requests for blocked tasks."""
+CONTEXTS = ("risk", "bankruptcy")
+"""The streams the service reads: its own, and the bankruptcy service's."""
+
+
+class NoticeIntake(Intake):
+    """The intake of another service's notices: the subject's last token is the office it is
+    addressed to, not the sender (the notice was published by that service's relay, as the
+    unit whose act caused it)."""
+
+    def _accept(self, d: Delivery) -> Message[Any]:
+        if problems := self._subject_problems(d.subject):
+            raise InvalidMessageError(problems)
+        return parse_message(d.data, expected_type=split(d.subject)[0])
+
+
+def _intake(
+    store: EventStore,
+    consumer: str,
+    routes: dict[str, Route],
+    clock: Callable[[], datetime],
+    kind: type[Intake] = Intake,
+) -> Intake:
+    return kind(
+        store=store,
+        consumer=consumer,
+        routes=routes,
+        rejection_type=MessageRejected,
+        refusals=(RiskError, UnknownOrganizationError),
+        clock=clock,
+    )
+
+
+def command_routes(h: Handlers) -> dict[str, Route]:
+    linkage_steps = (
+        lk.ReviewLinkageItem,
+        lk.DecideLinkageItem,
+        lk.RecordImplementation,
+        lk.ReportLinkageItem,
+        lk.CloseLinkageItem,
+    )
+    meeting_steps = (
+        mt.ConveneMeeting,
+        mt.HoldMeeting,
+        mt.IssueMemo,
+        mt.ReportProgress,
+        mt.ClaimCompletion,
+        mt.AcceptCompletion,
+    )
+    return {
+        lk.SubmitLinkageItem.TYPE: h.submit_linkage_item,
+        **{cmd.TYPE: h.on_linkage_item for cmd in linkage_steps},
+        mt.RequestCoordinationMeeting.TYPE: h.request_meeting,
+        **{cmd.TYPE: h.on_meeting for cmd in meeting_steps},
+        acc.RaiseAccountability.TYPE: h.on_record,
+        acc.GrantCommendation.TYPE: h.on_record,
+        lg.RecordLeadingGroupMeeting.TYPE: h.leading_group_meeting,
+    }
+
+
+def bankruptcy_routes(h: Handlers) -> dict[str, Route]:
+    return {bankruptcy_tasks.CoordinationMeetingRequested.TYPE: h.bankruptcy_blocked}
+
+
+def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> list[Consumer]:
+    return [
+        Consumer(
+            context=CONTEXT,
+            durable=COMMANDS,
+            subject=commands(CONTEXT),
+            handle=_intake(h.store, COMMANDS, command_routes(h), clock),
+            max_attempts=max_attempts,
+        ),
+        Consumer(
+            context="bankruptcy",
+            durable=BANKRUPTCY,
+            subject=f"{bankruptcy_tasks.CoordinationMeetingRequested.TYPE}.*",
+            handle=_intake(h.store, BANKRUPTCY, bankruptcy_routes(h), clock, NoticeIntake),
+            max_attempts=max_attempts,
+        ),
+    ]
