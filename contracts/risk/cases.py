@@ -87,6 +87,8 @@ class RiskCaseRegistered(Event):
     TYPE = "risk.event.risk_case_registered.v1"
     case_id: UUID
     """Risk id."""
+    joint_office: OrgCode
+    """联席办 that registered it and keeps it."""
     category: RiskKind
     """Kind."""
     title: str

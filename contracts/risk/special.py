@@ -48,6 +48,8 @@ class GovJudgmentCaseAssigned(Event):
     TYPE = "risk.event.gov_judgment_case_assigned.v1"
     case_number: CaseNumber
     """执行案号."""
+    joint_office: OrgCode
+    """联席办 that assigned it and keeps it."""
     debtor_organ: str
     """被执行的党政机关."""
     responsible_government: OrgCode

@@ -74,9 +74,7 @@ def registered() -> risk_cases.RiskCase:
 
 def step(case: risk_cases.RiskCase, status: r.RiskStatus, by: str = HOUSING) -> risk_cases.RiskCase:
     c = r.ChangeRiskStatus(case_id=case.case_id, status=status, changed_on=TODAY, reason="复工令")
-    new = fold(
-        risk_cases.evolve, case, risk_cases.decide_status(c, case, by=by, now=NOW, office=OFFICE)
-    )
+    new = fold(risk_cases.evolve, case, risk_cases.decide_status(c, case, by=by, now=NOW))
     assert new is not None
     return new
 
@@ -110,14 +108,13 @@ def test_a_risk_links_a_case_once_and_is_overdue_once_after_its_deadline() -> No
             case,
             by=OFFICE,
             now=NOW,
-            office=OFFICE,
         )
     due = risk_cases.next_due(case)
     assert due == datetime(2027, 7, 1, tzinfo=UTC)
-    assert risk_cases.decide_overdue(case, due - timedelta(seconds=1), OFFICE) == []
-    outs = risk_cases.decide_overdue(case, due, OFFICE)
+    assert risk_cases.decide_overdue(case, due - timedelta(seconds=1)) == []
+    outs = risk_cases.decide_overdue(case, due)
     assert [type(f) for f, _ in outs] == [r.RiskCaseOverdue]
-    assert risk_cases.decide_overdue(fold(risk_cases.evolve, case, outs), due, OFFICE) == []
+    assert risk_cases.decide_overdue(fold(risk_cases.evolve, case, outs), due) == []
 
 
 # --- the special item -------------------------------------------------------------------------------
@@ -146,18 +143,16 @@ def concluded(conclusion: Conclusion) -> CaseConcluded:
 def test_the_enforcement_fact_of_performance_closes_the_case_and_nothing_else_does() -> None:
     case = assigned()
     for other in (Conclusion.TERMINATED, Conclusion.BANKRUPTCY_SUSPENDED):
-        [(fact, by)] = special.decide_case_concluded(concluded(other), case, office=OFFICE)
+        [(fact, by)] = special.decide_case_concluded(concluded(other), case)
         assert isinstance(fact, s.GovJudgmentEnforcementEnded) and by == OFFICE
         assert fold(special.evolve, case, [(fact, by)]).performed_on is None
-    outs = special.decide_case_concluded(concluded(Conclusion.PERFORMED), case, office=OFFICE)
+    outs = special.decide_case_concluded(concluded(Conclusion.PERFORMED), case)
     [(fact, _)] = outs
     assert isinstance(fact, s.GovJudgmentPerformed)
     assert fact.ground is s.PerformanceGround.ENFORCEMENT and not fact.late
     closed = fold(special.evolve, case, outs)
-    assert (
-        special.decide_case_concluded(concluded(Conclusion.PERFORMED), closed, office=OFFICE) == []
-    )
-    assert special.decide_case_concluded(concluded(Conclusion.PERFORMED), None, office=OFFICE) == []
+    assert special.decide_case_concluded(concluded(Conclusion.PERFORMED), closed) == []
+    assert special.decide_case_concluded(concluded(Conclusion.PERFORMED), None) == []
     assert special.next_due(closed) is None
 
 
@@ -167,8 +162,8 @@ def test_performance_on_evidence_by_the_responsible_government_only() -> None:
         case_number=EXEC, performed_on=TODAY, evidence=["付款凭证"]
     )
     with pytest.raises(errors.NotTheResponsibleGovernmentError):
-        special.decide_report(report, case, by=HOUSING, now=NOW, office=OFFICE)
-    [(fact, _)] = special.decide_report(report, case, by=GOV, now=NOW, office=OFFICE)
+        special.decide_report(report, case, by=HOUSING, now=NOW)
+    [(fact, _)] = special.decide_report(report, case, by=GOV, now=NOW)
     assert isinstance(fact, s.GovJudgmentPerformed) and fact.ground is s.PerformanceGround.EVIDENCE
 
 
@@ -184,9 +179,9 @@ def test_only_an_enforcement_case_is_assigned_and_an_unperformed_one_is_overdue_
     with pytest.raises(errors.NotAnEnforcementCaseError):
         special.decide_assign(c, None, by=OFFICE, now=NOW, office=OFFICE)
     case = assigned(deadline=date(2026, 11, 30))
-    outs = special.decide_overdue(case, NOW, OFFICE)
+    outs = special.decide_overdue(case, NOW)
     assert [type(f) for f, _ in outs] == [s.GovJudgmentCaseOverdue]
-    assert special.decide_overdue(fold(special.evolve, case, outs), NOW, OFFICE) == []
+    assert special.decide_overdue(fold(special.evolve, case, outs), NOW) == []
 
 
 # --- heads appearing in court ----------------------------------------------------------------------

@@ -70,7 +70,7 @@ def run(work: KeyItemWork, outs: list[Out]) -> KeyItemWork:
 
 
 def planned() -> KeyItemWork:
-    work = KeyItemWork(ITEM)
+    work = KeyItemWork(ITEM, OFFICE)
     plan = k.AdoptPlan(item=ITEM, version=1, title="一楼一策", adopted_on=PLAN_DAY)
     return run(work, key_items.decide_adopt_plan(plan, work, by=HOUSING, now=NOW, rules=RULES))
 
@@ -190,11 +190,11 @@ def test_an_entry_past_its_deadline_is_overdue_once() -> None:
     work, _ = with_entry()
     due = key_items.next_due(work)
     assert due == datetime(2027, 4, 1, tzinfo=UTC)
-    assert key_items.decide_overdue(work, due - timedelta(seconds=1), OFFICE) == []
-    outs = key_items.decide_overdue(work, due, OFFICE)
-    assert [type(f) for f, _ in outs] == [k.LedgerEntryOverdue]
+    assert key_items.decide_overdue(work, due - timedelta(seconds=1)) == []
+    outs = key_items.decide_overdue(work, due)
+    assert [(type(f), by) for f, by in outs] == [(k.LedgerEntryOverdue, OFFICE)]
     work = run(work, outs)
-    assert key_items.decide_overdue(work, due + timedelta(days=40), OFFICE) == []
+    assert key_items.decide_overdue(work, due + timedelta(days=40)) == []
     assert key_items.next_due(work) is None
 
 

@@ -37,6 +37,8 @@ class KeyItemWork:
     """One key item's work in one jurisdiction, from its events."""
 
     item: str
+    joint_office: str = ""
+    """联席办 of the jurisdiction whose work this is."""
     lead: str | None = None
     task_force: bool = False
     plans: tuple[date, ...] = ()
@@ -204,7 +206,7 @@ def next_due(work: KeyItemWork) -> datetime | None:
     return midnight(min(days)) if days else None
 
 
-def decide_overdue(work: KeyItemWork, now: datetime, office: str) -> list[Out]:
+def decide_overdue(work: KeyItemWork, now: datetime) -> list[Out]:
     """Each entry not checked off by its deadline, once."""
     out: list[Out] = []
     for e in work.entries.values():
@@ -213,7 +215,7 @@ def decide_overdue(work: KeyItemWork, now: datetime, office: str) -> list[Out]:
             fact = k.LedgerEntryOverdue(
                 item=work.item, entry_id=e.entry_id, lead=e.lead, deadline=e.deadline
             )
-            out.append((fact, office))
+            out.append((fact, work.joint_office))
     return out
 
 

@@ -32,6 +32,7 @@ PATHS: dict[r.RiskKind, tuple[S, ...]] = {
 @dataclass(frozen=True)
 class RiskCase:
     case_id: uuid.UUID
+    joint_office: str
     category: r.RiskKind
     lead: str
     deadline: date
@@ -60,6 +61,7 @@ def decide_register(
     not_before(c.deadline, c.listed_on, "the listing", "data.deadline")
     fact = r.RiskCaseRegistered(
         case_id=c.case_id,
+        joint_office=office,
         category=c.category,
         title=c.title,
         level=c.level,
@@ -72,18 +74,18 @@ def decide_register(
     return [(fact, by)]
 
 
-def _known(case: RiskCase | None, case_id: uuid.UUID, by: str, office: str) -> RiskCase:
+def _known(case: RiskCase | None, case_id: uuid.UUID, by: str) -> RiskCase:
     if case is None:
         raise errors.UnknownRiskCaseError(f"no risk {case_id}")
-    if by not in (case.lead, office):
+    if by not in (case.lead, case.joint_office):
         raise errors.NotTheLeadUnitError(f"{by} neither leads the risk nor is the joint office")
     return case
 
 
 def decide_status(
-    c: r.ChangeRiskStatus, case: RiskCase | None, *, by: str, now: datetime, office: str
+    c: r.ChangeRiskStatus, case: RiskCase | None, *, by: str, now: datetime
 ) -> list[Out]:
-    known = _known(case, c.case_id, by, office)
+    known = _known(case, c.case_id, by)
     step = next_status(known)
     if c.status is not step:
         raise errors.StatusStepError(f"from {known.status} the next status is {step or 'none'}")
@@ -99,10 +101,8 @@ def decide_status(
     return [(fact, by)]
 
 
-def decide_link(
-    c: r.LinkCaseToRisk, case: RiskCase | None, *, by: str, now: datetime, office: str
-) -> list[Out]:
-    known = _known(case, c.case_id, by, office)
+def decide_link(c: r.LinkCaseToRisk, case: RiskCase | None, *, by: str, now: datetime) -> list[Out]:
+    known = _known(case, c.case_id, by)
     if c.case_number in known.linked:
         raise errors.CaseAlreadyLinkedError(f"{c.case_number} is linked already")
     return [(r.CaseLinkedToRisk(case_id=c.case_id, case_number=c.case_number), by)]
@@ -119,12 +119,12 @@ def next_due(case: RiskCase | None) -> datetime | None:
     return midnight(day) if day else None
 
 
-def decide_overdue(case: RiskCase | None, now: datetime, office: str) -> list[Out]:
+def decide_overdue(case: RiskCase | None, now: datetime) -> list[Out]:
     day = _overdue_from(case)
     if case is None or day is None or now.date() < day:
         return []
     fact = r.RiskCaseOverdue(case_id=case.case_id, lead=case.lead, deadline=case.deadline)
-    return [(fact, office)]
+    return [(fact, case.joint_office)]
 
 
 def evolve(case: RiskCase | None, event: Payload) -> RiskCase | None:
@@ -132,6 +132,7 @@ def evolve(case: RiskCase | None, event: Payload) -> RiskCase | None:
         case r.RiskCaseRegistered():
             return RiskCase(
                 event.case_id,
+                event.joint_office,
                 event.category,
                 event.lead,
                 event.deadline,

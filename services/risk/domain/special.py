@@ -21,6 +21,7 @@ from services.risk.domain.item_rules import Out, midnight, not_before, not_futur
 @dataclass(frozen=True)
 class GovJudgmentCase:
     case_number: str
+    joint_office: str
     government: str
     assigned_on: date
     deadline: date
@@ -46,6 +47,7 @@ def decide_assign(
     not_before(c.deadline, c.assigned_on, "the assignment", "data.deadline")
     fact = s.GovJudgmentCaseAssigned(
         case_number=c.case_number,
+        joint_office=office,
         debtor_organ=c.debtor_organ,
         responsible_government=c.responsible_government,
         amount=c.amount,
@@ -64,15 +66,10 @@ def _open(case: GovJudgmentCase | None, number: str) -> GovJudgmentCase:
 
 
 def decide_report(
-    c: s.ReportGovJudgmentPerformed,
-    case: GovJudgmentCase | None,
-    *,
-    by: str,
-    now: datetime,
-    office: str,
+    c: s.ReportGovJudgmentPerformed, case: GovJudgmentCase | None, *, by: str, now: datetime
 ) -> list[Out]:
     known = _open(case, c.case_number)
-    if by not in (known.government, office):
+    if by not in (known.government, known.joint_office):
         raise errors.NotTheResponsibleGovernmentError(
             f"{by} is neither the responsible government nor the joint office"
         )
@@ -87,9 +84,7 @@ def decide_report(
     return [(fact, by)]
 
 
-def decide_case_concluded(
-    e: CaseConcluded, case: GovJudgmentCase | None, *, office: str
-) -> list[Out]:
+def decide_case_concluded(e: CaseConcluded, case: GovJudgmentCase | None) -> list[Out]:
     """The enforcement service's fact: performed closes the case; otherwise it is recorded and
     the case stays open. A case not on the special list, or already closed, is left alone."""
     if case is None or case.performed_on is not None:
@@ -108,7 +103,7 @@ def decide_case_concluded(
         fact = s.GovJudgmentEnforcementEnded(
             case_number=e.case_number, conclusion=e.conclusion, concluded_on=e.concluded_on
         )
-    return [(fact, office)]
+    return [(fact, case.joint_office)]
 
 
 def _overdue_from(case: GovJudgmentCase | None) -> date | None:
@@ -122,7 +117,7 @@ def next_due(case: GovJudgmentCase | None) -> datetime | None:
     return midnight(day) if day else None
 
 
-def decide_overdue(case: GovJudgmentCase | None, now: datetime, office: str) -> list[Out]:
+def decide_overdue(case: GovJudgmentCase | None, now: datetime) -> list[Out]:
     day = _overdue_from(case)
     if case is None or day is None or now.date() < day:
         return []
@@ -131,14 +126,18 @@ def decide_overdue(case: GovJudgmentCase | None, now: datetime, office: str) -> 
         responsible_government=case.government,
         deadline=case.deadline,
     )
-    return [(fact, office)]
+    return [(fact, case.joint_office)]
 
 
 def evolve(case: GovJudgmentCase | None, event: Payload) -> GovJudgmentCase | None:
     match event:
         case s.GovJudgmentCaseAssigned():
             return GovJudgmentCase(
-                event.case_number, event.responsible_government, event.assigned_on, event.deadline
+                event.case_number,
+                event.joint_office,
+                event.responsible_government,
+                event.assigned_on,
+                event.deadline,
             )
         case s.GovJudgmentPerformed() if case:
             return replace(case, performed_on=event.performed_on)
