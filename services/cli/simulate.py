@@ -1,6 +1,8 @@
 """Simulated courts: register enforcement cases, some of them wrong, query and freeze, list
 dishonest debtors and restrict consumption (and lift some of it), so a newcomer sees flows; and
-run bankruptcies of companies they enforce against, with the administrators' requests."""
+run bankruptcies of companies they enforce against, with the administrators' requests. Between
+them the joint mechanism's units, office and leading group take their steps
+(services/cli/simulate_risk.py)."""
 
 from __future__ import annotations
 
@@ -559,6 +561,9 @@ def documents(court: Org, case_number: str) -> CourtDocuments:
 
 BANKRUPTCY_EVERY = 4
 """Every fourth message of the simulated courts is a step of a bankruptcy (0: none)."""
+MECHANISM_EVERY = 3
+"""Every third message is a step of the joint mechanism's units, office or leading group, when
+it is not a bankruptcy's (0: none; services/cli/simulate_risk.py)."""
 
 
 async def run_courts(
@@ -568,21 +573,34 @@ async def run_courts(
     count: int,
     seed: int,
     bankruptcy_every: int = BANKRUPTCY_EVERY,
+    mechanism_every: int = MECHANISM_EVERY,
 ) -> int:
     """Send `count` messages (0: until stopped); spans go where the `OTEL_*` variables say."""
     provider = configure_tracing("courts")
     try:
-        return await _send_until(nats_url, rate, invalid, count, seed, bankruptcy_every)
+        return await _send_until(
+            nats_url, rate, invalid, count, seed, bankruptcy_every, mechanism_every
+        )
     finally:
         provider.shutdown()
 
 
 async def _send_until(
-    nats_url: str, rate: float, invalid: float, count: int, seed: int, bankruptcy_every: int
+    nats_url: str,
+    rate: float,
+    invalid: float,
+    count: int,
+    seed: int,
+    bankruptcy_every: int,
+    mechanism_every: int = 0,
 ) -> int:
+    from services.cli.simulate_risk import Mechanism  # it builds on this module's helpers
+
     nc = await nats.connect(servers=nats_url.split(","), name="simulated-courts")
     courts = Courts(nc.jetstream(), random.Random(seed), invalid)
     bankruptcies = Bankruptcies(courts, random.Random(seed + 1))
+    mechanism = Mechanism(random.Random(seed + 2))
+    warned: set[str] = set()
     with contextlib.suppress(nats.errors.Error):  # no bankruptcy stream yet: start from 1
         bankruptcies.serials = await last_petition_serials(courts.js, list(courts.courts.values()))
     year = datetime.now(UTC).year
@@ -594,7 +612,12 @@ async def _send_until(
         while count <= 0 or sent < count:
             try:
                 turn = bankruptcy_every > 0 and sent % bankruptcy_every == bankruptcy_every - 1
-                if not (turn and await bankruptcies.step()):
+                joint = mechanism_every > 0 and sent % mechanism_every == mechanism_every - 1
+                if turn and await bankruptcies.step():
+                    pass  # a bankruptcy's step went out
+                elif joint:
+                    await send_or_warn(courts, mechanism.next_message(datetime.now(UTC)), warned)
+                else:
                     await courts.step()
             except nats.errors.Error as e:  # the server may be starting or failing over
                 print(f"publish failed, will go on: {e!r}", flush=True)
@@ -605,6 +628,18 @@ async def _send_until(
     finally:
         await nc.drain()
     return sent
+
+
+async def send_or_warn(courts: Courts, msg: Message[Any], warned: set[str]) -> None:
+    """Publish; without its context's stream (no server has made it yet) the message is lost
+    and that is said once per context."""
+    try:
+        await courts.send(msg)
+    except nats.errors.NoRespondersError:
+        context = msg.envelope.type.split(".", 1)[0]
+        if context not in warned:
+            print(f"no {stream_name(context)} stream yet: its messages are not stored", flush=True)
+            warned.add(context)
 
 
 # ---- 破产府院联动: bankruptcies of companies the courts enforce against --------------------------
