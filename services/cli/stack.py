@@ -123,6 +123,7 @@ class Stack:
             "FUYUAN_ENFORCEMENT_RESPOND_WITHIN": "PT2M",
             "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5",
             "FUYUAN_BANKRUPTCY_DEADLINE_TICK": "5",
+            "FUYUAN_RISK_DEADLINE_TICK": "5",
         }
         return {
             **demo,
