@@ -136,7 +136,12 @@ async def test_down_stale_paused_crashed_lagging_and_set_aside_are_each_named(
     report = await read_status(nats_url, database_url)
     doc = report.as_json()
     states = {s["service"]: s["state"] for s in doc["services"]}
-    assert states == {"enforcement": "up", "bankruptcy": "down", "ledger": "down"}
+    assert states == {
+        "enforcement": "up",
+        "bankruptcy": "down",
+        "risk": "down",
+        "ledger": "down",
+    }
     enforcement = next(s for s in doc["services"] if s["service"] == "enforcement")
     assert [(i["instance"], i["stale"]) for i in enforcement["instances"]] == [
         ("box-1", False),
