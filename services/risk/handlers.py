@@ -14,8 +14,20 @@ from contracts.bankruptcy import tasks as bankruptcy_tasks
 from contracts.envelope import Envelope, Message
 from contracts.organizations import PLATFORM_CODE, OrgKind, Registry
 from contracts.registry import parse_message
+from contracts.risk import cases
+from contracts.risk import special as special_msgs
+from contracts.risk.key_items import KeyItemCatalogue, UnknownKeyItemError
 from services.risk import domain, projections
-from services.risk.domain import leading_group, linkage, meeting
+from services.risk.domain import (
+    key_items,
+    lawgov,
+    leading_group,
+    linkage,
+    meeting,
+    risk_cases,
+    special,
+)
+from services.risk.domain.item_rules import ItemRules
 from services.risk.settings import RiskSettings
 from services.runtime.eventstore import (
     ConcurrencyError,
@@ -211,3 +223,132 @@ class Handlers:
             months=self.settings.leading_group_months,
         )
         await self._act(msg, inbox, now, projections.leading_group_stream(by.code), decide)
+
+    # -- the key items, risk cases, the special item, the law-based-government task ------------
+
+    @functools.cached_property
+    def key_items(self) -> KeyItemCatalogue:
+        return KeyItemCatalogue.load()
+
+    def item_rules(self, joint_office: str, item_id: str) -> ItemRules:
+        """The catalogue and the item's lead unit in the office's jurisdiction."""
+        try:
+            kind = self.key_items.item(item_id).lead.value
+        except UnknownKeyItemError:
+            return ItemRules(self.key_items, joint_office)
+        place = self.registry.get(joint_office).jurisdiction
+        found = self.registry.of_kind(OrgKind(kind), place) if kind in _KINDS else []
+        return ItemRules(self.key_items, joint_office, {kind: tuple(o.code for o in found)})
+
+    async def on_key_item(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        """Task force, plan, ledger entries, claims, reconciliation, check-off: the work of the
+        item in the sender's joint office's jurisdiction."""
+        deciders: dict[str, Callable[..., list[domain.Out]]] = {
+            "form_task_force": key_items.decide_form_task_force,
+            "adopt_plan": key_items.decide_adopt_plan,
+            "add_ledger_entry": key_items.decide_add_entry,
+            "claim_entry_completion": key_items.decide_claim,
+            "reconcile_entry": key_items.decide_reconcile,
+            "close_entry": key_items.decide_close,
+        }
+        by = self._by(msg)
+        office = self.joint_office(by.code)
+        decider = deciders[msg.envelope.type.split(".")[2]]
+        rules = self.item_rules(office, msg.data.item)
+        decide = functools.partial(decider, msg.data, by=by.code, now=now, rules=rules)
+        stream_id = projections.key_item_stream(office, msg.data.item)
+        await self._act(msg, inbox, now, stream_id, decide)
+
+    async def on_risk_case(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        by = self._by(msg)
+        decide: Decide
+        if msg.envelope.type == cases.RegisterRiskCase.TYPE:
+            office = self.joint_office(by.code)
+            decide = _on_case(
+                risk_cases.decide_register, msg.data, by=by.code, now=now, office=office
+            )
+        else:
+            decider = (
+                risk_cases.decide_status
+                if msg.envelope.type == cases.ChangeRiskStatus.TYPE
+                else risk_cases.decide_link
+            )
+            decide = _on_case(decider, msg.data, by=by.code, now=now)
+        await self._act(msg, inbox, now, projections.risk_case_stream(msg.data.case_id), decide)
+
+    async def on_gov_case(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        by = self._by(msg)
+        decide: Decide
+        if msg.envelope.type == special_msgs.AssignGovJudgmentCase.TYPE:
+            office = self.joint_office(by.code)
+            decide = _on_case(special.decide_assign, msg.data, by=by.code, now=now, office=office)
+        else:
+            decide = _on_case(special.decide_report, msg.data, by=by.code, now=now)
+        await self._act(msg, inbox, now, projections.gov_case_stream(msg.data.case_number), decide)
+
+    async def case_concluded(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        """The enforcement service's conclusion of a case: a special-item case is closed when it
+        was performed (`special.decide_case_concluded`)."""
+        decide = _on_case(special.decide_case_concluded, msg.data)
+        await self._act(msg, inbox, now, projections.gov_case_stream(msg.data.case_number), decide)
+
+    async def on_appearance(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        """Summons, appearance, recommendation and the case's outcome, on the case's stream."""
+        by = self._by(msg)
+        deciders: dict[str, Callable[..., list[domain.Out]]] = {
+            "summon_head": lawgov.decide_summon,
+            "record_appearance": lawgov.decide_appearance,
+            "send_judicial_recommendation": lawgov.decide_recommendation,
+        }
+        name = msg.envelope.type.split(".")[2]
+        decide: Decide
+        if name == "record_admin_case_outcome":
+            decide = functools.partial(
+                _stateless, lawgov.decide_case_outcome, msg.data, by=by.code, now=now
+            )
+        else:
+            decide = _on_case(deciders[name], msg.data, by=by.code, now=now)
+        stream_id = projections.appearance_stream(msg.data.case_number)
+        await self._act(msg, inbox, now, stream_id, decide)
+
+    async def on_reconsideration(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        deciders: dict[str, Callable[..., list[domain.Out]]] = {
+            "file_reconsideration": lawgov.decide_file,
+            "extend_reconsideration": lawgov.decide_extend,
+            "decide_reconsideration": lawgov.decide_decision,
+        }
+        by = self._by(msg)
+        decider = deciders[msg.envelope.type.split(".")[2]]
+        decide = _on_case(decider, msg.data, by=by.code, now=now)
+        stream_id = projections.reconsideration_stream(msg.data.reconsideration_id)
+        await self._act(msg, inbox, now, stream_id, decide)
+
+    async def on_mediation(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        deciders: dict[str, Callable[..., list[domain.Out]]] = {
+            "refer_to_mediation": lawgov.decide_refer,
+            "record_mediation_result": lawgov.decide_result,
+            "apply_for_confirmation": lawgov.decide_apply,
+            "grant_confirmation": lawgov.decide_grant,
+        }
+        by = self._by(msg)
+        decider = deciders[msg.envelope.type.split(".")[2]]
+        decide = _on_case(decider, msg.data, by=by.code, now=now)
+        await self._act(msg, inbox, now, projections.mediation_stream(msg.data.referral_id), decide)
+
+
+_KINDS = frozenset(k.value for k in OrgKind)
+
+
+def _on_case(decider: Callable[..., list[domain.Out]], data: Any, **kw: Any) -> Decide:
+    """A decision over the case a stream holds (`items.RiskCaseStream` and the like)."""
+
+    def decide(state: Any) -> list[domain.Out]:
+        return decider(data, state.case, **kw)
+
+    return decide
+
+
+def _stateless(
+    decider: Callable[..., list[domain.Out]], data: Any, state: Any, **kw: Any
+) -> list[domain.Out]:
+    return decider(data, **kw)

@@ -14,6 +14,8 @@ from uuid import UUID
 import asyncpg
 
 from services.risk import domain
+from services.risk.domain import items
+from services.risk.domain.key_items import KeyItemWork
 from services.runtime.due import DueStreams, due_table
 from services.runtime.eventstore import EventStore
 from services.runtime.projector import (
@@ -29,6 +31,12 @@ NAME = "risk"
 LINKAGE = "risk-linkage-"
 MEETING = "risk-meeting-"
 LEADING_GROUP = "risk-leading-group-"
+KEY_ITEM = "risk-key-item-"
+RISK_CASE = "risk-case-"
+GOV_CASE = "risk-gov-case-"
+APPEARANCE = "risk-appearance-"
+RECONSIDERATION = "risk-reconsideration-"
+MEDIATION = "risk-mediation-"
 DUE_STREAMS = due_table("due_streams")
 
 
@@ -44,8 +52,49 @@ def leading_group_stream(joint_office: str) -> str:
     return f"{LEADING_GROUP}{joint_office}"
 
 
+def key_item_stream(joint_office: str, item: str) -> str:
+    """One key item's work in one joint office's jurisdiction."""
+    return f"{KEY_ITEM}{joint_office}-{item}"
+
+
+def risk_case_stream(case_id: UUID) -> str:
+    return f"{RISK_CASE}{case_id}"
+
+
+def gov_case_stream(case_number: str) -> str:
+    return f"{GOV_CASE}{case_number}"
+
+
+def appearance_stream(case_number: str) -> str:
+    return f"{APPEARANCE}{case_number}"
+
+
+def reconsideration_stream(reconsideration_id: UUID) -> str:
+    return f"{RECONSIDERATION}{reconsideration_id}"
+
+
+def mediation_stream(referral_id: UUID) -> str:
+    return f"{MEDIATION}{referral_id}"
+
+
+def _item_initial(stream_id: str) -> items.ItemState | None:
+    if stream_id.startswith(KEY_ITEM):
+        office, item = stream_id.removeprefix(KEY_ITEM).split("-", 1)
+        return KeyItemWork(item, office)
+    starts: dict[str, items.ItemState] = {
+        RISK_CASE: items.RiskCaseStream(),
+        GOV_CASE: items.GovCaseStream(),
+        APPEARANCE: items.AppearanceStream(),
+        RECONSIDERATION: items.ReconsiderationStream(),
+        MEDIATION: items.ReferralStream(),
+    }
+    return next((v for prefix, v in starts.items() if stream_id.startswith(prefix)), None)
+
+
 def initial(stream_id: str) -> domain.State:
     """The state a stream starts from, by its prefix."""
+    if (state := _item_initial(stream_id)) is not None:
+        return state
     if stream_id.startswith(LINKAGE):
         return domain.LinkageItem()
     if stream_id.startswith(MEETING):
@@ -54,7 +103,7 @@ def initial(stream_id: str) -> domain.State:
 
 
 def _timed(stream_id: str) -> bool:
-    return stream_id.startswith((MEETING, LEADING_GROUP))
+    return stream_id.startswith((MEETING, LEADING_GROUP, KEY_ITEM, RISK_CASE, GOV_CASE))
 
 
 class Reads:

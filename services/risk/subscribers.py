@@ -7,14 +7,19 @@ from datetime import datetime
 from typing import Any
 
 from contracts.bankruptcy import tasks as bankruptcy_tasks
+from contracts.enforcement.aftercare import CaseConcluded
 from contracts.envelope import Message
 from contracts.organizations import UnknownOrganizationError
 from contracts.registry import InvalidMessageError, parse_message
 from contracts.risk import MessageRejected
 from contracts.risk import accountability as acc
+from contracts.risk import cases as rc
+from contracts.risk import key_item_ledger as ki
+from contracts.risk import lawgov as lw
 from contracts.risk import leading_group as lg
 from contracts.risk import linkage as lk
 from contracts.risk import meetings as mt
+from contracts.risk import special as sp
 from contracts.subjects import commands, split
 from services.risk.domain import RiskError
 from services.risk.handlers import Handlers
@@ -27,8 +32,11 @@ COMMANDS = "risk_commands"
 """The durable consumer of the units', the joint offices' and the leading groups' commands."""
 BANKRUPTCY = "risk_bankruptcy"
 """The durable consumer of the bankruptcy service's meeting requests for blocked tasks."""
-CONTEXTS = ("risk", "bankruptcy")
-"""The streams the service reads: its own, and the bankruptcy service's."""
+ENFORCEMENT = "risk_enforcement"
+"""The durable consumer of the enforcement service's case conclusions (the special item)."""
+CONTEXTS = ("risk", "bankruptcy", "enforcement")
+"""The streams the service reads: its own, the bankruptcy service's and the enforcement
+service's."""
 
 
 class NoticeIntake(Intake):
@@ -83,7 +91,51 @@ def command_routes(h: Handlers) -> dict[str, Route]:
         acc.RaiseAccountability.TYPE: h.on_record,
         acc.GrantCommendation.TYPE: h.on_record,
         lg.RecordLeadingGroupMeeting.TYPE: h.leading_group_meeting,
+        **item_routes(h),
     }
+
+
+def item_routes(h: Handlers) -> dict[str, Route]:
+    """The key items, risk cases, the special item and the law-based-government task."""
+    key_item_steps = (
+        ki.FormTaskForce,
+        ki.AdoptPlan,
+        ki.AddLedgerEntry,
+        ki.ClaimEntryCompletion,
+        ki.ReconcileEntry,
+        ki.CloseEntry,
+    )
+    appearance_steps = (
+        lw.SummonHead,
+        lw.RecordAppearance,
+        lw.SendJudicialRecommendation,
+        lw.RecordAdminCaseOutcome,
+    )
+    reconsideration_steps = (
+        lw.FileReconsideration,
+        lw.ExtendReconsideration,
+        lw.DecideReconsideration,
+    )
+    mediation_steps = (
+        lw.ReferToMediation,
+        lw.RecordMediationResult,
+        lw.ApplyForConfirmation,
+        lw.GrantConfirmation,
+    )
+    return {
+        **{cmd.TYPE: h.on_key_item for cmd in key_item_steps},
+        **{cmd.TYPE: h.on_risk_case for cmd in (rc.RegisterRiskCase, rc.ChangeRiskStatus)},
+        rc.LinkCaseToRisk.TYPE: h.on_risk_case,
+        sp.AssignGovJudgmentCase.TYPE: h.on_gov_case,
+        sp.ReportGovJudgmentPerformed.TYPE: h.on_gov_case,
+        **{cmd.TYPE: h.on_appearance for cmd in appearance_steps},
+        **{cmd.TYPE: h.on_reconsideration for cmd in reconsideration_steps},
+        **{cmd.TYPE: h.on_mediation for cmd in mediation_steps},
+    }
+
+
+def enforcement_routes(h: Handlers) -> dict[str, Route]:
+    return {CaseConcluded.TYPE: h.case_concluded}
 
 
 def bankruptcy_routes(h: Handlers) -> dict[str, Route]:
@@ -104,6 +156,13 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
             durable=BANKRUPTCY,
             subject=f"{bankruptcy_tasks.CoordinationMeetingRequested.TYPE}.*",
             handle=_intake(h.store, BANKRUPTCY, bankruptcy_routes(h), clock, NoticeIntake),
+            max_attempts=max_attempts,
+        ),
+        Consumer(
+            context="enforcement",
+            durable=ENFORCEMENT,
+            subject=f"{CaseConcluded.TYPE}.*",
+            handle=_intake(h.store, ENFORCEMENT, enforcement_routes(h), clock),
             max_attempts=max_attempts,
         ),
     ]

@@ -10,8 +10,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from contracts.risk import cases as rc
+from contracts.risk import lawgov as lw
 from services.runtime.intake import Intake
 from tests.fast import risk_builders as b
+from tests.fast import risk_item_builders as ib
 from tests.fast.harness import Published
 from tests.fast.risk_harness import RiskHarness
 
@@ -203,6 +206,228 @@ async def _commends_twice(h: RiskHarness) -> tuple[str, list[Published]]:
 
 
 # ---- the guard -----------------------------------------------------------------------------------
+
+
+# ---- the key items, risk cases, the special item, the law-based-government task ---------------
+
+NOT_PROVOKED["ItemRefusal"] = (
+    "the base of these workflows' refusals: only its subclasses are raised"
+)
+
+
+@provokes("NotTheLeadUnitError", "envelope.organization", "not the lead unit of problem_projects")
+async def _another_unit_adopts_the_plan(h: RiskHarness) -> tuple[str, list[Published]]:
+    return ib.OTHER_UNIT, await h.send(ib.plan(), ib.OTHER_UNIT)
+
+
+@provokes("UnknownKeyItemError", "data.item", "no key item 'nowhere'")
+async def _an_unknown_item(h: RiskHarness) -> tuple[str, list[Published]]:
+    return b.OFFICE, await h.send(ib.entry(item="nowhere"), b.OFFICE)
+
+
+@provokes("PlanVersionError", "data.version", "the next plan version is 1")
+async def _plan_version_two_first(h: RiskHarness) -> tuple[str, list[Published]]:
+    return ib.LEAD, await h.send(ib.plan(version=2), ib.LEAD)
+
+
+@provokes("NoPlanError", "data.item", "no plan of problem_projects")
+async def _an_entry_before_a_plan(h: RiskHarness) -> tuple[str, list[Published]]:
+    return b.OFFICE, await h.send(ib.entry(), b.OFFICE)
+
+
+@provokes("StockDateError", "data.stock", "存量 arose on or before the plan")
+async def _existing_after_the_plan(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.plan(), ib.LEAD))
+    return b.OFFICE, await h.send(ib.entry(arose_on=date(2026, 7, 1)), b.OFFICE)
+
+
+@provokes("DuplicateEntryError", "data.entry_id", "already on the ledger")
+async def _an_entry_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.on_ledger(h)
+    return b.OFFICE, await h.send(ib.entry(), b.OFFICE)
+
+
+@provokes("UnknownEntryError", "data.entry_id", "no entry")
+async def _claims_no_entry(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.plan(), ib.LEAD))
+    return ib.LEAD, await h.send(ib.claim(), ib.LEAD)
+
+
+@provokes("EntryClosedError", "data.entry_id", "checked off on")
+async def _claims_a_closed_entry(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.claimed(h)
+    b.assert_effect(await h.send(ib.reconcile(), b.OFFICE))
+    b.assert_effect(await h.send(ib.close(), b.OFFICE))
+    return ib.LEAD, await h.send(ib.claim(), ib.LEAD)
+
+
+@provokes("ClaimPendingError", "data.entry_id", "not yet reconciled")
+async def _claims_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.claimed(h)
+    return ib.LEAD, await h.send(ib.claim(), ib.LEAD)
+
+
+@provokes("NoClaimError", "data.entry_id", "no claim of completion")
+async def _reconciles_unclaimed(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.on_ledger(h)
+    return b.OFFICE, await h.send(ib.reconcile(), b.OFFICE)
+
+
+@provokes("NotReconciledError", "data.entry_id", "has not been reconciled")
+async def _closes_unreconciled(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.claimed(h)
+    return b.OFFICE, await h.send(ib.close(), b.OFFICE)
+
+
+@provokes("DuplicateRiskCaseError", "data.case_id", "is registered")
+async def _registers_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.risk(), b.OFFICE))
+    return b.OFFICE, await h.send(ib.risk(), b.OFFICE)
+
+
+@provokes("UnknownRiskCaseError", "data.case_id", "no risk")
+async def _moves_no_risk(h: RiskHarness) -> tuple[str, list[Published]]:
+    return ib.LEAD, await h.send(ib.status(rc.RiskStatus.WORK_RESUMED), ib.LEAD)
+
+
+@provokes("ProjectMismatchError", "data.project", "a problem project, and only one")
+async def _a_project_without_its_project(h: RiskHarness) -> tuple[str, list[Published]]:
+    return b.OFFICE, await h.send(ib.risk(project=None), b.OFFICE)
+
+
+@provokes("StatusStepError", "data.status", "the next status is work_resumed")
+async def _delivered_before_work_resumed(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.risk(), b.OFFICE))
+    return ib.LEAD, await h.send(ib.status(rc.RiskStatus.DELIVERED), ib.LEAD)
+
+
+@provokes("CaseAlreadyLinkedError", "data.case_number", "is linked already")
+async def _links_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.risk(), b.OFFICE))
+    link = rc.LinkCaseToRisk(case_id=ib.RISK, case_number=ib.EXEC)
+    return b.OFFICE, await h.send(link, b.OFFICE)
+
+
+@provokes("NotAnEnforcementCaseError", "data.case_number", "not an enforcement case")
+async def _assigns_an_administrative_case(h: RiskHarness) -> tuple[str, list[Published]]:
+    return b.OFFICE, await h.send(ib.assign(case_number=ib.ADMIN), b.OFFICE)
+
+
+@provokes("GovCaseAssignedError", "data.case_number", "assigned to TG410482001")
+async def _assigns_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.assign(), b.OFFICE))
+    return b.OFFICE, await h.send(ib.assign(), b.OFFICE)
+
+
+@provokes("UnknownGovCaseError", "data.case_number", "not a special-item case")
+async def _reports_an_unassigned_case(h: RiskHarness) -> tuple[str, list[Published]]:
+    return ib.GOVERNMENT, await h.send(ib.performed(), ib.GOVERNMENT)
+
+
+@provokes("GovCaseClosedError", "data.case_number", "performed on")
+async def _reports_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.assign(), b.OFFICE))
+    b.assert_effect(await h.send(ib.performed(), ib.GOVERNMENT))
+    return ib.GOVERNMENT, await h.send(ib.performed(), ib.GOVERNMENT)
+
+
+@provokes("NotTheResponsibleGovernmentError", "envelope.organization", "neither the responsible")
+async def _another_unit_reports(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.assign(), b.OFFICE))
+    return ib.LEAD, await h.send(ib.performed(), ib.LEAD)
+
+
+@provokes("NotAnAdministrativeCaseError", "data.case_number", "not an administrative case")
+async def _summons_in_an_enforcement_case(h: RiskHarness) -> tuple[str, list[Published]]:
+    summons = ib.summon().model_copy(update={"case_number": ib.EXEC})
+    return ib.COURT, await h.send(summons, ib.COURT)
+
+
+@provokes("SummonsTooLateError", "data.hearing_on", "at least 3 days later")
+async def _summons_two_days_ahead(h: RiskHarness) -> tuple[str, list[Published]]:
+    return ib.COURT, await h.send(ib.summon(served_on=date(2026, 11, 8)), ib.COURT)
+
+
+@provokes("NotSummonedError", "data.case_number", "was summoned")
+async def _appearance_without_summons(h: RiskHarness) -> tuple[str, list[Published]]:
+    return ib.COURT, await h.send(ib.appearance(), ib.COURT)
+
+
+@provokes("AppearanceDetailError", "data.proof", "sealed proof")
+async def _excused_without_proof(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.summon(), ib.COURT))
+    excused = ib.appearance(
+        outcome=lw.AppearanceOutcome.EXCUSED, person=None, role=None, excuse=lw.Excuse.ACCIDENT
+    )
+    return ib.COURT, await h.send(excused, ib.COURT)
+
+
+@provokes("NoRecommendationGroundError", "data.case_number", "no absence without excuse")
+async def _recommends_after_an_appearance(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.summon(), ib.COURT))
+    b.assert_effect(await h.send(ib.appearance(), ib.COURT))
+    return ib.COURT, await h.send(ib.recommendation(), ib.COURT)
+
+
+@provokes("DateOrderError", "data.hearing_on", "before the summons")
+async def _hearing_before_the_summons(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.summon(), ib.COURT))
+    return ib.COURT, await h.send(ib.appearance(hearing_on=date(2026, 11, 1)), ib.COURT)
+
+
+@provokes("DuplicateReconsiderationError", "data.reconsideration_id", "filed already")
+async def _files_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.file(), ib.JUSTICE))
+    return ib.JUSTICE, await h.send(ib.file(), ib.JUSTICE)
+
+
+@provokes("UnknownReconsiderationError", "data.reconsideration_id", "has no reconsideration")
+async def _decides_nothing(h: RiskHarness) -> tuple[str, list[Published]]:
+    return ib.JUSTICE, await h.send(ib.decide(), ib.JUSTICE)
+
+
+@provokes("ExtensionError", "data.reconsideration_id", "extended once")
+async def _extends_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.file(), ib.JUSTICE))
+    b.assert_effect(await h.send(ib.extend(10), ib.JUSTICE))
+    return ib.JUSTICE, await h.send(ib.extend(10), ib.JUSTICE)
+
+
+@provokes("ReconsiderationDecidedError", "data.reconsideration_id", "decided already")
+async def _decides_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.file(), ib.JUSTICE))
+    b.assert_effect(await h.send(ib.decide(), ib.JUSTICE))
+    return ib.JUSTICE, await h.send(ib.decide(), ib.JUSTICE)
+
+
+@provokes("DuplicateReferralError", "data.referral_id", "referred already")
+async def _refers_twice(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.refer(), ib.COURT))
+    return ib.COURT, await h.send(ib.refer(), ib.COURT)
+
+
+@provokes("UnknownReferralError", "data.referral_id", "mediates no referral")
+async def _another_mediator_records(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.refer(), ib.COURT))
+    return ib.LEAD, await h.send(ib.agreed(), ib.LEAD)
+
+
+@provokes("MediationStepError", "data.referral_id", "follows an agreement")
+async def _applies_before_an_agreement(h: RiskHarness) -> tuple[str, list[Published]]:
+    b.assert_effect(await h.send(ib.refer(), ib.COURT))
+    return ib.COURT, await h.send(ib.apply(), ib.COURT)
+
+
+@provokes("ConfirmationLateError", "data.applied_on", "30 days from the agreement")
+async def _applies_late(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.agreement(h)
+    return ib.COURT, await h.send(ib.apply(date(2026, 11, 1)), ib.COURT)
+
+
+@provokes("NoConfirmationNeededError", "data.referral_id", "needs no confirmation")
+async def _confirms_judicial_mediation(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.agreement(h, lw.MediationChannel.JUDICIAL)
+    return ib.COURT, await h.send(ib.apply(), ib.COURT)
 
 
 def test_every_refusal_has_a_scenario_and_every_scenario_a_refusal() -> None:

@@ -216,19 +216,6 @@ def test_the_summons_is_served_at_least_three_days_before_the_hearing_by_a_court
         summoned(served=date(2026, 11, 21))
     assert refused.value.field == "data.hearing_on"
     assert summoned(served=date(2026, 11, 20)).defendant == HOUSING
-    with pytest.raises(errors.NotTheCourtError):
-        lawgov.decide_summon(
-            g.SummonHead(
-                case_number=ADMIN,
-                defendant=HOUSING,
-                served_on=date(2026, 11, 1),
-                hearing_on=date(2026, 11, 23),
-                mandatory=False,
-            ),
-            None,
-            by=OFFICE,
-            now=NOW,
-        )
 
 
 def test_only_a_head_counts_and_once_per_level() -> None:

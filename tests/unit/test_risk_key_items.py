@@ -20,6 +20,7 @@ from contracts.risk import key_item_ledger as k
 from contracts.risk.key_items import DataError, KeyItemCatalogue, default_path
 from services.risk.domain import item_errors as errors
 from services.risk.domain import key_items
+from services.risk.domain.errors import RiskError
 from services.risk.domain.item_rules import ItemRules, Out
 from services.risk.domain.key_items import KeyItemWork
 
@@ -233,7 +234,7 @@ def test_no_check_off_without_a_reconciliation_of_the_latest_claim(acts: Any) ->
         }[type(command)]
         try:
             outs = decide(command, work, by=by, now=NOW, rules=RULES)
-        except errors.ItemRefusal:
+        except RiskError:
             continue
         history += [f for f, _ in outs]
         work = run(work, outs)

@@ -12,17 +12,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from contracts.base import Payload
-from services.risk.domain import leading_group, linkage, meeting
+from services.risk.domain import items, leading_group, linkage, meeting
 from services.risk.domain.actors import Actor, permitted
 from services.risk.domain.errors import RiskError
 from services.risk.domain.leading_group import LeadingGroupMeetings
 from services.risk.domain.linkage import LinkageItem, Out
 from services.risk.domain.meeting import Meeting
 
-State = LinkageItem | Meeting | LeadingGroupMeetings
+State = LinkageItem | Meeting | LeadingGroupMeetings | items.ItemState
 
 
 def evolve(state: State, e: Payload) -> State:
+    if isinstance(state, items.ITEM_STATES):
+        return items.evolve(state, e)
     if isinstance(state, LinkageItem):
         return linkage.evolve(state, e)
     if isinstance(state, Meeting):
@@ -33,6 +35,8 @@ def evolve(state: State, e: Payload) -> State:
 def next_due(state: State, period_days: int) -> datetime | None:
     """When the deadline runner should next look: a memo item's next overdue period, the
     leading group's meeting due; each on the threshold its decision uses."""
+    if isinstance(state, items.ITEM_STATES):
+        return items.next_due(state)
     if isinstance(state, Meeting):
         return meeting.next_due(state, period_days)
     if isinstance(state, LeadingGroupMeetings):
@@ -43,6 +47,8 @@ def next_due(state: State, period_days: int) -> datetime | None:
 def decide_deadlines(
     state: State, now: datetime, period_days: int, leading_group_code: str | None
 ) -> list[Out]:
+    if isinstance(state, items.ITEM_STATES):
+        return items.decide_deadlines(state, now)
     if isinstance(state, Meeting):
         return meeting.decide_overdue(state, now, period_days)
     if isinstance(state, LeadingGroupMeetings):

@@ -3,17 +3,14 @@ law-based-government task; `field` names what is at fault."""
 
 from __future__ import annotations
 
+from services.risk.domain.errors import FutureDateError as FutureDateError
+from services.risk.domain.errors import NotTheOfficeError as NotTheOfficeError
+from services.risk.domain.errors import RiskError
 
-class ItemRefusal(Exception):
-    """A refusal of these workflows. `field` is the class's unless the rule names a more
-    precise one."""
 
-    field = "data"
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        if field is not None:
-            self.field = field
+class ItemRefusal(RiskError):
+    """A refusal of these workflows: a `RiskError`, so the service answers it with a rejection.
+    `field` is the class's unless the rule names a more precise one."""
 
 
 # --- who may act -----------------------------------------------------------------------------
@@ -25,27 +22,11 @@ class NotTheLeadUnitError(ItemRefusal):
     field = "envelope.organization"
 
 
-class NotTheOfficeError(ItemRefusal):
-    """Only the joint office may do this (对账、销号、交办)."""
-
-    field = "envelope.organization"
-
-
-class NotTheCourtError(ItemRefusal):
-    """Only a court records a summons, an appearance, a judgment's outcome or a confirmation."""
-
-    field = "envelope.organization"
-
-
 class NotTheResponsibleGovernmentError(ItemRefusal):
     field = "envelope.organization"
 
 
 # --- dates -------------------------------------------------------------------------------------
-
-
-class FutureDateError(ItemRefusal):
-    """A fact dated after today."""
 
 
 class DateOrderError(ItemRefusal):

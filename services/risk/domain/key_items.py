@@ -102,8 +102,9 @@ def milestones(deadline: date, rules: ItemRules) -> list[k.MilestoneDate]:
 def decide_add_entry(
     c: k.AddLedgerEntry, work: KeyItemWork, *, by: str, now: datetime, rules: ItemRules
 ) -> list[Out]:
-    if by != rules.office:
-        _lead(c.item, by, rules)
+    lead = rules.lead(item_of(c.item, rules))
+    if by not in (lead, rules.office):
+        raise errors.NotTheLeadUnitError(f"{by} is neither the lead unit nor the joint office")
     if not work.plans:
         raise errors.NoPlanError(f"no plan of {c.item} is adopted yet")
     if c.entry_id in work.entries:
@@ -118,7 +119,7 @@ def decide_add_entry(
     fact = k.LedgerEntryAdded(
         item=c.item,
         entry_id=c.entry_id,
-        lead=rules.lead(item_of(c.item, rules)),
+        lead=lead,
         target=c.target,
         stock=c.stock,
         arose_on=c.arose_on,

@@ -19,7 +19,6 @@ from datetime import date, datetime, timedelta
 
 from contracts.base import Payload
 from contracts.ids.case_number import parse_case_number
-from contracts.organizations.kinds import KIND_PREFIXES, OrgKind
 from contracts.risk import lawgov as g
 from services.risk.domain import item_errors as errors
 from services.risk.domain.item_rules import Out, not_before, not_future
@@ -35,12 +34,11 @@ DECIDE_DAYS, SIMPLIFIED_DAYS, MAX_EXTENSION = 60, 30, 30
 CONFIRM_DAYS = 30
 """民事诉讼法 第二百零五条."""
 
+# Only a court may summon, record an appearance or an outcome, send a recommendation, and take
+# or grant a confirmation: the roles table (`contracts.risk.roles`) says so, checked before these
+# decisions.
+
 Outcome = g.AppearanceOutcome
-
-
-def _court(by: str) -> None:
-    if not by.startswith(KIND_PREFIXES[OrgKind.COURT]):
-        raise errors.NotTheCourtError(f"{by} is not a court")
 
 
 def _administrative(number: str) -> str:
@@ -68,7 +66,6 @@ class Appearance:
 
 
 def decide_summon(c: g.SummonHead, case: Appearance | None, *, by: str, now: datetime) -> list[Out]:
-    _court(by)
     _administrative(c.case_number)
     not_future(c.served_on, now, "data.served_on")
     if (c.hearing_on - c.served_on).days < SUMMONS_DAYS:
@@ -100,7 +97,6 @@ def _details(c: g.RecordAppearance) -> None:
 def decide_appearance(
     c: g.RecordAppearance, case: Appearance | None, *, by: str, now: datetime
 ) -> list[Out]:
-    _court(by)
     level = _administrative(c.case_number)
     if case is None:
         raise errors.NotSummonedError(f"no head of the defendant was summoned in {c.case_number}")
@@ -133,7 +129,6 @@ def decide_appearance(
 def decide_recommendation(
     c: g.SendJudicialRecommendation, case: Appearance | None, *, by: str, now: datetime
 ) -> list[Out]:
-    _court(by)
     if case is None or case.last not in (Outcome.ABSENT, Outcome.WALKED_OUT) or case.recommended:
         raise errors.NoRecommendationGroundError(
             "no absence without excuse, or walk-out, awaits a recommendation"
@@ -168,7 +163,6 @@ def evolve_appearance(case: Appearance | None, event: Payload) -> Appearance | N
 
 
 def decide_case_outcome(c: g.RecordAdminCaseOutcome, *, by: str, now: datetime) -> list[Out]:
-    _court(by)
     _administrative(c.case_number)
     not_future(c.decided_on, now, "data.decided_on")
     fact = g.AdminCaseConcluded(
@@ -327,7 +321,6 @@ def decide_result(
 def decide_apply(
     c: g.ApplyForConfirmation, ref: Referral | None, *, by: str, now: datetime
 ) -> list[Out]:
-    _court(by)
     if ref is None:
         raise errors.UnknownReferralError(f"no referral {c.referral_id}")
     if ref.channel is g.MediationChannel.JUDICIAL:
@@ -349,7 +342,6 @@ def decide_apply(
 def decide_grant(
     c: g.GrantConfirmation, ref: Referral | None, *, by: str, now: datetime
 ) -> list[Out]:
-    _court(by)
     if ref is None or ref.court != by or ref.granted:
         raise errors.MediationStepError("no application to this court waits for a ruling")
     not_future(c.granted_on, now, "data.granted_on")
