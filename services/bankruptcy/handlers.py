@@ -4,7 +4,6 @@ the pure domain decide, append what it decided with the inbox row, in one write.
 from __future__ import annotations
 
 import functools
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -17,21 +16,15 @@ from contracts.bankruptcy.topics import TopicCatalogue
 from contracts.envelope import Envelope, Message
 from contracts.ids import parse_case_number
 from contracts.organizations import PLATFORM_CODE, Registry
-from contracts.registry import parse_message
 from services.bankruptcy import domain, routing
 from services.bankruptcy.domain import aid, course, tasks
 from services.bankruptcy.domain.errors import NotTheCourtError, WrongCaseNumberError
 from services.bankruptcy.domain.rules import Out, Rules
 from services.bankruptcy.projections import Reads, case_stream
 from services.bankruptcy.settings import BankruptcySettings
-from services.runtime.eventstore import (
-    ConcurrencyError,
-    EventStore,
-    InboxEntry,
-    NewEvent,
-    StreamWrite,
-)
-from services.runtime.messaging import follow, outgoing
+from services.runtime import aggregate
+from services.runtime.aggregate import StateCache, load_state
+from services.runtime.eventstore import EventStore, InboxEntry, NewEvent
 
 RETRIES = 3
 
@@ -48,28 +41,14 @@ async def load_case(
     start: tuple[domain.BankruptcyCase, int] = (domain.BankruptcyCase(), 0),
 ) -> tuple[domain.BankruptcyCase, int]:
     """The case and its version, from `start` (a state known at a version) on."""
-    case, version = start
-    for stored in await store.load(stream_id, after_version=version):
-        case = domain.evolve(case, parse_message(stored.message).data)
-        version = stored.version
-    return case, version
+    return await load_state(store, stream_id, domain.evolve, start)
 
 
-class CaseCache:
-    """Cases as last loaded, so a load reads only the events after them. Safe because states
-    are immutable and only committed events are read."""
+class CaseCache(StateCache[domain.BankruptcyCase]):
+    """Cases as last loaded by stream (`StateCache`)."""
 
     def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._cases = OrderedDict[str, tuple[domain.BankruptcyCase, int]]()
-
-    async def load(self, store: EventStore, stream_id: str) -> tuple[domain.BankruptcyCase, int]:
-        known = self._cases.pop(stream_id, (domain.BankruptcyCase(), 0))
-        loaded = await load_case(store, stream_id, known)
-        self._cases[stream_id] = loaded
-        if len(self._cases) > self.size:
-            self._cases.popitem(last=False)
-        return loaded
+        super().__init__(domain.BankruptcyCase, domain.evolve, size=size)
 
 
 def emit(
@@ -77,12 +56,7 @@ def emit(
 ) -> list[NewEvent]:
     """Messages for the log: an event acts as its organization, a notice is sent by `actor` to
     its organization."""
-    out = []
-    for payload, org in outs:
-        acting = org if payload.kind() == "event" else actor
-        msg = follow(cause, payload, organization=acting, now=now, case_number=case_number)
-        out.append(outgoing(msg, org))
-    return out
+    return aggregate.emit(outs, cause, actor, now, case_number)
 
 
 def named_number(msg: Message[Any]) -> str:
@@ -145,16 +119,14 @@ class Handlers:
         env = msg.envelope
         number = named_number(msg)
         stream_id = await self.stream_of(number)
-        for attempt in range(1, RETRIES + 1):
-            case, version = await self.cases.load(self.store, stream_id)
-            outs = decide(case)
-            events = emit(outs, env, env.organization, now, number)
-            try:
-                await self.store.append(StreamWrite(stream_id, version, events), inbox=inbox)
-                return
-            except ConcurrencyError:
-                if attempt == RETRIES:
-                    raise
+        await aggregate.act(
+            self.store,
+            functools.partial(self.cases.load, self.store, stream_id),
+            stream_id,
+            lambda case: emit(decide(case), env, env.organization, now, number),
+            inbox,
+            RETRIES,
+        )
 
     async def _case(self, msg: Message[Any]) -> domain.BankruptcyCase:
         return (await self.cases.load(self.store, await self.stream_of(named_number(msg))))[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,7 @@ from contracts.enforcement.measures import Applicable, Catalogue
 from contracts.envelope import Envelope, Message
 from contracts.ids import unmasked
 from contracts.organizations import PLATFORM_CODE, Registry
-from contracts.registry import FieldError, parse_message
+from contracts.registry import FieldError
 from contracts.subjects import subject
 from services.enforcement import domain
 from services.enforcement.domain import (
@@ -33,6 +32,8 @@ from services.enforcement.domain.errors import MissingCaseNumberError
 from services.enforcement.domain.query import Out, Routing
 from services.enforcement.projections import DebtorCasesRead, Sanctions
 from services.enforcement.settings import EnforcementSettings
+from services.runtime import aggregate
+from services.runtime.aggregate import StateCache, load_state
 from services.runtime.eventstore import (
     ConcurrencyError,
     EventStore,
@@ -54,39 +55,22 @@ def case_stream(case_number: str) -> str:
 
 async def load_debtor(store: EventStore, credit_code: str) -> tuple[bankruptcy.Debtor, int]:
     """What the service recorded of the company's bankruptcy, and its stream's version."""
-    debtor, version = bankruptcy.Debtor(), 0
-    for stored in await store.load(bankruptcy.stream(credit_code)):
-        debtor = bankruptcy.evolve_debtor(debtor, parse_message(stored.message).data)
-        version = stored.version
-    return debtor, version
+    start = (bankruptcy.Debtor(), 0)
+    return await load_state(store, bankruptcy.stream(credit_code), bankruptcy.evolve_debtor, start)
 
 
 async def load_case(
     store: EventStore, case_number: str, start: tuple[domain.Case, int] = (domain.Case(), 0)
 ) -> tuple[domain.Case, int]:
     """The case and its version, from `start` (a state known at a version) on."""
-    case, version = start
-    for stored in await store.load(case_stream(case_number), after_version=version):
-        case = domain.evolve(case, parse_message(stored.message).data)
-        version = stored.version
-    return case, version
+    return await load_state(store, case_stream(case_number), domain.evolve, start)
 
 
-class CaseCache:
-    """Cases as last loaded, so a load reads only the events after them instead of replaying
-    the whole stream. Safe because states are immutable and only committed events are read:
-    whatever another writer appended since is read on the next load."""
+class CaseCache(StateCache[domain.Case]):
+    """Cases as last loaded by case number (`StateCache`)."""
 
     def __init__(self, size: int = 10_000) -> None:
-        self.size, self._cases = size, OrderedDict[str, tuple[domain.Case, int]]()
-
-    async def load(self, store: EventStore, case_number: str) -> tuple[domain.Case, int]:
-        known = self._cases.pop(case_number, (domain.Case(), 0))
-        loaded = await load_case(store, case_number, known)
-        self._cases[case_number] = loaded
-        if len(self._cases) > self.size:
-            self._cases.popitem(last=False)
-        return loaded
+        super().__init__(domain.Case, domain.evolve, case_stream, size)
 
 
 def emit(
@@ -94,13 +78,7 @@ def emit(
 ) -> list[NewEvent]:
     """Messages for the log: an event acts as its subject's organization, a notice is sent by
     `actor` to its subject's organization, a rejection by the platform, as the intake's are."""
-    out = []
-    for payload, org in outs:
-        kind = payload.kind()
-        acting = org if kind == "event" else PLATFORM_CODE if kind == "rejection" else actor
-        msg = follow(cause, payload, organization=acting, now=now, case_number=case_number)
-        out.append(outgoing(msg, org))
-    return out
+    return aggregate.emit(outs, cause, actor, now, case_number, rejecting=PLATFORM_CODE)
 
 
 def not_taken(msg: Message[Any], refused: list[queries.NotTaken], now: datetime) -> list[Out]:
@@ -165,18 +143,15 @@ class Handlers:
         case_number = getattr(msg.data, "case_number", None) or env.case_number
         if not case_number:
             raise MissingCaseNumberError("the envelope must name the case (case_number)")
-        for attempt in range(1, RETRIES + 1):
-            case, version = await self.cases.load(self.store, case_number)
-            outs = decide(case)
-            events = emit(outs, env, env.organization, now, case_number)
-            try:
-                await save(self.store, case_number, version, events, inbox)
-                return
-            except ConcurrencyError:
-                # The commands and the replies consumers may write one case at once: load it
-                # again and decide again at once, rather than waiting for a redelivery.
-                if attempt == RETRIES:
-                    raise
+        number: str = case_number
+        await aggregate.act(
+            self.store,
+            functools.partial(self.cases.load, self.store, number),
+            case_stream(number),
+            lambda case: emit(decide(case), env, env.organization, now, number),
+            inbox,
+            RETRIES,
+        )
 
     # -- the case ---------------------------------------------------------------------------
 

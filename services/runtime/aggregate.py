@@ -1,0 +1,106 @@
+"""Load → decide → append for a service whose state per stream is folded from its own events.
+
+A service gives its initial state, its `evolve` and its pure decision; this module reads the
+stream (from a cached state on), turns the decision's payloads into messages of the log and
+appends them with the inbox row of the message acted on, deciding again at once when another
+writer moved the stream meanwhile. It knows no service: everything it needs is a parameter."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from contracts.envelope import Envelope
+from contracts.registry import parse_message
+from services.runtime.eventstore import (
+    ConcurrencyError,
+    EventStore,
+    InboxEntry,
+    NewEvent,
+    StreamWrite,
+)
+from services.runtime.messaging import follow, outgoing
+
+S = TypeVar("S")
+
+RETRIES = 3
+"""How often a write is decided again when another writer moved the stream meanwhile."""
+
+
+async def load_state(
+    store: EventStore, stream_id: str, evolve: Callable[[S, Any], S], start: tuple[S, int]
+) -> tuple[S, int]:
+    """The state and its version, from `start` (a state known at a version) on."""
+    state, version = start
+    for stored in await store.load(stream_id, after_version=version):
+        state = evolve(state, parse_message(stored.message).data)
+        version = stored.version
+    return state, version
+
+
+class StateCache(Generic[S]):
+    """States as last loaded, so a load reads only the events after them instead of replaying
+    the whole stream. Safe because states are immutable and only committed events are read:
+    whatever another writer appended since is read on the next load. Keyed by what the
+    service names a stream by; `stream` gives the stream's id for the key."""
+
+    def __init__(
+        self,
+        initial: Callable[[], S],
+        evolve: Callable[[S, Any], S],
+        stream: Callable[[str], str] = str,
+        size: int = 10_000,
+    ) -> None:
+        self.initial, self.evolve, self.stream, self.size = initial, evolve, stream, size
+        self._cases = OrderedDict[str, tuple[S, int]]()
+
+    async def load(self, store: EventStore, key: str) -> tuple[S, int]:
+        known = self._cases.pop(key, (self.initial(), 0))
+        loaded = await load_state(store, self.stream(key), self.evolve, known)
+        self._cases[key] = loaded
+        if len(self._cases) > self.size:
+            self._cases.popitem(last=False)
+        return loaded
+
+
+def emit(
+    outs: Iterable[tuple[Any, str]],
+    cause: Envelope | None,
+    actor: str,
+    now: datetime,
+    case_number: str | None,
+    rejecting: str | None = None,
+) -> list[NewEvent]:
+    """Messages for the log: an event acts as its subject's organization, a notice is sent by
+    `actor` to its subject's organization, a rejection by `rejecting` (by `actor` if None)."""
+    out = []
+    for payload, org in outs:
+        kind = payload.kind()
+        acting = org if kind == "event" else (rejecting or actor) if kind == "rejection" else actor
+        msg = follow(cause, payload, organization=acting, now=now, case_number=case_number)
+        out.append(outgoing(msg, org))
+    return out
+
+
+async def act(
+    store: EventStore,
+    load: Callable[[], Awaitable[tuple[S, int]]],
+    stream_id: str,
+    decide: Callable[[S], list[NewEvent]],
+    inbox: InboxEntry | None,
+    retries: int = RETRIES,
+) -> None:
+    """Load → decide → append at the version loaded, with the inbox row; again at once (up to
+    `retries` times) if another writer moved the stream meanwhile, rather than waiting for a
+    redelivery."""
+    for attempt in range(1, retries + 1):
+        state, version = await load()
+        events = decide(state)
+        try:
+            await store.append(StreamWrite(stream_id, version, events), inbox=inbox)
+            return
+        except ConcurrencyError:
+            if attempt == retries:
+                raise
