@@ -21,9 +21,9 @@ from contracts.bankruptcy.parties import Procedure
 from contracts.base import Payload
 from services.bankruptcy.domain import BankruptcyCase, Task
 from services.bankruptcy.projections import case_stream
-from services.runtime.intake import Intake
 from tests.fast.bankruptcy_harness import BankruptcyHarness
 from tests.fast.harness import Published
+from tests.fast.refusal_guard import RefusalGuard
 from tests.unit import test_bankruptcy_builders as b
 
 COURT, HIGHER, OTHER_COURT = "CT410482", "CT410000", "CT410302"
@@ -35,37 +35,20 @@ DOC = t.Document(title="税收债权申报书", issued_on=date(2026, 4, 1))
 LATER = date(2026, 12, 1)
 """A day after the harness's today (20 November 2026)."""
 
-Scenario = Callable[[BankruptcyHarness], Awaitable[tuple[str, list[Published]]]]
-SCENARIOS: dict[str, tuple[Scenario, str, str]] = {}
-"""Refusal class name → (scenario, the field named, a phrase its reason must hold)."""
-
 NOT_PROVOKED = {
     "BankruptcyError": "the base class: the domain raises only its subclasses, each tested here",
 }
 """Refusal classes no message provokes as themselves, and why."""
 
+GUARD = RefusalGuard(BankruptcyHarness, "bankruptcy.rejection.message_rejected.v1", NOT_PROVOKED)
+SCENARIOS, REFUSALS = GUARD.scenarios, GUARD.refusals
+Scenario = Callable[[BankruptcyHarness], Awaitable[tuple[str, list[Published]]]]
+
 
 def provokes(error: str, field: str, reason: str) -> Callable[[Scenario], Scenario]:
-    def record(scenario: Scenario) -> Scenario:
-        SCENARIOS[error] = (scenario, field, reason)
-        return scenario
+    """The scenario provokes `error`; the rejection names `field`."""
+    return GUARD.provokes(error, reason, field)
 
-    return record
-
-
-def refusals() -> dict[str, type[Exception]]:
-    """Every class the bankruptcy intake turns into a rejection, and every subclass of them."""
-    intakes = [c.handle for c in BankruptcyHarness().consumers if isinstance(c.handle, Intake)]
-    found: dict[str, type[Exception]] = {}
-    todo = [cls for intake in intakes for cls in intake.refusals]
-    while todo:
-        cls = todo.pop()
-        found[cls.__name__] = cls
-        todo += cls.__subclasses__()
-    return found
-
-
-REFUSALS = refusals()
 
 # ---- bringing a case to a stage, as the court and the administrator would ----------------------
 
@@ -515,21 +498,9 @@ async def _pays_another_amount(h: BankruptcyHarness) -> tuple[str, list[Publishe
 
 
 def test_every_refusal_has_a_scenario_and_every_scenario_a_refusal() -> None:
-    assert sorted(set(REFUSALS) - set(SCENARIOS) - set(NOT_PROVOKED)) == []
-    assert sorted((set(SCENARIOS) | set(NOT_PROVOKED)) - set(REFUSALS)) == []
-    assert set(SCENARIOS).isdisjoint(NOT_PROVOKED)
+    GUARD.assert_complete()
 
 
-@pytest.mark.parametrize("name", sorted(set(REFUSALS) - set(NOT_PROVOKED)))
+@pytest.mark.parametrize("name", GUARD.provokable())
 async def test_the_refusal_reaches_the_sender_naming_the_field_and_the_reason(name: str) -> None:
-    if name not in SCENARIOS:
-        pytest.fail(f"no scenario provokes {name}: add one with @provokes")
-    scenario, field, reason = SCENARIOS[name]
-    h = BankruptcyHarness()
-    sender, out = await scenario(h)
-    assert [x.type for x in out] == ["bankruptcy.rejection.message_rejected.v1"], [
-        (x.type, x.problems) for x in out
-    ]
-    assert out[0].to == sender
-    assert [f for f, _ in out[0].problems] == [field], out[0].problems
-    assert reason in out[0].problems[0][1]
+    await GUARD.assert_refused(name)

@@ -29,44 +29,26 @@ from contracts.enforcement.exemptions import Emergency, ExemptionBasis
 from contracts.enforcement.sanctions import AckOutcome, CorrectListing, SanctionAck
 from services.enforcement import domain
 from services.enforcement.settings import EnforcementSettings
-from services.runtime.intake import Intake
 from tests.fast import builders as b
 from tests.fast import test_bankruptcy_effects as bankrupt
 from tests.fast import test_listing_requests_flow as requests
 from tests.fast.builders import BANK, CASE, COURT, OTHER_BANK, TODAY
 from tests.fast.harness import Harness, Published, of_type, reference_data
-
-Scenario = Callable[[Harness], Awaitable[tuple[str, list[Published]]]]
-"""Brings a case to where the rule applies, then sends the message it refuses; returns the
-sender of that message and what the relay published after it."""
-
-SCENARIOS: dict[str, tuple[Scenario, str]] = {}
-"""Refusal class name → (scenario, a phrase its reason must hold)."""
+from tests.fast.refusal_guard import RefusalGuard
 
 NOT_PROVOKED = {
     "EnforcementError": "the base class: the domain raises only its subclasses, each tested here",
 }
 """Refusal classes no message can provoke, and why."""
 
+GUARD = RefusalGuard(Harness, "enforcement.rejection.message_rejected.v1", NOT_PROVOKED)
+SCENARIOS, REFUSALS = GUARD.scenarios, GUARD.refusals
+Scenario = Callable[[Harness], Awaitable[tuple[str, list[Published]]]]
+
 
 def provokes(error: str, reason: str) -> Callable[[Scenario], Scenario]:
-    def record(scenario: Scenario) -> Scenario:
-        SCENARIOS[error] = (scenario, reason)
-        return scenario
-
-    return record
-
-
-def refusals() -> dict[str, type[Exception]]:
-    """Every class the enforcement intake turns into a rejection, and every subclass of them."""
-    intakes = [c.handle for c in Harness().consumers if isinstance(c.handle, Intake)]
-    found: dict[str, type[Exception]] = {}
-    todo = [cls for intake in intakes for cls in intake.refusals]
-    while todo:
-        cls = todo.pop()
-        found[cls.__name__] = cls
-        todo += cls.__subclasses__()
-    return found
+    """The scenario provokes `error`; the rejection names the class's own `field`."""
+    return GUARD.provokes(error, reason)
 
 
 def another_court() -> str:
@@ -721,27 +703,13 @@ async def _renew_a_control_of_a_bankrupt_company(h: Harness) -> tuple[str, list[
     )
 
 
-REFUSALS = refusals()
-
-
 def test_every_refusal_has_a_scenario_and_every_scenario_a_refusal() -> None:
-    assert sorted(set(REFUSALS) - set(SCENARIOS) - set(NOT_PROVOKED)) == []
-    assert sorted((set(SCENARIOS) | set(NOT_PROVOKED)) - set(REFUSALS)) == []
-    assert set(SCENARIOS).isdisjoint(NOT_PROVOKED)
+    GUARD.assert_complete()
 
 
-@pytest.mark.parametrize("name", sorted(set(REFUSALS) - set(NOT_PROVOKED)))
+@pytest.mark.parametrize("name", GUARD.provokable())
 async def test_the_refusal_reaches_the_sender_naming_the_field_and_the_reason(name: str) -> None:
-    if name not in SCENARIOS:
-        pytest.fail(f"no scenario provokes {name}: add one with @provokes")
-    scenario, reason = SCENARIOS[name]
-    h = Harness()
-    sender, out = await scenario(h)
-    field = getattr(REFUSALS[name], "field", "data")
-    assert [p.type for p in out] == ["enforcement.rejection.message_rejected.v1"]
-    assert out[0].to == sender
-    assert [f for f, _ in out[0].problems] == [field]
-    assert reason in out[0].problems[0][1]
+    await GUARD.assert_refused(name)
 
 
 INTERNAL = {
