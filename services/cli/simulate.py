@@ -561,8 +561,8 @@ def documents(court: Org, case_number: str) -> CourtDocuments:
 
 BANKRUPTCY_EVERY = 4
 """Every fourth message of the simulated courts is a step of a bankruptcy (0: none)."""
-MECHANISM_EVERY = 3
-"""Every third message is a step of the joint mechanism's units, office or leading group, when
+MECHANISM_EVERY = 2
+"""Every second message is a step of the joint mechanism's units, office or leading group, when
 it is not a bankruptcy's (0: none; services/cli/simulate_risk.py)."""
 
 

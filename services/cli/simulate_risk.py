@@ -78,8 +78,9 @@ PLACES = ("410300", "410482")
 """Luoyang and Ruzhou: each has its leading group, joint office and member units."""
 SPAN_DAYS = 40
 """A story starts this many days before today, one day a step, so it lies in the past."""
-LATE_RATE = 0.35
-"""Share of memo items left to run late: overdue, escalated, then held to account."""
+LATE_RATE = 0.3
+"""Share of memo items left to run late: overdue, escalated, then held to account (at least one
+of every memo)."""
 REJECT_RATE = 0.2
 """Share of linkage items the leading group rejects."""
 MISMATCH_RATE = 0.2
@@ -182,13 +183,14 @@ class Mechanism:
     """The simulated leading groups, joint offices and member units: `next_message` gives the
     next step of one running story, starting a new story when few run."""
 
-    OPEN = 4
+    OPEN = 3
     MIX = (("linkage", 0.35), ("meeting", 0.35), ("ledger", 0.15), ("project", 0.15))
 
     def __init__(self, rng: random.Random, registry: Registry | None = None) -> None:
         self.rng = rng
         self.places = places(registry or Registry.load())
         self.open: list[Story] = []
+        self.started = False
         self.planned: set[str] = set()
         """Places whose key item has its task force and plan in this run."""
 
@@ -214,6 +216,9 @@ class Mechanism:
         return self.MIX[-1][0]
 
     def next_message(self, now: datetime) -> Message[Any]:
+        if not self.started:  # a meeting first, so overdue and accountability show early
+            self.started = True
+            self.open.append(Story(self.meeting(self.rng.choice(self.places), now.date())))
         if len(self.open) < self.OPEN:
             self.open.append(self.new_story(now.date()))
         story = self.rng.choice(self.open)
@@ -294,6 +299,8 @@ class Mechanism:
             )
             for owner in owners
         ]
+        if all(i.due_on >= today for i in items):  # every memo has an item that runs late
+            items[0] = items[0].model_copy(update={"due_on": on(12)})
         steps: list[tuple[Org, Any]] = [
             (
                 requester,
