@@ -6,8 +6,7 @@ the domain, and the projection keeps the earliest moment per case."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -28,33 +27,14 @@ from services.enforcement.domain import (
 from services.enforcement.domain import control as controls
 from services.enforcement.domain import query as queries
 from services.enforcement.domain.query import Out
-from services.enforcement.handlers import Handlers, emit, save
+from services.enforcement.handlers import Handlers, case_stream, emit
 from services.enforcement.projections import DueRead, on_postgres
-from services.runtime.eventstore import ConcurrencyError, EventStore
-from services.runtime.observability import extract_context
+from services.runtime.deadlines import apply_due, continuing, run_ticks
+from services.runtime.eventstore import EventStore, NewEvent
 from services.runtime.projector import Projector
 
 log = structlog.get_logger("deadlines")
 tracer = trace.get_tracer("fuyuan.deadlines")
-
-
-def _stored(headers: str | dict[str, str] | None) -> dict[str, str]:
-    # asyncpg gives jsonb as text unless the pool registered a codec for it
-    return json.loads(headers) if isinstance(headers, str) else dict(headers or {})
-
-
-def continuing(causes: list[Any]) -> contextlib.AbstractContextManager[trace.Span]:
-    """A span in the trace of the first event that set the deadline, linked to the others', so
-    a notice or result the deadline causes continues the request behind it (not a new trace)."""
-    contexts = [extract_context(_stored(headers)) for headers in causes]
-    # a cause stored without trace context (older events) must not hide one stored with it
-    contexts.sort(key=lambda ctx: not trace.get_current_span(ctx).get_span_context().is_valid)
-    spans = [trace.get_current_span(ctx).get_span_context() for ctx in contexts]
-    return tracer.start_as_current_span(
-        "deadline due",
-        context=contexts[0] if contexts else None,
-        links=[trace.Link(span) for span in spans[1:] if span.is_valid],
-    )
 
 
 class Deadlines:
@@ -114,36 +94,19 @@ class Deadlines:
         await self.projector.catch_up()
         now, written = self.clock(), 0
         for case_number, causes in sorted((await self.due(now)).items()):
-            with continuing(causes):
-                written += await self._apply(case_number, now, lambda c: self.decide(c, now))
+            with continuing(tracer, causes):
+                written += await apply_due(
+                    self.store,
+                    functools.partial(self.handlers.cases.load, self.store, case_number),
+                    case_stream(case_number),
+                    lambda c: self.decide(c, now),
+                    functools.partial(self.emit, case_number, now),
+                )
         return written
 
-    async def _apply(
-        self, case_number: str, now: datetime, decide: Callable[[Case], list[Out]]
-    ) -> int:
-        """Decide and save in the current span: `emit` stores its context with each message."""
-        case, version = await self.handlers.cases.load(self.store, case_number)
-        outs = decide(case)
-        if not outs:
-            return 0
-        try:
-            await save(
-                self.store,
-                case_number,
-                version,
-                emit(outs, None, PLATFORM_CODE, now, case_number),
-            )
-        except ConcurrencyError:  # the case moved meanwhile; look again next tick
-            return 0
-        return len(outs)
+    def emit(self, case_number: str, now: datetime, case: Case, outs: list[Out]) -> list[NewEvent]:
+        """The platform's messages of a due decision on the case."""
+        return emit(outs, None, PLATFORM_CODE, now, case_number)
 
     async def run(self, stop: asyncio.Event, every: float) -> None:
-        while not stop.is_set():
-            try:
-                # A tick stuck on a lost connection is given up, so the timers keep running.
-                async with asyncio.timeout(max(60.0, every * 10)):
-                    await self.tick()
-            except Exception as exc:
-                log.warning("deadline tick failed", error=repr(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), every)
+        await run_ticks(self.tick, stop, every, log)
