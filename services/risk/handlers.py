@@ -57,14 +57,18 @@ async def load(store: EventStore, stream_id: str) -> tuple[domain.State, int]:
 
 
 def emit(
-    outs: list[domain.Out], cause: Envelope | None, actor: str, now: datetime
+    outs: list[domain.Out],
+    cause: Envelope | None,
+    actor: str,
+    now: datetime,
+    case_number: str | None = None,
 ) -> list[NewEvent]:
     """Messages for the log: an event acts as its organization, a notice is sent by `actor` to
-    its organization."""
+    its organization; `case_number`, when given, goes on each envelope (else the cause's)."""
     out = []
     for payload, org in outs:
         acting = org if payload.kind() == "event" else actor
-        msg = follow(cause, payload, organization=acting, now=now)
+        msg = follow(cause, payload, organization=acting, now=now, case_number=case_number)
         out.append(outgoing(msg, org))
     return out
 
@@ -95,13 +99,19 @@ class Handlers:
         return self._nearest(OrgKind.LEADING_GROUP, code)
 
     async def _act(
-        self, msg: Message[Any], inbox: InboxEntry, now: datetime, stream_id: str, decide: Decide
+        self,
+        msg: Message[Any],
+        inbox: InboxEntry,
+        now: datetime,
+        stream_id: str,
+        decide: Decide,
+        case_number: str | None = None,
     ) -> None:
         """Load → decide → append, again at once if another writer moved the stream meanwhile."""
         env = msg.envelope
         for attempt in range(1, RETRIES + 1):
             state, version = await load(self.store, stream_id)
-            events = emit(decide(state), env, env.organization, now)
+            events = emit(decide(state), env, env.organization, now, case_number)
             try:
                 await self.store.append(StreamWrite(stream_id, version, events), inbox=inbox)
                 return
@@ -193,7 +203,8 @@ class Handlers:
 
     async def bankruptcy_blocked(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         """A bankruptcy task reported blocked: a meeting request by the blocked unit, one per
-        notice (the bankruptcy service sends one to the joint office)."""
+        notice (the bankruptcy service sends one to the joint office), carrying the bankruptcy
+        case number on its envelope so the case's trace finds it."""
         notice: bankruptcy_tasks.CoordinationMeetingRequested = msg.data
         meeting_id = uuid.uuid5(BANKRUPTCY_MEETINGS, str(msg.envelope.event_id))
         for unit in notice.needs:
@@ -206,7 +217,8 @@ class Handlers:
             joint_office=self.joint_office(notice.lead),
             leading_group=self.leading_group(notice.lead),
         )
-        await self._act(msg, inbox, now, projections.meeting_stream(meeting_id), decide)
+        stream_id = projections.meeting_stream(meeting_id)
+        await self._act(msg, inbox, now, stream_id, decide, str(notice.case_number))
 
     # -- the leading group --------------------------------------------------------------------
 

@@ -101,13 +101,19 @@ async def test_a_blocked_bankruptcy_task_arrives_as_a_meeting_request_once() -> 
         obstacle="欠税滞纳金核销无依据",
         needs=(b.OWNER,),
     )
-    msg = message(notice, b.OWNER2, h.clock())
+    sent = message(notice, b.OWNER2, h.clock())
+    msg = sent.model_copy(
+        update={"envelope": sent.envelope.model_copy(update={"case_number": None})}
+    )
     name = subject(notice.TYPE, b.OFFICE)
     out = await h.deliver(msg, name)
     assert [p.type for p in out] == ["risk.event.coordination_meeting_requested.v1"]
     assert out[0].data["matter"] == "bankruptcy_task"
     assert out[0].data["joint_office"] == b.OFFICE
     assert out[0].data["bankruptcy_task"] == str(notice.task_id)
+    assert (
+        out[0].message["envelope"]["case_number"] == notice.case_number
+    )  # the envelope names the case: the trace finds it
     assert await h.deliver(msg, name) == []  # a redelivery: no second request
 
 
