@@ -122,35 +122,16 @@ def reference_data() -> tuple[Registry, Catalogue]:
     return Registry.load(), Catalogue.load()
 
 
-class Harness:
-    """The enforcement service as `main.py` composes its consumers, with memory adapters."""
+class Delivering:
+    """A service's real consumers over the memory event store, on a clock the test moves: a
+    message delivered as JetStream would, and what the relay publishes after it. The fast
+    harnesses of the services build their consumers on it."""
 
-    def __init__(
-        self,
-        clock: Clock | None = None,
-        settings: EnforcementSettings | None = None,
-        deadlines: DeadlineTick | None = None,
-        sanctions_read: Sanctions | None = None,
-    ) -> None:
+    consumers: list[Consumer]
+
+    def __init__(self, clock: Clock | None = None) -> None:
         self.clock = clock or Clock()
         self.store = MemoryEventStore()
-        self.registry, catalogue = reference_data()
-        # The service's projections, in memory: sanction status answers and the cases due.
-        self.projector: Projector = projections.on_memory(self.store, catalogue.on_report())
-        self.handlers = Handlers(
-            self.store,
-            self.registry,
-            settings or EnforcementSettings(),
-            catalogue=catalogue,
-            sanctions_read=sanctions_read or Sanctions(self.projector),
-        )
-        self.consumers: list[Consumer] = subscribers.consumers(
-            self.handlers, self.clock, max_attempts=5
-        )
-        self.deadline_runner = Deadlines(
-            self.store, None, "enforcement", self.clock, self.handlers, self.projector
-        )
-        self.deadlines = deadlines or real_deadlines
         self._sequence = itertools.count(1)
         self._relayed = 0
 
@@ -198,6 +179,36 @@ class Harness:
             out += [Published(e.subject, e.message, e.headers) for e in batch]
             self._relayed = batch[-1].position
         return out
+
+
+class Harness(Delivering):
+    """The enforcement service as `main.py` composes its consumers, with memory adapters."""
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        settings: EnforcementSettings | None = None,
+        deadlines: DeadlineTick | None = None,
+        sanctions_read: Sanctions | None = None,
+    ) -> None:
+        super().__init__(clock)
+        self.registry, catalogue = reference_data()
+        # The service's projections, in memory: sanction status answers and the cases due.
+        self.projector: Projector = projections.on_memory(self.store, catalogue.on_report())
+        self.handlers = Handlers(
+            self.store,
+            self.registry,
+            settings or EnforcementSettings(),
+            catalogue=catalogue,
+            sanctions_read=sanctions_read or Sanctions(self.projector),
+        )
+        self.consumers: list[Consumer] = subscribers.consumers(
+            self.handlers, self.clock, max_attempts=5
+        )
+        self.deadline_runner = Deadlines(
+            self.store, None, "enforcement", self.clock, self.handlers, self.projector
+        )
+        self.deadlines = deadlines or real_deadlines
 
     async def tick_deadlines(self) -> list[Published]:
         """One tick of the deadline runner at the harness's clock; what it published."""
