@@ -45,7 +45,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
 from bench.common import LogCounter
-from bench.fanout import COURT, Contender, Run, open_loop
+from bench.fanout import COURT, Contender, alternating_rounds, open_loop
 from contracts.bankruptcy.funding import ExpenseAidLimits
 from contracts.bankruptcy.parties import (
     Administrator,
@@ -522,20 +522,13 @@ async def _measure(
     await open_loop(lambda: bench.bare_once(within), rate, 1.0)
     await asyncio.sleep(0.5)
 
-    result.contenders = {FUYUAN: Contender(FUYUAN), BARE: Contender(BARE)}
-    for r in range(rounds):
-        for name in (FUYUAN, BARE) if r % 2 == 0 else (BARE, FUYUAN):
-            if name == FUYUAN:
-                run: Run = await open_loop(
-                    lambda: bench.fuyuan_once(next(companies), within), rate, seconds
-                )
-            else:
-                run = await open_loop(lambda: bench.bare_once(within), rate, seconds)
-            result.contenders[name].runs.append(run)
-            log(
-                f"  round {r + 1}/{rounds} {name:<33} {rate:g}/s for {seconds:g} s: "
-                f"p50 {run.p50 * 1e3:,.1f} ms, p99 {run.p99 * 1e3:,.1f} ms, "
-                f"{run.qps:,.1f} acceptances/s, lost {run.lost}, sender lag ≤ "
-                f"{run.max_lag * 1e3:.0f} ms"
-            )
-            await asyncio.sleep(0.5)
+    result.contenders = await alternating_rounds(
+        lambda r, s: open_loop(lambda: bench.fuyuan_once(next(companies), within), r, s),
+        lambda r, s: open_loop(lambda: bench.bare_once(within), r, s),
+        rate=rate,
+        seconds=seconds,
+        rounds=rounds,
+        per="acceptances",
+        width=33,
+        log=log,
+    )

@@ -397,6 +397,35 @@ async def open_loop(
     return run
 
 
+async def alternating_rounds(
+    fuyuan: Callable[[float, float], Awaitable[Run]],
+    bare: Callable[[float, float], Awaitable[Run]],
+    *,
+    rate: float,
+    seconds: float,
+    rounds: int,
+    per: str,
+    width: int,
+    log: Callable[[str], None],
+) -> dict[str, Contender]:
+    """The measured rounds: Fuyuan and the bare path at `rate` for `seconds` each, in turns
+    (the one first alternating, so neither always runs on a warmer machine); `per` names what
+    a second counts (q, listings, acceptances)."""
+    contenders = {FUYUAN: Contender(FUYUAN), BARE: Contender(BARE)}
+    for r in range(rounds):
+        for name in (FUYUAN, BARE) if r % 2 == 0 else (BARE, FUYUAN):
+            run = await (fuyuan if name == FUYUAN else bare)(rate, seconds)
+            contenders[name].runs.append(run)
+            log(
+                f"  round {r + 1}/{rounds} {name:<{width}} {rate:g}/s for {seconds:g} s: "
+                f"p50 {run.p50 * 1e3:,.1f} ms, p99 {run.p99 * 1e3:,.1f} ms, "
+                f"{run.qps:,.1f} {per}/s, lost {run.lost}, sender lag ≤ "
+                f"{run.max_lag * 1e3:.0f} ms"
+            )
+            await asyncio.sleep(0.5)
+    return contenders
+
+
 def sustained(run: Run) -> bool:
     """Every query answered, at least 95 % of the offered rate achieved, p99 under a second."""
     return run.lost == 0 and run.qps >= 0.95 * run.offered_rate and run.p99 < SUSTAINED_P99
@@ -513,17 +542,9 @@ async def _measure(
     await bare_run(rate, 1.0)
     await asyncio.sleep(0.5)
 
-    result.contenders = {FUYUAN: Contender(FUYUAN), BARE: Contender(BARE)}
-    for r in range(rounds):
-        for name in (FUYUAN, BARE) if r % 2 == 0 else (BARE, FUYUAN):
-            run = await (fuyuan_run if name == FUYUAN else bare_run)(rate, seconds)
-            result.contenders[name].runs.append(run)
-            log(
-                f"  round {r + 1}/{rounds} {name:<30} {rate:g}/s for {seconds:g} s: "
-                f"p50 {run.p50 * 1e3:,.1f} ms, p99 {run.p99 * 1e3:,.1f} ms, "
-                f"{run.qps:,.1f} q/s, lost {run.lost}, sender lag ≤ {run.max_lag * 1e3:.0f} ms"
-            )
-            await asyncio.sleep(0.5)
+    result.contenders = await alternating_rounds(
+        fuyuan_run, bare_run, rate=rate, seconds=seconds, rounds=rounds, per="q", width=30, log=log
+    )
 
     # The highest rate sustained, each query on a case of its own: rates upward until one fails.
     for step_rate in search:
