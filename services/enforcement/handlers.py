@@ -135,6 +135,20 @@ class Handlers:
             m.id: m.restriction_item or 0 for m in self.catalogue.consumption_restrictions()
         }
 
+    async def _by_court(
+        self,
+        msg: Message[Any],
+        inbox: InboxEntry,
+        now: datetime,
+        decide: Callable[..., list[Out]],
+        **rest: Any,
+    ) -> None:
+        """A court's command decided on the case by `decide(data, case, court=, now=, **rest)`."""
+        court = msg.envelope.organization
+        await self._act(
+            msg, inbox, now, functools.partial(decide, msg.data, court=court, now=now, **rest)
+        )
+
     async def _act(
         self, msg: Message[Any], inbox: InboxEntry, now: datetime, decide: Decide
     ) -> None:
@@ -181,18 +195,20 @@ class Handlers:
         self, recorded: DebtorBankruptcyRecorded, case_number: str, cause: Envelope, now: datetime
     ) -> None:
         """Suspend one case for a recorded acceptance, outside the write that recorded it."""
-        for attempt in range(1, RETRIES + 1):
-            case, version = await self.cases.load(self.store, case_number)
-            outs = bankruptcy.decide_suspend(recorded, case, now)
-            if not outs:
-                return
-            events = emit(outs, cause, cause.organization, now, case_number)
-            try:
-                await save(self.store, case_number, version, events)
-                return
-            except ConcurrencyError:
-                if attempt == RETRIES:
-                    raise
+        await aggregate.act(
+            self.store,
+            functools.partial(self.cases.load, self.store, case_number),
+            case_stream(case_number),
+            lambda case: emit(
+                bankruptcy.decide_suspend(recorded, case, now),
+                cause,
+                cause.organization,
+                now,
+                case_number,
+            ),
+            None,
+            RETRIES,
+        )
 
     async def bankruptcy_accepted(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
@@ -238,16 +254,10 @@ class Handlers:
         await self._act(msg, inbox, now, decide)
 
     async def resume_enforcement(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            conclusion.decide_resume, msg.data, court=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._by_court(msg, inbox, now, conclusion.decide_resume)
 
     async def conclude_case(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            conclusion.decide_conclude, msg.data, court=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._by_court(msg, inbox, now, conclusion.decide_conclude)
 
     # -- property query and control -----------------------------------------------------------
 
@@ -278,27 +288,25 @@ class Handlers:
         await self._act(msg, inbox, now, decide)
 
     async def freeze_property(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
+        await self._by_court(
+            msg,
+            inbox,
+            now,
             _freeze,
-            msg.data,
-            court=msg.envelope.organization,
             control_id=msg.envelope.event_id,
-            now=now,
             tolerance=self.settings.over_seizure_tolerance,
             require_documents=self.settings.require_court_documents,
         )
-        await self._act(msg, inbox, now, decide)
 
     async def renew_control(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
+        await self._by_court(
+            msg,
+            inbox,
+            now,
             _renew,
-            msg.data,
-            court=msg.envelope.organization,
             order_id=msg.envelope.event_id,
-            now=now,
             require_documents=self.settings.require_court_documents,
         )
-        await self._act(msg, inbox, now, decide)
 
     async def release_control(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
@@ -311,27 +319,25 @@ class Handlers:
         await self._act(msg, inbox, now, decide)
 
     async def release_excess(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
+        await self._by_court(
+            msg,
+            inbox,
+            now,
             orders.decide_release_excess,
-            msg.data,
-            court=msg.envelope.organization,
             order_id=msg.envelope.event_id,
-            now=now,
             require_documents=self.settings.require_court_documents,
         )
-        await self._act(msg, inbox, now, decide)
 
     async def deduct_funds(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
+        await self._by_court(
+            msg,
+            inbox,
+            now,
             _deduct,
-            msg.data,
-            court=msg.envelope.organization,
             order_id=msg.envelope.event_id,
-            now=now,
             online=self.online_deduction,
             require_documents=self.settings.require_court_documents,
         )
-        await self._act(msg, inbox, now, decide)
 
     async def control_outcome(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         decide = functools.partial(
@@ -350,10 +356,7 @@ class Handlers:
         await self._act(msg, inbox, now, decide)
 
     async def answer_objection(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            objections.decide_answer_objection, msg.data, court=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._by_court(msg, inbox, now, objections.decide_answer_objection)
 
     # -- joint sanctions ----------------------------------------------------------------------
 
@@ -395,66 +398,46 @@ class Handlers:
         await self._act(msg, inbox, now, decide)
 
     async def lift_sanction(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
+        await self._by_court(
+            msg,
+            inbox,
+            now,
             sanctions.decide_lift,
-            msg.data,
-            court=msg.envelope.organization,
-            now=now,
             catalogue=self.catalogue,
             confirm_within=self.settings.ack_within,
         )
-        await self._act(msg, inbox, now, decide)
 
     async def correct_listing(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            sanctions.decide_correct, msg.data, court=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._by_court(msg, inbox, now, sanctions.decide_correct)
 
     async def grant_restriction_exemption(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
     ) -> None:
-        decide = functools.partial(
+        await self._by_court(
+            msg,
+            inbox,
+            now,
             exemptions.decide_exempt,
-            msg.data,
-            court=msg.envelope.organization,
             exemption_id=msg.envelope.event_id,
-            now=now,
             catalogue=self.catalogue,
         )
-        await self._act(msg, inbox, now, decide)
 
     async def record_listing_duty(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
     ) -> None:
-        decide = functools.partial(
-            duties.decide_record_duty,
-            msg.data,
-            court=msg.envelope.organization,
-            now=now,
-            catalogue=self.catalogue,
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._by_court(msg, inbox, now, duties.decide_record_duty, catalogue=self.catalogue)
 
     async def record_listing_request(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
     ) -> None:
-        decide = functools.partial(
-            duties.decide_record_request,
-            msg.data,
-            court=msg.envelope.organization,
-            request_id=msg.envelope.event_id,
-            now=now,
+        await self._by_court(
+            msg, inbox, now, duties.decide_record_request, request_id=msg.envelope.event_id
         )
-        await self._act(msg, inbox, now, decide)
 
     async def refuse_listing_request(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
     ) -> None:
-        decide = functools.partial(
-            duties.decide_refuse_request, msg.data, court=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._by_court(msg, inbox, now, duties.decide_refuse_request)
 
     async def record_credit_repair(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry

@@ -94,10 +94,12 @@ async def act(
 ) -> None:
     """Load → decide → append at the version loaded, with the inbox row; again at once (up to
     `retries` times) if another writer moved the stream meanwhile, rather than waiting for a
-    redelivery."""
+    redelivery. Without an inbox row, a decision of nothing writes nothing."""
     for attempt in range(1, retries + 1):
         state, version = await load()
         events = decide(state)
+        if not events and inbox is None:
+            return  # nothing decided and no message to mark as acted on
         try:
             await store.append(StreamWrite(stream_id, version, events), inbox=inbox)
             return
