@@ -14,6 +14,7 @@ from contracts.bankruptcy import tasks as bankruptcy_tasks
 from contracts.envelope import Envelope, Message
 from contracts.organizations import PLATFORM_CODE, OrgKind, Registry
 from contracts.registry import parse_message
+from contracts.risk import accountability as acc
 from contracts.risk import cases
 from contracts.risk import special as special_msgs
 from contracts.risk.key_items import KeyItemCatalogue, UnknownKeyItemError
@@ -191,14 +192,29 @@ class Handlers:
         await self._act(msg, inbox, now, projections.meeting_stream(msg.data.meeting_id), decide)
 
     async def on_record(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        """Accountability and commendation: on the stream of the meeting whose item they cite."""
-        decider: Callable[..., list[domain.Out]] = (
-            meeting.decide_accountability
-            if msg.envelope.type == "risk.command.raise_accountability.v1"
-            else meeting.decide_commendation
-        )
-        decide = functools.partial(decider, msg.data, by=self._by(msg), now=now)
-        stream_id = projections.meeting_stream(msg.data.basis.meeting_id)
+        """Accountability and commendation, on the stream of what their basis cites: the meeting
+        whose memo item, or the key item's work (in the sender's jurisdiction) whose failed
+        reconciliation."""
+        basis: acc.Basis = msg.data.basis
+        by = self._by(msg)
+        accountability = msg.envelope.type == acc.RaiseAccountability.TYPE
+        decide: Decide
+        if basis.kind is acc.BasisKind.FAILED_RECONCILIATION:
+            office, item = self.joint_office(by.code), str(basis.key_item)
+            stream_id = projections.key_item_stream(office, item)
+            if accountability:
+                rules = self.item_rules(office, item)
+                decide = functools.partial(
+                    key_items.decide_accountability, msg.data, by=by.code, now=now, rules=rules
+                )
+            else:  # refused: commendation rests on a memo item
+                decide = functools.partial(meeting.decide_commendation, msg.data, by=by, now=now)
+        else:
+            decider = (
+                meeting.decide_accountability if accountability else meeting.decide_commendation
+            )
+            decide = functools.partial(decider, msg.data, by=by, now=now)
+            stream_id = projections.meeting_stream(uuid.UUID(str(basis.meeting_id)))
         await self._act(msg, inbox, now, stream_id, decide)
 
     async def bankruptcy_blocked(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:

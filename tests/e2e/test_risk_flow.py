@@ -161,6 +161,9 @@ async def test_a_meeting_its_memo_items_and_one_late_item_held_to_account(
         "kind": "overdue_memo_item",
         "meeting_id": str(b.MEETING),
         "item_id": str(b.MEMO_A),
+        "key_item": None,
+        "entry_id": None,
+        "reconciled_on": None,
     }
     assert raised["data"]["overdue_period"] == 0
 

@@ -1,6 +1,7 @@
 """The key items, risk cases and the special item through the running risk service, on real NATS
 and PostgreSQL: a key item's ledger entry claimed, a check-off before reconciliation refused
-naming the field, then reconciled and checked off; a problem project's status changes; a
+naming the field, a reconciliation that failed and the accountability citing it, then reconciled
+and checked off; a problem project's status changes; a
 special-item case closed by the enforcement service's own fact that the case was performed."""
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ async def test_a_ledger_entry_claimed_reconciled_and_checked_off(mechanism: Mech
     assert "has not been reconciled" in refused["data"]["problems"][0]["reason"]
     assert not w.received("event.ledger_entry_closed")
 
+    failed = await w.step(
+        ib.reconcile(matched=False), "event.ledger_reconciliation_failed", b.OFFICE
+    )
+    assert failed["data"]["lead"] == ib.LEAD
+    raised = await w.step(ib.accountability(), "event.accountability_raised", b.OFFICE)
+    assert raised["data"]["basis"]["kind"] == "failed_reconciliation"
+    assert raised["data"]["basis"]["entry_id"] == str(ib.ENTRY)
+    assert raised["data"]["unit"] == ib.LEAD
+
+    await w.step(ib.claim(), "event.ledger_entry_completion_claimed", ib.LEAD)
     await w.step(ib.reconcile(), "event.ledger_entry_reconciled", b.OFFICE)
     closed = await w.step(ib.close(), "event.ledger_entry_closed", b.OFFICE)
     assert closed["envelope"]["organization"] == b.OFFICE

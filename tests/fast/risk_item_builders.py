@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from contracts.risk import accountability as acc
 from contracts.risk import cases as rc
 from contracts.risk import key_item_ledger as ki
 from contracts.risk import lawgov as lw
@@ -64,6 +65,25 @@ def reconcile(matched: bool = True) -> ki.ReconcileEntry:
 
 def close() -> ki.CloseEntry:
     return ki.CloseEntry(item=ITEM, entry_id=ENTRY, closed_on=DAY)
+
+
+def accountability(unit: str = LEAD, **basis: Any) -> acc.RaiseAccountability:
+    """追责问责 citing the failed reconciliation of the entry on DAY."""
+    cited = {"key_item": ITEM, "entry_id": ENTRY, "reconciled_on": DAY, **basis}
+    return acc.RaiseAccountability(
+        record_id=uuid.uuid4(),
+        basis=acc.Basis(kind=acc.BasisKind.FAILED_RECONCILIATION, **cited),
+        unit=unit,
+        ground=acc.Ground.STALLING,
+        measures="约谈牵头单位负责人，通报批评",
+        decided_on=DAY,
+    )
+
+
+async def failed(h: RiskHarness) -> None:
+    """The entry claimed, and its reconciliation failed on DAY."""
+    await claimed(h)
+    assert_effect(await h.send(reconcile(matched=False), OFFICE))
 
 
 async def on_ledger(h: RiskHarness) -> None:

@@ -7,7 +7,10 @@ service's real consumers and deadline runner:
   its due date (however often the runner looks), in the period the clock is in when the runner
   looks, never before the due date, never after its acceptance; each escalated with it;
 - memo-item acceptance: an item is accepted only after a claim by its owner, at most once, and
-  only by the office; accountability only on an item that was overdue."""
+  only by the office;
+- accountability only after an overdue or a failed reconciliation: on a memo item that was
+  overdue (at most once a period), or on a key item's ledger entry whose reconciliation failed
+  (at most once a failure, against the lead unit it names)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from hypothesis import strategies as st
 from services.risk.domain.meeting import overdue_period
 from services.risk.settings import RiskSettings
 from tests.fast import risk_builders as b
+from tests.fast import risk_item_builders as ib
 from tests.fast.harness import Published
 from tests.fast.risk_harness import RiskHarness
 
@@ -129,3 +133,35 @@ def test_overdue_once_per_period_and_acceptance_only_of_a_claim(
             assert "memo_item_overdue" in names[:n]
     counts = Counter(names)
     assert counts["accountability_raised"] <= max(1, len(periods))
+
+
+LEDGER_ACTS = ("claim", "reconcile", "fail", "account", "account_other")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(LEDGER_ACTS), max_size=15))
+def test_accountability_on_a_ledger_entry_only_after_a_failed_reconciliation(
+    acts: list[str],
+) -> None:
+    async def run() -> list[Published]:
+        h = RiskHarness()
+        await ib.on_ledger(h)
+        out: list[Published] = []
+        for act in acts:
+            cmd, sender = {
+                "claim": (ib.claim(), ib.LEAD),
+                "reconcile": (ib.reconcile(), b.OFFICE),
+                "fail": (ib.reconcile(matched=False), b.OFFICE),
+                "account": (ib.accountability(), b.OFFICE),
+                "account_other": (ib.accountability(unit=ib.OTHER_UNIT), b.OFFICE),
+            }[act]
+            out += await h.send(cmd, sender)  # type: ignore[arg-type]
+        return out
+
+    events = [p for p in asyncio.run(run()) if ".event." in p.type]
+    names = [p.type.split(".")[2] for p in events]
+    for n, name in enumerate(names):
+        if name == "accountability_raised":
+            assert events[n].data["unit"] == ib.LEAD  # the unit the failure names
+            failures = names[:n].count("ledger_reconciliation_failed")
+            assert names[:n].count("accountability_raised") < failures, names

@@ -81,3 +81,22 @@ async def test_a_special_item_case_is_closed_by_the_enforcement_services_fact() 
     other = performed.model_copy(update={"case_number": "（2026）豫0482执99号"})
     msg = message(other, ib.COURT, h.clock())
     assert await h.deliver(msg, subject(CaseConcluded.TYPE, ib.COURT)) == []
+
+
+async def test_accountability_cites_a_failed_reconciliation_once_against_the_lead_unit() -> None:
+    h = RiskHarness()
+    await ib.failed(h)
+    out = await h.send(ib.accountability(), b.OFFICE)
+    assert types(out) == ["risk.event.accountability_raised.v1"] and out[0].to == b.OFFICE
+    basis = out[0].data["basis"]
+    assert basis["kind"] == "failed_reconciliation" and basis["entry_id"] == str(ib.ENTRY)
+    assert out[0].data["unit"] == ib.LEAD
+    again = await h.send(ib.accountability(), b.OFFICE)
+    assert types(again) == ["risk.rejection.message_rejected.v1"]
+    assert again[0].problems[0][0] == "data.basis"
+    # a second claim failing again: accountability once more, on that failure
+    b.assert_effect(await h.send(ib.claim(), ib.LEAD))
+    b.assert_effect(await h.send(ib.reconcile(matched=False), b.OFFICE))
+    assert types(await h.send(ib.accountability(), b.OFFICE)) == [
+        "risk.event.accountability_raised.v1"
+    ]

@@ -430,6 +430,75 @@ async def _confirms_judicial_mediation(h: RiskHarness) -> tuple[str, list[Publis
     return ib.COURT, await h.send(ib.apply(), ib.COURT)
 
 
+async def _office_accounts_on_a_failure(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.failed(h)
+    b.assert_effect(await h.send(ib.accountability(), b.OFFICE))
+    return b.OFFICE, await h.send(ib.accountability(), b.OFFICE)
+
+
+async def _on_a_reconciliation_that_matched(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.claimed(h)
+    b.assert_effect(await h.send(ib.reconcile(), b.OFFICE))
+    return b.OFFICE, await h.send(ib.accountability(), b.OFFICE)
+
+
+async def _on_another_day(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.failed(h)
+    return b.OFFICE, await h.send(ib.accountability(reconciled_on=LATER), b.OFFICE)
+
+
+async def _on_an_unknown_entry(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.failed(h)
+    return b.OFFICE, await h.send(ib.accountability(entry_id=ib.RECON), b.OFFICE)
+
+
+async def _against_another_unit(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.failed(h)
+    return b.OFFICE, await h.send(ib.accountability(unit=ib.OTHER_UNIT), b.OFFICE)
+
+
+async def _by_another_office(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.failed(h)
+    return b.OTHER_OFFICE, await h.send(ib.accountability(), b.OTHER_OFFICE)
+
+
+async def _by_the_lead_unit(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.failed(h)
+    return ib.LEAD, await h.send(ib.accountability(), ib.LEAD)
+
+
+async def _commends_on_a_failure(h: RiskHarness) -> tuple[str, list[Published]]:
+    await ib.failed(h)
+    cmd = b.commendation(unit=ib.LEAD, basis=ib.accountability().basis)
+    return b.OFFICE, await h.send(cmd, b.OFFICE)
+
+
+ON_A_FAILED_RECONCILIATION: dict[str, tuple[Scenario, str, str]] = {
+    "twice": (_office_accounts_on_a_failure, "data.basis", "was raised on the failure"),
+    "matched": (_on_a_reconciliation_that_matched, "data.basis.reconciled_on", "failed on"),
+    "another day": (_on_another_day, "data.basis.reconciled_on", "failed on 2026-12-01"),
+    "unknown entry": (_on_an_unknown_entry, "data.basis.entry_id", "no entry"),
+    "another unit": (_against_another_unit, "data.unit", "names HC410482, not TX410482"),
+    "another office": (_by_another_office, "data.basis.entry_id", "in this jurisdiction"),
+    "the lead unit": (_by_the_lead_unit, "envelope.organization", "may not send"),
+    "commendation": (_commends_on_a_failure, "data.basis", "accepted done"),
+}
+"""Accountability on a failed reconciliation, refused: by the refusal classes above, each with
+the field it names here."""
+
+
+@pytest.mark.parametrize("case", sorted(ON_A_FAILED_RECONCILIATION))
+async def test_accountability_on_a_failed_reconciliation_refused(case: str) -> None:
+    scenario, field, reason = ON_A_FAILED_RECONCILIATION[case]
+    sender, out = await scenario(RiskHarness())
+    assert [x.type for x in out] == ["risk.rejection.message_rejected.v1"], [
+        (x.type, x.problems) for x in out
+    ]
+    assert out[0].to == sender
+    assert [f for f, _ in out[0].problems] == [field], out[0].problems
+    assert reason in out[0].problems[0][1], out[0].problems
+
+
 def test_every_refusal_has_a_scenario_and_every_scenario_a_refusal() -> None:
     assert sorted(set(REFUSALS) - set(SCENARIOS) - set(NOT_PROVOKED)) == []
     assert sorted((set(SCENARIOS) | set(NOT_PROVOKED)) - set(REFUSALS)) == []

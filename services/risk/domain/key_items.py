@@ -11,9 +11,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from contracts.base import Payload
+from contracts.risk import accountability as acc
 from contracts.risk import key_item_ledger as k
 from contracts.risk.key_items import KeyItem, UnknownKeyItemError
 from services.risk.domain import item_errors as errors
+from services.risk.domain.errors import AlreadyRecordedError, BasisError, WrongUnitError
 from services.risk.domain.item_rules import ItemRules, Out, midnight, not_before, not_future
 
 
@@ -30,6 +32,10 @@ class Entry:
     """The day a reconciliation bore the latest claim out."""
     closed_on: date | None = None
     overdue: bool = False
+    failed: tuple[tuple[date, str], ...] = ()
+    """Each failed reconciliation: its day and the lead unit it names."""
+    accountable: tuple[date, ...] = ()
+    """The day of each failed reconciliation accountability was raised on."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,44 @@ def decide_close(
     return [(fact, by)]
 
 
+def decide_accountability(
+    c: acc.RaiseAccountability, work: KeyItemWork, *, by: str, now: datetime, rules: ItemRules
+) -> list[Out]:
+    """追责问责 on a failed reconciliation: by the joint office of the item's jurisdiction,
+    against the lead unit the failure names, once per failed reconciliation."""
+    basis = c.basis
+    if basis.kind is not acc.BasisKind.FAILED_RECONCILIATION or basis.entry_id is None:
+        raise BasisError("this route rests on a failed reconciliation (failed_reconciliation)")
+    _office(by, rules)
+    entry = work.entries.get(basis.entry_id)
+    if entry is None:
+        where = f"the ledger of {work.item} in this jurisdiction"
+        raise BasisError(f"no entry {basis.entry_id} on {where}", "data.basis.entry_id")
+    failed = [lead for day, lead in entry.failed if day == basis.reconciled_on]
+    if not failed:
+        day = basis.reconciled_on
+        raise BasisError(
+            f"no reconciliation of the entry failed on {day}", "data.basis.reconciled_on"
+        )
+    if c.unit not in failed:
+        raise WrongUnitError(f"the failed reconciliation names {failed[0]}, not {c.unit}")
+    if entry.accountable.count(basis.reconciled_on) >= len(failed):
+        raise AlreadyRecordedError(
+            f"accountability was raised on the failure of {basis.reconciled_on}"
+        )
+    not_future(c.decided_on, now, "data.decided_on")
+    fact = acc.AccountabilityRaised(
+        record_id=c.record_id,
+        basis=basis,
+        overdue_period=0,
+        unit=c.unit,
+        ground=c.ground,
+        measures=c.measures,
+        decided_on=c.decided_on,
+    )
+    return [(fact, by)]
+
+
 def _overdue_from(entry: Entry) -> date | None:
     if entry.closed_on is not None or entry.overdue:
         return None
@@ -241,7 +285,14 @@ def evolve(work: KeyItemWork, event: Payload) -> KeyItemWork:
                 entries[event.entry_id], claimed_on=None, reconciled_on=event.reconciled_on
             )
         case k.LedgerReconciliationFailed():
-            entries[event.entry_id] = replace(entries[event.entry_id], claimed_on=None)
+            entry = entries[event.entry_id]
+            failed = (*entry.failed, (event.reconciled_on, event.lead))
+            entries[event.entry_id] = replace(entry, claimed_on=None, failed=failed)
+        case acc.AccountabilityRaised() if event.basis.entry_id in entries:
+            entry = entries[event.basis.entry_id]
+            day = event.basis.reconciled_on
+            if day is not None:
+                entries[entry.entry_id] = replace(entry, accountable=(*entry.accountable, day))
         case k.LedgerEntryClosed():
             entries[event.entry_id] = replace(entries[event.entry_id], closed_on=event.closed_on)
         case k.LedgerEntryOverdue():

@@ -98,10 +98,10 @@ def evolve(meeting: Meeting, e: Payload) -> Meeting:
         case m.MemoItemOverdue():
             overdue = (*meeting.items[e.item_id].overdue, e.period)
             return _item(meeting, e.item_id, overdue=overdue)
-        case acc.AccountabilityRaised():
+        case acc.AccountabilityRaised() if e.basis.item_id is not None:
             done = (*meeting.items[e.basis.item_id].accountable, e.overdue_period)
             return _item(meeting, e.basis.item_id, accountable=done)
-        case acc.CommendationGranted():
+        case acc.CommendationGranted() if e.basis.item_id is not None:
             return _item(meeting, e.basis.item_id, commended=True)
     return meeting
 
@@ -351,13 +351,20 @@ def decide_overdue(meeting: Meeting, now: datetime, period_days: int) -> list[Ou
 # --- accountability and commendation --------------------------------------------------------
 
 
+def _cited(basis: acc.Basis, kind: acc.BasisKind, rests_on: str) -> UUID:
+    """The memo item a basis of `kind` cites."""
+    if basis.kind is not kind or basis.item_id is None:
+        raise BasisError(f"{rests_on} ({kind.value})")
+    return basis.item_id
+
+
 def decide_accountability(
     cmd: acc.RaiseAccountability, meeting: Meeting, *, by: Actor, now: datetime
 ) -> list[Out]:
-    """Only on an overdue item, citing it, against its owner; once per overdue period."""
-    if cmd.basis.kind is not acc.BasisKind.OVERDUE_MEMO_ITEM:
-        raise BasisError("accountability rests on an overdue memo item (overdue_memo_item)")
-    item = memo_item(meeting, cmd.basis.item_id, "data.basis.item_id")
+    """Only on an overdue item, citing it, against its owner; once per overdue period. (On a
+    failed reconciliation: `key_items.decide_accountability`.)"""
+    item_id = _cited(cmd.basis, acc.BasisKind.OVERDUE_MEMO_ITEM, "this route rests on a memo item")
+    item = memo_item(meeting, item_id, "data.basis.item_id")
     _office(meeting, by)
     if not item.overdue:
         raise BasisError("the item cited was never overdue: accountability rests on one that was")
@@ -383,9 +390,9 @@ def decide_commendation(
     cmd: acc.GrantCommendation, meeting: Meeting, *, by: Actor, now: datetime
 ) -> list[Out]:
     """Only on an item accepted done, citing it, for its owner; once per item."""
-    if cmd.basis.kind is not acc.BasisKind.ACCEPTED_MEMO_ITEM:
-        raise BasisError("commendation rests on a memo item accepted done (accepted_memo_item)")
-    item = memo_item(meeting, cmd.basis.item_id, "data.basis.item_id")
+    rests_on = "commendation rests on a memo item accepted done"
+    item_id = _cited(cmd.basis, acc.BasisKind.ACCEPTED_MEMO_ITEM, rests_on)
+    item = memo_item(meeting, item_id, "data.basis.item_id")
     _office(meeting, by)
     if item.state is not ItemState.ACCEPTED:
         raise BasisError(f"the item cited is {item.state.value}, not accepted done")
