@@ -712,11 +712,10 @@ async def test_the_refusal_reaches_the_sender_naming_the_field_and_the_reason(na
     await GUARD.assert_refused(name)
 
 
-INTERNAL = {
-    "CalendarUnknownError": "the working-day calendar's own error; the rules turn it into "
-    "DeletionDueUnknownError before it reaches the intake",
-}
-"""Errors of the domain package that are not refusals, and why."""
+INTERNAL: dict[str, str] = {}
+"""Errors of the domain package that are not refusals, and why. (The working-day calendar's
+`CalendarUnknownError` is the shared calendar's, `contracts.workdays`: the rules turn it into
+DeletionDueUnknownError before it reaches the intake.)"""
 
 
 def domain_errors() -> dict[str, type[Exception]]:

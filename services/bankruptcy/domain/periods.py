@@ -2,19 +2,14 @@
 in days ends on the n-th day after it, one in months on the same day of the n-th month after it,
 or that month's last day (民事诉讼法 on 期间, applied by 企业破产法 第四条). Statutory clocks
 here are calendar periods; the bureaus' acknowledgement is counted in working days, on the
-official holiday calendar (`chinesecalendar`, pinned)."""
+official holiday calendar (`contracts.workdays`)."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import UTC, date, datetime, time, timedelta
 
-import chinese_calendar
-
-
-class CalendarUnknownError(LookupError):
-    """The holiday calendar of a year is not known yet: a period in working days cannot be
-    computed, and counting weekends only could be wrong by a week around a holiday."""
+from contracts.workdays import CalendarUnknownError, add_working_days
 
 
 def add_days(day: date, n: int) -> date:
@@ -28,22 +23,6 @@ def add_months(day: date, n: int) -> date:
     month = day.month - 1 + n
     year, month = day.year + month // 12, month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def is_working_day(day: date) -> bool:
-    """A weekday that is not a public holiday, or a weekend day worked in lieu (调休上班)."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError as e:
-        raise CalendarUnknownError(f"no official holiday calendar for {day.year}") from e
-
-
-def add_working_days(day: date, n: int) -> date:
-    """The `n`-th working day after `day`."""
-    while n:
-        day += timedelta(days=1)
-        n -= is_working_day(day)
-    return day
 
 
 def working_days_or_none(day: date, n: int) -> date | None:
