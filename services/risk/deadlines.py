@@ -6,11 +6,9 @@ period, on the service's injectable clock. What is due comes from the due projec
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
+import functools
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import structlog
 from opentelemetry import trace
@@ -19,21 +17,11 @@ from contracts.organizations import PLATFORM_CODE
 from services.risk import domain
 from services.risk.handlers import Handlers, emit, load
 from services.risk.projections import Reads
-from services.runtime.eventstore import ConcurrencyError, EventStore, StreamWrite
-from services.runtime.observability import extract_context
+from services.runtime.deadlines import apply_due, continuing, run_ticks
+from services.runtime.eventstore import EventStore
 
 log = structlog.get_logger("risk.deadlines")
 tracer = trace.get_tracer("fuyuan.risk.deadlines")
-
-
-def _stored(headers: str | dict[str, str] | None) -> dict[str, str]:
-    # asyncpg gives jsonb as text unless the pool registered a codec for it
-    return json.loads(headers) if isinstance(headers, str) else dict(headers or {})
-
-
-def continuing(causes: list[Any]) -> contextlib.AbstractContextManager[trace.Span]:
-    ctx = extract_context(_stored(causes[0])) if causes else None
-    return tracer.start_as_current_span("deadline due", context=ctx)
 
 
 class Deadlines:
@@ -58,28 +46,15 @@ class Deadlines:
         await self.reads.projector.catch_up()
         now, written = self.clock(), 0
         for stream_id, causes in sorted((await self.reads.due(now)).items()):
-            with continuing(causes):
-                written += await self._apply(stream_id, now)
+            with continuing(tracer, causes):
+                written += await apply_due(
+                    self.store,
+                    functools.partial(load, self.store, stream_id),
+                    stream_id,
+                    functools.partial(self.decide, now=now),
+                    lambda _state, outs: emit(outs, None, PLATFORM_CODE, self.clock()),
+                )
         return written
 
-    async def _apply(self, stream_id: str, now: datetime) -> int:
-        state, version = await load(self.store, stream_id)
-        outs = self.decide(state, now)
-        if not outs:
-            return 0
-        events = emit(outs, None, PLATFORM_CODE, self.clock())
-        try:
-            await self.store.append(StreamWrite(stream_id, version, events))
-        except ConcurrencyError:  # the stream moved meanwhile; look again next tick
-            return 0
-        return len(outs)
-
     async def run(self, stop: asyncio.Event, every: float) -> None:
-        while not stop.is_set():
-            try:
-                async with asyncio.timeout(max(60.0, every * 10)):
-                    await self.tick()
-            except Exception as exc:
-                log.warning("deadline tick failed", error=repr(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), every)
+        await run_ticks(self.tick, stop, every, log)

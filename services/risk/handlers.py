@@ -13,7 +13,6 @@ from typing import Any
 from contracts.bankruptcy import tasks as bankruptcy_tasks
 from contracts.envelope import Envelope, Message
 from contracts.organizations import PLATFORM_CODE, OrgKind, Registry
-from contracts.registry import parse_message
 from contracts.risk import accountability as acc
 from contracts.risk import cases
 from contracts.risk import special as special_msgs
@@ -30,16 +29,9 @@ from services.risk.domain import (
 )
 from services.risk.domain.item_rules import ItemRules
 from services.risk.settings import RiskSettings
-from services.runtime.eventstore import (
-    ConcurrencyError,
-    EventStore,
-    InboxEntry,
-    NewEvent,
-    StreamWrite,
-)
-from services.runtime.messaging import follow, outgoing
-
-RETRIES = 3
+from services.runtime import aggregate
+from services.runtime.aggregate import load_state
+from services.runtime.eventstore import EventStore, InboxEntry, NewEvent
 
 Decide = Callable[[Any], list[domain.Out]]
 """A domain decision over the stream's state as loaded."""
@@ -50,11 +42,7 @@ BANKRUPTCY_MEETINGS = uuid.UUID("0b6f6c1e-7d2a-4b8e-9a61-3c5d2e7f4a90")
 
 async def load(store: EventStore, stream_id: str) -> tuple[domain.State, int]:
     """The stream's state and version."""
-    state, version = projections.initial(stream_id), 0
-    for stored in await store.load(stream_id):
-        state = domain.evolve(state, parse_message(stored.message).data)
-        version = stored.version
-    return state, version
+    return await load_state(store, stream_id, domain.evolve, (projections.initial(stream_id), 0))
 
 
 def emit(
@@ -66,12 +54,7 @@ def emit(
 ) -> list[NewEvent]:
     """Messages for the log: an event acts as its organization, a notice is sent by `actor` to
     its organization; `case_number`, when given, goes on each envelope (else the cause's)."""
-    out = []
-    for payload, org in outs:
-        acting = org if payload.kind() == "event" else actor
-        msg = follow(cause, payload, organization=acting, now=now, case_number=case_number)
-        out.append(outgoing(msg, org))
-    return out
+    return aggregate.emit(outs, cause, actor, now, case_number)
 
 
 class Handlers:
@@ -110,15 +93,13 @@ class Handlers:
     ) -> None:
         """Load → decide → append, again at once if another writer moved the stream meanwhile."""
         env = msg.envelope
-        for attempt in range(1, RETRIES + 1):
-            state, version = await load(self.store, stream_id)
-            events = emit(decide(state), env, env.organization, now, case_number)
-            try:
-                await self.store.append(StreamWrite(stream_id, version, events), inbox=inbox)
-                return
-            except ConcurrencyError:
-                if attempt == RETRIES:
-                    raise
+        await aggregate.act(
+            self.store,
+            functools.partial(load, self.store, stream_id),
+            stream_id,
+            lambda state: emit(decide(state), env, env.organization, now, case_number),
+            inbox,
+        )
 
     def _by(self, msg: Message[Any]) -> domain.Actor:
         """The sender, once the roles table allows its kind to send the command."""

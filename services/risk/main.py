@@ -7,7 +7,7 @@ import asyncio
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from contracts import catalog
 from contracts.organizations import Registry
@@ -16,19 +16,14 @@ from services.risk.deadlines import Deadlines
 from services.risk.handlers import Handlers
 from services.risk.settings import RiskSettings
 from services.runtime import observability
-from services.runtime.consumer import Consumer
-from services.runtime.host import Background, ServiceSpec, Wiring, run_service
+from services.runtime.composition import event_sourced, now
+from services.runtime.host import ServiceSpec, Wiring, run_service
 from services.runtime.projector import Projector
-from services.runtime.supervision import Loop
 
 _ = catalog
 
 SCHEMA = "risk"
 """The service's schema: its event store, inbox and projections."""
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @functools.cache
@@ -56,28 +51,8 @@ def build(w: Wiring, clock: Callable[[], datetime]) -> Risk:
 
 def spec(clock: Callable[[], datetime] = now) -> ServiceSpec:
     """The service, on the given clock (tests pass one they can move)."""
-
-    def consumers(w: Wiring) -> list[Consumer]:
-        return subscribers.consumers(build(w, clock).handlers, clock, w.settings.max_attempts)
-
-    def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
-        parts = build(w, clock)
-        return [
-            Loop(
-                "projections",
-                functools.partial(parts.projector.run, stop, settings().projection_interval),
-            ),
-            Loop(
-                "deadlines", functools.partial(parts.deadlines.run, stop, settings().deadline_tick)
-            ),
-        ]
-
-    return ServiceSpec(
-        name=SCHEMA,
-        consumers=consumers,
-        background=background,
-        settings=settings,
-        contexts=subscribers.CONTEXTS,
+    return event_sourced(
+        SCHEMA, build, subscribers.consumers, settings, clock, subscribers.CONTEXTS
     )
 
 

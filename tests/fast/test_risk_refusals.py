@@ -12,43 +12,27 @@ import pytest
 
 from contracts.risk import cases as rc
 from contracts.risk import lawgov as lw
-from services.runtime.intake import Intake
 from tests.fast import risk_builders as b
 from tests.fast import risk_item_builders as ib
 from tests.fast.harness import Published
+from tests.fast.refusal_guard import RefusalGuard
 from tests.fast.risk_harness import RiskHarness
-
-Scenario = Callable[[RiskHarness], Awaitable[tuple[str, list[Published]]]]
-SCENARIOS: dict[str, tuple[Scenario, str, str]] = {}
-"""Refusal class name → (scenario, the field named, a phrase its reason must hold)."""
 
 NOT_PROVOKED = {
     "RiskError": "the base class: the domain raises only its subclasses, each tested here",
 }
 """Refusal classes no message provokes as themselves, and why."""
 
+GUARD = RefusalGuard(RiskHarness, "risk.rejection.message_rejected.v1", NOT_PROVOKED)
+SCENARIOS, REFUSALS = GUARD.scenarios, GUARD.refusals
+Scenario = Callable[[RiskHarness], Awaitable[tuple[str, list[Published]]]]
+
 
 def provokes(error: str, field: str, reason: str) -> Callable[[Scenario], Scenario]:
-    def record(scenario: Scenario) -> Scenario:
-        SCENARIOS[error] = (scenario, field, reason)
-        return scenario
-
-    return record
+    """The scenario provokes `error`; the rejection names `field`."""
+    return GUARD.provokes(error, reason, field)
 
 
-def refusals() -> dict[str, type[Exception]]:
-    """Every class the risk intakes turn into a rejection, and every subclass of them."""
-    intakes = [c.handle for c in RiskHarness().consumers if isinstance(c.handle, Intake)]
-    found: dict[str, type[Exception]] = {}
-    todo = [cls for intake in intakes for cls in intake.refusals]
-    while todo:
-        cls = todo.pop()
-        found[cls.__name__] = cls
-        todo += cls.__subclasses__()
-    return found
-
-
-REFUSALS = refusals()
 LATER = date(2026, 12, 1)
 
 
@@ -500,21 +484,9 @@ async def test_accountability_on_a_failed_reconciliation_refused(case: str) -> N
 
 
 def test_every_refusal_has_a_scenario_and_every_scenario_a_refusal() -> None:
-    assert sorted(set(REFUSALS) - set(SCENARIOS) - set(NOT_PROVOKED)) == []
-    assert sorted((set(SCENARIOS) | set(NOT_PROVOKED)) - set(REFUSALS)) == []
-    assert set(SCENARIOS).isdisjoint(NOT_PROVOKED)
+    GUARD.assert_complete()
 
 
-@pytest.mark.parametrize("name", sorted(set(REFUSALS) - set(NOT_PROVOKED)))
+@pytest.mark.parametrize("name", GUARD.provokable())
 async def test_the_refusal_reaches_the_sender_naming_the_field_and_the_reason(name: str) -> None:
-    if name not in SCENARIOS:
-        pytest.fail(f"no scenario provokes {name}: add one with @provokes")
-    scenario, field, reason = SCENARIOS[name]
-    h = RiskHarness()
-    sender, out = await scenario(h)
-    assert [x.type for x in out] == ["risk.rejection.message_rejected.v1"], [
-        (x.type, x.problems) for x in out
-    ]
-    assert out[0].to == sender
-    assert [f for f, _ in out[0].problems] == [field], out[0].problems
-    assert reason in out[0].problems[0][1], out[0].problems
+    await GUARD.assert_refused(name)
