@@ -312,6 +312,22 @@ class ReconsiderationDecided(Event):
     """After the decision's last day."""
 
 
+@register
+class ReconsiderationOverdue(Event):
+    """复议逾期未决 — no decision by the last day (60 days, or 30 simplified, plus any extension,
+    第六十二条); once, on the reconsideration's stream."""
+
+    TYPE = "risk.event.reconsideration_overdue.v1"
+    reconsideration_id: UUID
+    """Id."""
+    body: OrgCode
+    """复议机关."""
+    respondent: OrgCode
+    """被申请人."""
+    decision_due: date
+    """The last day passed."""
+
+
 class MediationChannel(StrEnum):
     PEOPLE = "people"  # 人民调解
     ADMINISTRATIVE = "administrative"  # 行政调解
@@ -434,3 +450,17 @@ class JudicialConfirmationGranted(Event):
     """Id."""
     granted_on: date
     """裁定日期."""
+
+
+@register
+class ConfirmationLapsed(Event):
+    """逾期未申请司法确认 — no application within 30 days of the agreement's effect (民事诉讼法
+    第二百零五条); once, on the referral's stream."""
+
+    TYPE = "risk.event.confirmation_lapsed.v1"
+    referral_id: UUID
+    """Id."""
+    mediator: OrgCode
+    """调解组织."""
+    confirm_by: date
+    """The last day passed."""

@@ -103,7 +103,8 @@ def initial(stream_id: str) -> domain.State:
 
 
 def _timed(stream_id: str) -> bool:
-    return stream_id.startswith((MEETING, LEADING_GROUP, KEY_ITEM, RISK_CASE, GOV_CASE))
+    timed = (MEETING, LEADING_GROUP, KEY_ITEM, RISK_CASE, GOV_CASE, RECONSIDERATION, MEDIATION)
+    return stream_id.startswith(timed)
 
 
 class Reads:

@@ -83,6 +83,10 @@ def next_due(state: ItemState) -> datetime | None:
             return risk_cases.next_due(state.case)
         case GovCaseStream():
             return special.next_due(state.case)
+        case ReconsiderationStream():
+            return lawgov.next_due_reconsideration(state.case)
+        case ReferralStream():
+            return lawgov.next_due_referral(state.case)
     return None
 
 
@@ -95,4 +99,8 @@ def decide_deadlines(state: ItemState, now: datetime) -> list[Out]:
             return risk_cases.decide_overdue(state.case, now)
         case GovCaseStream():
             return special.decide_overdue(state.case, now)
+        case ReconsiderationStream():
+            return lawgov.decide_reconsideration_overdue(state.case, now)
+        case ReferralStream():
+            return lawgov.decide_confirmation_lapsed(state.case, now)
     return []

@@ -21,7 +21,7 @@ from contracts.base import Payload
 from contracts.ids.case_number import parse_case_number
 from contracts.risk import lawgov as g
 from services.risk.domain import item_errors as errors
-from services.risk.domain.item_rules import Out, not_before, not_future
+from services.risk.domain.item_rules import Out, midnight, not_before, not_future
 
 SUMMONS_DAYS = 3
 """第五条: served at least three days before the hearing."""
@@ -187,6 +187,7 @@ class Reconsideration:
     simplified: bool
     extended: bool = False
     decided: bool = False
+    overdue: bool = False
 
 
 def decide_file(
@@ -262,7 +263,35 @@ def evolve_reconsideration(rec: Reconsideration | None, event: Payload) -> Recon
             return replace(rec, decision_due=event.decision_due, extended=True)
         case g.ReconsiderationDecided() if rec:
             return replace(rec, decided=True)
+        case g.ReconsiderationOverdue() if rec:
+            return replace(rec, overdue=True)
     return rec
+
+
+def _decision_overdue_from(rec: Reconsideration | None) -> date | None:
+    """The day after the decision's last day (with any extension), while undecided."""
+    if rec is None or rec.decided or rec.overdue:
+        return None
+    return rec.decision_due + timedelta(days=1)
+
+
+def next_due_reconsideration(rec: Reconsideration | None) -> datetime | None:
+    day = _decision_overdue_from(rec)
+    return midnight(day) if day else None
+
+
+def decide_reconsideration_overdue(rec: Reconsideration | None, now: datetime) -> list[Out]:
+    """逾期未决, once: the body records it on the reconsideration's stream."""
+    day = _decision_overdue_from(rec)
+    if rec is None or day is None or now.date() < day:
+        return []
+    fact = g.ReconsiderationOverdue(
+        reconsideration_id=rec.reconsideration_id,
+        body=rec.body,
+        respondent=rec.respondent,
+        decision_due=rec.decision_due,
+    )
+    return [(fact, rec.body)]
 
 
 # --- 调解与司法确认 -------------------------------------------------------------------------------
@@ -279,6 +308,7 @@ class Referral:
     confirm_by: date | None = None
     court: str | None = None
     granted: bool = False
+    lapsed: bool = False
 
 
 def decide_refer(
@@ -363,4 +393,29 @@ def evolve_referral(ref: Referral | None, event: Payload) -> Referral | None:
             return replace(ref, court=event.court)
         case g.JudicialConfirmationGranted() if ref:
             return replace(ref, granted=True)
+        case g.ConfirmationLapsed() if ref:
+            return replace(ref, lapsed=True)
     return ref
+
+
+def _confirmation_lapsed_from(ref: Referral | None) -> date | None:
+    """The day after `confirm_by`, while no application was made."""
+    if ref is None or ref.confirm_by is None or ref.court is not None or ref.lapsed:
+        return None
+    return ref.confirm_by + timedelta(days=1)
+
+
+def next_due_referral(ref: Referral | None) -> datetime | None:
+    day = _confirmation_lapsed_from(ref)
+    return midnight(day) if day else None
+
+
+def decide_confirmation_lapsed(ref: Referral | None, now: datetime) -> list[Out]:
+    """逾期未申请司法确认, once, on the referral's stream, as its mediator."""
+    day = _confirmation_lapsed_from(ref)
+    if ref is None or ref.confirm_by is None or day is None or now.date() < day:
+        return []
+    fact = g.ConfirmationLapsed(
+        referral_id=ref.referral_id, mediator=ref.mediator, confirm_by=ref.confirm_by
+    )
+    return [(fact, ref.mediator)]
