@@ -9,7 +9,6 @@ approved in a budget year, across cases (the budget is the fund's, not the case'
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -18,8 +17,8 @@ from typing import Any
 import asyncpg
 
 from contracts.bankruptcy import aid, procedure
-from contracts.registry import parse_message
 from services.bankruptcy import domain
+from services.runtime.due import DueStreams, due_table
 from services.runtime.eventstore import EventStore
 from services.runtime.projector import (
     MemoryProjector,
@@ -38,12 +37,7 @@ CASE_STREAM = "bankruptcy-"
 """A case's stream: this prefix and the number it was opened under (the 破申 number)."""
 
 CASE_NUMBERS = Table("case_numbers", key=("number",), columns=("number", "stream_id"))
-DUE_CASES = Table(
-    "due_cases",
-    key=("stream_id",),
-    columns=("stream_id", "due_at", "headers", "version"),
-    json=frozenset({"headers"}),
-)
+DUE_CASES = due_table("due_cases")
 AID_APPLICATIONS = Table(
     "aid_applications",
     key=("application_id",),
@@ -76,54 +70,22 @@ class CaseNumbers(Projection):
         await rows.put(CASE_NUMBERS, {"number": number, "stream_id": event.stream_id})
 
 
-class DueCases(Projection):
-    """Keeps each case's state (evolved event by event, or read from the store up to the
-    event's version when not kept) and writes its next due moment. Applying an event again
-    changes nothing: the row remembers the version it was written at."""
-
-    tables = (DUE_CASES,)
+class DueCases(DueStreams[domain.BankruptcyCase]):
+    """Each case's next due moment (`domain.next_due`), kept by the shared due projection
+    (`services.runtime.due.DueStreams`)."""
 
     def __init__(self, store: EventStore, size: int = 10_000) -> None:
-        self.store, self.size = store, size
-        self._cases = OrderedDict[str, tuple[domain.BankruptcyCase, int]]()
-
-    def wants(self, stream_id: str, type_: str) -> bool:
-        return stream_id.startswith(CASE_STREAM)
-
-    def reset(self) -> None:
-        self._cases.clear()
-
-    async def apply(self, event: Projected, rows: Rows) -> None:
-        row = await rows.get(DUE_CASES, (event.stream_id,))
-        if row is not None and row["version"] >= event.version:
-            return  # applied already
-        case = await self._state(event)
-        due = domain.next_due(case)
-        same = row is not None and row["due_at"] == due
-        await rows.put(
-            DUE_CASES,
-            {
-                "stream_id": event.stream_id,
-                "due_at": due,
-                "headers": row["headers"] if same and row else event.headers,
-                "version": event.version,
-            },
+        super().__init__(
+            store, DUE_CASES, _is_case, _new_case, domain.evolve, domain.next_due, size
         )
 
-    async def _state(self, event: Projected) -> domain.BankruptcyCase:
-        case, version = self._cases.pop(event.stream_id, (domain.BankruptcyCase(), 0))
-        if version == event.version - 1:
-            case = domain.evolve(case, event.message.data)
-        else:  # not kept, or kept at another version: read the stream up to this event
-            case = domain.BankruptcyCase()
-            for stored in await self.store.load(event.stream_id):
-                if stored.version > event.version:
-                    break
-                case = domain.evolve(case, parse_message(stored.message).data)
-        self._cases[event.stream_id] = (case, event.version)
-        if len(self._cases) > self.size:
-            self._cases.popitem(last=False)
-        return case
+
+def _is_case(stream_id: str) -> bool:
+    return stream_id.startswith(CASE_STREAM)
+
+
+def _new_case(stream_id: str) -> domain.BankruptcyCase:
+    return domain.BankruptcyCase()
 
 
 class AidApplications(Projection):
