@@ -9,7 +9,13 @@ items are owned by units; the owners report progress and claim completion and th
 escalates, and the office then records accountability 追责问责 on them. A key problem item's ledger
 entries are claimed by the lead unit and reconciled and checked off by the office (对账销号); a
 problem real-estate project 问题楼盘 is registered and its status moves from listed to
-certificates issued. Each story is dated in the past, one day a step, so its deadlines have
+certificates issued. The law-based-government task 法治政府建设: a court summons a bureau's head
+to an administrative case (出庭应诉), records the appearance or an absence (then a judicial
+recommendation) and the outcome; the justice bureau files a reconsideration 行政复议 and decides
+it or leaves it past its deadline (overdue); a mediation agreement is confirmed by the court or
+left unconfirmed past its 30 days (lapsed). A judgment against a government organ is assigned to
+the town government (涉党政机关未履行生效判决专项) and performed, or left past its deadline
+(overdue). Each story is dated in the past, one day a step, so its deadlines have
 passed (or not) by today. Some messages are wrong on purpose: a unit reporting on a memo item
 it does not own, which the risk service rejects naming the field.
 
@@ -27,6 +33,7 @@ from typing import Any
 from contracts.envelope import Envelope, Message
 from contracts.organizations import Organization as Org
 from contracts.organizations import OrgKind, Registry
+from contracts.risk import lawgov as lw
 from contracts.risk import roles
 from contracts.risk.accountability import (
     Basis,
@@ -72,6 +79,7 @@ from contracts.risk.meetings import (
     ReportProgress,
     RequestCoordinationMeeting,
 )
+from contracts.risk.special import AssignGovJudgmentCase, ReportGovJudgmentPerformed
 from services.cli.simulate import credit_code
 
 PLACES = ("410300", "410482")
@@ -100,8 +108,10 @@ MEMBER_KINDS = (
     OrgKind.PROCURATORATE,
     OrgKind.PETITION,
     OrgKind.TOWN_GOVERNMENT,
+    OrgKind.JUSTICE_BUREAU,
 )
-"""The member units the simulation draws on."""
+"""The member units the simulation draws on (the justice bureau is also the reconsideration
+body and the people's mediation)."""
 LINKAGE_TOPICS = (
     (
         "涉企执行案件财产处置联动",
@@ -184,7 +194,14 @@ class Mechanism:
     next step of one running story, starting a new story when few run."""
 
     OPEN = 3
-    MIX = (("linkage", 0.35), ("meeting", 0.35), ("ledger", 0.15), ("project", 0.15))
+    MIX = (
+        ("linkage", 0.25),
+        ("meeting", 0.35),
+        ("ledger", 0.12),
+        ("project", 0.08),
+        ("lawgov", 0.12),
+        ("special", 0.08),
+    )
 
     def __init__(self, rng: random.Random, registry: Registry | None = None) -> None:
         self.rng = rng
@@ -193,6 +210,8 @@ class Mechanism:
         self.started = False
         self.planned: set[str] = set()
         """Places whose key item has its task force and plan in this run."""
+        self.numbers = 0
+        """Case numbers drawn in this run, so each is new."""
 
     def day(self, today: date, offset: int) -> date:
         return today - timedelta(days=SPAN_DAYS - offset)
@@ -205,6 +224,8 @@ class Mechanism:
             "meeting": self.meeting,
             "ledger": self.ledger,
             "project": self.project,
+            "lawgov": self.lawgov,
+            "special": self.special,
         }[kind]
         return Story(make(place, today))
 
@@ -526,4 +547,132 @@ class Mechanism:
                     ),
                 )
             )
+        return steps
+
+    def case_number(self, place: Place, year: int, kind: str) -> str:
+        self.numbers += 1
+        court = "豫03" if place.code == "410300" else "豫0482"
+        return f"（{year}）{court}{kind}{self.rng.randint(1, 500) * 1000 + self.numbers}号"
+
+    def lawgov(self, place: Place, today: date) -> list[tuple[Org, Any]]:
+        """出庭应诉 (summoned three days ahead or more; appeared, or absent and a judicial
+        recommendation), the outcome; 行政复议 decided or left overdue; 调解 confirmed or
+        left to lapse."""
+        court, bureau = place.unit(self.rng, "CT"), place.unit(self.rng, "JB")
+        organ, on = place.unit(self.rng, "HC"), lambda n: self.day(today, n)
+        number = self.case_number(place, on(0).year, "行初")
+        steps: list[tuple[Org, Any]] = [
+            (
+                court,
+                lw.SummonHead(
+                    case_number=number,
+                    defendant=organ.code,
+                    served_on=on(0),
+                    hearing_on=on(5),
+                    mandatory=True,
+                ),
+            )
+        ]
+        if self.rng.random() < 0.5:
+            person = self.rng.choice(PERSONS)
+            steps.append(
+                (
+                    court,
+                    lw.RecordAppearance(
+                        case_number=number,
+                        hearing_on=on(5),
+                        outcome=lw.AppearanceOutcome.APPEARED,
+                        person=person,
+                        role=lw.HeadRole.DEPUTY,
+                    ),
+                )
+            )
+        else:
+            absent = lw.AppearanceOutcome.ABSENT
+            steps += [
+                (court, lw.RecordAppearance(case_number=number, hearing_on=on(5), outcome=absent)),
+                (
+                    court,
+                    lw.SendJudicialRecommendation(
+                        case_number=number, recipients=[place.office.code], sent_on=on(6)
+                    ),
+                ),
+            ]
+        outcome = self.rng.choice(list(lw.CaseOutcome))
+        steps.append(
+            (
+                court,
+                lw.RecordAdminCaseOutcome(
+                    case_number=number, defendant=organ.code, outcome=outcome, decided_on=on(8)
+                ),
+            )
+        )
+        rid, referral = uuid.uuid4(), uuid.uuid4()
+        # Decided ones in the ordinary procedure (60 days, not yet due); the others simplified
+        # (30 days) and left undecided, so overdue by today.
+        undecided = self.rng.random() < LATE_RATE
+        steps.append(
+            (
+                bureau,
+                lw.FileReconsideration(
+                    reconsideration_id=rid,
+                    respondent=organ.code,
+                    act_known_on=on(0),
+                    filed_on=on(1),
+                    simplified=undecided,
+                ),
+            )
+        )
+        if not undecided:
+            decide = lw.DecideReconsideration(
+                reconsideration_id=rid, outcome=outcome, decided_on=on(20)
+            )
+            steps.append((bureau, decide))
+        # An agreement left unconfirmed took effect more than 30 days ago; a confirmed one later.
+        unconfirmed = self.rng.random() < LATE_RATE
+        agreed_on = on(4) if unconfirmed else on(15)
+        steps += [
+            (
+                court,
+                lw.ReferToMediation(
+                    referral_id=referral,
+                    channel=lw.MediationChannel.PEOPLE,
+                    mediator=bureau.code,
+                    dispute="物业服务费纠纷",
+                    referred_on=on(2),
+                ),
+            ),
+            (bureau, lw.RecordMediationResult(referral_id=referral, agreed=True, on=agreed_on)),
+        ]
+        if not unconfirmed:
+            steps += [
+                (court, lw.ApplyForConfirmation(referral_id=referral, applied_on=on(18))),
+                (court, lw.GrantConfirmation(referral_id=referral, granted_on=on(22))),
+            ]
+        return steps
+
+    def special(self, place: Place, today: date) -> list[tuple[Org, Any]]:
+        """A judgment against a government organ assigned to the town government and performed,
+        or left past its deadline."""
+        town, on = place.unit(self.rng, "TG"), lambda n: self.day(today, n)
+        number = self.case_number(place, on(0).year, "执")
+        late = self.rng.random() < LATE_RATE
+        steps: list[tuple[Org, Any]] = [
+            (
+                place.office,
+                AssignGovJudgmentCase(
+                    case_number=number,
+                    debtor_organ="某镇人民政府",
+                    responsible_government=town.code,
+                    amount=self.rng.randint(10, 500) * 10000,
+                    assigned_on=on(0),
+                    deadline=on(30) if late else on(SPAN_DAYS + 30),
+                ),
+            )
+        ]
+        if not late:
+            performed = ReportGovJudgmentPerformed(
+                case_number=number, performed_on=on(15), evidence=["付款凭证"]
+            )
+            steps.append((town, performed))
         return steps

@@ -1,7 +1,9 @@
 """What the simulated joint mechanism of `make run` sends is taken by the risk service (in
 memory): linkage items run to their close or a rejection, meetings to memos whose items are
 accepted or run late, are marked overdue and held to account, ledger entries are reconciled and
-checked off, a problem project's status moves; nothing is rejected but the reports sent on
+checked off, a problem project's status moves, a head's absence brings a judicial
+recommendation, reconsiderations are decided, mediation agreements confirmed or lapsed, a
+judgment against a government organ performed; nothing is rejected but the reports sent on
 purpose by a unit that does not own the item."""
 
 from __future__ import annotations
@@ -48,5 +50,10 @@ async def test_simulated_mechanism_is_taken_by_the_risk_service() -> None:
         "risk.event.accountability_raised",
         "risk.event.ledger_entry_closed",
         "risk.event.risk_status_changed",
+        "risk.event.judicial_recommendation_sent",
+        "risk.event.reconsideration_decided",
+        "risk.event.judicial_confirmation_granted",
+        "risk.event.confirmation_lapsed",
+        "risk.event.gov_judgment_performed",
     ):
         assert facts[fact], fact
