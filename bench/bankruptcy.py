@@ -531,4 +531,5 @@ async def _measure(
         per="acceptances",
         width=33,
         log=log,
+        bare_name=BARE,
     )

@@ -407,13 +407,15 @@ async def alternating_rounds(
     per: str,
     width: int,
     log: Callable[[str], None],
+    bare_name: str = BARE,
 ) -> dict[str, Contender]:
     """The measured rounds: Fuyuan and the bare path at `rate` for `seconds` each, in turns
     (the one first alternating, so neither always runs on a warmer machine); `per` names what
-    a second counts (q, listings, acceptances)."""
-    contenders = {FUYUAN: Contender(FUYUAN), BARE: Contender(BARE)}
+    a second counts (q, listings, acceptances); `bare_name` is how the bare path is named in
+    the results (request/reply for queries, publish for notices)."""
+    contenders = {FUYUAN: Contender(FUYUAN), bare_name: Contender(bare_name)}
     for r in range(rounds):
-        for name in (FUYUAN, BARE) if r % 2 == 0 else (BARE, FUYUAN):
+        for name in (FUYUAN, bare_name) if r % 2 == 0 else (bare_name, FUYUAN):
             run = await (fuyuan if name == FUYUAN else bare)(rate, seconds)
             contenders[name].runs.append(run)
             log(

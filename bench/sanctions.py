@@ -319,4 +319,5 @@ async def _measure(
         per="listings",
         width=33,
         log=log,
+        bare_name=BARE,
     )
