@@ -9,7 +9,7 @@ import pytest
 
 import contracts.catalog  # noqa: F401  (registers every context's messages)
 from contracts.registry import PAYLOADS
-from contracts.reporting.indicators import load_assessment, load_indicators
+from contracts.reporting.indicators import Weight, load_assessment, load_indicators
 from contracts.reporting.reports import (
     IndicatorComputed,
     InputRange,
@@ -85,3 +85,16 @@ def test_a_snapshot_of_another_unit_or_period_is_refused() -> None:
     with pytest.raises(errors.SnapshotMismatchError) as refused:
         assess(SCHEME, CATALOGUE, "UNIT01", MARCH, snaps, [], AFTER)
     assert refused.value.field == "data.snapshots.loss_rate"
+
+
+def test_a_lower_is_better_indicator_counts_as_its_complement() -> None:
+    scheme = SCHEME.model_copy(
+        update={"weights": (Weight(indicator="loss_rate", weight=50), *SCHEME.weights[:1])}
+    )
+    snaps = {
+        "loss_rate": snap("loss_rate", 20),
+        SCHEME.weights[0].indicator: snap(SCHEME.weights[0].indicator, 60),
+    }
+    result = assess(scheme, CATALOGUE, "UNIT01", MARCH, snaps, [], AFTER)
+    # loss rate 20 % → 80 points, weight 50; the other 60 points, weight 15.
+    assert result.score == round((50 * 80 + 15 * 60) / 65, 2)

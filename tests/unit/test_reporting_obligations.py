@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -108,6 +109,24 @@ def test_an_ad_hoc_notice_replaces_the_date_for_the_period_and_units_it_names() 
     assert refused.value.field == "data.units"
 
 
+def test_the_latest_notice_for_the_period_wins() -> None:
+    notices = [
+        issue_notice(
+            IssueReportingNotice(
+                notice_id=uuid.uuid4(),
+                period=MARCH,
+                units=(UNIT, "TOWN01"),
+                due_on=day,
+                subject="阶段性工作总结",
+            )
+        )
+        for day in (date(2027, 3, 18), date(2027, 3, 12))
+    ]
+    state = obligation("TOWN01", UnitClass.TOWN, MARCH, RULES, notices)
+    assert (state.due_on, state.notice_id) == (date(2027, 3, 12), notices[1].notice_id)
+    assert next_due(state, RULES) == sh(2027, 3, 9)
+
+
 def test_on_time_and_late_across_midnight_in_shanghai() -> None:
     # 23:59 on the 25th in Shanghai is 15:59 UTC: on time.
     last_minute = datetime(2027, 3, 25, 15, 59, tzinfo=UTC)
@@ -206,3 +225,12 @@ def test_a_report_is_overdue_at_most_once_per_period(
             found += 1
             state = evolve(state, fact)
     assert found <= 1
+
+
+def test_every_refusal_has_a_test_and_names_a_field() -> None:
+    """A new `ReportingError` subclass needs a test here that provokes it."""
+    here = Path(__file__).parent
+    text = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_reporting_*.py"))
+    for cls in errors.ReportingError.__subclasses__():
+        assert f"pytest.raises(errors.{cls.__name__})" in text, cls.__name__
+        assert cls.field != "data", cls.__name__
