@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contracts.bankruptcy.data import DataError
 from contracts.reporting.reports import (
     ConcreteCase,
     IndicatorValue,
@@ -21,6 +22,7 @@ from contracts.reporting.reports import (
     SubmitReport,
     UnitClass,
 )
+from contracts.reporting.schedule import load_schedule
 from services.reporting.domain import errors
 from services.reporting.domain.obligations import (
     SHANGHAI,
@@ -234,3 +236,18 @@ def test_every_refusal_has_a_test_and_names_a_field() -> None:
     for cls in errors.ReportingError.__subclasses__():
         assert f"pytest.raises(errors.{cls.__name__})" in text, cls.__name__
         assert cls.field != "data", cls.__name__
+
+
+def test_the_schedule_is_data_and_bad_values_are_named(tmp_path: Path) -> None:
+    rules = ReportingRules.of(load_schedule())
+    assert rules == ReportingRules(lead_day=25, reminder_days=(3, 1))
+    bad = tmp_path / "obligations.yaml"
+    bad.write_text(
+        "version: '2026-12'\nsource_documents: {a: b}\n"
+        "source: {document: a, category: c}\nlead_day: 32\nreminder_days: [3, 3]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as refused:
+        load_schedule(bad)
+    assert "field lead_day" in str(refused.value)
+    assert "field reminder_days: Value error, a reminder day appears twice" in str(refused.value)

@@ -27,6 +27,7 @@ from contracts.reporting.reports import (
     SubmitReport,
     UnitClass,
 )
+from contracts.reporting.schedule import ObligationSchedule
 from services.reporting.domain.errors import (
     AlreadySubmittedError,
     NoticeNotForUnitError,
@@ -47,6 +48,11 @@ class ReportingRules:
 
     lead_day: int = 25
     reminder_days: tuple[int, ...] = (3, 1)
+
+    @classmethod
+    def of(cls, schedule: ObligationSchedule) -> ReportingRules:
+        """The rules from the data (`deploy/reporting/obligations.yaml`)."""
+        return cls(lead_day=schedule.lead_day, reminder_days=schedule.reminder_days)
 
 
 def regular_due(unit_class: UnitClass, period: Period, rules: ReportingRules) -> date:
