@@ -246,8 +246,14 @@ async def read_all(js: JetStreamContext, count: int, nodes: list[Node]) -> list[
     messages: list[Any] = []
     deadline = time.monotonic() + WAIT
     while len(messages) < count and time.monotonic() < deadline:
-        with contextlib.suppress(NatsTimeoutError, TimeoutError):
+        try:
             messages += await subscription.fetch(count - len(messages), timeout=2)
+        except (NatsTimeoutError, TimeoutError):
+            continue
+        except APIError:
+            # A new consumer on a stream that just lost a node answers 503 until the
+            # consumer's own leader is elected: wait for it, as a service's pull loop does.
+            await asyncio.sleep(0.2)
     return messages
 
 
