@@ -178,7 +178,7 @@ class Relay:
         js: JetStreamContext,
         *,
         batch_size: int = 500,
-        idle_sleep: float = 0.02,
+        idle_sleep: float = 0.25,
         name: str = "jetstream",
         connect: Connect | None = None,
         ack_timeout: float = 5.0,
@@ -201,6 +201,8 @@ class Relay:
         self.pause = Pause(f"relay-{schema}")
         self.published = self.set_aside = self.ack_timeouts = self.reconnects = 0
         self.leading = False
+        self.appended = asyncio.Event()
+        """Set when a commit that appended events is announced on the leader's session."""
 
     # --- one batch -------------------------------------------------------------------------
 
@@ -519,9 +521,23 @@ class Relay:
 
     async def _lead(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
         self._db, self._guarded, self.leading = conn, True, True
+        with self._database():
+            await conn.add_listener(appended_channel(self.schema), self._on_appended)
+        try:
+            await self._publish_while_leading(stop)
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.remove_listener(appended_channel(self.schema), self._on_appended)
+
+    def _on_appended(self, *_: object) -> None:
+        self.appended.set()
+
+    async def _publish_while_leading(self, stop: asyncio.Event) -> None:
         after = await self.checkpoint()
         failures = 0
         while not stop.is_set():
+            # Cleared before reading: a commit after this point wakes the wait below.
+            self.appended.clear()
             try:
                 after, sent = await self.step(after)
             except LeadershipLostError:
@@ -534,7 +550,20 @@ class Relay:
             failures, self.careful = 0, False
             self.pause.end()
             if sent < self.batch_size:
-                await sleep_or_stop(stop, self.idle_sleep)
+                await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Until a commit is announced, or `idle_sleep` passed: the fallback for what sends
+        no notification (a transaction that held back the visible horizon and rolled back)."""
+        stopping = asyncio.ensure_future(stop.wait())
+        woken = asyncio.ensure_future(self.appended.wait())
+        try:
+            await asyncio.wait(
+                {stopping, woken}, timeout=self.idle_sleep, return_when="FIRST_COMPLETED"
+            )
+        finally:
+            stopping.cancel()
+            woken.cancel()
 
     async def _failed(self, exc: Exception, failures: int) -> None:
         if isinstance(exc, AckTimeoutError):
@@ -579,6 +608,12 @@ class Relay:
             # A session we cannot trust is ended: its lock, if the server still has it, goes too.
             _terminate(conn)
         await _release_quietly(self.pool, conn, self.database_timeout)
+
+
+def appended_channel(schema: str) -> str:
+    """The channel on which the event store announces a commit that appended events
+    (deploy/migrations/eventstore/0005_append_notify.sql)."""
+    return f"{schema}_appended"
 
 
 def _terminate(conn: asyncpg.Connection) -> None:

@@ -204,3 +204,29 @@ async def test_under_concurrent_writers_every_committed_event_goes_out_once_in_s
     for versions in by_stream.values():
         sent_order = [order[eid] for _, eid in sorted(versions)]
         assert sent_order == sorted(sent_order)
+
+
+async def test_a_leading_relay_is_woken_by_the_commit_not_by_its_poll(
+    store: PostgresEventStore, js: JetStreamContext
+) -> None:
+    # The fallback poll is an hour away: only the commit's notification can wake the leader.
+    relay = Relay(store.pool, "testing", js, idle_sleep=3600)
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    try:
+        for index in range(3):
+            event = note(index)
+            # Each append after the leader went idle: it waits for its wake-up.
+            for _ in range(200):
+                if relay.leading and not relay.appended.is_set():
+                    break
+                await asyncio.sleep(0.05)
+            await store.append(StreamWrite(f"w{index}", 0, [event]))
+            for _ in range(200):
+                if len(await published(js)) == index + 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert [m[0] for m in await published(js)][-1] == str(event.message.envelope.event_id)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 30)
