@@ -1,6 +1,6 @@
 """Every context's messages, imported once so the registry knows them all."""
 
-from contracts import bankruptcy, enforcement, ledger, risk
+from contracts import bankruptcy, enforcement, ledger, reporting, risk
 from contracts.base import Payload
 from contracts.registry import PAYLOADS
 
@@ -8,6 +8,7 @@ CONTEXTS = {
     "bankruptcy": bankruptcy,
     "enforcement": enforcement,
     "ledger": ledger,
+    "reporting": reporting,
     "risk": risk,
 }
 

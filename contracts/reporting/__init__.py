@@ -1,3 +1,10 @@
-"""Reporting 台账·月报·考核: the indicator and assessment catalogues (versioned data) and the
-messages of reporting obligations. Not yet imported by `contracts.catalog`: the service that
-uses them is the next part."""
+"""Reporting 台账·月报·考核: reporting obligations (`reports`: notices, submissions, returns,
+reminders, overdue reports; indicator snapshots and unit assessments), who may send which
+command (`roles`), the indicator and assessment catalogues and the obligation schedule (versioned
+data). The reporting service (`services/reporting`) takes the commands; a message it refuses is
+answered with `MessageRejected`."""
+
+from contracts.reporting import rejections, reports, roles
+from contracts.reporting.rejections import MessageRejected
+
+__all__ = ["MessageRejected", "rejections", "reports", "roles"]

@@ -1,8 +1,9 @@
 """报送 — reporting obligations: the office's ad-hoc notices, units' monthly submissions, returns
 for more, reminders and overdue reports.
 
-These are the messages of the reporting service. They are not registered yet: the service that
-receives and records them (and `contracts.catalog`, which imports every context) is the next part.
+The reporting service (`services/reporting`) takes the commands — a lead unit or a town submits
+its own report, the joint office issues notices and returns reports — and records the events;
+a message it refuses is answered with `MessageRejected` (`contracts.reporting.rejections`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import AwareDatetime, Field
 
 from contracts.bankruptcy.data import Text
 from contracts.base import Command, Contract, Event, OrgCode
+from contracts.registry import register
 
 
 class UnitClass(StrEnum):
@@ -62,6 +64,7 @@ class ReportBody(Contract):
     cases: tuple[ConcreteCase, ...] = Field(min_length=1)
 
 
+@register
 class IssueReportingNotice(Command):
     """另行报送通知 — the office names a period, a scope (units) and a due date that replaces
     the regular one for them."""
@@ -74,21 +77,30 @@ class IssueReportingNotice(Command):
     subject: Text
 
 
+@register
 class SubmitReport(Command):
+    """报送 — a unit submits its report for a period, as itself."""
+
     TYPE = "reporting.command.submit_report.v1"
     report_id: UUID
     period: Period
     body: ReportBody
 
 
+@register
 class ReturnReport(Command):
     """退回补充 — the office asks for more."""
 
     TYPE = "reporting.command.return_report.v1"
     report_id: UUID
+    unit: OrgCode
+    """The unit that submitted the report."""
+    period: Period
+    """The period the report is for."""
     reason: Text
 
 
+@register
 class ReportingNoticeIssued(Event):
     TYPE = "reporting.event.reporting_notice_issued.v1"
     notice_id: UUID
@@ -98,6 +110,7 @@ class ReportingNoticeIssued(Event):
     subject: Text
 
 
+@register
 class ReportSubmitted(Event):
     """已报送 — on time or late against the due date in force, in Asia/Shanghai."""
 
@@ -111,6 +124,7 @@ class ReportSubmitted(Event):
     body: ReportBody
 
 
+@register
 class ReportReturned(Event):
     TYPE = "reporting.event.report_returned.v1"
     report_id: UUID
@@ -120,6 +134,7 @@ class ReportReturned(Event):
     returned_at: AwareDatetime
 
 
+@register
 class ReportReminded(Event):
     """提醒报送 — a reminder, a configured number of days before the due date."""
 
@@ -130,6 +145,7 @@ class ReportReminded(Event):
     days_before: int = Field(ge=0)
 
 
+@register
 class ReportOverdue(Event):
     """逾期未报 — the due date passed without a submission; recorded once per unit and period."""
 
@@ -149,6 +165,7 @@ class InputRange(Contract):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+@register
 class IndicatorComputed(Event):
     """指标已生成 — an indicator's value for a period and scope, with what it was read from, so
     anyone can recompute it. `values` maps a group (a bureau; "" for the whole scope) to the
@@ -178,6 +195,7 @@ class ScorePart(Contract):
     snapshot_sha256: str
 
 
+@register
 class UnitAssessed(Event):
     """已考核 — a unit's score for a closed period, each part citing the snapshot it used; a
     commendation or accountability cites its basis (scores, snapshots, overdue reports)."""

@@ -9,15 +9,20 @@ data, `nats_config(registry, …)` as configuration text. `fuyuan deploy nats-co
   notices and rejections, never a command or a reply, which only the organization named in the
   subject may publish — its dead letters and relay alerts but no operator's action on them, its
   own instances' heartbeats in the `fuyuan_status` bucket; the whole JetStream API; `_INBOX.>`;
-  the ledger reads every context), `auditor` (reads the LEDGER stream's checkpoints and nothing
-  else, for `fuyuan audit verify`) and `operator` (everything, administration only).
+  the ledger and the reporting service read every context), `auditor` (reads the LEDGER stream's checkpoints and nothing
+  else, for `fuyuan audit verify`), `workbench` (the web workbench: publishes any
+  organization's command, reads notices, rejections and events; it authenticates officers
+  itself and the services still check every envelope) and `operator` (everything,
+  administration only).
 - Every organization has an account of its own, named by its code, with one user of that name.
   It imports from `SERVICES`, and may use, exactly what concerns it: publish (service imports)
   `<context>.command.*.*.<ORG>` for each context of the catalog but the risk context, where it
   publishes exactly the commands its role in the joint mechanism allows
   (`risk.command.<name>.v1.<ORG>`, from `contracts/risk/roles.py`: the leading group decides
   linkage items, the joint office runs meetings, memos, check-offs and accountability, member
-  units submit, request, report and claim), and `*.reply.*.*.<ORG>`; receive (stream imports)
+  units submit, request, report and claim) and the reporting context, where a member unit
+  publishes `reporting.command.submit_report.v1.<ORG>` and the joint office the other reporting
+  commands (`contracts/reporting/roles.py`), and `*.reply.*.*.<ORG>`; receive (stream imports)
   `*.notice|rejection|event.*.*.<ORG>`; and the JetStream API subjects of its own durable
   consumer `<context>_<ORG>` per context stream, which it may create only with a filter subject
   that ends in its own code. The user's permissions allow the same subjects (plus the inboxes
@@ -57,8 +62,9 @@ from contracts.bankruptcy.administrator import (
     RequestCoordination,
 )
 from contracts.bankruptcy.aid import ApplyExpenseAid
-from contracts.catalog import CONTEXTS
+from contracts.catalog import CONTEXTS, public
 from contracts.organizations import OrgKind, Registry
+from contracts.reporting import roles as reporting_roles
 from contracts.risk import roles as risk_roles
 from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, stream_name, subject
 from services.runtime.catalog import SERVICES
@@ -76,6 +82,9 @@ SERVICE_USER_PREFIX = "svc_"
 INBOX = "_INBOX"
 LEDGER_SERVICE = "ledger"
 """The service that journals every context, so it reads them all."""
+READERS_OF_EVERY_CONTEXT = frozenset({LEDGER_SERVICE, "reporting"})
+"""The ledger journals every context; the reporting service keeps its ledgers, reports and
+indicators from every context's events."""
 PASSWORD_ENV_PREFIX = "FUYUAN_NATS_PW_"
 """`$FUYUAN_NATS_PW_<USER>` (user name in capitals) holds a user's password in production."""
 BANKRUPTCY = "bankruptcy"
@@ -86,10 +95,16 @@ ADMINISTRATOR_COMMANDS = (
     ApplyExpenseAid.TYPE,
 )
 """What an administrator may publish (under its own code), and nothing else."""
-GOVERNED_CONTEXTS = frozenset({risk_roles.CONTEXT})
+GOVERNED_CONTEXTS = frozenset({risk_roles.CONTEXT, reporting_roles.CONTEXT})
 """Contexts whose commands each kind of organization may publish only as their table of roles
-says (`contracts/risk/roles.py`), one exact subject per command; in every other context of the
-catalog an organization publishes any command under its own code."""
+says (`contracts/risk/roles.py`, `contracts/reporting/roles.py`), one exact subject per command;
+in every other context of the catalog an organization publishes any command under its own
+code."""
+WORKBENCH_USER = "workbench"
+"""The web workbench (工作台): it signs officers in itself and publishes each officer's commands
+under the officer's organization, so it may publish the commands of every organization; it
+reads what is addressed to organizations (notices, rejections, events) to show them. The
+services still check every envelope as they do any sender's."""
 DEV_PASSWORD_SALT = "fuyuan-nats-dev-password"
 """Development passwords are `dev-` + the first 24 hex digits of
 sha256(`fuyuan-nats-dev-password:<user>`): deterministic, documented, and therefore no secret."""
@@ -99,6 +114,7 @@ class Role(StrEnum):
     ORGANIZATION = "organization"
     SERVICE = "service"
     AUDITOR = "auditor"
+    WORKBENCH = "workbench"
     OPERATOR = "operator"
 
 
@@ -196,8 +212,12 @@ def _services(services: Iterable[str] | None) -> tuple[str, ...]:
 
 def governed_commands(kind: OrgKind | None) -> tuple[str, ...]:
     """The commands of the governed contexts an organization of `kind` may publish: the risk
-    context's by its role in the joint mechanism (`contracts.risk.roles.PUBLISHERS`)."""
-    return () if kind is None else risk_roles.commands_of(kind)
+    context's by its role in the joint mechanism (`contracts.risk.roles.PUBLISHERS`), the
+    reporting context's by `contracts.reporting.roles` (a member unit submits its reports, the
+    joint office runs the rest)."""
+    if kind is None:
+        return ()
+    return (*risk_roles.commands_of(kind), *reporting_roles.commands_of(kind, public()))
 
 
 def organization_grants(
@@ -270,13 +290,14 @@ def organization_permissions(
 
 def service_permissions(service: str, contexts: Iterable[str] | None = None) -> Permissions:
     """A service: what its relay publishes, its dead letters and relay alerts, its heartbeats,
-    all of JetStream; it reads its own context (the ledger: every context) and the dead letters.
+    all of JetStream; it reads its own context (the ledger and reporting: every context) and the
+    dead letters.
 
     Not a command or a reply of its context: the journal records the last token of those
     subjects as the authenticated sender, so only that organization may publish there. Not an
     operator's action on a dead letter (`deadletter.actions.…`): those are journaled as the
     operator's. Heartbeats only under its own name, so no service speaks for another."""
-    reads = _contexts(contexts) if service == LEDGER_SERVICE else ()
+    reads = _contexts(contexts) if service in READERS_OF_EVERY_CONTEXT else ()
     own = [f"{context}.>" for context in dict.fromkeys([service, *reads])]
     common = (f"{DEADLETTER_ROOT}.>", f"{INBOX}.>")
     return Permissions(
@@ -312,6 +333,16 @@ def auditor_permissions() -> Permissions:
     )
 
 
+def workbench_permissions() -> Permissions:
+    """Publish any organization's command, read what is addressed to organizations; publishing
+    to a stream is answered on `_INBOX.>`. Never a reply, event, notice or rejection: those are
+    the organizations' and the services' own."""
+    return Permissions(
+        publish=("*.command.*.*.*", "$JS.API.INFO", "$JS.API.STREAM.INFO.*"),
+        subscribe=(*(f"*.{what}.*.*.*" for what in ("notice", "rejection", "event")), f"{INBOX}.>"),
+    )
+
+
 def operator_permissions() -> Permissions:
     return Permissions(publish=(">",), subscribe=(">",))
 
@@ -328,6 +359,7 @@ def users(
         for s in _services(services)
     ]
     found.append(User(AUDITOR_USER, SERVICE_ACCOUNT, Role.AUDITOR, auditor_permissions()))
+    found.append(User(WORKBENCH_USER, SERVICE_ACCOUNT, Role.WORKBENCH, workbench_permissions()))
     found.append(User(OPERATOR_USER, SERVICE_ACCOUNT, Role.OPERATOR, operator_permissions()))
     for org in registry:
         if org.code == SERVICE_ACCOUNT:
