@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench chaos contracts clean venv
+.PHONY: run test test-fast lint bench chaos contracts clean venv browser screenshots
 
 venv: $(STAMP)
 
@@ -18,13 +18,22 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/fuyuan up
 
-## test: lint, types, import contracts, then unit, contract, integration and end-to-end tests
+## test: lint, types, import contracts, then unit, contract, integration, end-to-end and browser tests
 test: $(STAMP) lint
+	@sh tests/browser/install_chromium.sh
 	$(BIN)/python -m pytest -q
 
 ## test-fast: unit, contract and in-memory tests, no server (a few seconds)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit tests/contract tests/fast
+
+## browser: Debian's chromium for the browser tests (installed when root or sudo allow; else a banner)
+browser:
+	@sh tests/browser/install_chromium.sh
+
+## screenshots: the workbench's screens for docs/WORKBENCH.md, taken in chromium
+screenshots: $(STAMP) browser
+	$(BIN)/python -m tests.browser.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check contracts services tests bench chaos

@@ -1,0 +1,39 @@
+"""Fixtures of the browser tests: Debian's chromium driven by Playwright. Without chromium the
+tests skip, saying why, and the run's summary says it loudly."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from tests.browser import chromium
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if (why := chromium.missing()) is None:
+        return
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=why))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if (why := chromium.missing()) is not None and skipped:
+        terminalreporter.write_sep("#", f"BROWSER TESTS SKIPPED: {why}", red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await chromium.launch(playwright)
+        try:
+            yield launched
+        finally:
+            await launched.close()
