@@ -18,7 +18,7 @@ for good, since a later insert draws a higher position. The lock is held only fo
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -70,9 +70,14 @@ async def observed(
     upto: int | None = None,
     as_of: datetime | None = None,
     limit: int | None = None,
+    types: Sequence[str] | None = None,
 ) -> list[Observed]:
-    """Observed events in position order: after a position, up to one, occurred by a moment."""
+    """Observed events in position order: after a position, up to one, occurred by a moment,
+    of the types given."""
     where, args = ["position > $1"], list[Any]([after])
+    if types is not None:
+        args.append(list(types))
+        where.append(f"type = ANY(${len(args)}::text[])")
     if upto is not None:
         args.append(upto)
         where.append(f"position <= ${len(args)}")

@@ -148,8 +148,8 @@ def touches(e: Observed) -> list[Key]:
         keys.append(("meeting", str(meeting)))
     if e.context == "bankruptcy" and (number := _bankruptcy_case(e)):
         keys.append(("bankruptcy_case", number))
-    if e.context == "reporting" and (report := _report_key(e)) is not None:
-        keys.append(report)
+    if e.context == "reporting":
+        keys += _report_keys(e)
     return keys
 
 
@@ -168,6 +168,13 @@ def _response_key(e: Observed) -> str | None:
     if e.name in ("sanction_lifted", "lift_completed", "sanction_lift"):
         return f"lift:{body['sanction_id']}"
     return None
+
+
+def _report_keys(e: Observed) -> list[Key]:
+    if e.name == "reporting_notice_issued":
+        period = period_text(e.body["period"])
+        return [("report", f"{unit}|{period}") for unit in e.body["units"]]
+    return [key] if (key := _report_key(e)) is not None else []
 
 
 def _report_key(e: Observed) -> Key | None:
@@ -345,7 +352,8 @@ def _fold_bankruptcy(row: Row, e: Observed, key: Key) -> None:
 
 def _fold_report(row: Row, e: Observed, key: Key) -> None:
     b, name = e.body, e.name
-    row.update(unit=b["unit"], period=period_text(b["period"]))
+    unit, _, period = key[1].partition("|")
+    row.update(unit=unit, period=period)
     if "due_on" in b:
         row["due"] = b["due_on"]
     if name == "report_submitted":
