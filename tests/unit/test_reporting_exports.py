@@ -81,7 +81,7 @@ def test_the_workbook_freezes_the_header_and_prints_a4_landscape_fit_to_width() 
     assert ws.freeze_panes == "A6"
     assert ws.print_title_rows == "$5:$5"
     assert ws.page_setup.orientation == "landscape"
-    assert int(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 == "9"
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
