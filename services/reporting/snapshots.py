@@ -10,7 +10,7 @@ period's assessment stream, acting as the office that asked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -18,7 +18,10 @@ from typing import Any
 import asyncpg
 
 from contracts.envelope import Message
+from contracts.organizations.kinds import OrgKind
+from contracts.organizations.registry import Registry
 from contracts.registry import PAYLOADS
+from contracts.reporting import roles
 from contracts.reporting.indicators import (
     AssessmentScheme,
     IndicatorCatalogue,
@@ -33,10 +36,15 @@ from contracts.reporting.reports import (
 )
 from contracts.reporting.snapshots import AssessUnits, ComputeIndicators
 from services.reporting import facts, readmodels
-from services.reporting.domain.assessment import assess
-from services.reporting.domain.errors import ReportingError, WrongPeriodError
+from services.reporting.domain.assessment import assess, closed
+from services.reporting.domain.errors import (
+    PeriodNotClosedError,
+    ReportingError,
+    WrongPeriodError,
+)
 from services.reporting.domain.indicators import Fact, compute
 from services.reporting.domain.obligations import period_end, period_start
+from services.reporting.domain.readmodel import Observed
 from services.runtime.aggregate import act, emit, load_state
 from services.runtime.eventstore import EventStore, InboxEntry
 from services.runtime.intake import Route
@@ -89,27 +97,52 @@ def units_of(found: Sequence[Fact], period: Period, moment: datetime) -> list[st
     return sorted({f.scope for f in found if start <= f.at < moment and f.scope})
 
 
+class NotTheOfficeError(ReportingError):
+    """Only the joint office asks for indicators and assessments (the platform's own schedule
+    may ask for indicators too)."""
+
+    field = "envelope.organization"
+
+
+Reader = Callable[[datetime, Sequence[str]], Awaitable[list[Observed]]]
+"""The observed events of the given types that occurred by a moment, in position order."""
+
+
+def observed_reader(pool: asyncpg.Pool, schema: str) -> Reader:
+    async def read(moment: datetime, types: Sequence[str]) -> list[Observed]:
+        return await readmodels.observed(pool, schema, as_of=moment, types=types)
+
+    return read
+
+
 class Snapshots:
-    """The two command handlers over the observed events of one schema."""
+    """The two command handlers over the observed events."""
 
     def __init__(
         self,
         store: EventStore,
-        pool: asyncpg.Pool,
-        schema: str,
+        read: Reader,
         catalogue: IndicatorCatalogue,
         scheme: AssessmentScheme,
+        registry: Registry,
     ) -> None:
-        self.store, self.pool, self.schema = store, pool, schema
+        self.store, self.read, self.registry = store, read, registry
         self.catalogue, self.scheme = catalogue, scheme
         types = {t for i in catalogue.indicators for t in i.formula.event_types}
         self.types = tuple(sorted(types | set(_SUPPORT)))
 
+    def permitted(self, msg: Message[Any]) -> None:
+        code, type_ = msg.envelope.organization, msg.envelope.type
+        kind = self.registry.get(code).kind if code in self.registry else None
+        system = kind is OrgKind.PLATFORM and type_ == ComputeIndicators.TYPE
+        if kind is None or not (roles.may_publish(type_, kind) or system):
+            raise NotTheOfficeError(f"{code} is not a joint office and may not send {type_}")
+
     async def facts(self, moment: datetime) -> list[Fact]:
-        found = await readmodels.observed(self.pool, self.schema, as_of=moment, types=self.types)
-        return facts.facts(found)
+        return facts.facts(await self.read(moment, self.types))
 
     async def compute(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        self.permitted(msg)
         command: ComputeIndicators = msg.data
         moment = cutoff(command.period, command.as_of, now)
         found = await self.facts(moment)
@@ -117,24 +150,25 @@ class Snapshots:
         await self._append(indicators_stream(command.period, command.scope), msg, made, now, inbox)
 
     async def assess(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
+        self.permitted(msg)
         command: AssessUnits = msg.data
+        if not closed(command.period, now):
+            raise PeriodNotClosedError(f"the period {command.period} is not closed yet")
         moment = cutoff(command.period, command.as_of, now)
         found = await self.facts(moment)
-        overdue = await self.overdue_reports(moment)
+        overdue = [
+            ReportOverdue.model_validate(e.body)
+            for e in await self.read(moment, (ReportOverdue.TYPE,))
+        ]
         weighted = [w.indicator for w in self.scheme.weights]
         made = []
         for unit in command.units or units_of(found, command.period, moment):
             snaps = snapshots(self.catalogue, found, command.period, unit, moment, weighted)
             given = {s.indicator: s for s in snaps}
-            scored = assess(self.scheme, self.catalogue, unit, command.period, given, overdue, now)
-            made.append(scored)
+            made.append(
+                assess(self.scheme, self.catalogue, unit, command.period, given, overdue, now)
+            )
         await self._append(assessment_stream(command.period), msg, made, now, inbox)
-
-    async def overdue_reports(self, moment: datetime) -> list[ReportOverdue]:
-        found = await readmodels.observed(
-            self.pool, self.schema, as_of=moment, types=(ReportOverdue.TYPE,)
-        )
-        return [ReportOverdue.model_validate(e.body) for e in found]
 
     async def _append(
         self,
@@ -164,5 +198,6 @@ def routes(
 ) -> dict[str, Route]:
     """The command routes of the indicator and assessment commands."""
     catalogue = load_indicators(PAYLOADS)
-    handlers = Snapshots(store, pool, schema, catalogue, load_assessment(catalogue))
+    scheme, registry = load_assessment(catalogue), Registry.load()
+    handlers = Snapshots(store, observed_reader(pool, schema), catalogue, scheme, registry)
     return {ComputeIndicators.TYPE: handlers.compute, AssessUnits.TYPE: handlers.assess}
