@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
@@ -33,6 +35,7 @@ from services.runtime import streams
 from services.runtime.streams import context_stream
 from tests.integration.test_bureau_client import (
     BUREAU,
+    TRACEPARENT,
     SecuredNats,
     as_user,
     continues_the_trace,
@@ -146,8 +149,10 @@ def nothing_held(seen: list[Message[Any]]) -> ReplyData:
     return look_up
 
 
-def check_answer(msg: Msg, notice: Message[Any]) -> Message[Any]:
-    """The reply answers the notice, with the stable reply id and the trace continued."""
+def check_answer(msg: Msg, notice: Message[Any], traced: bool = True) -> Message[Any]:
+    """The reply answers the notice, with the stable reply id and the trace continued: under
+    the bureau's own span when a tracer records (`traced`), else as the notice's headers gave
+    it."""
     reply = parse_message(msg.data)
     assert msg.subject == ANSWERS
     assert isinstance(reply.data, PropertyAnswer)
@@ -158,7 +163,10 @@ def check_answer(msg: Msg, notice: Message[Any]) -> Message[Any]:
     assert reply.envelope.event_id == reply_id(notice, BUREAU)
     assert msg.headers is not None
     assert msg.headers["Nats-Msg-Id"] == str(reply.envelope.event_id)
-    continues_the_trace(msg.headers)
+    if traced:
+        continues_the_trace(msg.headers)
+    else:
+        assert msg.headers["traceparent"] == TRACEPARENT
     return reply
 
 
@@ -355,3 +363,40 @@ async def test_the_consumer_is_the_one_the_bureau_client_creates(
     ):
         assert getattr(config, name) == getattr(expected, name), name
     assert (config.metadata or {})[CLIENT_KEY].startswith(f"FastStream recipe of {BUREAU}")
+
+
+async def holds_nothing(notice: Message[Any]) -> Mapping[str, Any] | None:
+    """A bureau's reply-data function, for the command below."""
+    return {"holdings": []}
+
+
+async def test_the_recipe_runs_as_a_command_and_stops_cleanly(
+    server: SecuredNats, service: Client
+) -> None:
+    js = service.jetstream()
+    notice = query_notice()
+    env = {**os.environ, "NATS_URL": as_user(server, BUREAU)}
+    command = [sys.executable, "-m", "services.bureaus.faststream_recipe", "--org", BUREAU]
+    handler = f"{__name__}:holds_nothing"
+    async with listening(service) as got:
+        await publish(js, notice)
+        recipe = await asyncio.create_subprocess_exec(
+            *command,
+            "--handler",
+            handler,
+            "--context",
+            "enforcement",
+            env=env,
+            stderr=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        try:
+            await until(lambda: len(got) >= 1, seconds=30)
+            await settled(js, 1)
+        finally:
+            recipe.terminate()
+            out, err = await asyncio.wait_for(recipe.communicate(), 30)
+    assert recipe.returncode == 0, err.decode()
+    check_answer(got[0], notice, traced=False)  # no tracer provider in that process
+    per_message = [line for line in (out + err).decode().splitlines() if "Received" in line]
+    assert per_message == []  # FastStream's per-message lines stay at debug level
