@@ -10,7 +10,17 @@ from typing import Annotated
 
 import typer
 
-from services.cli import audit, bureau, contracts_cmd, deploy, dlq, ids, projections, status
+from services.cli import (
+    audit,
+    bureau,
+    contracts_cmd,
+    deploy,
+    dlq,
+    ids,
+    projections,
+    reporting_cmd,
+    status,
+)
 
 app = typer.Typer(
     name="fuyuan",
@@ -26,6 +36,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(bureau.app, name="bureau")
 app.add_typer(projections.app, name="projections")
+app.add_typer(reporting_cmd.app, name="reporting")
 app.command("trace")(audit.trace)
 app.command("status")(status.status)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")

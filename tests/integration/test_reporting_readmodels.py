@@ -11,13 +11,15 @@ from datetime import date, datetime
 
 import asyncpg
 import pytest
+from typer.testing import CliRunner
 
 from contracts.reporting.reports import Period
+from services.cli.main import app
 from services.reporting import readmodels, views
 from services.reporting.domain import readmodel
 from services.reporting.domain.readmodel import Observed
 from services.runtime.migrations import migrate
-from tests.conftest import fresh_pool
+from tests.conftest import fresh_database, fresh_pool
 from tests.integration.test_relay_faults import eventually
 from tests.unit.test_reporting_readmodel import (
     ENTRY,
@@ -196,3 +198,29 @@ async def test_a_timeline_holds_the_case_and_its_correlations_in_order(db: async
     found = await views.timeline(db, SCHEMA, case)
     assert [t.event_id for t in found] == [first.event_id, related.event_id]
     assert isinstance(found[0].occurred_at, datetime)
+
+
+async def test_the_command_line_rebuilds_and_prints_the_digest_before_and_after(
+    postgres_server: str,
+) -> None:
+    async with fresh_database(postgres_server) as url:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+        try:
+            async with pool.acquire() as conn:
+                await migrate(conn, SCHEMA)
+            await insert_all(pool, [added(1), overdue_entry(2)])
+            await readmodels.catch_up(pool, SCHEMA)
+            current = await readmodels.digest(pool, SCHEMA)
+            before_overdue = await readmodels.digest(pool, SCHEMA, at(20))
+        finally:
+            await pool.close()
+        env = {"DATABASE_URL": url}
+        rebuilt = await asyncio.to_thread(
+            CliRunner().invoke, app, ["reporting", "rebuild"], env=env
+        )
+        assert rebuilt.exit_code == 0, rebuilt.output
+        assert f"before: {current}" in rebuilt.output
+        assert f"after:  {current}  (same)" in rebuilt.output
+        as_of = ["reporting", "digest", "--as-of", "2027-03-20"]
+        printed = await asyncio.to_thread(CliRunner().invoke, app, as_of, env=env)
+        assert printed.output.strip() == before_overdue != current
