@@ -16,6 +16,7 @@ from services.cli import (
     contracts_cmd,
     deploy,
     dlq,
+    export_cmd,
     ids,
     projections,
     reporting_cmd,
@@ -38,6 +39,7 @@ app.add_typer(bureau.app, name="bureau")
 app.add_typer(projections.app, name="projections")
 app.add_typer(reporting_cmd.app, name="reporting")
 app.command("trace")(audit.trace)
+app.command("export")(export_cmd.export)
 app.command("status")(status.status)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
 app.add_typer(simulate_app, name="simulate")
