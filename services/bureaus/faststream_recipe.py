@@ -91,7 +91,7 @@ def recipe_name(org: str) -> str:
 
 
 def consumer_config(org: str, context: str, ack_wait: float = 60.0) -> ConsumerConfig:
-    """The configuration `BureauClient` creates `<context>_<ORG>` with (batch of one)."""
+    """The configuration `BureauClient` creates `<context>_<ORG>` with (its default batch size)."""
     return ConsumerConfig(
         durable_name=durable_name(org, context),
         ack_policy=ConsumerAckPolicy.EXPLICIT,
