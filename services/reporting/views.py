@@ -13,7 +13,7 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import asyncpg
@@ -21,7 +21,7 @@ import asyncpg
 from contracts.reporting.reports import Period
 from services.reporting import readmodels
 from services.reporting.domain import readmodel
-from services.reporting.domain.obligations import period_end, period_start
+from services.reporting.domain.obligations import SHANGHAI, period_end, period_start
 
 DUE_SOON_DAYS = 7
 """临期: due within this many days [U] — local practice; callers may pass their own."""
@@ -191,7 +191,13 @@ def _day(value: Any) -> date | None:
 
 
 def _moment(value: Any) -> datetime | None:
-    return datetime.fromisoformat(str(value)) if value else None
+    """A stored moment; a bare date (a due day) is the end of that day in Asia/Shanghai."""
+    if not value:
+        return None
+    text = str(value)
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), time.max, SHANGHAI)
+    return datetime.fromisoformat(text)
 
 
 def _item(row: readmodel.Row, today: date, soon_days: int) -> Item:
@@ -234,7 +240,7 @@ async def due_items(
     pool: asyncpg.Pool, schema: str, unit: str, now: datetime, soon_days: int = DUE_SOON_DAYS
 ) -> list[Item]:
     """A unit's open items due soon or overdue on `now`'s day, the earliest due first."""
-    items = await _items(pool, schema, None, now.date(), {"unit": unit}, soon_days=soon_days)
+    items = await _items(pool, schema, None, _today(now), {"unit": unit}, soon_days=soon_days)
     pending = [i for i in items if i.status in (readmodel.DUE_SOON, readmodel.OVERDUE)]
     return sorted(pending, key=lambda i: (i.due or date.max, i.kind, i.id))
 
@@ -250,32 +256,47 @@ async def ledger(
 ) -> list[Item]:
     """台账 — every item, per key item and/or unit; status on `as_of` (or `now`) when given."""
     equal = {k: v for k, v in (("key_item", key_item), ("unit", unit)) if v is not None}
-    moment = as_of or now or datetime.now().astimezone()
-    return await _items(pool, schema, None, moment.date(), equal, as_of, soon_days)
+    return await _items(pool, schema, None, _today(as_of or now), equal, as_of, soon_days)
 
 
-async def memo_items(pool: asyncpg.Pool, schema: str, unit: str | None = None) -> list[Item]:
-    return await _kind_items(pool, schema, "memo_item", unit)
+async def memo_items(
+    pool: asyncpg.Pool, schema: str, unit: str | None = None, now: datetime | None = None
+) -> list[Item]:
+    """备忘事项, with their status on `now`'s day (today when absent)."""
+    return await _kind_items(pool, schema, "memo_item", unit, now)
 
 
-async def linkage_items(pool: asyncpg.Pool, schema: str, unit: str | None = None) -> list[Item]:
-    return await _kind_items(pool, schema, "linkage_item", unit)
+async def linkage_items(
+    pool: asyncpg.Pool, schema: str, unit: str | None = None, now: datetime | None = None
+) -> list[Item]:
+    """联动事项."""
+    return await _kind_items(pool, schema, "linkage_item", unit, now)
 
 
-async def risk_cases(pool: asyncpg.Pool, schema: str, unit: str | None = None) -> list[Item]:
-    return await _kind_items(pool, schema, "risk_case", unit)
+async def risk_cases(
+    pool: asyncpg.Pool, schema: str, unit: str | None = None, now: datetime | None = None
+) -> list[Item]:
+    """重大风险: the risk cases, each with its lead unit."""
+    return await _kind_items(pool, schema, "risk_case", unit, now)
 
 
-async def bankruptcy_tasks(pool: asyncpg.Pool, schema: str, case_number: str) -> list[Item]:
-    today = datetime.now().astimezone().date()
+async def bankruptcy_tasks(
+    pool: asyncpg.Pool, schema: str, case_number: str, now: datetime | None = None
+) -> list[Item]:
+    """破产协调事项 of a case."""
     equal = {"case_number": case_number}
-    return await _items(pool, schema, ("coordination_task",), today, equal)
+    return await _items(pool, schema, ("coordination_task",), _today(now), equal)
 
 
-async def _kind_items(pool: asyncpg.Pool, schema: str, kind: str, unit: str | None) -> list[Item]:
-    today = datetime.now().astimezone().date()
+def _today(now: datetime | None) -> date:
+    return (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).date()
+
+
+async def _kind_items(
+    pool: asyncpg.Pool, schema: str, kind: str, unit: str | None, now: datetime | None
+) -> list[Item]:
     equal = {"unit": unit} if unit is not None else {}
-    return await _items(pool, schema, (kind,), today, equal)
+    return await _items(pool, schema, (kind,), _today(now), equal)
 
 
 async def overdue(

@@ -23,8 +23,10 @@ from tests.conftest import fresh_database, fresh_pool
 from tests.integration.test_relay_faults import eventually
 from tests.unit.test_reporting_readmodel import (
     ENTRY,
+    E,
     added,
     at,
+    ev,
     golden_events,
     memo,
     overdue_entry,
@@ -224,3 +226,44 @@ async def test_the_command_line_rebuilds_and_prints_the_digest_before_and_after(
         as_of = ["reporting", "digest", "--as-of", "2027-03-20"]
         printed = await asyncio.to_thread(CliRunner().invoke, app, as_of, env=env)
         assert printed.output.strip() == before_overdue != current
+
+
+async def test_sanction_and_lift_answers_are_timed_per_bureau_against_their_due(
+    db: asyncpg.Pool,
+) -> None:
+    sid = "55555555-5555-4555-8555-555555555555"
+    imposed = ev(1, E + "sanction_imposed.v1", at(1), "CT410482", sanction_id=sid)
+    lifted = ev(
+        2, E + "sanction_lifted.v1", at(9), "CT410482", sanction_id=sid, due_by="2027-03-12"
+    )
+    notices = [
+        ev(
+            3 + n,
+            "enforcement.notice.sanction.v1",
+            at(1),
+            "CT410482",
+            sanction_id=sid,
+            bureau=b,
+            acknowledge_by=at(6).isoformat(),
+        )
+        for n, b in enumerate(("BK000001", "RE000001"))
+    ]
+    acks = [
+        ev(
+            5, E + "sanction_acknowledged.v1", at(3), "BK000001", sanction_id=sid, outcome="applied"
+        ),
+        ev(
+            6, E + "sanction_acknowledged.v1", at(8), "RE000001", sanction_id=sid, outcome="applied"
+        ),
+        ev(
+            7, E + "sanction_acknowledged.v1", at(13), "BK000001", sanction_id=sid, outcome="lifted"
+        ),
+    ]
+    await insert_all(db, [imposed, lifted, *notices, *acks])
+    await readmodels.catch_up(db, SCHEMA)
+    times = await views.bureau_response_times(db, SCHEMA, Period(year=2027, month=3))
+    assert [(t.kind, t.bureau, t.median_days, t.within_deadline_share) for t in times] == [
+        ("lift", "BK000001", 4.0, 0.0),
+        ("sanction", "BK000001", 2.0, 100.0),
+        ("sanction", "RE000001", 7.0, 0.0),
+    ]

@@ -296,3 +296,50 @@ def test_the_digest_changes_with_an_event() -> None:
 
 def test_uuid_keys_are_text() -> None:
     assert UUID(entry_row(fold([added()]))["id"])
+
+
+def test_a_bureaus_lift_confirmation_answers_the_lift_not_the_sanction() -> None:
+    sid = "55555555-5555-4555-8555-555555555555"
+    events = [
+        ev(1, E + "sanction_imposed.v1", at(1), "CT410482", sanction_id=sid, case_number="c"),
+        ev(
+            2,
+            "enforcement.notice.sanction.v1",
+            at(1),
+            "CT410482",
+            sanction_id=sid,
+            bureau="BK000001",
+            acknowledge_by=at(6).isoformat(),
+        ),
+        ev(
+            3, E + "sanction_acknowledged.v1", at(2), "BK000001", sanction_id=sid, outcome="applied"
+        ),
+        ev(4, E + "sanction_lifted.v1", at(9), "CT410482", sanction_id=sid, due_by="2027-03-12"),
+        ev(
+            5,
+            "enforcement.notice.sanction_lift.v1",
+            at(9),
+            "CT410482",
+            sanction_id=sid,
+            bureau="BK000001",
+            confirm_by=at(12).isoformat(),
+        ),
+        ev(
+            6, E + "sanction_acknowledged.v1", at(10), "BK000001", sanction_id=sid, outcome="lifted"
+        ),
+        ev(
+            7,
+            E + "lift_completed.v1",
+            at(10),
+            "BK000001",
+            sanction_id=sid,
+            completed_at=at(10).isoformat(),
+        ),
+    ]
+    rows = fold(events)
+    imposed, lifted = rows[("response", f"sanction:{sid}")], rows[("response", f"lift:{sid}")]
+    assert imposed["answers"] == {"BK000001": at(2).isoformat()}
+    assert imposed["due"] == at(6).isoformat()
+    assert lifted["answers"] == {"BK000001": at(10).isoformat()}
+    assert (lifted["started_at"], lifted["due"]) == (at(9).isoformat(), "2027-03-12")
+    assert lifted["completed_at"] == at(10).isoformat()

@@ -164,7 +164,9 @@ def _response_key(e: Observed) -> str | None:
     if e.type in ("enforcement.event.sanction_imposed.v1", "enforcement.notice.sanction.v1"):
         return f"sanction:{body['sanction_id']}"
     if e.name == "sanction_acknowledged":
-        return f"sanction:{body['sanction_id']}"
+        # a bureau confirms a lift notice with `lifted`, a sanction notice otherwise
+        lift = body.get("outcome") == "lifted"
+        return f"{'lift' if lift else 'sanction'}:{body['sanction_id']}"
     if e.name in ("sanction_lifted", "lift_completed", "sanction_lift"):
         return f"lift:{body['sanction_id']}"
     return None
@@ -297,6 +299,8 @@ def _fold_response(row: Row, e: Observed, key: Key) -> None:
     elif name in ("sanction", "sanction_lift"):
         _ask(row, b["bureau"])
         _first(row, due=b.get("acknowledge_by") or b.get("confirm_by"))
+    elif name == "lift_completed":
+        _first(row, completed_at=b["completed_at"])
     else:
         bureau = b.get("bureau") or e.organization
         _ask(row, bureau)
