@@ -1,0 +1,5 @@
+"""`python -m services.reporting.workbench`."""
+
+from services.reporting.workbench.main import main
+
+main()

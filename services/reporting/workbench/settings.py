@@ -1,0 +1,19 @@
+"""Settings of the workbench, read once from the environment (`FUYUAN_WORKBENCH_*`); the
+servers come from the runtime's (`NATS_URL`, `DATABASE_URL`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class WorkbenchSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FUYUAN_WORKBENCH_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    """Where the web server listens."""
+    port: int = Field(default=8700, ge=1, le=65535)
+    schema_name: str = Field(default="reporting", pattern=r"^[a-z_]+$")
+    """The reporting service's schema: its read models, the accounts and sessions."""
+    secure_cookies: bool = True
+    """Cookies only over HTTPS; `false` for a development stack on plain HTTP."""
