@@ -181,3 +181,8 @@ async def test_each_refusal_names_its_field(
     found = problems(await Service(march_events()).send(payload, sender))
     assert [f for f, _ in found] == [field]
     assert reason in found[0][1]
+
+
+async def test_a_closed_period_with_nothing_to_assess_records_nothing_and_refuses_nothing() -> None:
+    service = Service([])
+    assert await service.send(AssessUnits(period=MARCH)) == []
