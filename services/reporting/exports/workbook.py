@@ -29,7 +29,7 @@ MAX_WIDTH = 60
 _FORMATS = {
     Kind.DATE: "yyyy-mm-dd",
     Kind.DATETIME: "yyyy-mm-dd hh:mm",
-    Kind.NUMBER: "0.##",
+    Kind.NUMBER: "General",
     Kind.PERCENT: "0.0%",
 }
 _THIN = Side(style="thin")
