@@ -79,12 +79,13 @@ async def test_the_ledger_workbook_holds_every_item_with_dates_and_print_setup(
     pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
     try:
         items = await pool.fetchval(f"SELECT count(*) FROM {SCHEMA}.readmodel WHERE kind = 'item'")
+        digest = await readmodels.digest(pool, SCHEMA)
     finally:
         await pool.close()
     assert items > 0
     ws = load_workbook(io.BytesIO(await export(url, tmp_path, "ledger", "xlsx")))["台账"]
     assert ws["A1"].value == "府院联动重点事项工作台账（2026年11月）"
-    assert "数据截至" in ws["A2"].value and "SHA-256" in ws["A3"].value
+    assert "数据截至" in ws["A2"].value and f"SHA-256 {digest}" in ws["A3"].value
     header = next(r for r in range(1, 10) if ws.cell(row=r, column=1).value == "序号")
     assert ws.freeze_panes == f"A{header + 1}"
     assert ws.print_title_rows == f"${header}:${header}"
@@ -140,3 +141,15 @@ async def test_a_request_that_cannot_be_answered_names_its_option(url: str, tmp_
     refused = await run(url, ["ledger", "--period", "2026-13", "-o", out])
     assert refused.exit_code == 2 and "--period" in refused.output
     assert not await asyncio.to_thread(Path(out).exists)
+
+
+async def test_the_ledger_as_of_a_day_before_anything_happened_is_empty(
+    url: str, tmp_path: Path
+) -> None:
+    rows = table(await export(url, tmp_path, "ledger", "csv", "--as-of", "2000-01-01"))
+    assert rows == [rows[0]] and rows[0][:3] == ["序号", "事项类别", "重点事项"]
+    ws = load_workbook(
+        io.BytesIO(await export(url, tmp_path, "ledger", "xlsx", "--as-of", "2000-01-01"))
+    )["台账"]
+    assert "数据截至：2000-01-01 23:59" in ws["A2"].value
+    assert ws["A4"].value.startswith("共 0 项")
