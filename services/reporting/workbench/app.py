@@ -81,13 +81,14 @@ Current = Annotated[tuple[Account, Session, str], Depends(signed_in)]
 def create_app(wb: Workbench, router: NatsRouter | None = None) -> FastAPI:
     app = FastAPI(
         title="府院联动工作台",
-        lifespan=router.lifespan_context if router is not None else None,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
     )
     app.state.workbench = wb
     if router is not None:
+        # Including the router joins its lifespan (FastAPI >= 0.112.2): the broker starts
+        # with the application and stops with it.
         app.include_router(router)
     templates = Jinja2Templates(directory=HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -4,6 +4,7 @@ and notices) → application → uvicorn."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
 import asyncpg
@@ -36,7 +37,11 @@ def build(
     """The application over the pool and the servers: commands published and notices received
     through FastStream's FastAPI integration (`NatsRouter`), whose lifespan starts the broker."""
     router = NatsRouter(
-        nats_servers, name="fuyuan-workbench", schema_url=None, include_in_schema=False
+        nats_servers,
+        name="fuyuan-workbench",
+        schema_url=None,
+        include_in_schema=False,
+        log_level=logging.DEBUG,  # FastStream's two lines per message: not at info
     )
     hub = Hub()
     subscribe(router, hub)
