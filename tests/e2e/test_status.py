@@ -140,6 +140,7 @@ async def test_down_stale_paused_crashed_lagging_and_set_aside_are_each_named(
         "enforcement": "up",
         "bankruptcy": "down",
         "risk": "down",
+        "reporting": "down",
         "ledger": "down",
     }
     enforcement = next(s for s in doc["services"] if s["service"] == "enforcement")

@@ -1,4 +1,4 @@
-"""Hostile messages to the bankruptcy and risk intakes, in memory: each gets a rejection or an
+"""Hostile messages to the bankruptcy, risk and reporting intakes, in memory: each gets a rejection or an
 effect, never silence and never an error that would set it aside (the fuzzer of
 `chaos/fuzz.py`, which `tests/integration/test_ingress_fuzz.py` runs against the enforcement
 service on a real server)."""
@@ -11,9 +11,14 @@ from chaos.fuzz import hostile
 from contracts import catalog
 from tests.fast.bankruptcy_harness import BankruptcyHarness
 from tests.fast.harness import Delivering
+from tests.fast.reporting_harness import ReportingHarness
 from tests.fast.risk_harness import RiskHarness
 
-HARNESSES: dict[str, type[Delivering]] = {"bankruptcy": BankruptcyHarness, "risk": RiskHarness}
+HARNESSES: dict[str, type[Delivering]] = {
+    "bankruptcy": BankruptcyHarness,
+    "risk": RiskHarness,
+    "reporting": ReportingHarness,
+}
 
 
 def ingress(context: str) -> list[str]:
