@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from contracts.catalog import PAYLOADS
@@ -189,3 +190,21 @@ def test_bureau_response_times_as_percent_and_days() -> None:
     assert doc.sheets[0].rows[0] == ("县自然资源局", "网络查控", 4, 3, 1.5, 6.0, 75.0)
     text = delimited.write(doc).decode("utf-8-sig")
     assert "1,县自然资源局,网络查控,4,3,1.5,6,75%" in text
+
+
+def test_a_request_names_its_download_in_ascii_and_refuses_naming_the_field() -> None:
+    from services.reporting.exports.build import Export, ExportError, Format, Request
+
+    request = Request(Export.LEDGER, Period(year=2026, month=11), "GOV410482", "欠薪/治理")
+    assert request.filename(Format.XLSX) == "ledger-2026-11-GOV410482-_____.xlsx"
+    for wrong, field in (
+        (Request(Export.REPORT, Period(year=2026, month=11)), "unit"),
+        (
+            Request(Export.ASSESSMENT, Period(year=2026, month=11), as_of=date(2026, 11, 30)),
+            "as_of",
+        ),
+        (Request(Export.INDICATORS, Period(year=2026, month=11), indicator="nope"), "indicator"),
+    ):
+        with pytest.raises(ExportError) as refused:
+            wrong.check(CATALOGUE)
+        assert refused.value.field == field

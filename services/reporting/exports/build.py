@@ -70,6 +70,15 @@ class Request:
     as_of: date | None = None
     """数据截至: through the end of this day in Asia/Shanghai; now when None."""
 
+    def filename(self, fmt: Format) -> str:
+        """An ASCII file name for a download: `ledger-2026-11-GOV410482.xlsx`."""
+        parts = [self.export.value, str(self.period), self.unit, self.key_item, self.indicator]
+        stem = "-".join(p for p in parts if p)
+        return (
+            "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in stem)
+            + f".{fmt.value}"
+        )
+
     def check(self, catalogue: IndicatorCatalogue) -> None:
         if self.as_of is not None and self.export not in AS_OF_EXPORTS:
             known = ", ".join(sorted(AS_OF_EXPORTS))
