@@ -151,3 +151,11 @@ def test_the_printed_page_escapes_what_the_data_says() -> None:
 def test_a_row_of_the_wrong_length_is_refused() -> None:
     with pytest.raises(ValueError, match="row 0 has 2 cells"):
         Sheet("台账", (Column("事项内容"),), (("a", "b"),))
+
+
+def test_an_empty_table_prints_as_none_and_later_tables_start_a_new_page() -> None:
+    empty = Sheet("具体事例", (Column("事例标题"),), ())
+    page = printable.render(Document("月报", "u", "p", GENERATED, (LEDGER, empty)))
+    assert '<td colspan="2">（无）</td>' in page
+    assert "section + section { page-break-before: always;" in page
+    assert page.count("<section>") == 2 and "<h2>具体事例</h2>" in page
