@@ -21,6 +21,7 @@ from services.cli import (
     projections,
     reporting_cmd,
     status,
+    users_cmd,
 )
 
 app = typer.Typer(
@@ -37,10 +38,12 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(deploy.app, name="deploy")
 app.add_typer(bureau.app, name="bureau")
 app.add_typer(projections.app, name="projections")
+app.add_typer(users_cmd.app, name="users")
 app.add_typer(reporting_cmd.app, name="reporting")
 app.command("trace")(audit.trace)
 app.command("export")(export_cmd.export)
 app.command("status")(status.status)
+app.command("workbench")(users_cmd.workbench)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
 app.add_typer(simulate_app, name="simulate")
 simulate_app.command("bureaus")(bureau.bureaus)
