@@ -564,6 +564,9 @@ BANKRUPTCY_EVERY = 4
 MECHANISM_EVERY = 2
 """Every second message is a step of the joint mechanism's units, office or leading group, when
 it is not a bankruptcy's (0: none; services/cli/simulate_risk.py)."""
+REPORTING_EVERY = 5
+"""Every fifth message is a step of the units' monthly reports while the run's plan lasts, when
+it is not a bankruptcy's (0: none; services/cli/simulate_reporting.py)."""
 
 
 async def run_courts(
@@ -574,12 +577,20 @@ async def run_courts(
     seed: int,
     bankruptcy_every: int = BANKRUPTCY_EVERY,
     mechanism_every: int = MECHANISM_EVERY,
+    reporting_every: int = REPORTING_EVERY,
 ) -> int:
     """Send `count` messages (0: until stopped); spans go where the `OTEL_*` variables say."""
     provider = configure_tracing("courts")
     try:
         return await _send_until(
-            nats_url, rate, invalid, count, seed, bankruptcy_every, mechanism_every
+            nats_url,
+            rate,
+            invalid,
+            count,
+            seed,
+            bankruptcy_every,
+            mechanism_every,
+            reporting_every,
         )
     finally:
         provider.shutdown()
@@ -593,13 +604,16 @@ async def _send_until(
     seed: int,
     bankruptcy_every: int,
     mechanism_every: int = 0,
+    reporting_every: int = 0,
 ) -> int:
+    from services.cli.simulate_reporting import Reporting
     from services.cli.simulate_risk import Mechanism  # it builds on this module's helpers
 
     nc = await nats.connect(servers=nats_url.split(","), name="simulated-courts")
     courts = Courts(nc.jetstream(), random.Random(seed), invalid)
     bankruptcies = Bankruptcies(courts, random.Random(seed + 1))
     mechanism = Mechanism(random.Random(seed + 2))
+    reporting = Reporting(random.Random(seed + 3))
     warned: set[str] = set()
     with contextlib.suppress(nats.errors.Error):  # no bankruptcy stream yet: start from 1
         bankruptcies.serials = await last_petition_serials(courts.js, list(courts.courts.values()))
@@ -613,8 +627,11 @@ async def _send_until(
             try:
                 turn = bankruptcy_every > 0 and sent % bankruptcy_every == bankruptcy_every - 1
                 joint = mechanism_every > 0 and sent % mechanism_every == mechanism_every - 1
+                monthly = reporting_every > 0 and sent % reporting_every == reporting_every - 1
                 if turn and await bankruptcies.step():
                     pass  # a bankruptcy's step went out
+                elif monthly and (report := reporting.next_message(datetime.now(UTC))):
+                    await send_or_warn(courts, report, warned)
                 elif joint:
                     await send_or_warn(courts, mechanism.next_message(datetime.now(UTC)), warned)
                 else:

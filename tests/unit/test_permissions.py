@@ -256,6 +256,7 @@ def test_every_organization_of_the_registry_has_its_account_and_user(registry: R
     assert [u["user"] for u in block["SERVICES"]["users"]] == [
         *(f"svc_{s}" for s in SERVICES),
         "auditor",
+        "workbench",
         "operator",
     ]
     for code in orgs:
@@ -544,3 +545,42 @@ def test_every_risk_command_has_its_row_in_the_roles_table() -> None:
     assert roles.roles_of(OrgKind.TOWN_GOVERNMENT) == {roles.Role.MEMBER}
     assert roles.roles_of(OrgKind.COURT) == {roles.Role.MEMBER, roles.Role.COURT}
     assert not roles.roles_of(OrgKind.BANK) and not roles.roles_of(OrgKind.PLATFORM)
+
+
+def test_the_workbench_publishes_any_organizations_command_and_reads_what_is_addressed_to_them() -> (
+    None
+):
+    got = perms.workbench_permissions()
+    assert got.publish == ("*.command.*.*.*", "$JS.API.INFO", "$JS.API.STREAM.INFO.*")
+    assert not any(".reply." in s or ".event." in s for s in got.publish)
+    assert set(got.subscribe) == {
+        "*.notice.*.*.*",
+        "*.rejection.*.*.*",
+        "*.event.*.*.*",
+        "_INBOX.>",
+    }
+
+
+def test_a_member_unit_submits_its_own_report_and_only_the_joint_office_runs_the_rest(
+    registry: Registry,
+) -> None:
+    submit = "reporting.command.submit_report.v1"
+    town = perms.organization_permissions("TG410482001", kind=OrgKind.TOWN_GOVERNMENT)
+    assert f"{submit}.TG410482001" in town.publish
+    assert "reporting.command.return_report.v1.TG410482001" not in town.publish
+    assert not any(s.startswith("reporting.command.*") for s in town.publish)
+    office = perms.organization_permissions("JO410482", kind=OrgKind.JOINT_OFFICE)
+    assert "reporting.command.return_report.v1.JO410482" in office.publish
+    assert "reporting.command.issue_reporting_notice.v1.JO410482" in office.publish
+    assert f"{submit}.JO410482" not in office.publish
+    bank = next(o for o in registry if o.kind is OrgKind.BANK)
+    assert not any(
+        s.startswith("reporting.command.")
+        for s in perms.organization_permissions(bank.code, kind=bank.kind).publish
+    )
+
+
+def test_the_reporting_service_reads_every_context() -> None:
+    got = perms.service_permissions("reporting")
+    assert {f"{c}.>" for c in CONTEXTS} <= set(got.subscribe)
+    assert "reporting.command.>" not in got.publish
