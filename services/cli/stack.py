@@ -25,6 +25,8 @@ from rich.console import Console
 from rich.table import Table
 
 from services.ledger.signing import generate_key, public_key_of
+from services.reporting.workbench import demo as workbench_demo
+from services.reporting.workbench.settings import free_port
 from services.runtime import streams
 from services.runtime.catalog import SERVICES
 from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
@@ -124,6 +126,7 @@ class Stack:
             "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5",
             "FUYUAN_BANKRUPTCY_DEADLINE_TICK": "5",
             "FUYUAN_RISK_DEADLINE_TICK": "5",
+            "FUYUAN_WORKBENCH_SECURE_COOKIES": "false",  # the workbench over plain local HTTP
         }
         return {
             **demo,
@@ -186,6 +189,9 @@ def overview(stack: Stack) -> Table:
     for name, child in stack.children.items():
         style = None if child.state == "running" else "bold red"
         table.add_row(name, child.where(), style=style)
+    if workbench := stack.children.get("workbench"):
+        table.add_row("workbench 工作台", f"http://127.0.0.1:{workbench.args[-1]}")
+    table.add_row("demo accounts", workbench_demo.summary())
     table.add_row("ledger public key", public_key_of(stack.signing_key()))
     table.add_row("deadlines", deadlines(stack.env()))
     table.add_row("audit", "fuyuan audit verify · fuyuan trace CASE_NUMBER (with the URLs above)")
@@ -316,6 +322,8 @@ async def up(data_dir: Path, simulate: bool, rate: float) -> int:
         await declare_streams(stack.nats_url)
         for name in SERVICES:
             await stack.spawn(name, "service", name)
+        await workbench_demo.create_on(stack.database_url)
+        await stack.spawn("workbench", "workbench", "--port", str(free_port()))
         if simulate:
             await stack.spawn(
                 "simulated-bureaus",

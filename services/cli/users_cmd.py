@@ -123,8 +123,10 @@ def demo_cmd() -> None:
     typer.echo(f"created {len(made)} demonstration accounts; password {demo.PASSWORD}")
 
 
-def workbench() -> None:
+def workbench(
+    port: Annotated[int | None, typer.Option(help="Instead of FUYUAN_WORKBENCH_PORT.")] = None,
+) -> None:
     """Run the web workbench 工作台 (reads NATS_URL, DATABASE_URL, FUYUAN_WORKBENCH_*)."""
     from services.reporting.workbench.main import main
 
-    main()
+    main(port)

@@ -34,4 +34,4 @@ def line(title: str, points: Sequence[IndicatorPoint]) -> bytes:
     for scope in sorted({p.scope for p in points}):
         by_period = {p.period: p.values.get("") for p in points if p.scope == scope}
         chart.add("全部单位" if scope == "*" else scope, [by_period.get(x) for x in periods])
-    return bytes(chart.render())
+    return str(chart.render(is_unicode=True)).encode()

@@ -4,8 +4,16 @@ they are for demonstrations only."""
 
 from __future__ import annotations
 
+import asyncpg
+
 from contracts.organizations.registry import Registry
-from services.reporting.workbench.accounts import HASHER, Account, Accounts, check
+from services.reporting.workbench.accounts import (
+    HASHER,
+    Account,
+    Accounts,
+    PostgresAccounts,
+    check,
+)
 from services.reporting.workbench.roles import Role
 
 PASSWORD = "fuyuan-demo"
@@ -31,3 +39,18 @@ async def create(accounts: Accounts, registry: Registry) -> list[str]:
             await accounts.put(Account(officer, name, org, role, HASHER.hash(PASSWORD)))
             made.append(officer)
     return made
+
+
+async def create_on(database_url: str, schema: str = "reporting") -> list[str]:
+    """`create` on a database whose reporting schema is migrated (as `fuyuan up` has it)."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    try:
+        return await create(PostgresAccounts(pool, schema), Registry.load())
+    finally:
+        await pool.close()
+
+
+def summary() -> str:
+    """One line for `fuyuan up`'s overview."""
+    officers = " ".join(officer for officer, *_ in ACCOUNTS)
+    return f"{officers} (password {PASSWORD})"

@@ -72,6 +72,9 @@ async def serve(runtime: RuntimeSettings, settings: WorkbenchSettings) -> None:
         await pool.close()
 
 
-def main() -> None:
+def main(port: int | None = None) -> None:
     observability.setup("workbench")
-    asyncio.run(serve(RuntimeSettings(), WorkbenchSettings()))
+    settings = WorkbenchSettings()
+    if port is not None:
+        settings = settings.model_copy(update={"port": port})
+    asyncio.run(serve(RuntimeSettings(), settings))

@@ -3,6 +3,8 @@ servers come from the runtime's (`NATS_URL`, `DATABASE_URL`)."""
 
 from __future__ import annotations
 
+import socket
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -17,3 +19,16 @@ class WorkbenchSettings(BaseSettings):
     """The reporting service's schema: its read models, the accounts and sessions."""
     secure_cookies: bool = True
     """Cookies only over HTTPS; `false` for a development stack on plain HTTP."""
+
+
+def free_port(preferred: int = 8700, host: str = "127.0.0.1") -> int:
+    """`preferred` if nothing listens there, else a port the system picks (a second stack on
+    the same machine)."""
+    for port in (preferred, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise OSError("no free port")
