@@ -141,18 +141,22 @@ async def test_every_golden_reporting_command_is_taken_with_its_effect(office: O
     w = office
     names = sorted(p.name for p in GOLDEN.glob("reporting.command.*.json"))
     effects = {
-        "reporting.command.issue_reporting_notice.v1.json": "event.reporting_notice_issued",
-        "reporting.command.submit_report.v1.json": "event.report_submitted",
-        "reporting.command.return_report.v1.json": "event.report_returned",
+        "issue_reporting_notice": ("event.reporting_notice_issued", None),
+        "submit_report": ("event.report_submitted", None),
+        "return_report": ("event.report_returned", None),
+        # the period closed: its indicators, then its units' assessment
+        "compute_indicators": ("event.indicator_computed", shanghai(30) + timedelta(days=2)),
+        "assess_units": ("event.unit_assessed", None),
     }
-    assert names == sorted(effects)
-    for name in effects:  # notice, submission, return: the order of one period
-        msg = json.loads((GOLDEN / name).read_text("utf-8"))
+    assert names == sorted(f"reporting.command.{name}.v1.json" for name in effects)
+    for name, (effect, moment) in effects.items():  # the order of one period
+        w.clock.now = moment or w.clock.now
+        msg = json.loads((GOLDEN / f"reporting.command.{name}.v1.json").read_text("utf-8"))
         eid = str(uuid.uuid4())
         msg["envelope"]["event_id"] = msg["envelope"]["correlation_id"] = eid
         msg["envelope"]["occurred_at"] = w.clock().isoformat()
         await w.send(msg)
-        await w.answer(eid, effects[name])
+        await w.answer(eid, effect)
 
 
 async def test_reports_returned_resubmitted_reminded_overdue_and_late(office: Office) -> None:
