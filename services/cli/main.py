@@ -69,7 +69,7 @@ def up(
 
 @app.command()
 def service(
-    name: Annotated[str, typer.Argument(help="enforcement, bankruptcy, risk, ledger")],
+    name: Annotated[str, typer.Argument(help="enforcement, bankruptcy, risk, reporting, ledger")],
 ) -> None:
     """Run one service in the foreground (reads NATS_URL and DATABASE_URL)."""
     from services.runtime.catalog import SERVICES
