@@ -22,6 +22,7 @@ from nats.aio.client import Client
 
 from contracts.envelope import Envelope, Message
 from contracts.rejections import FieldProblem
+from contracts.risk.linkage import LinkageItemSubmitted
 from contracts.risk.rejections import MessageRejected
 from services.reporting.workbench.accounts import HASHER, Account
 from services.reporting.workbench.app import Workbench
@@ -158,7 +159,7 @@ async def test_a_rejection_for_the_officers_organization_reaches_the_open_page(
             )
             shown = await asyncio.wait_for(next_event(lines), 10)
     assert shown["kind"] == "rejection" and shown["causation_id"] == command_id
-    assert "data.needs.0：unknown organization" in shown["text"]
+    assert shown["text"] == "「提交联动事项」被拒收：需联动的单位：unknown organization"
 
 
 async def test_a_rejection_for_another_organization_is_not_shown(
@@ -181,3 +182,39 @@ async def test_a_rejection_for_another_organization_is_not_shown(
             shown = await asyncio.wait_for(next_event(lines), 10)
     assert shown["event_id"] == str(mine.envelope.event_id)
     assert [s.event_id for s in wb.hub.recent("HC410300")] == [str(other.envelope.event_id)]
+
+
+async def test_the_effect_of_the_officers_command_reaches_the_open_page(
+    served: tuple[str, Workbench], nc: Client
+) -> None:
+    base, _ = served
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        await sign_in(client)
+        async with client.stream("GET", "/events") as stream:
+            lines = stream.aiter_lines()
+            assert await anext(lines) == ": connected"
+            answer = await post_linkage_item(client)
+            command_id = answer.headers["location"].rsplit("=", 1)[1]
+            unrelated = envelope_for(submitted(), "FUYUAN", str(uuid.uuid4()))
+            effect = envelope_for(submitted(), "FUYUAN", command_id)
+            for event in (unrelated, effect):
+                await nc.publish(
+                    f"risk.event.linkage_item_submitted.v1.{event.envelope.organization}",
+                    event.model_dump_json().encode(),
+                )
+            shown = await asyncio.wait_for(next_event(lines), 10)
+    assert shown["kind"] == "effect" and shown["event_id"] == str(effect.envelope.event_id)
+    assert shown["causation_id"] == command_id
+
+
+def submitted() -> Any:
+    return LinkageItemSubmitted(
+        item_id=uuid.uuid4(),
+        title="欠薪清欠",
+        content="需住建局协同",
+        needs=("HC410300",),
+        submitted_by=ORG,
+        submitted_on=datetime.now(UTC).date(),
+        joint_office="JO410300",
+        leading_group="LG410300",
+    )

@@ -268,3 +268,14 @@ def payload_of(form: Form, posted: Mapping[str, str], today: date) -> Payload | 
         return PAYLOADS[form.type].model_validate(data)
     except ValidationError as error:
         return errors(form.fields, error)
+
+
+def label_for(command_type: str | None, field_path: str) -> str:
+    """A rejection's field (`data.needs.0`) by the Chinese label of the form field it came
+    from (`需联动的单位`), else as the service named it."""
+    form = FORMS.get((command_type or "..").split(".")[2])
+    loc = tuple(field_path.removeprefix("data.").split("."))
+    if form is None or not field_path.startswith("data."):
+        return field_path
+    owners = [f for f in form.fields if loc[: len(f.where)] == f.where]
+    return max(owners, key=lambda f: len(f.where)).label if owners else field_path

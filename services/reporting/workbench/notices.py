@@ -23,6 +23,7 @@ from faststream.nats.fastapi import NatsMessage, NatsRouter
 from contracts.envelope import Message
 from contracts.registry import InvalidMessageError, parse_message
 from contracts.subjects import split
+from services.reporting.workbench.forms import FORMS, label_for
 
 log = structlog.get_logger("fuyuan.workbench.notices")
 KEPT = 50
@@ -62,12 +63,21 @@ def said(kind: str, subject: str, message: Message[Any]) -> Shown:
 
 def _text(kind: str, message: Message[Any]) -> str:
     if kind == "rejection":
-        problems = getattr(message.data, "problems", ())
-        reasons = "；".join(f"{p.field}：{p.reason}" for p in problems)
-        return f"服务拒收 {message.data.rejected_type or ''}：{reasons}"
+        data = message.data
+        problems = getattr(data, "problems", ())
+        reasons = "；".join(
+            f"{label_for(data.rejected_type, p.field)}：{p.reason}" for p in problems
+        )
+        title = FORMS[name].title if (name := _name(data.rejected_type)) in FORMS else "消息"
+        return f"「{title}」被拒收：{reasons}"
     if kind == "effect":
-        return f"已受理，记录为 {message.envelope.type}"
+        return f"已受理：{message.envelope.type}"
     return f"收到通知 {message.envelope.type}"
+
+
+def _name(message_type: str | None) -> str:
+    parts = (message_type or "").split(".")
+    return parts[2] if len(parts) > 2 else ""
 
 
 class Hub:
