@@ -31,6 +31,7 @@ skipped_counter = meter.create_counter(
     "reporting.observed.skipped", description="Messages the observer skipped, by reason"
 )
 KEPT_KINDS = frozenset({"event", "notice"})
+NOT_KEPT = "not an event or a notice"
 REFUSED_DATA = (asyncpg.DataError, ValueError, TypeError, UnicodeError)
 """What PostgreSQL or its driver say about a row's data (a value out of range): the message is
 skipped. Any other error (a lost connection, a deadlock) is raised, so it is tried again."""
@@ -56,15 +57,24 @@ class Row:
         return tuple(self.__dict__.values())
 
 
+def _subject_kind(subject_name: str) -> str | None:
+    tokens = subject_name.split(".")
+    return tokens[1] if len(tokens) == 5 else None
+
+
 def row_of(context: str, d: Delivery) -> Row | str:
-    """The row to keep, or why the message is not kept."""
+    """The row to keep, or why the message is not kept. On a command's, reply's or rejection's
+    subject nothing is read (an organization's bad command is its service's to answer); on
+    any other, the parsed message's own kind decides."""
+    if _subject_kind(d.subject) not in (*KEPT_KINDS, None):
+        return NOT_KEPT
     try:
         msg = parse_message(d.data)
     except InvalidMessageError as e:
         return f"not a valid message: {e}"
     env = msg.envelope
     if env.type.split(".")[1] not in KEPT_KINDS:
-        return "not an event or a notice"
+        return NOT_KEPT
     raw = json.loads(d.data)  # valid, so JSON: kept as received (an old version stays old)
     return Row(
         stream=stream_name(context),
@@ -103,7 +113,7 @@ class Observer:
             found = row_of(context, d)
             if isinstance(found, Row):
                 rows.append(found)
-            elif found != "not an event or a notice":
+            elif found != NOT_KEPT:
                 self._skip(context, d, found)
         return rows
 
