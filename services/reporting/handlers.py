@@ -174,6 +174,9 @@ class Handlers:
         for n, unit in enumerate(command.units):
             if unit not in self.registry:
                 raise UnknownUnitError(f"no organization {unit}", f"data.units.{n}")
+            kind = self.registry.get(unit).kind
+            if not roles.may_publish(SubmitReport.TYPE, kind):
+                raise NotPermittedError(f"a {kind.value} submits no report", f"data.units.{n}")
             self.covering(office, unit)
         stream = notices_stream(command.period)
         event = obligations.issue_notice(command)

@@ -117,3 +117,11 @@ async def test_a_return_naming_an_unknown_unit_is_refused_naming_the_unit() -> N
     h = ReportingHarness(Clock(datetime(2026, 11, 20, 1, tzinfo=UTC)))
     out = await h.send(give_back(uuid.uuid4(), unit="ZZ410482"), OFFICE)
     assert [f for f, _ in out[0].problems] == ["data.unit"]
+
+
+async def test_a_notice_naming_a_unit_that_submits_no_report_is_refused_naming_it() -> None:
+    h = ReportingHarness(Clock(datetime(2026, 11, 20, 1, tzinfo=UTC)))
+    bank = next(o.code for o in h.handlers.registry if o.kind.value == "bank")
+    out = await h.send(notice(units=(LEAD, bank)), OFFICE)
+    assert types(out) == ["message_rejected"]
+    assert out[0].problems == [("data.units.1", "a bank submits no report")]
