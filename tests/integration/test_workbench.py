@@ -5,6 +5,7 @@ the effect of its command reach the page's event stream."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import re
@@ -18,6 +19,7 @@ import asyncpg
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from nats.aio.client import Client
 
 from contracts.envelope import Envelope, Message
@@ -51,14 +53,20 @@ async def served(
     await ensure_all(nc.jetstream(), ("risk", "reporting"), 1)
     app, wb = build(pool, nats_url.split(","), WorkbenchSettings(secure_cookies=False))
     await wb.accounts.add(Account(OFFICER, "王五", ORG, Role.BUREAU, HASHER.hash(PASSWORD)))
-    port = free_port()
+    async with serving(app, free_port()) as url:
+        yield url, wb
+
+
+@contextlib.asynccontextmanager
+async def serving(app: FastAPI, port: int) -> AsyncIterator[str]:
+    """The application served by uvicorn in this loop until the block ends."""
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, lifespan="on"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         assert not task.done(), "the workbench did not start"
         await asyncio.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}", wb
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         await task

@@ -220,3 +220,13 @@ def test_an_expired_session_is_gone(client: TestClient, clock: Clock) -> None:
 def test_a_member_may_not_open_the_assessments(client: TestClient) -> None:
     sign_in(client, "DR001")
     assert client.get("/assessments").status_code == 403
+
+
+def test_the_audit_screen_is_the_auditors_and_the_offices(client: TestClient) -> None:
+    sign_in(client, "AU001")
+    page = client.get("/audit")
+    assert page.status_code == 200 and "账本最近的签名检查点" in page.text
+    assert 'id="checkpoint-empty"' in page.text and 'id="set-aside-empty"' in page.text
+    client.cookies.clear()
+    sign_in(client, "DR001")
+    assert client.get("/audit").status_code == 403

@@ -17,6 +17,7 @@ from contracts.registry import PAYLOADS
 from contracts.reporting.indicators import load_indicators
 from services.reporting.workbench.accounts import PostgresAccounts
 from services.reporting.workbench.app import Workbench, create_app
+from services.reporting.workbench.audit import JetStreamAudit
 from services.reporting.workbench.commands import BrokerPublisher
 from services.reporting.workbench.notices import Hub, subscribe
 from services.reporting.workbench.reads import Reads
@@ -51,7 +52,7 @@ def build(
         sessions=PostgresSessions(pool, schema),
         publisher=BrokerPublisher(router.broker),
         hub=hub,
-        reads=Reads(pool, schema),
+        reads=Reads(pool, schema, JetStreamAudit(router.broker), settings.ledger_public_key),
         registry=Registry.load(),
         clock=now,
         indicators={i.id: i.name_zh for i in load_indicators(PAYLOADS).indicators},

@@ -11,13 +11,23 @@ from typing import Any, TypeVar
 import asyncpg
 
 from services.reporting import views
+from services.reporting.workbench.audit import Audit
 
 T = TypeVar("T")
 
 
 class Reads:
-    def __init__(self, pool: asyncpg.Pool | None, schema: str = "reporting") -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool | None,
+        schema: str = "reporting",
+        audit: Audit | None = None,
+        public_key: str = "",
+    ) -> None:
         self.pool, self.schema = pool, schema
+        self.audit = audit or Audit()
+        self.public_key = public_key
+        """The ledger's Ed25519 public key (base64) checkpoints are checked against."""
 
     async def _call(self, query: Callable[..., Awaitable[list[T]]], *args: Any) -> list[T]:
         return await query(self.pool, self.schema, *args)

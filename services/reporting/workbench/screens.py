@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from services.reporting.views import Item
+from services.reporting.workbench.audit import verified
 from services.reporting.workbench.reads import Reads
 from services.reporting.workbench.roles import Role
 
@@ -175,6 +176,23 @@ async def indicators(reads: Reads, viewer: Viewer) -> list[Table]:
     return []  # the charts are images: templates/screen.html draws them from /charts
 
 
+async def audit(reads: Reads, viewer: Viewer) -> list[Table]:
+    found = await reads.audit.checkpoint()
+    rows = []
+    if found is not None:
+        if not reads.public_key:
+            check = "未配置账本公钥，未验签"
+        else:
+            check = "验签通过" if verified(found, reads.public_key) else "验签未通过"
+        rows.append([found.tree_size, found.root_hash, found.signed_at, found.key_id, check])
+    headers = ("条目数", "默克尔根", "签名时间", "密钥编号", "验签")
+    aside = [[a.subject, a.count] for a in await reads.audit.set_aside()]
+    return [
+        Table("账本最近的签名检查点", headers, rows, "checkpoint"),
+        Table("搁置消息（由运维以 fuyuan dlq 处理）", ("主题", "条数"), aside, "set-aside"),
+    ]
+
+
 WIDE = frozenset({Role.OFFICE, Role.LEADING_GROUP, Role.AUDITOR})
 SCREENS: Mapping[str, Screen] = {
     s.id: s
@@ -189,5 +207,6 @@ SCREENS: Mapping[str, Screen] = {
         Screen("indicators", "指标", indicators),
         Screen("assessments", "考核", assessments, WIDE),
         Screen("timeline", "案件时间线", timeline),
+        Screen("audit", "审计", audit, frozenset({Role.OFFICE, Role.AUDITOR})),
     )
 }

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import socket
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class WorkbenchSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="FUYUAN_WORKBENCH_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="FUYUAN_WORKBENCH_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     host: str = "127.0.0.1"
     """Where the web server listens."""
@@ -19,6 +21,14 @@ class WorkbenchSettings(BaseSettings):
     """The reporting service's schema: its read models, the accounts and sessions."""
     secure_cookies: bool = True
     """Cookies only over HTTPS; `false` for a development stack on plain HTTP."""
+    ledger_public_key: str = Field(
+        default="",
+        validation_alias=AliasChoices(
+            "FUYUAN_LEDGER_PUBLIC_KEY", "FUYUAN_WORKBENCH_LEDGER_PUBLIC_KEY"
+        ),
+    )
+    """The ledger's Ed25519 public key (base64), as `fuyuan audit verify` reads it: the audit
+    screen checks the latest checkpoint's signature with it."""
 
 
 def free_port(preferred: int = 8700, host: str = "127.0.0.1") -> int:
