@@ -230,3 +230,14 @@ def test_the_audit_screen_is_the_auditors_and_the_offices(client: TestClient) ->
     client.cookies.clear()
     sign_in(client, "DR001")
     assert client.get("/audit").status_code == 403
+
+
+def test_the_office_sees_every_units_overdue_list_a_member_only_its_own_items(
+    client: TestClient,
+) -> None:
+    sign_in(client, "JO001")
+    assert 'id="overdue-empty"' in client.get("/today").text
+    client.cookies.clear()
+    sign_in(client, "DR001")
+    page = client.get("/today").text
+    assert 'id="due-items-empty"' in page and 'id="overdue' not in page

@@ -74,7 +74,15 @@ def _items(items: Sequence[Item]) -> list[list[Any]]:
 
 async def today(reads: Reads, viewer: Viewer) -> list[Table]:
     due = await reads.due_items(viewer.organization, viewer.now)
-    return [Table("临期与逾期事项", ITEM_HEADERS, _items(due), "due-items")]
+    tables = [Table("本单位临期与逾期事项", ITEM_HEADERS, _items(due), "due-items")]
+    if viewer.own_unit is None:  # the office, the leading group, auditors: every unit's
+        rows = [
+            [o.context, o.type, o.unit, o.item, o.due or "", o.since.date(), o.case_number]
+            for o in await reads.overdue()
+        ]
+        headers = ("业务", "逾期事项", "单位", "事项", "时限", "逾期自", "案号")
+        tables.append(Table("各单位逾期清单", headers, rows, "overdue"))
+    return tables
 
 
 async def ledger(reads: Reads, viewer: Viewer) -> list[Table]:
