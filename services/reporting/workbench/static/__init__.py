@@ -1,0 +1,1 @@
+"""CSS and JavaScript of the workbench (a package only so that they ship with it)."""
