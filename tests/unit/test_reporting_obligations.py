@@ -167,10 +167,15 @@ def test_returned_for_more_then_submitted_again() -> None:
     with pytest.raises(errors.AlreadySubmittedError):
         submit(state, command(), UNIT, sh(2027, 3, 21, 9), INDICATORS)
     with pytest.raises(errors.NotSubmittedError) as wrong:
-        return_report(state, ReturnReport(report_id=uuid.uuid4(), reason="补充"), sh(2027, 3, 21))
+        other = ReturnReport(report_id=uuid.uuid4(), unit=UNIT, period=state.period, reason="补充")
+        return_report(state, other, sh(2027, 3, 21))
     assert wrong.value.field == "data.report_id"
     returned = return_report(
-        state, ReturnReport(report_id=sent.report_id, reason="补充具体事例"), sh(2027, 3, 21, 9)
+        state,
+        ReturnReport(
+            report_id=sent.report_id, unit=UNIT, period=state.period, reason="补充具体事例"
+        ),
+        sh(2027, 3, 21, 9),
     )
     state = evolve(state, returned)
     again = submit(state, command(), UNIT, sh(2027, 3, 27, 9), INDICATORS)
