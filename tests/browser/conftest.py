@@ -3,12 +3,14 @@ tests skip, saying why, and the run's summary says it loudly."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from playwright.async_api import Browser, async_playwright
 
 from tests.browser import chromium
+from tests.browser.desk import Desk, sign_in
+from tests.browser.stack import Officer, Stack, running
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,3 +39,28 @@ async def browser() -> AsyncIterator[Browser]:
             yield launched
         finally:
             await launched.close()
+
+
+@pytest.fixture
+async def stack(nats_url: str, database_url: str) -> AsyncIterator[Stack]:
+    """Risk, reporting and ledger on fresh servers, the officers enrolled, the workbench served."""
+    async with running(nats_url, database_url) as started:
+        yield started
+
+
+Seat = Callable[[Officer], Awaitable[Desk]]
+
+
+@pytest.fixture
+async def seat(browser: Browser, stack: Stack) -> AsyncIterator[Seat]:
+    """Signs an officer in, in a browser context of its own; every context is closed before the
+    workbench stops (an open page holds its event stream)."""
+    desks: list[Desk] = []
+
+    async def signed_in(officer: Officer) -> Desk:
+        desks.append(await sign_in(browser, stack.url, officer))
+        return desks[-1]
+
+    yield signed_in
+    for desk in desks:
+        await desk.page.context.close()

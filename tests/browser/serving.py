@@ -14,7 +14,14 @@ import uvicorn
 @contextlib.asynccontextmanager
 async def serve(app: Any) -> AsyncIterator[str]:
     """The application's base URL while the block runs; its lifespan runs around it."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="auto")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="auto",
+        timeout_graceful_shutdown=2,  # an open event stream would otherwise hold the stop
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:  # wait for the fact: listening, or failed to start
