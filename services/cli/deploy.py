@@ -136,7 +136,7 @@ def _services_env(path: Path, users: list[permissions.User], known: dict[str, st
     present = read_env_file(path)
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     for user in users:
-        if user.role is not permissions.Role.SERVICE:
+        if user.role not in (permissions.Role.SERVICE, permissions.Role.WORKBENCH):
             continue
         name = permissions.password_variable(user.name)
         if name not in present:

@@ -40,10 +40,17 @@ def _risk(pool: asyncpg.Pool) -> Projector:
     return projections.on_postgres(pool, "risk", store, RiskSettings().overdue_period_days)
 
 
+def _reporting(pool: asyncpg.Pool) -> Projector:
+    from services.reporting import projections
+
+    return projections.on_postgres(pool, "reporting", PostgresEventStore(pool, "reporting"))
+
+
 PROJECTORS: dict[str, Callable[[asyncpg.Pool], Projector]] = {
     "enforcement": _enforcement,
     "bankruptcy": _bankruptcy,
     "risk": _risk,
+    "reporting": _reporting,
 }
 """Service (its schema) → its projector."""
 

@@ -126,6 +126,7 @@ class Stack:
             "FUYUAN_ENFORCEMENT_DEADLINE_TICK": "5",
             "FUYUAN_BANKRUPTCY_DEADLINE_TICK": "5",
             "FUYUAN_RISK_DEADLINE_TICK": "5",
+            "FUYUAN_REPORTING_DEADLINE_TICK": "5",
             "FUYUAN_WORKBENCH_SECURE_COOKIES": "false",  # the workbench over plain local HTTP
         }
         return {
@@ -134,6 +135,8 @@ class Stack:
             "NATS_URL": self.nats_url,
             "DATABASE_URL": self.database_url,
             "FUYUAN_LEDGER_SIGNING_KEY": self.signing_key(),
+            # The workbench's audit screen checks the checkpoints the ledger signs with it.
+            "FUYUAN_LEDGER_PUBLIC_KEY": public_key_of(self.signing_key()),
         }
 
     async def spawn(self, name: str, *args: str) -> Child:
@@ -205,6 +208,7 @@ def deadlines(env: dict[str, str]) -> str:
     """The deadlines the services run with, the production defaults beside them."""
     from services.bankruptcy.settings import BankruptcySettings
     from services.enforcement.settings import EnforcementSettings
+    from services.reporting.settings import ReportingSettings
     from services.risk.settings import RiskSettings
 
     fields = EnforcementSettings.model_fields
@@ -215,13 +219,17 @@ def deadlines(env: dict[str, str]) -> str:
     clocks = env.get("FUYUAN_BANKRUPTCY_DEADLINE_TICK", f"{default:g}")
     risk_default = RiskSettings.model_fields["deadline_tick"].default
     risk = env.get("FUYUAN_RISK_DEADLINE_TICK", f"{risk_default:g}")
+    reporting_default = ReportingSettings.model_fields["deadline_tick"].default
+    reporting = env.get("FUYUAN_REPORTING_DEADLINE_TICK", f"{reporting_default:g}")
     return (
         f"a bureau answers a query within {respond} (production {hours:g} h), deadlines looked "
         f"at every {tick} s (production {fields['deadline_tick'].default:g} s), bankruptcy clocks "
         f"and tasks every {clocks} s (production {default:g} s), memo items and leading-group "
-        f"meetings every {risk} s (production {risk_default:g} s); "
-        "FUYUAN_ENFORCEMENT_RESPOND_WITHIN / _DEADLINE_TICK, FUYUAN_BANKRUPTCY_DEADLINE_TICK and "
-        "FUYUAN_RISK_DEADLINE_TICK change them (docs/OPERATIONS.md)"
+        f"meetings every {risk} s (production {risk_default:g} s), monthly-report reminders "
+        f"and overdue reports every {reporting} s (production {reporting_default:g} s); "
+        "FUYUAN_ENFORCEMENT_RESPOND_WITHIN / _DEADLINE_TICK, FUYUAN_BANKRUPTCY_DEADLINE_TICK, "
+        "FUYUAN_RISK_DEADLINE_TICK and FUYUAN_REPORTING_DEADLINE_TICK change them "
+        "(docs/OPERATIONS.md)"
     )
 
 

@@ -338,7 +338,14 @@ def workbench_permissions() -> Permissions:
     to a stream is answered on `_INBOX.>`. Never a reply, event, notice or rejection: those are
     the organizations' and the services' own."""
     return Permissions(
-        publish=("*.command.*.*.*", "$JS.API.INFO", "$JS.API.STREAM.INFO.*"),
+        publish=(
+            "*.command.*.*.*",
+            "$JS.API.INFO",
+            "$JS.API.STREAM.INFO.*",
+            # The audit screen reads the LEDGER stream's last checkpoint, and nothing else of it.
+            f"$JS.API.STREAM.MSG.GET.{stream_name(LEDGER_SERVICE)}",
+            f"$JS.API.DIRECT.GET.{stream_name(LEDGER_SERVICE)}.>",
+        ),
         subscribe=(*(f"*.{what}.*.*.*" for what in ("notice", "rejection", "event")), f"{INBOX}.>"),
     )
 

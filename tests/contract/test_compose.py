@@ -185,7 +185,9 @@ def test_every_fuyuan_container_runs_either_migrate_or_one_service(
     for key, service in services.items():
         if runs_fuyuan(service):
             args = argv(service)
-            assert args == ["migrate"] or (len(args) == 2 and args[0] == "service"), key
+            assert args in (["migrate"], ["workbench"]) or (
+                len(args) == 2 and args[0] == "service"
+            ), key
 
 
 def test_each_service_container_is_named_after_its_service(services: dict[str, Service]) -> None:
@@ -298,7 +300,7 @@ def test_every_service_connects_to_every_node_as_its_own_user_never_the_operator
 
 def test_only_the_services_get_nats_credentials(services: dict[str, Service]) -> None:
     """`migrate` needs the database only; no container but a service's holds a NATS password."""
-    containers = service_containers(services)
+    containers = {**service_containers(services), "workbench": services["workbench"]}
     for key, service in services.items():
         if key not in containers:
             assert "NATS_URL" not in environment(service), key
@@ -559,3 +561,30 @@ def test_the_image_copies_only_what_exists_and_is_not_docker_ignored() -> None:
     first = next(i for i, rest in enumerate(copies) if "constraints.txt" in rest)
     code = next(i for i, rest in enumerate(copies) if "services" in shlex.split(rest)[:-1])
     assert first < code
+
+
+def test_the_workbench_runs_once_as_the_workbench_user_after_the_servers(
+    services: dict[str, Service],
+) -> None:
+    workbenches = [
+        key for key, s in services.items() if runs_fuyuan(s) and argv(s) == ["workbench"]
+    ]
+    assert workbenches == ["workbench"]
+    from services.runtime import permissions
+
+    workbench = services["workbench"]
+    env = environment(workbench)
+    assert workbench["image"] == FUYUAN_IMAGE and "build" not in workbench
+    assert workbench.get("restart") == "unless-stopped"
+    deps = depends_on(workbench)
+    assert deps.get("migrate") == "service_completed_successfully"
+    for node in nats_nodes(services):
+        assert deps.get(node) == "service_healthy"
+    assert env["FUYUAN_WORKBENCH_HOST"] == "0.0.0.0", "reachable from outside its container"
+    assert "8700:8700" in [str(p) for p in workbench.get("ports", [])]
+    assert env.get("FUYUAN_WORKBENCH_SECURE_COOKIES", "true") != "false"
+    assert "FUYUAN_LEDGER_PUBLIC_KEY" in env
+    logins = re.findall(r"nats://([^:@]+):\$\{([A-Z0-9_]+):\?[^}]*\}@", env["NATS_URL"])
+    variable = permissions.password_variable(permissions.WORKBENCH_USER)
+    assert set(logins) == {(permissions.WORKBENCH_USER, variable)}
+    assert len(logins) == len(nats_nodes(services)), "every node, so that it fails over"

@@ -438,6 +438,8 @@ def test_nats_passwords_gives_every_user_one_keeps_them_and_the_services_get_the
     assert services == {
         "FUYUAN_DB_PASSWORD": "kept",
         **{k: v for k, v in passwords.items() if k.startswith("FUYUAN_NATS_PW_SVC_")},
+        # The workbench container connects as its own user too.
+        "FUYUAN_NATS_PW_WORKBENCH": passwords["FUYUAN_NATS_PW_WORKBENCH"],
     }
     assert runner.invoke(deploy.app, args).exit_code == 0
     assert deploy.read_env_file(out) == passwords, "a second run changes no password"
@@ -551,7 +553,13 @@ def test_the_workbench_publishes_any_organizations_command_and_reads_what_is_add
     None
 ):
     got = perms.workbench_permissions()
-    assert got.publish == ("*.command.*.*.*", "$JS.API.INFO", "$JS.API.STREAM.INFO.*")
+    assert got.publish == (
+        "*.command.*.*.*",
+        "$JS.API.INFO",
+        "$JS.API.STREAM.INFO.*",
+        "$JS.API.STREAM.MSG.GET.LEDGER",
+        "$JS.API.DIRECT.GET.LEDGER.>",
+    )
     assert not any(".reply." in s or ".event." in s for s in got.publish)
     assert set(got.subscribe) == {
         "*.notice.*.*.*",
