@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from contracts.organizations.registry import Registry
 from services.reporting.workbench.accounts import HASHER, Account, MemoryAccounts
-from services.reporting.workbench.app import Workbench, create_app
+from services.reporting.workbench.app import LOGIN_COOKIE, Workbench, create_app
 from services.reporting.workbench.commands import RecordingPublisher
 from services.reporting.workbench.notices import Hub
 from services.reporting.workbench.reads import Reads
@@ -241,3 +241,25 @@ def test_the_office_sees_every_units_overdue_list_a_member_only_its_own_items(
     sign_in(client, "DR001")
     page = client.get("/today").text
     assert 'id="due-items-empty"' in page and 'id="overdue' not in page
+
+
+def test_the_favicon_is_served_and_keeps_the_sign_in_token(client: TestClient) -> None:
+    token = login_token(client)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert "set-cookie" not in icon.headers
+    assert client.cookies.get(LOGIN_COOKIE) == token
+
+
+def test_a_second_sign_in_page_reuses_the_token_already_held(client: TestClient) -> None:
+    first = login_token(client)
+    assert login_token(client) == first
+    assert sign_in(client, "JO001").status_code == 303
+
+
+def test_a_malformed_sign_in_cookie_is_replaced(client: TestClient) -> None:
+    page = client.get("/login", headers={"cookie": f"{LOGIN_COOKIE}=x"})
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)[1]  # type: ignore[index]
+    assert token != "x"
+    assert f"{LOGIN_COOKIE}={token}" in page.headers["set-cookie"]

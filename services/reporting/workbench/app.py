@@ -7,6 +7,7 @@ broker.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,7 +16,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from faststream.nats.fastapi import NatsRouter
@@ -37,6 +44,8 @@ from services.reporting.workbench.sessions import Session, Sessions
 HERE = Path(__file__).parent
 COOKIE = "fy_session"
 LOGIN_COOKIE = "fy_login"
+LOGIN_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+"""The shape of a sign-in CSRF token (`secrets.token_urlsafe(24)`)."""
 
 
 @dataclass
@@ -120,7 +129,10 @@ def create_app(wb: Workbench, router: NatsRouter | None = None) -> FastAPI:
 
     @app.get("/login", response_class=HTMLResponse)
     async def login_form(request: Request) -> Response:
-        token = secrets.token_urlsafe(24)
+        # Reuse the token the browser already holds: a second GET (another tab, a reload, a
+        # stray request for a missing asset) must not void the form already drawn.
+        held = request.cookies.get(LOGIN_COOKIE, "")
+        token = held if LOGIN_TOKEN.fullmatch(held) else secrets.token_urlsafe(24)
         response = page(request, "login.html", csrf=token, error="")
         _cookie(response, LOGIN_COOKIE, token, wb.secure_cookies, path="/login")
         return response
@@ -190,6 +202,12 @@ def create_app(wb: Workbench, router: NatsRouter | None = None) -> FastAPI:
             query=viewer.query,
             indicators=wb.indicators,
         )
+
+    @app.get("/favicon.ico")
+    async def favicon() -> Response:
+        """Browsers ask for it unprompted; answered here, not by the screen route (whose
+        redirect to /login would replace the sign-in form's CSRF cookie)."""
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
     @app.get("/")
     async def home() -> Response:
