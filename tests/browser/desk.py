@@ -78,19 +78,11 @@ class Desk:
         return await row.locator("td").nth(headers.index(header)).inner_text()
 
 
-FAVICON_BUG = (
-    "the workbench answers /favicon.ico with a redirect to /login, whose GET replaces the "
-    "sign-in CSRF cookie after the page was drawn: a real browser's first sign-in is refused "
-    "(403); sign_in answers the favicon itself (# FAVICON) until the workbench serves one"
-)
-
-
 async def sign_in(browser: Browser, url: str, officer: Officer) -> Desk:
     """A fresh browser context (its own cookies) signed in as the officer; close it with
     `desk.page.context.close()` (the `desks` fixture does) before the workbench stops."""
     context = await browser.new_context(base_url=url, viewport={"width": 1280, "height": 900})
     page = await context.new_page()
-    await context.route("**/favicon.ico", lambda route: route.fulfill(status=404))  # FAVICON
     await page.goto("/login")
     await page.locator("#officer").fill(officer.officer)
     await page.locator("#password").fill(officer.password)

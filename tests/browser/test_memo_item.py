@@ -62,17 +62,11 @@ async def test_a_memo_item_from_request_to_check_off(seat: Seat) -> None:
     await office.open("meetings")
     await office.accepted(await office.send("accept_completion", {**ids, "accepted": "true"}))
     row = office.row("memo-items", item)
-    await office.shown(row.filter(has_text="已办结").or_(row.filter(has_text="checked_off")))
-    status = await office.cell(row, "状态", "memo-items")
-    if status == "checked_off":
-        pytest.xfail(UNTRANSLATED)
-    assert status == "已办结"
-
-
-UNTRANSLATED = (
-    "checked off, but the screen shows the read model's status 'checked_off': the workbench's "
-    "STATUS table (services/reporting/workbench/screens.py) has no Chinese label for it"
-)
+    await office.shown(row.filter(has_text="已销号"))
+    assert await office.cell(row, "状态", "memo-items") == "已销号"
+    assert await office.cell(row, "类别", "memo-items") == "备忘录事项"
+    meeting_row = office.row("meetings", meeting)
+    assert await office.cell(meeting_row, "事由", "meetings") == "重大风险隐患"
 
 
 async def test_a_bad_form_input_is_answered_in_chinese_naming_the_field(seat: Seat) -> None:

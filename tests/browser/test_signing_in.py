@@ -8,7 +8,6 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import Seat
-from tests.browser.desk import FAVICON_BUG
 from tests.browser.stack import AUDITOR, OFFICER, REQUESTER, Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -56,7 +55,6 @@ async def test_an_auditor_reads_every_screen_and_has_no_form(
         await expect(desk.page.locator("form[id^='form-']")).to_have_count(0)
 
 
-@pytest.mark.xfail(reason=FAVICON_BUG, strict=True)
 async def test_a_wrong_password_is_refused_in_chinese(browser: Browser, stack: Stack) -> None:
     context = await browser.new_context(base_url=stack.url)
     page = await context.new_page()

@@ -8,12 +8,36 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from contracts.risk.meetings import Matter
+from services.reporting.domain import readmodel
 from services.reporting.views import Item
 from services.reporting.workbench.audit import verified
 from services.reporting.workbench.reads import Reads
 from services.reporting.workbench.roles import Role
 
-STATUS = {"open": "办理中", "due_soon": "临期", "overdue": "逾期", "done": "已办结"}
+STATUS = {
+    readmodel.OPEN: "办理中",
+    readmodel.DUE_SOON: "临期",
+    readmodel.OVERDUE: "逾期",
+    readmodel.CHECKED_OFF: "已销号",  # checked off by the office: 销号 on the ledger
+}
+"""An item's status on the day it is read (`readmodel.status`)."""
+KINDS = {
+    "ledger_entry": "重点事项",
+    "memo_item": "备忘录事项",
+    "linkage_item": "联动事项",
+    "coordination_task": "破产协调事项",
+    "risk_case": "重大风险案件",
+    "gov_judgment": "涉党政机关执行案件",
+}
+"""An item's kind in the read models (`readmodel` item kinds)."""
+MATTERS: Mapping[str, str] = {
+    Matter.KEY_CASE: "重点案件",
+    Matter.KEY_PROBLEM: "重点问题",
+    Matter.MAJOR_RISK: "重大风险隐患",
+    Matter.BANKRUPTCY_TASK: "破产协调事项受阻",
+}
+"""A coordination meeting's 事由."""
 STOCK = {"existing": "存量", "new": "增量", None: ""}
 
 
@@ -58,7 +82,7 @@ ITEM_HEADERS = ("类别", "编号", "单位", "重点事项", "事项", "时限"
 def _items(items: Sequence[Item]) -> list[list[Any]]:
     return [
         [
-            i.kind,
+            KINDS.get(i.kind, i.kind),
             i.id,
             i.unit,
             i.key_item,
@@ -100,7 +124,7 @@ async def meetings(reads: Reads, viewer: Viewer) -> list[Table]:
     rows = [
         [
             m.id,
-            m.matter,
+            MATTERS.get(m.matter, m.matter),
             m.agenda,
             "、".join(m.units),
             m.meets_on or "",
