@@ -73,7 +73,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import nats
 import nats.errors
@@ -477,24 +477,9 @@ class BureauClient:
 
     async def _call(self, msg: Msg, notice: Message[Any]) -> Message[Any] | None:
         """The handler, bounded by `handler_timeout`, telling the server it is still working."""
-        task = asyncio.ensure_future(self.handler(notice))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.handler_timeout
-        try:
-            while True:
-                left = deadline - loop.time()
-                if left <= 0:
-                    raise TimeoutError(f"handler took longer than {self.handler_timeout} s")
-                done, _ = await asyncio.wait({task}, timeout=min(self.ack_wait / 3, left))
-                if done:
-                    return task.result()
-                with contextlib.suppress(Exception):
-                    await msg.in_progress()
-        finally:
-            if not task.done():
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+        return await while_working(
+            self.handler(notice), self.handler_timeout, self.ack_wait, msg.in_progress
+        )
 
     def _check(self, reply: Message[Any], also_command: bool = False) -> None:
         kinds = ("reply", "command") if also_command else ("reply",)
@@ -593,6 +578,35 @@ class BureauClient:
                 await self.on_rejection(rejection)
             except Exception as e:
                 self._log.warning("rejection callback failed", error=_short(e))
+
+
+T = TypeVar("T")
+
+
+async def while_working(
+    call: Awaitable[T], limit: float, ack_wait: float, in_progress: Callable[[], Awaitable[Any]]
+) -> T:
+    """`call`'s result, bounded by `limit` seconds (TimeoutError), telling the server every
+    third of `ack_wait` that the notice is being worked on, so it is not delivered again in
+    between. A call still running at the end is cancelled."""
+    task = asyncio.ensure_future(call)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    try:
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError(f"no answer within {limit} s")
+            done, _ = await asyncio.wait({task}, timeout=min(ack_wait / 3, left))
+            if done:
+                return task.result()
+            with contextlib.suppress(Exception):
+                await in_progress()
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
 
 
 def trace_context(incoming: Mapping[str, str]) -> dict[str, str]:

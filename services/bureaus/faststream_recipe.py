@@ -40,7 +40,6 @@ Imports `contracts`, `services.bureaus` and third-party libraries only.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
 import logging
 import os
@@ -76,6 +75,7 @@ from services.bureaus.client import (
     reply_for,
     trace_context,
     utc_now,
+    while_working,
 )
 from services.bureaus.replies import subject_of
 
@@ -232,24 +232,7 @@ class Answering:
     async def working(self, message: NatsMessage, call: Awaitable[Any]) -> Any:
         """The bureau's function, bounded by `handler_timeout`, telling the server meanwhile
         that the notice is being worked on, so it is not delivered again in between."""
-        task = asyncio.ensure_future(call)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.handler_timeout
-        try:
-            while True:
-                left = deadline - loop.time()
-                if left <= 0:
-                    raise TimeoutError(f"no answer within {self.handler_timeout} s")
-                done, _ = await asyncio.wait({task}, timeout=min(self.ack_wait / 3, left))
-                if done:
-                    return task.result()
-                with contextlib.suppress(Exception):
-                    await message.in_progress()
-        finally:
-            if not task.done():
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+        return await while_working(call, self.handler_timeout, self.ack_wait, message.in_progress)
 
     async def publish(self, reply: Message[Any], incoming: Mapping[str, str]) -> None:
         """To JetStream, awaiting its PubAck; a repeat of the same event id is dropped there.
