@@ -226,3 +226,36 @@ def submitted() -> Any:
         joint_office="JO410300",
         leading_group="LG410300",
     )
+
+
+async def test_the_ledger_downloads_as_csv_and_the_monthly_report_prints(
+    served: tuple[str, Workbench],
+) -> None:
+    url, _ = served
+    async with httpx.AsyncClient(base_url=url) as client:
+        await sign_in(client)
+        ledger = await client.get("/ledger")
+        assert 'id="export-ledger-csv"' in ledger.text
+        csv = await client.get("/exports/ledger.csv", params={"period": "2026-11"})
+        assert csv.status_code == 200, csv.text
+        assert csv.headers["content-type"].startswith("text/csv")
+        disposition = csv.headers["content-disposition"]
+        assert f'filename="ledger-2026-11-{ORG}.csv"' in disposition  # a member: its own
+        assert "事项类别,重点事项,责任单位" in csv.content.decode("utf-8-sig")
+        printed = await client.get("/exports/report.html", params={"period": "2026-11"})
+        assert printed.status_code == 200, printed.text
+        assert "content-disposition" not in printed.headers
+        assert "报送情况" in printed.text
+
+
+async def test_an_export_names_a_bad_period_and_needs_a_session(
+    served: tuple[str, Workbench],
+) -> None:
+    url, _ = served
+    async with httpx.AsyncClient(base_url=url) as client:
+        assert (await client.get("/exports/report.xlsx")).status_code == 303
+        await sign_in(client)
+        bad = await client.get("/exports/report.xlsx", params={"period": "十一月"})
+        assert bad.status_code == 422
+        assert bad.text.startswith("period：")
+        assert (await client.get("/exports/assessment.xlsx")).status_code == 404

@@ -28,6 +28,8 @@ from fastapi.templating import Jinja2Templates
 from faststream.nats.fastapi import NatsRouter
 
 from contracts.organizations.registry import Registry
+from services.reporting.exports import build
+from services.reporting.exports.sheet import SHANGHAI
 from services.reporting.workbench import accounts as acc
 from services.reporting.workbench.accounts import Account, Accounts
 from services.reporting.workbench.charts import line
@@ -254,12 +256,55 @@ def create_app(wb: Workbench, router: NatsRouter | None = None) -> FastAPI:
         points = await wb.reads.indicator_series(indicator)
         return Response(line(wb.indicators[indicator], points), media_type="image/svg+xml")
 
+    # ---- exports -----------------------------------------------------------------------------
+
+    @app.get("/exports/{name}.{fmt}")
+    async def export(request: Request, name: str, fmt: str, current: Current) -> Response:
+        """台账 and 月报 as the officer's screen shows them: a member unit its own, the office,
+        the leading group and auditors any unit's (the monthly report names one)."""
+        account = current[0]
+        if name not in EXPORTS or fmt not in set(build.Format):
+            return page(request, "missing.html", 404)
+        viewer = Viewer(account.organization, account.role, wb.clock(), {})
+        asked = request.query_params.get("unit", "").strip() or None
+        unit = viewer.own_unit or asked
+        if name == build.Export.REPORT:
+            unit = unit or account.organization
+        try:
+            period = build.parse_period(request.query_params.get("period") or month_of(wb.clock()))
+            wanted = build.Request(build.Export(name), period, unit)
+            document = await build.document(
+                wb.reads.pool,
+                wb.reads.schema,
+                wanted,
+                wb.clock(),
+                build.catalogue(),
+                build.registry_names(wb.registry),
+            )
+        except build.ExportError as error:
+            return Response(f"{error.field}：{error.reason}", status_code=422)
+        kind = build.Format(fmt)
+        headers = {}
+        if kind is not build.Format.HTML:
+            headers["Content-Disposition"] = f'attachment; filename="{wanted.filename(kind)}"'
+        body = build.write(document, kind)
+        return Response(body, media_type=build.MEDIA_TYPES[kind], headers=headers)
+
     # Last: it would otherwise take /events and the other fixed paths.
     @app.get("/{screen_id}", response_class=HTMLResponse)
     async def screen(request: Request, screen_id: str, current: Current) -> Response:
         return await render(request, current, screen_id)
 
     return app
+
+
+EXPORTS = frozenset({build.Export.LEDGER, build.Export.REPORT})
+"""The exports the workbench offers: its 台账 and 月报 screens'."""
+
+
+def month_of(now: datetime) -> str:
+    """The month (YYYY-MM) `now` falls in, in Asia/Shanghai."""
+    return now.astimezone(SHANGHAI).strftime("%Y-%m")
 
 
 def _cookie(response: Response, name: str, value: str, secure: bool, path: str = "/") -> None:
