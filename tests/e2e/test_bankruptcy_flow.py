@@ -11,7 +11,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -37,7 +37,7 @@ from services.bankruptcy.main import build, spec
 from services.bureaus.replies import reply_to, subject_of
 from services.runtime.host import RunningService, start_service
 from services.runtime.settings import RuntimeSettings
-from tests.e2e.world import Clock
+from tests.e2e.world import Clock, Heard
 
 pytestmark = pytest.mark.integration
 
@@ -51,16 +51,12 @@ DOC = t.Document(title="办结报告", issued_on=date(2026, 11, 20))
 
 
 @dataclass
-class Bankruptcy:
+class Bankruptcy(Heard):
     """The organizations around one bankruptcy: what each received, and how they send."""
 
     nc: Client
     service: RunningService
     clock: Clock
-    seen: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    async def take(self, raw: Any) -> None:
-        self.seen.append((raw.subject, json.loads(raw.data)))
 
     async def send(self, payload: Payload, org: str, cause: Envelope | None = None) -> Message[Any]:
         if cause is not None:
@@ -82,23 +78,6 @@ class Bankruptcy:
             headers={"Nats-Msg-Id": str(msg.envelope.event_id)},
         )
         return msg
-
-    def received(self, name: str, to: str | None = None) -> list[dict[str, Any]]:
-        """The messages named `name` (e.g. `event.petition_accepted`) sent to `to` (any)."""
-        return [
-            body
-            for subj, body in self.seen
-            if f".{name}." in f".{subj}" and (to is None or subj.endswith(f".{to}"))
-        ]
-
-    async def wait(
-        self, name: str, count: int = 1, to: str | None = None, seconds: float = 20
-    ) -> list[dict[str, Any]]:
-        for _ in range(int(seconds / 0.02)):
-            if len(found := self.received(name, to)) >= count:
-                return found
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"no {count} {name} for {to}; seen {[s for s, _ in self.seen]}")
 
     async def step(self, payload: Payload, fact: str, org: str = COURT) -> dict[str, Any]:
         """Send a step and wait for its fact."""

@@ -10,7 +10,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from services.reporting import main as reporting_main
 from services.reporting.main import build, spec
 from services.runtime.host import RunningService, start_service
 from services.runtime.settings import RuntimeSettings
-from tests.e2e.world import Clock
+from tests.e2e.world import Clock, Heard
 from tests.fast.reporting_harness import LEAD, OFFICE, TOWN, UNIT, give_back, submit
 
 pytestmark = pytest.mark.integration
@@ -38,16 +38,12 @@ def shanghai(day: int, hour: int = 0) -> datetime:
 
 
 @dataclass
-class Office:
+class Office(Heard):
     """The units and the office: what each received, and how they send."""
 
     nc: Client
     service: RunningService
     clock: Clock
-    seen: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    async def take(self, raw: Any) -> None:
-        self.seen.append((raw.subject, json.loads(raw.data)))
 
     async def send(self, msg: dict[str, Any]) -> None:
         org = msg["envelope"]["organization"]
@@ -69,22 +65,6 @@ class Office:
         msg = Message[type(payload)](envelope=env, data=payload)  # type: ignore[misc,operator]
         await self.send(json.loads(msg.model_dump_json()))
         return str(eid)
-
-    def received(self, name: str, to: str | None = None) -> list[dict[str, Any]]:
-        return [
-            body
-            for subj, body in self.seen
-            if f".{name}." in f".{subj}" and (to is None or subj.endswith(f".{to}"))
-        ]
-
-    async def wait(
-        self, name: str, count: int = 1, to: str | None = None, seconds: float = 20
-    ) -> list[dict[str, Any]]:
-        for _ in range(int(seconds / 0.02)):
-            if len(found := self.received(name, to)) >= count:
-                return found
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"no {count} {name} for {to}; seen {[s for s, _ in self.seen]}")
 
     async def step(self, payload: Payload, fact: str, org: str) -> dict[str, Any]:
         """Send a command and wait for what it caused (a fact, or a rejection)."""

@@ -8,10 +8,9 @@ field; a blocked bankruptcy task arriving as a meeting request."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -26,23 +25,19 @@ from services.risk import main as risk_main
 from services.risk.main import build, spec
 from services.runtime.host import RunningService, start_service
 from services.runtime.settings import RuntimeSettings
-from tests.e2e.world import Clock
+from tests.e2e.world import Clock, Heard
 from tests.fast import risk_builders as b
 
 pytestmark = pytest.mark.integration
 
 
 @dataclass
-class Mechanism:
+class Mechanism(Heard):
     """The units, the office and the leading group: what each received, and how they send."""
 
     nc: Client
     service: RunningService
     clock: Clock
-    seen: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    async def take(self, raw: Any) -> None:
-        self.seen.append((raw.subject, json.loads(raw.data)))
 
     async def publish(self, payload: Payload, org: str, to: str | None = None) -> None:
         """`org` sends `payload` on its own subject, or (a notice) on `to`'s."""
@@ -60,22 +55,6 @@ class Mechanism:
             msg.model_dump_json().encode(),
             headers={"Nats-Msg-Id": str(eid)},
         )
-
-    def received(self, name: str, to: str | None = None) -> list[dict[str, Any]]:
-        return [
-            body
-            for subj, body in self.seen
-            if f".{name}." in f".{subj}" and (to is None or subj.endswith(f".{to}"))
-        ]
-
-    async def wait(
-        self, name: str, count: int = 1, to: str | None = None, seconds: float = 20
-    ) -> list[dict[str, Any]]:
-        for _ in range(int(seconds / 0.02)):
-            if len(found := self.received(name, to)) >= count:
-                return found
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"no {count} {name} for {to}; seen {[s for s, _ in self.seen]}")
 
     async def step(self, payload: Payload, fact: str, org: str) -> dict[str, Any]:
         """Send a command and wait for its fact (or a rejection naming what was wrong)."""

@@ -38,6 +38,34 @@ class Clock:
 
 
 @dataclass
+class Heard:
+    """What arrived on the subjects a test listens to (`take` is the subscription's
+    callback), and waiting for it: each e2e party keeps one."""
+
+    seen: list[tuple[str, dict[str, Any]]] = field(default_factory=list, kw_only=True)
+
+    async def take(self, raw: Any) -> None:
+        self.seen.append((raw.subject, json.loads(raw.data)))
+
+    def received(self, name: str, to: str | None = None) -> list[dict[str, Any]]:
+        """The messages named `name` (e.g. `event.petition_accepted`) sent to `to` (any)."""
+        return [
+            body
+            for subj, body in self.seen
+            if f".{name}." in f".{subj}" and (to is None or subj.endswith(f".{to}"))
+        ]
+
+    async def wait(
+        self, name: str, count: int = 1, to: str | None = None, seconds: float = 20
+    ) -> list[dict[str, Any]]:
+        for _ in range(int(seconds / 0.02)):
+            if len(found := self.received(name, to)) >= count:
+                return found
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no {count} {name} for {to}; seen {[s for s, _ in self.seen]}")
+
+
+@dataclass
 class World:
     """The court's inbox, the bureaus' behaviour, and the service under test."""
 
