@@ -35,9 +35,8 @@ from contracts.envelope import Envelope, Message
 from contracts.registry import parse_message
 from services.bankruptcy.main import build, spec
 from services.bureaus.replies import reply_to, subject_of
-from services.runtime.host import RunningService, start_service
-from services.runtime.settings import RuntimeSettings
-from tests.e2e.world import Clock, Heard
+from services.runtime.host import RunningService
+from tests.e2e.world import Clock, Heard, served
 
 pytestmark = pytest.mark.integration
 
@@ -92,15 +91,10 @@ class Bankruptcy(Heard):
 
 @pytest.fixture
 async def world(nats_url: str, database_url: str, nc: Client) -> AsyncIterator[Bankruptcy]:
-    clock = Clock()
-    settings = RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=database_url)
-    service = await start_service(spec(clock), settings)
-    w = Bankruptcy(nc, service, clock)
-    await nc.subscribe("bankruptcy.>", cb=w.take)
-    try:
+    async with served(spec, nats_url, database_url) as (service, clock):
+        w = Bankruptcy(nc, service, clock)
+        await nc.subscribe("bankruptcy.>", cb=w.take)
         yield w
-    finally:
-        await service.close()
 
 
 def administrator(on: date) -> Administrator:

@@ -23,9 +23,8 @@ from contracts.envelope import Envelope, Message
 from contracts.subjects import subject
 from services.reporting import main as reporting_main
 from services.reporting.main import build, spec
-from services.runtime.host import RunningService, start_service
-from services.runtime.settings import RuntimeSettings
-from tests.e2e.world import Clock, Heard
+from services.runtime.host import RunningService
+from tests.e2e.world import Clock, Heard, served
 from tests.fast.reporting_harness import LEAD, OFFICE, TOWN, UNIT, give_back, submit
 
 pytestmark = pytest.mark.integration
@@ -106,15 +105,10 @@ class Office(Heard):
 @pytest.fixture
 async def office(nats_url: str, database_url: str, nc: Client) -> AsyncIterator[Office]:
     reporting_main.settings.cache_clear()
-    clock = Clock()
-    settings = RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=database_url)
-    service = await start_service(spec(clock), settings)
-    w = Office(nc, service, clock)
-    await nc.subscribe("reporting.>", cb=w.take)
-    try:
+    async with served(spec, nats_url, database_url) as (service, clock):
+        w = Office(nc, service, clock)
+        await nc.subscribe("reporting.>", cb=w.take)
         yield w
-    finally:
-        await service.close()
 
 
 async def test_every_golden_reporting_command_is_taken_with_its_effect(office: Office) -> None:

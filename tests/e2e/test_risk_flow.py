@@ -23,9 +23,8 @@ from contracts.envelope import Envelope, Message
 from contracts.subjects import subject
 from services.risk import main as risk_main
 from services.risk.main import build, spec
-from services.runtime.host import RunningService, start_service
-from services.runtime.settings import RuntimeSettings
-from tests.e2e.world import Clock, Heard
+from services.runtime.host import RunningService
+from tests.e2e.world import Clock, Heard, served
 from tests.fast import risk_builders as b
 
 pytestmark = pytest.mark.integration
@@ -70,15 +69,10 @@ class Mechanism(Heard):
 @pytest.fixture
 async def mechanism(nats_url: str, database_url: str, nc: Client) -> AsyncIterator[Mechanism]:
     risk_main.settings.cache_clear()
-    clock = Clock()
-    settings = RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=database_url)
-    service = await start_service(spec(clock), settings)
-    w = Mechanism(nc, service, clock)
-    await nc.subscribe("risk.>", cb=w.take)
-    try:
+    async with served(spec, nats_url, database_url) as (service, clock):
+        w = Mechanism(nc, service, clock)
+        await nc.subscribe("risk.>", cb=w.take)
         yield w
-    finally:
-        await service.close()
 
 
 async def test_a_linkage_item_through_approval_to_close(mechanism: Mechanism) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import uuid
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -23,7 +25,8 @@ from services.cli.simulate import register_case
 from services.enforcement.deadlines import Deadlines
 from services.enforcement.handlers import Handlers
 from services.enforcement.main import settings
-from services.runtime.host import RunningService
+from services.runtime.host import RunningService, ServiceSpec, start_service
+from services.runtime.settings import RuntimeSettings
 
 COURT = "CT410482"
 T0 = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
@@ -63,6 +66,21 @@ class Heard:
                 return found
             await asyncio.sleep(0.02)
         raise AssertionError(f"no {count} {name} for {to}; seen {[s for s, _ in self.seen]}")
+
+
+@contextlib.asynccontextmanager
+async def served(
+    spec: Callable[[Clock], ServiceSpec], nats_url: str, database_url: str
+) -> AsyncIterator[tuple[RunningService, Clock]]:
+    """A service under test on a clock the test moves, closed at the end."""
+    clock = Clock()
+    service = await start_service(
+        spec(clock), RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=database_url)
+    )
+    try:
+        yield service, clock
+    finally:
+        await service.close()
 
 
 @dataclass
