@@ -328,12 +328,19 @@ async def up(data_dir: Path, simulate: bool, rate: float) -> int:
     try:
         await migrate_all(stack.database_url, SERVICES)
         await declare_streams(stack.nats_url)
+
+        async def launch(name: str, *args: str) -> None:
+            # Watched from its spawn: an exit at start is timed when it happens, not when the
+            # last child is up (the demo accounts' password hashing alone takes seconds).
+            child = await stack.spawn(name, *args)
+            watchers.append(asyncio.create_task(watch_child(stack, child, stop)))
+
         for name in SERVICES:
-            await stack.spawn(name, "service", name)
+            await launch(name, "service", name)
         await workbench_demo.create_on(stack.database_url)
-        await stack.spawn("workbench", "workbench", "--port", str(free_port()))
+        await launch("workbench", "workbench", "--port", str(free_port()))
         if simulate:
-            await stack.spawn(
+            await launch(
                 "simulated-bureaus",
                 "simulate",
                 "bureaus",
@@ -342,10 +349,7 @@ async def up(data_dir: Path, simulate: bool, rate: float) -> int:
                 "--failure-rate",
                 "0.05",
             )
-            await stack.spawn("simulated-courts", "simulate", "courts", "--rate", str(rate))
-        watchers = [
-            asyncio.create_task(watch_child(stack, c, stop)) for c in stack.children.values()
-        ]
+            await launch("simulated-courts", "simulate", "courts", "--rate", str(rate))
         console.print(overview(stack))
         console.print(
             "messages as they flow: commands cyan, events green, notices yellow, "

@@ -7,6 +7,7 @@ broker.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Callable, Mapping
@@ -318,11 +319,14 @@ async def _authenticate(wb: Workbench, officer: str, password: str) -> tuple[Acc
     account = await wb.accounts.get(officer)
     wrong = "工号或密码错误"
     if account is None:
+        # As slow as a wrong password, so the time taken does not tell either.
+        await asyncio.to_thread(acc.verify, acc.unknown(), password)
         return None, wrong
     if account.locked_until is not None and account.locked_until > now:
         seconds = int((account.locked_until - now).total_seconds()) + 1
         return None, f"密码错误次数过多，请 {seconds} 秒后再试"
-    if not acc.verify(account, password):
+    # argon2 is seconds of CPU under load: off the event loop, other officers go on.
+    if not await asyncio.to_thread(acc.verify, account, password):
         await wb.accounts.put(acc.failed(account, now))
         return None, wrong
     if account.disabled:

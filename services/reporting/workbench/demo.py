@@ -4,6 +4,8 @@ they are for demonstrations only."""
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 
 from contracts.organizations.registry import Registry
@@ -36,7 +38,8 @@ async def create(accounts: Accounts, registry: Registry) -> list[str]:
     for officer, name, org, role in ACCOUNTS:
         check(registry, officer, org, role)
         if await accounts.get(officer) is None:
-            await accounts.put(Account(officer, name, org, role, HASHER.hash(PASSWORD)))
+            hashed = await asyncio.to_thread(HASHER.hash, PASSWORD)
+            await accounts.put(Account(officer, name, org, role, hashed))
             made.append(officer)
     return made
 
