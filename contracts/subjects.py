@@ -36,6 +36,11 @@ def split(subject_name: str) -> tuple[str, str]:
     return message_type, org
 
 
+def published(stored: str) -> str:
+    """The subject a message was published on, from the subject its stream stored it under."""
+    return stored
+
+
 def stream_name(context: str) -> str:
     return context.upper()
 

@@ -30,7 +30,7 @@ from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
-from contracts.subjects import REPLAY_STREAM, replay_subject, stream_name
+from contracts.subjects import REPLAY_STREAM, published, replay_subject, stream_name
 from services.runtime import deadletters
 from services.runtime.deadletters import Failure, header_text, unpack_replay
 from services.runtime.observability import extract_context
@@ -118,7 +118,7 @@ class Source:
 def _delivery(msg: Msg) -> Delivery:
     meta = msg.metadata
     return Delivery(
-        subject=msg.subject,
+        subject=published(msg.subject),
         data=msg.data,
         headers=_headers(msg.headers),
         attempt=meta.num_delivered or 1,
