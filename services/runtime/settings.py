@@ -35,6 +35,10 @@ class RuntimeSettings(BaseSettings):
     """Longest wait before a crashed loop is started again (the wait doubles from 0.5 s)."""
     shutdown_timeout: float = Field(default=15.0, gt=0, le=300)
     """Seconds the loops get to finish the message in hand when the service stops."""
+    partitions: int = Field(default=8, ge=1, le=64)
+    """Partitions of a service's commands, by publishing organization; each is pulled by one
+    instance at a time, so up to this many instances share the commands. Every instance of a
+    service must have the same; to change it see docs/OPERATIONS.md, "Several instances"."""
 
     @property
     def nats_servers(self) -> list[str]:
