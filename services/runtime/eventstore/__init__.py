@@ -109,6 +109,14 @@ class EventStore(abc.ABC):
         DuplicateEventError or AlreadyProcessedError, and then nothing is written."""
 
     @abc.abstractmethod
+    async def append_together(
+        self, *writes: StreamWrite, inboxes: Sequence[InboxEntry]
+    ) -> list[int]:
+        """`append` for several messages decided together: the events with the inbox row of
+        every message, in one transaction, or nothing (AlreadyProcessedError if any row is
+        there already)."""
+
+    @abc.abstractmethod
     async def load(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
         """The stream's events in version order."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -28,18 +29,23 @@ class MemoryEventStore(EventStore):
         self._inbox: set[tuple[str, UUID, str]] = set()
 
     async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
-        self._check(writes, inbox)
-        if inbox:
-            self._inbox.add((inbox.consumer, inbox.message_id, inbox.sender))
+        return await self.append_together(*writes, inboxes=[inbox] if inbox else [])
+
+    async def append_together(
+        self, *writes: StreamWrite, inboxes: Sequence[InboxEntry]
+    ) -> list[int]:
+        self._check(writes, inboxes)
+        self._inbox.update((r.consumer, r.message_id, r.sender) for r in inboxes)
         return [
             self._store(w.stream_id, w.expected_version + i + 1, e)
             for w in writes
             for i, e in enumerate(w.events)
         ]
 
-    def _check(self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None) -> None:
-        if inbox and self._holds(inbox.consumer, inbox.message_id, inbox.sender):
-            raise AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
+    def _check(self, writes: tuple[StreamWrite, ...], inboxes: Sequence[InboxEntry]) -> None:
+        for i, r in enumerate(inboxes):
+            if self._holds(r.consumer, r.message_id, r.sender) or r in inboxes[:i]:
+                raise AlreadyProcessedError(r.consumer, r.message_id, r.sender)
         seen: set[str] = set()
         for w in writes:
             if len(w.stream_id) > MAX_STREAM_ID_CHARS or "\x00" in w.stream_id:

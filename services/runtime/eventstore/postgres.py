@@ -8,7 +8,7 @@ or without an inbox row — is a single statement in autocommit: one round trip,
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -114,11 +114,26 @@ class PostgresEventStore(EventStore):
             # What the events hold, not the server's state: the same append fails every time.
             raise UnstorableEventError(str(e).split("\n", 1)[0][:300]) from e
 
+    async def append_together(
+        self, *writes: StreamWrite, inboxes: Sequence[InboxEntry]
+    ) -> list[int]:
+        if len(inboxes) <= 1:
+            return await self.append(*writes, inbox=inboxes[0] if inboxes else None)
+        try:
+            return await self._in_transaction(writes, inboxes)
+        except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as e:
+            raise UnstorableEventError(str(e).split("\n", 1)[0][:300]) from e
+
     async def _append(self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None) -> list[int]:
         if len(writes) == 1 and writes[0].events:
             return await self._append_one(writes[0], inbox)
+        return await self._in_transaction(writes, [inbox] if inbox else [])
+
+    async def _in_transaction(
+        self, writes: tuple[StreamWrite, ...], inboxes: Sequence[InboxEntry]
+    ) -> list[int]:
         async with self.pool.acquire() as conn, conn.transaction():
-            if inbox:
+            for inbox in inboxes:
                 await self._record_inbox(conn, inbox)
             positions: list[int] = []
             for write in writes:
