@@ -28,6 +28,8 @@ class RuntimeSettings(BaseSettings):
     outage."""
     max_attempts: int = Field(default=5, ge=1, le=100)
     """Deliveries of a failing message before it is set aside in the dead-letter stream."""
+    consumer_concurrency: int = Field(default=16, ge=1, le=256)
+    """Cases a consumer keyed by case works on at once; each case's messages stay in order."""
     pool_size: int = Field(default=10, ge=1, le=100)
     heartbeat_interval: float = Field(default=5.0, gt=0, le=60)
     """Seconds between two heartbeats in the `fuyuan_status` bucket."""
