@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import re
 import zlib
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from nats.js.errors import APIError, NoStreamResponseError, TooManyStalledMsgsEr
 from opentelemetry import trace
 
 from contracts.subjects import deadletter
+from services.runtime.eventstore.postgres import appended_channel, wake_locally
 from services.runtime.observability import extract_context
 from services.runtime.outages import is_outage
 from services.runtime.supervision import Pause, reason, sleep_or_stop
@@ -65,8 +67,12 @@ class Pending:
     def wire_size(self) -> int:
         """What the server counts against `max_payload`: the message and its headers, encoded
         as nats-py encodes them (`NATS/1.0`, `key: value` lines, a blank line)."""
-        headers = self.outgoing_headers()
-        lines = sum(len(k.encode()) + len(v.strip().encode()) + 4 for k, v in headers.items())
+        lines = 0
+        for k, v in self.outgoing_headers().items():
+            v = v.strip()
+            # ASCII (trace context, ids, types): as many bytes as characters, no encoding.
+            lines += (len(k) if k.isascii() else len(k.encode())) + 4
+            lines += len(v) if v.isascii() else len(v.encode())
         return len(self.message) + len(b"NATS/1.0\r\n\r\n") + lines
 
 
@@ -140,7 +146,45 @@ def _headers(r: asyncpg.Record) -> dict[str, str]:
     # Almost every event carries only its trace context: read it without a JSON parse.
     if not r["trace_only"]:
         return dict(json.loads(r["headers"]))
+    traceparent, tracestate = r["traceparent"], r["tracestate"]
+    if tracestate is None:
+        return {} if traceparent is None else {"traceparent": traceparent}
     return {k: r[k] for k in ("traceparent", "tracestate") if r[k] is not None}
+
+
+# The W3C trace context as the services store it (version 00, no tracestate): read without the
+# propagator, which would make a context and a span around each of a batch's links.
+_TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+
+
+MAX_LINKS = 128
+"""Links per batch span: OpenTelemetry's default span link limit (the SDK drops the rest)."""
+
+
+def _links(batch: Sequence[Pending]) -> Iterator[trace.SpanContext]:
+    """The distinct trace contexts of a batch (the events of one request share theirs), at
+    most MAX_LINKS of them."""
+    seen: set[tuple[str | None, str | None]] = set()
+    for p in batch:
+        key = (p.headers.get("traceparent"), p.headers.get("tracestate"))
+        if key in seen or key[0] is None:
+            continue
+        seen.add(key)
+        if (ctx := _linked(p.headers)) is not None:
+            yield ctx
+            if len(seen) >= MAX_LINKS:
+                return
+
+
+def _linked(headers: dict[str, str]) -> trace.SpanContext | None:
+    """The span context an event's stored trace headers carry, if a valid one."""
+    if "tracestate" not in headers and (
+        m := _TRACEPARENT.fullmatch(headers.get("traceparent", ""))
+    ):
+        ctx = trace.SpanContext(int(m[1], 16), int(m[2], 16), True, trace.TraceFlags(int(m[3], 16)))
+    else:
+        ctx = trace.get_current_span(extract_context(headers)).get_span_context()
+    return ctx if ctx.is_valid else None
 
 
 def _refusal(exc: BaseException, others_acked: bool) -> str | None:
@@ -249,10 +293,8 @@ class Relay:
             attributes={"messaging.system": "nats", "messaging.batch.message_count": len(batch)},
         ) as span:
             if span.is_recording():  # links cost; only when someone records them
-                for p in batch:
-                    ctx = trace.get_current_span(extract_context(p.headers)).get_span_context()
-                    if ctx.is_valid:
-                        span.add_link(ctx)
+                for ctx in _links(batch):
+                    span.add_link(ctx)
             js = await self._jetstream()
             send = self._send_each if self.careful else self._send_all
             futures = await send(js, batch)
@@ -521,13 +563,19 @@ class Relay:
 
     async def _lead(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
         self._db, self._guarded, self.leading = conn, True, True
-        with self._database():
-            await conn.add_listener(appended_channel(self.schema), self._on_appended)
+        # Appends in this process wake the leader directly (and notify nothing); those of other
+        # instances notify the channel it listens on.
+        take_back = wake_locally(self.pool, self.schema, self._on_appended)
         try:
-            await self._publish_while_leading(stop)
+            with self._database():
+                await conn.add_listener(appended_channel(self.schema), self._on_appended)
+            try:
+                await self._publish_while_leading(stop)
+            finally:
+                with contextlib.suppress(Exception):
+                    await conn.remove_listener(appended_channel(self.schema), self._on_appended)
         finally:
-            with contextlib.suppress(Exception):
-                await conn.remove_listener(appended_channel(self.schema), self._on_appended)
+            take_back()
 
     def _on_appended(self, *_: object) -> None:
         self.appended.set()
@@ -608,12 +656,6 @@ class Relay:
             # A session we cannot trust is ended: its lock, if the server still has it, goes too.
             _terminate(conn)
         await _release_quietly(self.pool, conn, self.database_timeout)
-
-
-def appended_channel(schema: str) -> str:
-    """The channel on which the event store announces a commit that appended events
-    (deploy/migrations/eventstore/0005_append_notify.sql)."""
-    return f"{schema}_appended"
 
 
 def _terminate(conn: asyncpg.Connection) -> None:

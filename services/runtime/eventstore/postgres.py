@@ -3,12 +3,20 @@
 A write is one statement per stream: the rows come in as arrays (`unnest`), and the statement
 inserts them only if the stream is at the expected version. The common case — one stream, with
 or without an inbox row — is a single statement in autocommit: one round trip, atomic by itself.
+A single event goes in as scalars instead of one-element arrays: the same statement otherwise,
+without the arrays' encoding and `unnest`.
+
+An append wakes the relay: directly, after the commit, when the schema's relay leads in this
+process (`wake_locally`); otherwise the statement notifies `<schema>_appended`, which PostgreSQL
+delivers at commit to the leader listening in another instance. A notifying transaction holds a
+database-wide lock through its commit (PostgreSQL keeps notifications in commit order), so
+commits that notify are flushed one at a time; the local wake-up costs nothing.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +32,42 @@ from services.runtime.eventstore import (
     StreamWrite,
     UnstorableEventError,
 )
+
+_local_wakes: dict[tuple[int, str], Callable[[], None]] = {}
+
+
+def appended_channel(schema: str) -> str:
+    """The channel on which an append announces its commit, when the relay leads elsewhere."""
+    return f"{schema}_appended"
+
+
+def wake_locally(pool: asyncpg.Pool, schema: str, wake: Callable[[], None]) -> Callable[[], None]:
+    """While the relay of `schema` leads in this process, appends through a store on the same
+    pool call `wake` after their commit instead of notifying the database. Returns the function
+    that takes it back (the relay's step-down): appends notify again from then on."""
+    key = (id(pool), schema)
+    _local_wakes[key] = wake
+
+    def take_back() -> None:
+        if _local_wakes.get(key) is wake:
+            del _local_wakes[key]
+
+    return take_back
+
+
+def _notify_sql(schema: str) -> str:
+    channel = appended_channel(schema).replace("'", "''")
+    return f"SELECT pg_notify('{channel}', '')"
+
+
+def _notifying(sql: str, schema: str) -> str:
+    # The insert, and a notification once if it wrote anything. A data-modifying statement
+    # can only be a top-level WITH, so the insert becomes one.
+    return f"""
+        WITH written AS ({sql}),
+             told AS ({_notify_sql(schema)} FROM written LIMIT 1)
+        SELECT position FROM written WHERE (SELECT count(*) FROM told) > 0"""
+
 
 _COLUMNS = "position, stream_id, version, event_id, type, subject, occurred_at, recorded_at, message, headers"
 
@@ -47,7 +91,22 @@ def _insert_sql(schema: str, guard: str = "") -> str:
         RETURNING position"""
 
 
-def _insert_with_inbox_sql(schema: str) -> str:
+def _insert_one_sql(schema: str, guard: str = "") -> str:
+    # `_insert_sql` for a single event, with the same parameters as scalars.
+    return f"""
+        INSERT INTO "{schema}".events
+            (stream_id, version, event_id, type, subject, occurred_at, message, headers)
+        SELECT $1, $2::int, $3::uuid, $4::text, $5::text, $6::timestamptz,
+               $7::text::jsonb, $8::text::jsonb
+        WHERE ($9 = 0 OR EXISTS (SELECT 1 FROM "{schema}".events
+                                 WHERE stream_id = $1 AND version = $9))
+        {guard}
+        RETURNING position"""
+
+
+def _insert_with_inbox_sql(
+    schema: str, insert: Callable[[str, str], str] = _insert_sql, notify: bool = False
+) -> str:
     # The inbox row is written only if the events were, in the same statement: a stale version
     # writes nothing, and a message already in the inbox from this sender fails the whole
     # statement on the inbox's primary key, taking the events with it. A legacy row (sender '',
@@ -55,10 +114,14 @@ def _insert_with_inbox_sql(schema: str) -> str:
     # only if there is none; when nothing is written, `append` tells the two cases apart.
     legacy = f"""AND NOT EXISTS (SELECT 1 FROM "{schema}".inbox
                             WHERE consumer = $10 AND message_id = $11 AND sender = '')"""
+    told, if_told = "", ""
+    if notify:
+        told = f", told AS ({_notify_sql(schema)} FROM written LIMIT 1)"
+        if_told = "AND (SELECT count(*) FROM told) > 0"
     return f"""
-        WITH written AS ({_insert_sql(schema, legacy)})
+        WITH written AS ({insert(schema, legacy)}){told}
         INSERT INTO "{schema}".inbox (consumer, message_id, sender)
-        SELECT $10, $11, $12 WHERE EXISTS (SELECT 1 FROM written)
+        SELECT $10, $11, $12 WHERE EXISTS (SELECT 1 FROM written) {if_told}
         RETURNING (SELECT array_agg(position ORDER BY position) FROM written) AS positions"""
 
 
@@ -86,6 +149,22 @@ def _row_args(write: StreamWrite) -> list[Any]:
     ]
 
 
+def _one_row_args(write: StreamWrite) -> list[Any]:
+    (e,) = write.events
+    env = e.message.envelope
+    return [
+        write.stream_id,
+        write.expected_version + 1,
+        env.event_id,
+        env.type,
+        e.subject,
+        env.occurred_at,
+        e.message.model_dump_json(),
+        _headers_json(e.headers),
+        write.expected_version,
+    ]
+
+
 def _stored(row: asyncpg.Record) -> StoredEvent:
     return StoredEvent(
         position=row["position"],
@@ -105,32 +184,58 @@ class PostgresEventStore(EventStore):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self.pool, self.schema = pool, schema
         self._insert = _insert_sql(schema)
-        self._insert_with_inbox = _insert_with_inbox_sql(schema)
+        # (one event, with an inbox row, notifying) -> the statement
+        self._statements = {
+            (one, inbox, notify): self._statement(one, inbox, notify)
+            for one in (False, True)
+            for inbox in (False, True)
+            for notify in (False, True)
+        }
+        self._notify = _notify_sql(schema)
+
+    def _statement(self, one: bool, inbox: bool, notify: bool) -> str:
+        insert = _insert_one_sql if one else _insert_sql
+        if inbox:
+            return _insert_with_inbox_sql(self.schema, insert, notify)
+        return _notifying(insert(self.schema), self.schema) if notify else insert(self.schema)
+
+    def _local_wake(self) -> Callable[[], None] | None:
+        return _local_wakes.get((id(self.pool), self.schema))
 
     async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
+        wake = self._local_wake()
         try:
-            return await self._append(writes, inbox)
+            positions = await self._append(writes, inbox, notify=wake is None)
         except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as e:
             # What the events hold, not the server's state: the same append fails every time.
             raise UnstorableEventError(str(e).split("\n", 1)[0][:300]) from e
+        if wake is not None and positions:
+            wake()
+        return positions
 
     async def append_together(
         self, *writes: StreamWrite, inboxes: Sequence[InboxEntry]
     ) -> list[int]:
         if len(inboxes) <= 1:
             return await self.append(*writes, inbox=inboxes[0] if inboxes else None)
+        wake = self._local_wake()
         try:
-            return await self._in_transaction(writes, inboxes)
+            positions = await self._in_transaction(writes, inboxes, notify=wake is None)
         except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as e:
             raise UnstorableEventError(str(e).split("\n", 1)[0][:300]) from e
+        if wake is not None and positions:
+            wake()
+        return positions
 
-    async def _append(self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None) -> list[int]:
+    async def _append(
+        self, writes: tuple[StreamWrite, ...], inbox: InboxEntry | None, notify: bool
+    ) -> list[int]:
         if len(writes) == 1 and writes[0].events:
-            return await self._append_one(writes[0], inbox)
-        return await self._in_transaction(writes, [inbox] if inbox else [])
+            return await self._append_one(writes[0], inbox, notify)
+        return await self._in_transaction(writes, [inbox] if inbox else [], notify)
 
     async def _in_transaction(
-        self, writes: tuple[StreamWrite, ...], inboxes: Sequence[InboxEntry]
+        self, writes: tuple[StreamWrite, ...], inboxes: Sequence[InboxEntry], notify: bool
     ) -> list[int]:
         async with self.pool.acquire() as conn, conn.transaction():
             for inbox in inboxes:
@@ -138,17 +243,27 @@ class PostgresEventStore(EventStore):
             positions: list[int] = []
             for write in writes:
                 positions += await self._write(conn, write)
+            if notify and positions:
+                await conn.execute(self._notify)
             return positions
 
-    async def _append_one(self, write: StreamWrite, inbox: InboxEntry | None) -> list[int]:
-        args = _row_args(write)
+    async def _append_one(
+        self, write: StreamWrite, inbox: InboxEntry | None, notify: bool
+    ) -> list[int]:
+        one = len(write.events) == 1
+        args = _one_row_args(write) if one else _row_args(write)
+        sql = self._statements[one, inbox is not None, notify]
         try:
             if inbox is None:
-                rows = await self.pool.fetch(self._insert, *args)
+                rows = await self.pool.fetch(sql, *args)
                 positions = [r["position"] for r in rows]
             else:
                 found = await self.pool.fetchval(
-                    self._insert_with_inbox, *args, inbox.consumer, inbox.message_id, inbox.sender
+                    sql,
+                    *args,
+                    inbox.consumer,
+                    inbox.message_id,
+                    inbox.sender,
                 )
                 positions = list(found or [])
         except asyncpg.UniqueViolationError as e:
