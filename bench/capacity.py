@@ -631,8 +631,8 @@ def markdown(c: Capacity) -> str:
         n, cpu, mem = c.handled(s), c.cpu(s), c.memory_kb.get(s, {})
         per = f"{cpu / n * 1e3:.2f}" if n else "–"
         lines.append(
-            f"| {s} | {n:,} | {cpu:,.1f} | {per} | {c.memory_start_kb.get(s, 0) / 1024:.0f} MB "
-            f"| {mem.get('VmRSS', 0) / 1024:.0f} MB | {mem.get('VmHWM', 0) / 1024:.0f} MB |"
+            f"| {s} | {n:,} | {cpu:,.1f} | {per} | {c.memory_start_kb.get(s, 0) / 1024:.0f} MiB "
+            f"| {mem.get('VmRSS', 0) / 1024:.0f} MiB | {mem.get('VmHWM', 0) / 1024:.0f} MiB |"
         )
     for p in ("nats-server", "postgres"):
         lines.append(f"| {p} (server) | | {c.cpu(p):,.1f} | | | | |")
