@@ -44,7 +44,7 @@ from bench.report import (
 )
 from bench.sanctions import SanctionsResult, run_sanctions
 from bench.servers import Servers, embedded
-from bench.store import AppendResult, run_append
+from bench.store import RAW_ONE, AppendResult, run_append
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
 
@@ -75,7 +75,11 @@ class Plan:
     fanout_rounds: int = 3
     fanout_seconds: float = 5.0
     fanout_warmup: int = 5
-    fanout_search: tuple[float, ...] = (8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40)
+    fanout_search_start: float = 10.0
+    """Queries/s the search for the ceiling starts at (0: no search); it doubles while each
+    rate is sustained, up to the fsync-bound limit of the run, then bisects."""
+    fanout_search_budget: float = 180.0
+    """Seconds: the search starts no step after this."""
     fanout_step_seconds: float = 5.0
     fanout_one_case: int = 15
     sanctions: bool = True
@@ -131,7 +135,7 @@ QUICK = Plan(
     fanout_rounds=1,
     fanout_seconds=2.0,
     fanout_warmup=2,
-    fanout_search=(),
+    fanout_search_start=0,
     fanout_one_case=3,
     sanctions_rounds=1,
     sanctions_seconds=2.0,
@@ -245,6 +249,15 @@ def machine(servers: Servers, pg_settings: str) -> list[tuple[str, str]]:
     ]
 
 
+def _fsync_bound(appends: list[AppendResult]) -> float | None:
+    """The raw single-row inserts per second of this run: the most commits per second one
+    writer gets through fsync; a query that needs one transaction could go no faster."""
+    for a in appends:
+        if a.batch == 1 and RAW_ONE in a.samples:
+            return a.samples[RAW_ONE].median
+    return None
+
+
 async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Report:
     started = time.perf_counter()
     pg_settings = await _postgres_settings(servers.postgres_url)
@@ -294,7 +307,9 @@ async def run(plan: Plan, servers: Servers, say: Callable[[str], None]) -> Repor
             rounds=plan.fanout_rounds,
             seconds=plan.fanout_seconds,
             warmup=plan.fanout_warmup,
-            search=plan.fanout_search,
+            search_start=plan.fanout_search_start,
+            search_cap=_fsync_bound(appends),
+            search_budget=plan.fanout_search_budget,
             step_seconds=plan.fanout_step_seconds,
             one_case=plan.fanout_one_case,
             log=say,
@@ -436,6 +451,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-ledger", action="store_true", help="skip the ledger benchmarks")
     p.add_argument("--no-fanout", action="store_true", help="skip the property query fan-out")
+    p.add_argument(
+        "--search-start",
+        type=float,
+        help="queries/s the search for the fan-out's ceiling starts at (default 10; quick: no "
+        "search; 0 skips it)",
+    )
+    p.add_argument(
+        "--search-budget", type=float, help="seconds after which the search starts no step"
+    )
     p.add_argument("--no-sanctions", action="store_true", help="skip the sanction notice fan-out")
     p.add_argument(
         "--no-bankruptcy", action="store_true", help="skip the bankruptcy acceptance fan-out"
@@ -471,6 +495,10 @@ def main(argv: list[str] | None = None) -> int:
         plan = dataclasses.replace(plan, ledger=False)
     if args.no_fanout:
         plan = dataclasses.replace(plan, fanout=False)
+    if args.search_start is not None:
+        plan = dataclasses.replace(plan, fanout_search_start=args.search_start)
+    if args.search_budget is not None:
+        plan = dataclasses.replace(plan, fanout_search_budget=args.search_budget)
     if args.no_sanctions:
         plan = dataclasses.replace(plan, sanctions=False)
     if args.no_bankruptcy:

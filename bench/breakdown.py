@@ -9,6 +9,7 @@ alongside: the machine's cores are shared by the client and the server.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import statistics
@@ -97,8 +98,14 @@ class Steps:
 
     async def build(self, batch: int) -> None:
         try:
-            insert: Callable[[str], str] = pg_store._insert_sql
-            row_args: Callable[[StreamWrite], list[Any]] = pg_store._row_args
+            # One event goes in as scalars, more as arrays: the store's statement for the batch.
+            insert: Callable[[str], str] = (
+                pg_store._insert_one_sql if batch == 1 else pg_store._insert_sql
+            )
+            row_args: Callable[[StreamWrite], list[Any]] = (
+                pg_store._one_row_args if batch == 1 else pg_store._row_args
+            )
+            wake_locally = pg_store.wake_locally
         except AttributeError as e:
             raise LookupError(f"the store's internals changed ({e}): breakdown skipped") from e
         no_returning = _without_returning
@@ -107,14 +114,25 @@ class Steps:
             raise LookupError("the store's insert statement changed shape: breakdown skipped")
         options, described = service_pool_options()
 
-        # 1. The store as the services use it (their pool options).
+        # 1. The store as the services use it (their pool options, their relay leading in the
+        # same process: woken directly, no notification).
         store = pg_store.PostgresEventStore(await self._pool("bench_bd_1", **options), "bench_bd_1")
+        self.closers.append(_async(wake_locally(store.pool, "bench_bd_1", _wake)))
 
         async def s1(evs: Sequence[NewEvent], b: int) -> None:
             await _writes(evs, b, lambda w: store.append(w))
 
+        # Side: the same with the relay leading in another instance: each append notifies.
+        store_n = pg_store.PostgresEventStore(
+            await self._pool("bench_bd_1n", **options), "bench_bd_1n"
+        )
+
+        async def s1n(evs: Sequence[NewEvent], b: int) -> None:
+            await _writes(evs, b, lambda w: store_n.append(w))
+
         # Side: the store on a pool with asyncpg's default reset (a round trip per release).
         store_d = pg_store.PostgresEventStore(await self._pool("bench_bd_1d"), "bench_bd_1d")
+        self.closers.append(_async(wake_locally(store_d.pool, "bench_bd_1d", _wake)))
 
         async def s1d(evs: Sequence[NewEvent], b: int) -> None:
             await _writes(evs, b, lambda w: store_d.append(w))
@@ -151,54 +169,74 @@ class Steps:
         async def s4(evs: Sequence[NewEvent], b: int) -> None:
             await _writes(evs, b, lambda w: c4.execute(sql4, *row_args(w)[:8]))
 
-        # 5. The raw table (no `tx` column, no (tx, position) index), same unnest statement.
+        # 5. The raw table (no `tx` column, no (tx, position) index), same statement: for one
+        # event, INSERT ... VALUES, the raw baseline.
         c5 = await asyncpg.connect(self.url)
         self.closers.append(c5.close)
         await c5.execute(RAW_TABLE.format(schema=RAW_SCHEMA, table="events_bd5"))
-        sql5 = RAW_INSERT_MANY.format(schema=RAW_SCHEMA, table="events_bd5")
+        sql5 = (RAW_INSERT_ONE if batch == 1 else RAW_INSERT_MANY).format(
+            schema=RAW_SCHEMA, table="events_bd5"
+        )
 
         async def s5(evs: Sequence[NewEvent], b: int) -> None:
-            await _writes(evs, b, lambda w: c5.execute(sql5, *_raw_args(w)))
+            if b == 1:
+                await _writes(evs, b, lambda w: c5.execute(sql5, *_raw_one_args(w)))
+            else:
+                await _writes(evs, b, lambda w: c5.execute(sql5, *_raw_args(w)))
 
         self.steps = [
             (f"PostgresEventStore.append, pool with {described}", s1, True),
+            (
+                "side: the same, the relay leading in another instance (each append notifies)",
+                s1n,
+                False,
+            ),
             ("side: the same, pool with asyncpg's default reset on release", s1d, False),
             ("− append around the statement: the statement alone on a held connection", s2, True),
             ("side: the statement inside BEGIN ... COMMIT", s2t, False),
             ("− RETURNING position", s3, True),
             ("− expected-version check", s4, True),
-            ("− tx column and (tx, position) index (raw table)", s5, True),
+            (
+                "− tx column and (tx, position) index (raw table"
+                + (": INSERT ... VALUES, the raw baseline)" if batch == 1 else ")"),
+                s5,
+                True,
+            ),
         ]
-        if batch == 1:
-            # 6. The raw baseline's statement: INSERT ... VALUES with scalars.
-            c6 = await asyncpg.connect(self.url)
-            self.closers.append(c6.close)
-            await c6.execute(RAW_TABLE.format(schema=RAW_SCHEMA, table="events_bd6"))
-            sql6 = RAW_INSERT_ONE.format(schema=RAW_SCHEMA, table="events_bd6")
-
-            async def one_row(w: StreamWrite) -> None:
-                (e,) = w.events
-                env = e.message.envelope
-                await c6.execute(
-                    sql6,
-                    env.event_id,
-                    w.stream_id,
-                    w.expected_version + 1,
-                    env.type,
-                    e.subject,
-                    env.occurred_at,
-                    e.message.model_dump_json(),
-                    json.dumps(dict(e.headers)),
-                )
-
-            async def s6(evs: Sequence[NewEvent], b: int) -> None:
-                await _writes(evs, b, one_row)
-
-            self.steps.append(("− arrays: INSERT ... VALUES (raw baseline)", s6, True))
 
     async def close(self) -> None:
         for close in reversed(self.closers):
             await close()
+
+
+def _wake() -> None:
+    """What the relay's wake-up costs an append: setting an event."""
+    _WOKEN.set()
+
+
+_WOKEN = asyncio.Event()
+
+
+def _async(fn: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def call() -> None:
+        fn()
+
+    return call
+
+
+def _raw_one_args(w: StreamWrite) -> list[Any]:
+    (e,) = w.events
+    env = e.message.envelope
+    return [
+        env.event_id,
+        w.stream_id,
+        w.expected_version + 1,
+        env.type,
+        e.subject,
+        env.occurred_at,
+        e.message.model_dump_json(),
+        json.dumps(dict(e.headers)),
+    ]
 
 
 def _raw_args(w: StreamWrite) -> list[Any]:

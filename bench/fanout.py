@@ -22,6 +22,16 @@ directly. Round trip: from the scheduled send time until all 8 replies are in.
 
 Both are driven open loop: query i is sent at t0 + i / rate whether or not earlier ones have
 come back, so a slow system is not excused by a slower sender.
+
+Transactions per query: during the Fuyuan rounds the bench counts the transactions that wrote
+to PostgreSQL (transaction ids assigned, the whole server) and, of them, those that appended to
+the service's log or inbox (distinct `xmin` of the new rows), each divided by the queries.
+
+The ceiling: rates double from `search_start` while each is sustained, up to `search_cap`
+(the fsync-bound limit measured in the same run, when given), then the bench bisects between
+the last rate sustained and the first not, within a time budget. After a step that was not
+sustained it waits until the service has answered every query it was sent (bounded), so no
+backlog is carried into the next step.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -66,6 +77,9 @@ BARE_ROOT = "bench.bare.property_query"
 CACHE_ENV = "FUYUAN_ENFORCEMENT_CACHE_WINDOW"
 SUSTAINED_P99 = 1.0
 """Seconds: a rate is sustained only if the p99 round trip stays under this."""
+SEARCH_WITHIN = 10.0
+"""Seconds a search step waits for a result: one slower fails the step anyway (p99 < 1 s)."""
+SCHEMA = "enforcement"
 
 FUYUAN = "fuyuan (JetStream, store, relay)"
 BARE = "bare nats-py request/reply"
@@ -173,6 +187,9 @@ class Step:
     rate: float
     run: Run
     sustained: bool
+    phase: str = "doubling"
+    """"doubling" (rates up until one fails) or "bisecting" (between the last sustained and
+    the first not)."""
 
 
 @dataclass
@@ -186,6 +203,15 @@ class FanoutResult:
     contenders: dict[str, Contender] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
     max_sustained: float | None = None
+    first_failed: float | None = None
+    """The lowest rate of the search not sustained (None: every rate up to the cap was)."""
+    search_cap: float | None = None
+    search_seconds: float = 0.0
+    transactions: int = 0
+    """Writing transactions (transaction ids assigned) during the Fuyuan rounds."""
+    appending_transactions: int = 0
+    """Of them, those that appended to the service's log or inbox."""
+    round_queries: int = 0
     one_case: list[float] = field(default_factory=list)
     """Round trips of queries of one case, one after another, in order."""
     query_bytes: int = 0
@@ -195,6 +221,16 @@ class FanoutResult:
     rejections: int = 0
     unexpected: int = 0
     log_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def transactions_per_query(self) -> float:
+        return self.transactions / self.round_queries if self.round_queries else float("nan")
+
+    @property
+    def appending_per_query(self) -> float:
+        if not self.round_queries:
+            return float("nan")
+        return self.appending_transactions / self.round_queries
 
     def ratio(self, which: str) -> float:
         f, b = self.contenders.get(FUYUAN), self.contenders.get(BARE)
@@ -235,6 +271,10 @@ class World:
         self.answer_bytes = 0
         self.unexpected: list[str] = []
         self.seq = 0
+        self.outstanding: set[str] = set()
+        """Queries sent whose result has not come, in time or late."""
+        self.drained = asyncio.Event()
+        """Set whenever nothing is outstanding."""
 
     async def start(self) -> None:
         for code in self.codes:
@@ -270,6 +310,9 @@ class World:
     async def _result(self, raw: Msg) -> None:
         now = time.perf_counter()
         data = json.loads(raw.data)["data"]
+        self.outstanding.discard(data["query_id"])
+        if not self.outstanding:
+            self.drained.set()
         fut = self.waiting.pop(data["query_id"], None)
         if fut is None or fut.done():
             return
@@ -343,6 +386,8 @@ class World:
         eid = str(msg.envelope.event_id)
         fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self.waiting[eid] = fut
+        self.outstanding.add(eid)
+        self.drained.clear()
         await self.js.publish(
             subject(QueryProperty.TYPE, COURT),
             msg.model_dump_json().encode(),
@@ -353,6 +398,14 @@ class World:
         except TimeoutError:
             self.waiting.pop(eid, None)
             return None
+
+    async def settle(self, limit: float) -> bool:
+        """Wait (at most `limit` seconds) until every query sent has its result, late or not:
+        the service has no backlog left."""
+        if self.outstanding:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.drained.wait(), limit)
+        return not self.outstanding
 
     async def bare_once(self, within: float) -> float | None:
         try:
@@ -469,14 +522,19 @@ async def run_fanout(
     rounds: int,
     seconds: float,
     warmup: int,
-    search: tuple[float, ...],
+    search_start: float,
     step_seconds: float,
     one_case: int,
+    search_cap: float | None = None,
+    search_budget: float = 180.0,
     within: float = 30.0,
     log: Callable[[str], None] = print,
 ) -> FanoutResult:
+    """`search_start` 0 skips the search for the ceiling; `search_cap` bounds its doubling
+    (default 16 × the start), `search_budget` its seconds."""
     codes = bureaus_for()
     result = FanoutResult(COURT, codes, rate, seconds, rounds, step_seconds=step_seconds)
+    search = Search(search_start, search_cap or 16 * search_start, search_budget, step_seconds)
     with no_result_cache():
         async with enforcement_running(nats_url, postgres_url) as (court, bureaus, counter):
             world = World(court, bureaus, codes)
@@ -484,12 +542,12 @@ async def run_fanout(
             await _measure(
                 world,
                 result,
+                postgres_url,
                 rate=rate,
                 rounds=rounds,
                 seconds=seconds,
                 warmup=warmup,
                 search=search,
-                step_seconds=step_seconds,
                 one_case=one_case,
                 within=within,
                 log=log,
@@ -503,16 +561,40 @@ async def run_fanout(
     return result
 
 
+@dataclass(frozen=True)
+class Search:
+    start: float
+    cap: float
+    budget: float
+    """Seconds: no new step starts after this."""
+    step_seconds: float
+
+
+async def transaction_counts(postgres_url: str) -> tuple[int, int]:
+    """(the next transaction id of the server, distinct transactions among the rows of the
+    service's log and inbox): their growth over an interval counts the writing transactions."""
+    conn = await asyncpg.connect(postgres_url)
+    try:
+        row = await conn.fetchrow(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS next, "
+            f'(SELECT count(DISTINCT x) FROM (SELECT xmin::text AS x FROM "{SCHEMA}".events '
+            f'UNION ALL SELECT xmin::text FROM "{SCHEMA}".inbox) rows) AS appending'
+        )
+    finally:
+        await conn.close()
+    return int(row["next"]), int(row["appending"])
+
+
 async def _measure(
     world: World,
     result: FanoutResult,
+    postgres_url: str,
     *,
     rate: float,
     rounds: int,
     seconds: float,
     warmup: int,
-    search: tuple[float, ...],
-    step_seconds: float,
+    search: Search,
     one_case: int,
     within: float,
     log: Callable[[str], None],
@@ -544,25 +626,22 @@ async def _measure(
     await bare_run(rate, 1.0)
     await asyncio.sleep(0.5)
 
+    await world.settle(within)
+    before = await transaction_counts(postgres_url)
     result.contenders = await alternating_rounds(
         fuyuan_run, bare_run, rate=rate, seconds=seconds, rounds=rounds, per="q", width=30, log=log
     )
+    after = await transaction_counts(postgres_url)
+    result.transactions = after[0] - before[0]
+    result.appending_transactions = after[1] - before[1]
+    result.round_queries = result.contenders[FUYUAN].sent
+    log(
+        f"  {result.transactions_per_query:.2f} writing transactions per query, "
+        f"{result.appending_per_query:.2f} of them appending to the log or inbox"
+    )
 
-    # The highest rate sustained, each query on a case of its own: rates upward until one fails.
-    for step_rate in search:
-        cases = iter(await world.register(round(step_rate * step_seconds)))
-        run = await fuyuan_run(step_rate, step_seconds)
-        ok = sustained(run)
-        result.steps.append(Step(step_rate, run, ok))
-        log(
-            f"  search {step_rate:g}/s for {step_seconds:g} s: p50 {run.p50 * 1e3:,.0f} ms, "
-            f"p99 {run.p99 * 1e3:,.0f} ms, {run.qps:,.1f} q/s, lost {run.lost}: "
-            f"{'sustained' if ok else 'not sustained'}"
-        )
-        await asyncio.sleep(1.0)
-        if not ok:
-            break
-        result.max_sustained = step_rate
+    if search.start > 0:
+        await _search(world, result, search, log)
 
     # One case, as a court would query the same debtor again and again: one query after
     # another (never two in flight), each a new command.
@@ -581,3 +660,63 @@ async def _measure(
                 f"{result.one_case[0] * 1e3:,.0f} ms, last {result.one_case[-1] * 1e3:,.0f} ms, "
                 f"+{result.one_case_slope * 1e3:,.1f} ms per earlier query"
             )
+
+
+async def _search(
+    world: World, result: FanoutResult, search: Search, log: Callable[[str], None]
+) -> None:
+    """The highest rate sustained, each query on a case of its own: doubling from the start
+    while sustained (up to the cap), then bisecting between the last sustained and the first
+    not, to within 10 % (or 1 q/s), while the time budget lasts."""
+    started = time.perf_counter()
+    result.search_cap = search.cap
+
+    async def step(rate: float, phase: str) -> bool:
+        count = max(1, round(rate * search.step_seconds))
+        cases = iter(await world.register(count, within=max(60.0, count / 5)))
+        run = await open_loop(
+            lambda: world.fuyuan_once(next(cases), SEARCH_WITHIN), rate, search.step_seconds
+        )
+        ok = sustained(run)
+        result.steps.append(Step(rate, run, ok, phase))
+        log(
+            f"  search ({phase}) {rate:g}/s for {search.step_seconds:g} s: p50 "
+            f"{run.p50 * 1e3:,.0f} ms, p99 {run.p99 * 1e3:,.0f} ms, {run.qps:,.1f} q/s, lost "
+            f"{run.lost}: {'sustained' if ok else 'not sustained'}"
+        )
+        if not await world.settle(120.0):
+            log(f"  [yellow]{len(world.outstanding)} queries still unanswered[/yellow]")
+            world.outstanding.clear()
+            world.drained.set()
+        await asyncio.sleep(1.0)
+        return ok
+
+    def budget_left() -> bool:
+        return time.perf_counter() - started < search.budget
+
+    low: float | None = None
+    high: float | None = None
+    rate = search.start
+    while budget_left():
+        if await step(rate, "doubling"):
+            low = rate
+            if high is not None or rate >= search.cap:
+                break
+            rate = min(search.cap, rate * 2)
+        else:
+            high = rate
+            if low is not None or rate <= 1:
+                break
+            rate = max(1.0, rate / 2)  # the start was too high: halve until one is sustained
+    while low is not None and high is not None and budget_left():
+        if high - low <= max(1.0, 0.1 * low):
+            break
+        mid = float(round((low + high) / 2))
+        if mid in (low, high):
+            break
+        if await step(mid, "bisecting"):
+            low = mid
+        else:
+            high = mid
+    result.max_sustained, result.first_failed = low, high
+    result.search_seconds = time.perf_counter() - started

@@ -7,6 +7,7 @@ into JSON itself (`model_dump_json`) inside the timed loop, so all pay the same 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
@@ -20,10 +21,12 @@ import asyncpg
 
 from bench.common import Samples, batches, events, ratio, service_pool_options
 from services.runtime.eventstore import NewEvent, StreamWrite
-from services.runtime.eventstore.postgres import PostgresEventStore
+from services.runtime.eventstore.postgres import PostgresEventStore, wake_locally
 from services.runtime.migrations import migrate
 
 STORE_SCHEMA = "bench_store"
+RAW_ONE = "raw asyncpg INSERT"
+"""The raw single-row insert, one transaction each: the run's fsync-bound commit rate."""
 RAW_SCHEMA = "bench_raw"
 ES_SCHEMA = "bench_es"
 
@@ -70,13 +73,15 @@ class Contender(Protocol):
 
 class FuyuanStore:
     """`PostgresEventStore.append`, one StreamWrite per call, from a pool of one connection
-    created with the options the services use."""
+    created with the options the services use, and, as in a service whose relay leads in the
+    same process, that relay's wake-up registered: each append sets it after the commit."""
 
     name = "fuyuan store"
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
         self.store = PostgresEventStore(pool, STORE_SCHEMA)
+        self.take_back = wake_locally(pool, STORE_SCHEMA, asyncio.Event().set)
 
     @classmethod
     async def open(cls, url: str) -> FuyuanStore:
@@ -98,6 +103,7 @@ class FuyuanStore:
         return time.perf_counter() - start
 
     async def close(self) -> None:
+        self.take_back()
         await self.pool.close()
 
 
