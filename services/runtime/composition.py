@@ -58,10 +58,12 @@ def event_sourced(
 ) -> ServiceSpec:
     """The service, on the given clock (tests pass one they can move): `build` (cached by the
     service, so each part is built once per wiring) gives the parts, `consumers` makes the
-    consumers from the handlers, the clock and the wiring's attempts."""
+    consumers from the handlers, the clock and the wiring's attempts; those keyed by case work
+    on `consumer_concurrency` cases at once."""
 
     def consumers_of(w: Wiring) -> list[Consumer]:
-        return consumers(build(w, clock).handlers, clock, w.settings.max_attempts)
+        made = consumers(build(w, clock).handlers, clock, w.settings.max_attempts)
+        return [c.tuned(w.settings.consumer_concurrency) for c in made]
 
     def background(w: Wiring, stop: asyncio.Event) -> list[Background]:
         parts, every = build(w, clock), settings()

@@ -12,16 +12,41 @@ working on it (and on the rest of the batch), pauses with capped backoff and han
 message again; no attempt is spent. Each consumer also pulls its own replay subject
 (`replay.<context>.<durable>`, durable `<durable>_replay`), so an operator's replay reaches the
 consumer that failed and no other.
+
+Many cases at once, each in order. A consumer with a `key` (the case a delivery belongs to)
+works on the keys of a pull batch side by side, up to `concurrency` at once, and on the messages
+of one key strictly one after another, oldest (lowest stream sequence) first. A delivery whose key
+is None belongs to no case: such deliveries share one lane of their own, handled one by one in
+stream order. Where a key has several deliveries in hand and the consumer has a `handle_group`,
+they are handed over together (one load of the case, one transaction); if that fails they are
+handled again one by one, so one bad message is isolated. The replay source stays one message
+at a time.
+
+A failed message holds its key. When a message of a key fails and is to be redelivered, the later
+messages of the same key in hand are not handled: they are put back (nak) with the failed one's
+delay plus a little, so they come again after it, and the key stays held — any later message of
+it that arrives before the failed one succeeds or is set aside is put back too. Putting back
+spends no attempt: the consumer counts the times it put a message back and does not count them
+as attempts. Two limits: the hold ends after the failed message's delay plus `ack_wait` even if
+it never came back (it may have been handed to another instance), and the counts live in the
+process (after a restart a put-back counts as an attempt). The server stops delivering a message
+after `max_attempts + 2` deliveries whatever the consumer counts, so a message at that delivery
+is never put back: a failing one is set aside, and one held behind a failing message of its case
+is set aside too, with that reason, for an operator to replay — never left undelivered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import sys
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import structlog
 from nats.aio.msg import Msg
@@ -30,6 +55,7 @@ from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
+from contracts.ids import normalize_case_number
 from contracts.subjects import REPLAY_STREAM, published, replay_subject, stream_name
 from services.runtime import deadletters
 from services.runtime.deadletters import Failure, header_text, unpack_replay
@@ -56,6 +82,13 @@ class Delivery:
 
 Handler = Callable[[Delivery], Awaitable[None]]
 BatchHandler = Callable[[list[Delivery]], Awaitable[None]]
+Key = Callable[[Delivery], str | None]
+"""The ordering key of a delivery — its case — or None when it belongs to no case."""
+
+
+class NotTogether(Exception):
+    """Raised by a `handle_group` for deliveries it does not decide together (kinds it does not
+    group): they are handled one by one, as after a failure, but without a warning."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +109,30 @@ class Consumer:
     pause: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
     """Seconds between tries while a server is unreachable; the last one repeats. Each is well
     under `ack_wait`, so the held messages' deadlines are renewed in time."""
+    key: Key | None = None
+    """Optional: the case of a delivery. With it, the keys of a batch are worked on side by
+    side and each key's messages in order (the module's docstring); `handle_batch` is then not
+    used on the consumer's own stream."""
+    concurrency: int = 1
+    """How many keys are worked on at once (with a `key`)."""
+    handle_group: BatchHandler | None = None
+    """Optional, with a `key`: takes the deliveries of one key in hand at once, in order (one
+    load of the case, one transaction). If it fails they are handled again one by one."""
 
     def delay(self, attempt: int) -> float:
         return self.backoff[min(attempt, len(self.backoff)) - 1]
+
+    @property
+    def max_deliver(self) -> int:
+        """Deliveries after which the server stops delivering a message, for a consumer created
+        now: with a key, room for the times a message is put back behind a failing one of its
+        case (up to `max_attempts - 1` behind each of two)."""
+        return self.max_attempts + 2 + (2 * self.max_attempts if self.key is not None else 0)
+
+    def tuned(self, concurrency: int) -> Consumer:
+        """The consumer working on `concurrency` keys at once, if it has a key (the runtime's
+        setting applied to a service's consumers)."""
+        return replace(self, concurrency=concurrency) if self.key is not None else self
 
     def config(self) -> ConsumerConfig:
         # The server's own limit sits above ours, so our dead-letter step always runs first.
@@ -87,7 +141,7 @@ class Consumer:
             ack_policy=JsAckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             ack_wait=self.ack_wait,
-            max_deliver=self.max_attempts + 2,
+            max_deliver=self.max_deliver,
             filter_subject=self.subject,
             max_ack_pending=max(1000, self.batch_size * 4),
         )
@@ -152,6 +206,118 @@ async def _loaded(js: JetStreamContext, msg: Msg, d: Delivery) -> Delivery:
     return replace(d, data=raw.data or b"", headers=_headers(raw.headers))
 
 
+def case_key(d: Delivery, fields: Sequence[str] = ("case_number",)) -> str | None:
+    """The case a delivery belongs to, read cheaply from its JSON: the first of `fields` its data
+    names, else its envelope's case number — the order the handlers read them in — normalized
+    as the contracts normalize a 案号 (full-width brackets, spaces), so two spellings of one case
+    are one key. None when the bytes are not a JSON object naming a case: such a message is
+    handled in the lane of messages without a case, and refused there by the intake."""
+    try:
+        obj = json.loads(d.data)
+        data, envelope = obj.get("data"), obj.get("envelope")
+        found = next(
+            (data[f] for f in fields if isinstance(data, dict) and isinstance(data.get(f), str)),
+            envelope.get("case_number") if isinstance(envelope, dict) else None,
+        )
+    except (ValueError, RecursionError, AttributeError):
+        return None
+    if not isinstance(found, str) or not found:
+        return None
+    try:
+        return normalize_case_number(found)
+    except ValueError:
+        return found  # not a valid number: refused by the handler, in its own lane all the same
+
+
+T = TypeVar("T")
+
+
+def lanes(
+    items: Iterable[T], key: Callable[[T], Hashable | None], place: Callable[[T], int]
+) -> list[tuple[Hashable | None, list[T]]]:
+    """The items grouped by key, keys in the order they first appear, each key's items by
+    `place` (its stream sequence: a redelivered older message goes before a newer one of the
+    same key). Items without a key (None) form one lane of their own, in their order."""
+    groups: dict[Hashable | None, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return [(k, v if k is None else sorted(v, key=place)) for k, v in groups.items()]
+
+
+class Holds:
+    """What keeps a key's messages in order across failures, for one pull loop: per key, the
+    messages not settled yet that later ones must wait behind — failed ones to be redelivered and
+    ones put back behind them — each with when it is due again and when it stops holding (its
+    due time plus `ack_wait`: it may have gone to another instance); and how often each message
+    was put back (not counted as attempts)."""
+
+    def __init__(self, limit: int | None = None, size: int = 100_000) -> None:
+        # The server's max_deliver for this consumer: it may predate the code's `max_deliver`.
+        self.limit, self.size = limit, size
+        self._held: dict[Hashable, dict[int, tuple[float, float]]] = {}
+        self._put_back: OrderedDict[tuple[str, int], int] = OrderedDict()
+
+    def behind(self, key: Hashable, sequence: int, besides: Iterable[int] = ()) -> float | None:
+        """Seconds until the last of the earlier unsettled messages of `key` (other than
+        `besides`, the ones in hand with it) is due again, if the message at `sequence` must
+        wait behind them; None when it may be handled."""
+        held = self._held.get(key)
+        if not held:
+            return None
+        now, mine = time.monotonic(), set(besides)
+        for place in [p for p, (_, lapses) in held.items() if lapses <= now]:
+            del held[place]
+        earlier = [due for p, (due, _) in held.items() if p < sequence and p not in mine]
+        if not held:
+            del self._held[key]
+        return max(0.0, max(earlier) - now) if earlier else None
+
+    def hold(self, key: Hashable, sequence: int, delay: float, lapse: float) -> None:
+        """The message at `sequence` is not settled and comes again in `delay` seconds: the
+        later ones of its key wait behind it."""
+        due = time.monotonic() + delay
+        self._held.setdefault(key, {})[sequence] = (due, due + lapse)
+
+    def settled(self, key: Hashable, sequence: int) -> None:
+        held = self._held.get(key)
+        if held is not None:
+            held.pop(sequence, None)
+            if not held:
+                del self._held[key]
+
+    def put_back(self, msg: Msg) -> None:
+        place = _place(msg)
+        self._put_back[place] = self._put_back.pop(place, 0) + 1
+        while len(self._put_back) > self.size:
+            self._put_back.popitem(last=False)
+
+    def last(self, c: Consumer, msg: Msg) -> bool:
+        """Whether the server will not deliver the message again."""
+        return _delivered(msg) >= (self.limit or c.max_deliver)
+
+    def attempt(self, c: Consumer, msg: Msg, d: Delivery) -> Delivery:
+        """The delivery with the times it was put back not counted as attempts — except at the
+        server's last delivery, where a failure must set it aside: put back, it would never
+        come again."""
+        times = self._put_back.get(_place(msg), 0)
+        if self.last(c, msg):
+            return replace(d, attempt=max(c.max_attempts, d.attempt - times))
+        return replace(d, attempt=max(1, d.attempt - times)) if times else d
+
+    def forget(self, msg: Msg) -> None:
+        self._put_back.pop(_place(msg), None)
+
+
+def _place(msg: Msg) -> tuple[str, int]:
+    meta = msg.metadata
+    return (meta.stream, meta.sequence.stream)
+
+
+def _delivered(msg: Msg) -> int:
+    """Deliveries of the message so far, as the server counts them."""
+    return msg.metadata.num_delivered or 1
+
+
 class Keeper:
     """Pauses a consumer while a server is unreachable, holding the messages it has in hand.
 
@@ -212,11 +378,12 @@ async def process(
     keeper: Keeper | None = None,
     held: Sequence[Msg] = (),
     source: Source | None = None,
+    delivery: Delivery | None = None,
 ) -> str:
     """Handle one message and settle it; returns what happened: acked, retry, deadletter, or
     held (the consumer is stopping during an outage; the message will come again)."""
     keeper = keeper or Keeper(c, asyncio.Event())
-    d = _replay_delivery(msg) if source and source.replay else _delivery(msg)
+    d = delivery or (_replay_delivery(msg) if source and source.replay else _delivery(msg))
     while True:
         try:
             d = await _loaded(js, msg, d) if d.replayed else d
@@ -366,8 +533,12 @@ async def settle_batch(
     batch: list[Msg],
     keeper: Keeper | None = None,
     source: Source | None = None,
+    holds: Holds | None = None,
 ) -> None:
     keeper = keeper or Keeper(c, asyncio.Event())
+    if c.key is not None and not (source and source.replay):
+        await _by_key(js, c, batch, keeper, holds or Holds())
+        return
     if c.handle_batch is not None and len(batch) > 1 and not (source and source.replay):
         outcome = await _whole_batch(c, batch, keeper)
         if outcome == "handled":
@@ -381,10 +552,133 @@ async def settle_batch(
             return
 
 
-async def _whole_batch(c: Consumer, batch: list[Msg], keeper: Keeper) -> str:
+async def _by_key(
+    js: JetStreamContext, c: Consumer, batch: list[Msg], keeper: Keeper, holds: Holds
+) -> None:
+    """The batch's keys side by side, up to `c.concurrency` at once, each key in order."""
+    assert c.key is not None
+    in_hand = [(m, holds.attempt(c, m, _delivery(m))) for m in batch]
+    keyed = [(m, d, _key(c, d)) for m, d in in_hand]
+    groups = lanes(keyed, key=lambda t: t[2], place=lambda t: t[1].stream_sequence)
+    # Messages of the keys not started yet: renewed with the rest while a lane pauses.
+    waiting = {id(m): m for m in batch}
+    slots = asyncio.Semaphore(max(1, c.concurrency))
+
+    async def work(key: Hashable | None, group: list[tuple[Msg, Delivery, str | None]]) -> None:
+        async with slots:
+            for m, _, _ in group:
+                waiting.pop(id(m), None)
+            msgs, ds = [m for m, _, _ in group], [d for _, d, _ in group]
+            try:
+                await _lane(js, c, key, msgs, ds, keeper, holds, lambda: list(waiting.values()))
+            except Exception:
+                # A bug of ours must not end the consumer: unsettled messages come again.
+                log.exception("messages of a case not settled", consumer=c.durable)
+
+    await asyncio.gather(*(work(k, g) for k, g in groups))
+
+
+def _key(c: Consumer, d: Delivery) -> str | None:
+    assert c.key is not None
+    try:
+        return c.key(d)
+    except Exception:
+        log.exception("no key for a message, handled without one", consumer=c.durable)
+        return None
+
+
+async def _lane(
+    js: JetStreamContext,
+    c: Consumer,
+    key: Hashable | None,
+    msgs: list[Msg],
+    ds: list[Delivery],
+    keeper: Keeper,
+    holds: Holds,
+    waiting: Callable[[], list[Msg]],
+) -> None:
+    """The messages of one key, oldest first; a failed one holds the rest (module docstring).
+    Messages without a key (key None) are handled one by one and hold nothing."""
+    together = c.handle_group is not None and key is not None and len(msgs) > 1
+    mine = [d.stream_sequence for d in ds]
+    if together and all(holds.behind(key, d.stream_sequence, mine) is None for d in ds):
+        assert c.handle_group is not None
+        outcome = await _whole_batch(c, msgs, keeper, c.handle_group, ds, [*msgs, *waiting()])
+        if outcome == "held":
+            return
+        if outcome == "handled":
+            for m, d in zip(msgs, ds, strict=True):
+                await _quietly(m.ack())
+                holds.settled(key, d.stream_sequence)
+                holds.forget(m)
+            return
+    for i, (msg, d) in enumerate(zip(msgs, ds, strict=True)):
+        wait = holds.behind(key, d.stream_sequence) if key is not None else None
+        if key is not None and wait is not None:
+            if await _put_back(js, c, key, msg, d, wait, keeper, holds, [*msgs[i:], *waiting()]):
+                continue
+            return  # stopping while its letter could not be stored
+        outcome = await process(js, c, msg, keeper, [*msgs[i:], *waiting()], None, d)
+        if outcome == "held":
+            return
+        if key is None:
+            holds.forget(msg)
+        elif outcome == "retry":
+            delay = c.delay(d.attempt)
+            holds.hold(key, d.stream_sequence, delay, c.ack_wait)
+        else:  # acked or set aside: the key goes on
+            holds.settled(key, d.stream_sequence)
+            holds.forget(msg)
+
+
+_BEHIND = 0.1
+"""Seconds a message put back behind a failed one waits beyond that one's delay."""
+
+
+async def _put_back(
+    js: JetStreamContext,
+    c: Consumer,
+    key: Hashable,
+    msg: Msg,
+    d: Delivery,
+    wait: float,
+    keeper: Keeper,
+    holds: Holds,
+    held: Sequence[Msg],
+) -> bool:
+    """Put a message back behind the failed message of its key, its attempt not spent; at the
+    server's last delivery set it aside instead. False only when the consumer stops first."""
+    if not holds.last(c, msg):
+        # It holds the later ones in turn, until it is handled: none may overtake it.
+        holds.put_back(msg)
+        holds.hold(key, d.stream_sequence, wait + _BEHIND, c.ack_wait)
+        await _quietly(msg.nak(delay=wait + _BEHIND))
+        return True
+    error = (
+        "held behind an earlier message of its case that had not succeeded,"
+        " until the server's last delivery"
+    )
+    log.error("message set aside", subject=d.subject, consumer=c.durable, error=error)
+    if await set_aside(js, c, msg, d, error, keeper, held):
+        await _quietly(msg.ack())
+        holds.settled(key, d.stream_sequence)
+        holds.forget(msg)
+        return True
+    return False
+
+
+async def _whole_batch(
+    c: Consumer,
+    batch: list[Msg],
+    keeper: Keeper,
+    handle: BatchHandler | None = None,
+    deliveries: list[Delivery] | None = None,
+    held: Sequence[Msg] | None = None,
+) -> str:
     """handled, held (the consumer stops during an outage) or one by one (it failed)."""
-    assert c.handle_batch is not None
-    deliveries = [_delivery(m) for m in batch]
+    handle = handle or c.handle_batch
+    assert handle is not None
+    deliveries = deliveries or [_delivery(m) for m in batch]
     while True:
         try:
             with tracer.start_as_current_span(
@@ -392,10 +686,12 @@ async def _whole_batch(c: Consumer, batch: list[Msg], keeper: Keeper) -> str:
                 kind=trace.SpanKind.CONSUMER,
                 attributes={"messaging.batch.message_count": len(batch)},
             ):
-                await c.handle_batch(deliveries)
+                await handle(deliveries)
+        except NotTogether:
+            return "one by one"
         except Exception as exc:
             if is_outage(exc):
-                if await keeper.pause(batch, exc):
+                if await keeper.pause(held or batch, exc):
                     continue
                 return "held"
             keeper.resumed()
@@ -421,9 +717,23 @@ async def _subscribe(
                 return None
 
 
+async def _server_limit(sub: JetStreamContext.PullSubscription) -> int | None:
+    """The durable's max_deliver as the server keeps it (set when it was created)."""
+    try:
+        info = await sub.consumer_info()
+    except Exception as exc:
+        log.warning("consumer's delivery limit not read", error=repr(exc)[:300])
+        return None
+    limit = info.config.max_deliver
+    if limit is None:
+        return None
+    return limit if limit > 0 else sys.maxsize  # -1: no limit
+
+
 async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.Event) -> None:
     """Fetch and handle batches from one source until `stop` is set; one message at a time, in
-    stream order. Nothing a message or a server does ends this loop.
+    stream order (with a key: the keys side by side, each in order). Nothing a message or a
+    server does ends this loop.
 
     nats-py's `fetch` returns as soon as messages are there (a no-wait request first). FastStream
     0.7's batch subscriber keeps fetching until the batch is full or its timeout ends, which adds
@@ -433,6 +743,7 @@ async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.
     sub = await _subscribe(js, c, source, keeper)
     if sub is None:
         return
+    holds = Holds(await _server_limit(sub) if c.key is not None else None)
     batch_size = c.batch_size if not source.replay else min(c.batch_size, 16)
     try:
         while not stop.is_set():
@@ -445,7 +756,7 @@ async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.
                 continue
             keeper.resumed()
             try:
-                await settle_batch(js, c, batch, keeper, source)
+                await settle_batch(js, c, batch, keeper, source, holds)
             except Exception:
                 # A bug of ours must not end the consumer: unsettled messages come again.
                 log.exception("batch not settled", consumer=source.durable)

@@ -88,6 +88,13 @@ class Intake:
         finally:
             structlog.contextvars.unbind_contextvars("correlation_id", "event_type")
 
+    def accept(self, d: Delivery) -> Message[Any]:
+        """The message as this intake would route it (valid, sent by the organization its
+        subject names, of a type taken here); else the InvalidMessageError it would refuse."""
+        if problems := self._subject_problems(d.subject):
+            raise InvalidMessageError(problems)
+        return self._accept(d)
+
     def _accept(self, d: Delivery) -> Message[Any]:
         if problems := self._subject_problems(d.subject):
             raise InvalidMessageError(problems)
