@@ -7,9 +7,19 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from contracts.enforcement import ALL_KINDS, MessageRejected, Organization, PropertyKind, party_id
+from contracts.enforcement import (
+    ALL_KINDS,
+    ControlOutcome,
+    MessageRejected,
+    Organization,
+    PropertyAnswer,
+    PropertyKind,
+    party_id,
+)
 from contracts.enforcement.bankruptcy import DebtorBankruptcyRecorded
 from contracts.enforcement.measures import Applicable, Catalogue
+from contracts.enforcement.objections import ObjectToControl
+from contracts.enforcement.sanctions import SanctionAck
 from contracts.envelope import Envelope, Message
 from contracts.ids import unmasked
 from contracts.organizations import PLATFORM_CODE, Registry
@@ -154,10 +164,7 @@ class Handlers:
     ) -> None:
         """Load → decide → append, again at once if another writer moved the case meanwhile."""
         env = msg.envelope
-        case_number = getattr(msg.data, "case_number", None) or env.case_number
-        if not case_number:
-            raise MissingCaseNumberError("the envelope must name the case (case_number)")
-        number: str = case_number
+        number = _case_number(msg)
         await aggregate.act(
             self.store,
             functools.partial(self.cases.load, self.store, number),
@@ -282,10 +289,57 @@ class Handlers:
         await self._act(msg, inbox, now, decide)
 
     async def property_answer(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            _answer_and_what_was_not_taken, msg, bureau=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._act(msg, inbox, now, self.reply_decision(msg, now))
+
+    def reply_decision(self, msg: Message[Any], now: datetime) -> Decide:
+        """What a bureau's reply decides on its case: an answer to a query, a control's outcome,
+        a sanction's acknowledgement, an objection to a control."""
+        bureau, data = msg.envelope.organization, msg.data
+        if isinstance(data, PropertyAnswer):
+            return functools.partial(_answer_and_what_was_not_taken, msg, bureau=bureau, now=now)
+        if isinstance(data, ControlOutcome):
+            return functools.partial(bankruptcy.decide_outcome, data, bureau=bureau, now=now)
+        if isinstance(data, SanctionAck):
+            return functools.partial(sanctions.decide_ack, data, bureau=bureau, now=now)
+        if isinstance(data, ObjectToControl):
+            return functools.partial(
+                objections.decide_objection,
+                data,
+                bureau=bureau,
+                objection_id=msg.envelope.event_id,
+                now=now,
+            )
+        raise TypeError(f"{msg.envelope.type} is not a reply decided on a case")
+
+    async def replies_together(
+        self, msgs: list[Message[Any]], inboxes: list[InboxEntry], now: datetime
+    ) -> None:
+        """Several bureaus' replies on one case (the answers to one query arriving together),
+        in order: decided against one load of the case — each on the case as the ones before it
+        left it, as one by one — and appended in one write with the inbox row of each, so a
+        redelivery of any has no effect. Raises what one of them would raise alone (a refusal,
+        a redelivery): the consumer then handles them one by one, the bad one refused by name."""
+        numbers = {_case_number(m) for m in msgs}
+        if len(numbers) != 1:
+            raise ValueError(f"replies on {len(numbers)} cases cannot be decided together")
+        (number,) = numbers
+        decisions = [(m, self.reply_decision(m, now)) for m in msgs]
+        for attempt in range(1, RETRIES + 1):
+            case, version = await self.cases.load(self.store, number)
+            events: list[NewEvent] = []
+            for m, decide in decisions:
+                outs = decide(case)
+                for payload, _ in outs:
+                    case = domain.evolve(case, payload)
+                env = m.envelope
+                events += emit(outs, env, env.organization, now, number)
+            try:
+                write = StreamWrite(case_stream(number), version, events)
+                await self.store.append_together(write, inboxes=inboxes)
+                return
+            except ConcurrencyError:
+                if attempt == RETRIES:
+                    raise
 
     async def freeze_property(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         await self._by_court(
@@ -340,20 +394,10 @@ class Handlers:
         )
 
     async def control_outcome(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            bankruptcy.decide_outcome, msg.data, bureau=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._act(msg, inbox, now, self.reply_decision(msg, now))
 
     async def object_to_control(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            objections.decide_objection,
-            msg.data,
-            bureau=msg.envelope.organization,
-            objection_id=msg.envelope.event_id,
-            now=now,
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._act(msg, inbox, now, self.reply_decision(msg, now))
 
     async def answer_objection(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
         await self._by_court(msg, inbox, now, objections.decide_answer_objection)
@@ -448,10 +492,7 @@ class Handlers:
         await self._act(msg, inbox, now, decide)
 
     async def sanction_ack(self, msg: Message[Any], now: datetime, inbox: InboxEntry) -> None:
-        decide = functools.partial(
-            sanctions.decide_ack, msg.data, bureau=msg.envelope.organization, now=now
-        )
-        await self._act(msg, inbox, now, decide)
+        await self._act(msg, inbox, now, self.reply_decision(msg, now))
 
     async def ask_sanction_status(
         self, msg: Message[Any], now: datetime, inbox: InboxEntry
@@ -470,6 +511,14 @@ class Handlers:
             StreamWrite(f"status-{env.event_id}", 0, [outgoing(reply, env.organization)]),
             inbox=inbox,
         )
+
+
+def _case_number(msg: Message[Any]) -> str:
+    """The case a message acts on: its data's case number, else its envelope's."""
+    case_number = getattr(msg.data, "case_number", None) or msg.envelope.case_number
+    if not case_number:
+        raise MissingCaseNumberError("the envelope must name the case (case_number)")
+    return str(case_number)
 
 
 def _registered(

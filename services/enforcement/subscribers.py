@@ -12,11 +12,11 @@ from contracts.enforcement import duties as duty_msgs
 from contracts.enforcement import exemptions as exemption_msgs
 from contracts.enforcement import sanctions as sanction_msgs
 from contracts.organizations import UnknownOrganizationError
-from contracts.subjects import commands, replies
+from contracts.subjects import commands, replies, split
 from services.enforcement import domain
 from services.enforcement.handlers import Handlers
-from services.runtime.consumer import Consumer
-from services.runtime.eventstore import EventStore
+from services.runtime.consumer import BatchHandler, Consumer, Delivery, NotTogether, case_key
+from services.runtime.eventstore import EventStore, InboxEntry
 from services.runtime.intake import Intake, Route
 
 COMMANDS = "enforcement_commands"
@@ -40,6 +40,35 @@ def _intake(
         refusals=(domain.EnforcementError, UnknownOrganizationError),
         clock=clock,
     )
+
+
+TOGETHER = frozenset(
+    {
+        msgs.PropertyAnswer.TYPE,
+        msgs.ControlOutcome.TYPE,
+        sanction_msgs.SanctionAck.TYPE,
+        objections.ObjectToControl.TYPE,
+    }
+)
+"""The replies decided together when several of one case are in hand (`replies_together`)."""
+
+
+def replies_together(intake: Intake, h: Handlers) -> BatchHandler:
+    """The replies of one case in hand, decided against one load and appended in one write.
+    If the intake would refuse any of them, or one is of a kind not decided together, the
+    consumer handles them one by one instead (a bad one refused by name, never a dead letter)."""
+
+    async def handle(ds: list[Delivery]) -> None:
+        if any(split(d.subject)[0] not in TOGETHER for d in ds):
+            raise NotTogether
+        msgs_in_hand = [intake.accept(d) for d in ds]
+        inboxes = [
+            InboxEntry(intake.consumer, m.envelope.event_id, m.envelope.organization)
+            for m in msgs_in_hand
+        ]
+        await h.replies_together(msgs_in_hand, inboxes, intake.clock())
+
+    return handle
 
 
 def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> list[Consumer]:
@@ -75,6 +104,8 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
     bankruptcy_routes: dict[str, Route] = {
         bankruptcy_msgs.PetitionAccepted.TYPE: h.bankruptcy_accepted,
     }
+    answers = _intake(h.store, REPLIES, reply_routes, clock)
+    # Courts' commands and bureaus' replies: many cases at once, each case in order.
     return [
         Consumer(
             context="enforcement",
@@ -82,13 +113,16 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
             subject=commands("enforcement"),
             handle=_intake(h.store, COMMANDS, command_routes, clock),
             max_attempts=max_attempts,
+            key=case_key,
         ),
         Consumer(
             context="enforcement",
             durable=REPLIES,
             subject=replies("enforcement"),
-            handle=_intake(h.store, REPLIES, reply_routes, clock),
+            handle=answers,
             max_attempts=max_attempts,
+            key=case_key,
+            handle_group=replies_together(answers, h),
         ),
         Consumer(
             context="bankruptcy",
