@@ -247,6 +247,8 @@ class Relay:
         self.leading = False
         self.appended = asyncio.Event()
         """Set when a commit that appended events is announced on the leader's session."""
+        self._ahead: tuple[tuple[int, int], asyncio.Future[list[Pending]]] | None = None
+        """The batch after the last full one, being read: (where it starts, the read)."""
 
     # --- one batch -------------------------------------------------------------------------
 
@@ -262,9 +264,14 @@ class Relay:
 
     async def pending(self, after: tuple[int, int]) -> list[Pending]:
         with self._database():
-            rows = await self._db.fetch(
-                self._fetch, str(after[0]), after[1], self.batch_size, timeout=self.database_timeout
-            )
+            return await self._read(self._db, after)
+
+    async def _read(
+        self, db: asyncpg.Pool | asyncpg.Connection, after: tuple[int, int]
+    ) -> list[Pending]:
+        rows = await db.fetch(
+            self._fetch, str(after[0]), after[1], self.batch_size, timeout=self.database_timeout
+        )
         return [
             Pending(
                 r["tx"],
@@ -377,14 +384,40 @@ class Relay:
             raise LeadershipLostError("the checkpoint was not saved: the lock is not held here")
 
     async def step(self, after: tuple[int, int]) -> tuple[tuple[int, int], int]:
-        """Publish one batch; returns the new checkpoint and how many were sent."""
-        batch = await self.pending(after)
+        """Publish one batch; returns the new checkpoint and how many were sent.
+
+        A full batch has more behind it: the next is read (on a pooled connection) while this
+        one is published and acknowledged, and used by the next step if it starts where this
+        one ended. Rows below the visible horizon never change, so reading early reads the
+        same; the next batch is still published only after this one's checkpoint is saved."""
+        batch = await self._ahead_or_pending(after)
         if not batch:
             return after, 0
+        last = (batch[-1].tx, batch[-1].position)
+        if len(batch) >= self.batch_size:
+            self._ahead = (last, asyncio.ensure_future(self._read(self.pool, last)))
         await self._publish_or_set_aside(batch)
         await self.save(batch[-1])
         self.attempts.clear()
-        return (batch[-1].tx, batch[-1].position), len(batch)
+        return last, len(batch)
+
+    async def _ahead_or_pending(self, after: tuple[int, int]) -> list[Pending]:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            if ahead[0] == after:
+                try:
+                    # Bounded: a pool busy with the consumers must not hold the relay.
+                    return await asyncio.wait_for(ahead[1], self.database_timeout)
+                except Exception as exc:  # read again on the relay's own session
+                    log.debug("relay read-ahead failed", schema=self.schema, error=reason(exc))
+            else:
+                _drop(ahead[1])
+        return await self.pending(after)
+
+    def _drop_ahead(self) -> None:
+        if self._ahead is not None:
+            _drop(self._ahead[1])
+            self._ahead = None
 
     async def _publish_or_set_aside(self, batch: Sequence[Pending]) -> None:
         limit, fits = self.nc.max_payload, []
@@ -480,6 +513,7 @@ class Relay:
 
     async def close(self) -> None:
         """Close the relay's own connection (if it made one)."""
+        self._drop_ahead()
         if self.connect is not None:
             await _close_quietly(self.nc)
 
@@ -645,6 +679,7 @@ class Relay:
 
     async def _step_down(self, conn: asyncpg.Connection, lost: bool) -> None:
         self._db, self._guarded, self.leading = self.pool, False, False
+        self._drop_ahead()
         if not lost:
             try:
                 await conn.execute(
@@ -656,6 +691,16 @@ class Relay:
             # A session we cannot trust is ended: its lock, if the server still has it, goes too.
             _terminate(conn)
         await _release_quietly(self.pool, conn, self.database_timeout)
+
+
+def _drop(read: asyncio.Future[Any]) -> None:
+    """A read-ahead no longer wanted: cancelled, and its outcome, if any, taken."""
+    if read.done():
+        if not read.cancelled():
+            read.exception()
+    else:
+        read.cancel()
+        read.add_done_callback(lambda f: f.cancelled() or f.exception())
 
 
 def _terminate(conn: asyncpg.Connection) -> None:
