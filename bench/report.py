@@ -861,7 +861,7 @@ METHOD = [
     "(500 per transaction). Each round deletes and re-creates the `BENCH` stream, then times "
     "`relay.step` from the start of the log until all are published and acknowledged (each "
     "step reads 500 rows, publishes them pipelined with `publish_async`, awaits every ack and "
-    "saves the checkpoint). An SDK tracer provider is installed as in the services (spans are "
+    "saves the checkpoint; after a full batch the next is read meanwhile). An SDK tracer provider is installed as in the services (spans are "
     "made, not exported). **raw nats-py**: the same subjects, message bytes and headers "
     "(`Nats-Msg-Id`, `Fuyuan-Type`, `traceparent`) held in memory, `js.publish_async` in "
     "windows of 500, each window's acks awaited before the next. One warm-up each, then {rounds} "
