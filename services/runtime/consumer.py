@@ -15,24 +15,28 @@ consumer that failed and no other.
 
 Many cases at once, each in order. A consumer with a `key` (the case a delivery belongs to)
 works on the keys of a pull batch side by side, up to `concurrency` at once, and on the messages
-of one key strictly one after another, oldest (lowest stream sequence) first. A delivery whose key
-is None belongs to no case: such deliveries share one lane of their own, handled one by one in
-stream order. Where a key has several deliveries in hand and the consumer has a `handle_group`,
-they are handed over together (one load of the case, one transaction); if that fails they are
-handled again one by one, so one bad message is isolated. The replay source stays one message
-at a time.
+of one key strictly one after another, oldest (lowest stream sequence) first. A delivery whose
+key is None belongs to no case, or to more than one (it names two): it is handled alone, in its
+place — after the messages before it in the batch, before the ones after it. Where a key has
+several deliveries in hand and the consumer has a `handle_group`, they are handed over together
+(one load of the case, one transaction); if that fails they are handled again one by one, so
+one bad message is isolated. An outage pauses the key's lane holding its messages, and renews
+the deadlines of the keys not started yet. The replay source stays one message at a time.
 
 A failed message holds its key. When a message of a key fails and is to be redelivered, the later
-messages of the same key in hand are not handled: they are put back (nak) with the failed one's
-delay plus a little, so they come again after it, and the key stays held — any later message of
-it that arrives before the failed one succeeds or is set aside is put back too. Putting back
-spends no attempt: the consumer counts the times it put a message back and does not count them
-as attempts. Two limits: the hold ends after the failed message's delay plus `ack_wait` even if
-it never came back (it may have been handed to another instance), and the counts live in the
-process (after a restart a put-back counts as an attempt). The server stops delivering a message
-after `max_attempts + 2` deliveries whatever the consumer counts, so a message at that delivery
-is never put back: a failing one is set aside, and one held behind a failing message of its case
-is set aside too, with that reason, for an operator to replay — never left undelivered.
+messages of that key are not handled before it: those in hand, and any that arrive before it
+comes back, are put back (nak) with a delay that brings them after it, and each holds the ones
+after it in turn until it is handled — so none overtakes. Putting back spends no attempt: the
+consumer counts the times it put a message back and does not count them as attempts. Limits: a
+hold lapses after its message's delay plus `ack_wait` even if that message never came back (it
+may have been handed to another instance); the holds and counts live in the process (after a
+restart a message put back may be counted as an attempt, and one that was held may be handled
+before the one it waited for). The server stops delivering a message after the durable's
+`max_deliver` (`max_attempts + 2`, with a key `3 × max_attempts + 2` to leave room for putting
+back; read from the server, since a durable keeps the limit it was created with), so at that
+delivery a message is never put back: a failing one is set aside, and one held behind a failing
+message of its case is set aside too, with that reason, for an operator to replay — never left
+undelivered.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import json
 import sys
 import time
 import traceback
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -56,7 +61,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
 from contracts.ids import normalize_case_number
-from contracts.subjects import REPLAY_STREAM, published, replay_subject, stream_name
+from contracts.subjects import REPLAY_STREAM, published, replay_subject, split, stream_name
 from services.runtime import deadletters
 from services.runtime.deadletters import Failure, header_text, unpack_replay
 from services.runtime.observability import extract_context
@@ -229,19 +234,62 @@ def case_key(d: Delivery, fields: Sequence[str] = ("case_number",)) -> str | Non
         return found  # not a valid number: refused by the handler, in its own lane all the same
 
 
+def data_key(fields: Mapping[str, tuple[str, str]]) -> Key:
+    """A key from one field of the data, by message type: `fields[type] = (kind, field)` keys a
+    message `kind:value` — one key per stream when `kind` names the stream its field picks. A
+    type not named, or a message without the field, has no key (it is handled alone)."""
+
+    def key(d: Delivery) -> str | None:
+        named = fields.get(split(d.subject)[0])
+        if named is None:
+            return None
+        kind, name = named
+        try:
+            data = json.loads(d.data).get("data")
+            value = data.get(name) if isinstance(data, dict) else None
+        except (ValueError, RecursionError, AttributeError):
+            return None
+        return f"{kind}:{_normalized(value)}" if isinstance(value, str) and value else None
+
+    return key
+
+
+def _normalized(value: str) -> str:
+    """One spelling of an id: a UUID as the contracts write it, a 案号 normalized."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        pass
+    try:
+        return normalize_case_number(value)
+    except ValueError:
+        return value
+
+
 T = TypeVar("T")
 
 
-def lanes(
+def stages(
     items: Iterable[T], key: Callable[[T], Hashable | None], place: Callable[[T], int]
-) -> list[tuple[Hashable | None, list[T]]]:
-    """The items grouped by key, keys in the order they first appear, each key's items by
-    `place` (its stream sequence: a redelivered older message goes before a newer one of the
-    same key). Items without a key (None) form one lane of their own, in their order."""
-    groups: dict[Hashable | None, list[T]] = {}
+) -> list[list[tuple[Hashable | None, list[T]]]]:
+    """The items in stages, each handled after the one before: the items up to one without a
+    key, grouped by key — keys in the order they first appear, each key's items by `place`
+    (the stream sequence: a redelivered older message goes before a newer one of its key) —
+    then that item alone (key None), then the items after it, and so on."""
+    out: list[list[tuple[Hashable | None, list[T]]]] = []
+    groups: dict[Hashable, list[T]] = {}
     for item in items:
-        groups.setdefault(key(item), []).append(item)
-    return [(k, v if k is None else sorted(v, key=place)) for k, v in groups.items()]
+        k = key(item)
+        if k is not None:
+            groups.setdefault(k, []).append(item)
+            continue
+        if groups:
+            out.append([(g, sorted(v, key=place)) for g, v in groups.items()])
+            groups = {}
+        out.append([(None, [item])])
+    if groups:
+        out.append([(g, sorted(v, key=place)) for g, v in groups.items()])
+    return out
 
 
 class Holds:
@@ -555,11 +603,11 @@ async def settle_batch(
 async def _by_key(
     js: JetStreamContext, c: Consumer, batch: list[Msg], keeper: Keeper, holds: Holds
 ) -> None:
-    """The batch's keys side by side, up to `c.concurrency` at once, each key in order."""
+    """The batch's keys side by side, up to `c.concurrency` at once, each key in order; a
+    message without a key alone, between the ones before and after it."""
     assert c.key is not None
     in_hand = [(m, holds.attempt(c, m, _delivery(m))) for m in batch]
     keyed = [(m, d, _key(c, d)) for m, d in in_hand]
-    groups = lanes(keyed, key=lambda t: t[2], place=lambda t: t[1].stream_sequence)
     # Messages of the keys not started yet: renewed with the rest while a lane pauses.
     waiting = {id(m): m for m in batch}
     slots = asyncio.Semaphore(max(1, c.concurrency))
@@ -575,7 +623,8 @@ async def _by_key(
                 # A bug of ours must not end the consumer: unsettled messages come again.
                 log.exception("messages of a case not settled", consumer=c.durable)
 
-    await asyncio.gather(*(work(k, g) for k, g in groups))
+    for stage in stages(keyed, key=lambda t: t[2], place=lambda t: t[1].stream_sequence):
+        await asyncio.gather(*(work(k, g) for k, g in stage))
 
 
 def _key(c: Consumer, d: Delivery) -> str | None:
@@ -598,7 +647,7 @@ async def _lane(
     waiting: Callable[[], list[Msg]],
 ) -> None:
     """The messages of one key, oldest first; a failed one holds the rest (module docstring).
-    Messages without a key (key None) are handled one by one and hold nothing."""
+    A message without a key (key None) holds nothing."""
     together = c.handle_group is not None and key is not None and len(msgs) > 1
     mine = [d.stream_sequence for d in ds]
     if together and all(holds.behind(key, d.stream_sequence, mine) is None for d in ds):

@@ -20,8 +20,8 @@ from services.runtime.consumer import (
     Holds,
     Keeper,
     case_key,
-    lanes,
     settle_batch,
+    stages,
 )
 
 
@@ -107,19 +107,28 @@ async def settle(
 
 
 @given(st.lists(st.sampled_from(["A", "B", "C", "D", None]), max_size=60), st.randoms())
-def test_lanes_keep_every_item_once_each_key_in_stream_order(keys: list[Any], rnd: Any) -> None:
+def test_stages_keep_every_item_once_each_key_in_stream_order_keyless_alone_in_place(
+    keys: list[Any], rnd: Any
+) -> None:
     places = list(range(len(keys)))
     rnd.shuffle(places)  # redeliveries arrive out of stream order
     items = list(zip(keys, places, strict=True))
-    groups = lanes(items, key=lambda t: t[0], place=lambda t: t[1])
-    assert sorted((t[1] for _, g in groups for t in g)) == list(range(len(keys)))
-    assert [k for k, _ in groups] == list(dict.fromkeys(keys))
-    for k, g in groups:
-        assert all(t[0] == k for t in g)
-        if k is None:
-            assert g == [t for t in items if t[0] is None], "without a key: as they came"
-        else:
+    out = stages(items, key=lambda t: t[0], place=lambda t: t[1])
+    assert sorted(t[1] for stage in out for _, g in stage for t in g) == sorted(places)
+    flat_stage = {t: i for i, stage in enumerate(out) for _, g in stage for t in g}
+    for i, item in enumerate(items):
+        if item[0] is None:
+            assert out[flat_stage[item]] == [(None, [item])], "alone"
+            assert all(flat_stage[t] < flat_stage[item] for t in items[:i]), "after the ones before"
+            assert all(flat_stage[t] > flat_stage[item] for t in items[i + 1 :]), "before the rest"
+    for stage in out:
+        assert len({k for k, _ in stage}) == len(stage), "a key once per stage"
+        for k, g in stage:
+            assert all(t[0] == k for t in g)
             assert [t[1] for t in g] == sorted(t[1] for t in g), "a key: oldest first"
+        keys_in_stage = [k for k, _ in stage]
+        first_seen = [t[0] for t in items if t in {x for _, g in stage for x in g}]
+        assert keys_in_stage == list(dict.fromkeys(first_seen)), "keys as they first appear"
 
 
 def test_the_case_key_is_the_normalized_case_number_of_data_or_envelope() -> None:
@@ -177,7 +186,21 @@ async def test_at_concurrency_one_a_keyed_consumer_handles_one_message_at_a_time
     assert most == 1
 
 
-async def test_messages_without_a_key_share_one_lane_in_order_and_hold_nothing() -> None:
+async def test_a_message_without_a_key_is_handled_alone_in_its_place() -> None:
+    log: list[tuple[str, int]] = []
+
+    async def handle(d: Delivery) -> None:
+        log.append(("start", d.stream_sequence))
+        await asyncio.sleep(0.01)
+        log.append(("end", d.stream_sequence))
+
+    await settle(keyed(handle, concurrency=4), msgs("A:", "B:", ":", "A:", "C:"))
+    alone = log.index(("start", 3))
+    assert log[alone + 1] == ("end", 3), "nothing else while it is handled"
+    assert {s for _, s in log[:alone]} == {1, 2} and {s for _, s in log[alone + 2 :]} == {4, 5}
+
+
+async def test_a_failed_message_without_a_key_holds_nothing() -> None:
     seen: list[int] = []
 
     async def handle(d: Delivery) -> None:
