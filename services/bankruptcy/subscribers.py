@@ -8,13 +8,14 @@ from datetime import datetime
 from contracts.bankruptcy import MessageRejected
 from contracts.bankruptcy import administrator as adm
 from contracts.bankruptcy import aid as a
+from contracts.bankruptcy import procedure as p
 from contracts.bankruptcy import tasks as t
 from contracts.organizations import UnknownOrganizationError
-from contracts.subjects import commands, replies
+from contracts.subjects import commands, replies, split
 from services.bankruptcy.domain import BankruptcyError
 from services.bankruptcy.domain.procedure import STEPS
 from services.bankruptcy.handlers import Handlers
-from services.runtime.consumer import Consumer
+from services.runtime.consumer import Consumer, Delivery, case_key
 from services.runtime.eventstore import EventStore
 from services.runtime.intake import Intake, Route
 
@@ -36,6 +37,18 @@ def _intake(
         refusals=(BankruptcyError, UnknownOrganizationError),
         clock=clock,
     )
+
+
+def case_of(d: Delivery) -> str | None:
+    """The case a message acts on, its order kept (the number `handlers.named_number` reads).
+    An acceptance names two numbers — the petition's, which its case is known by until then, and
+    the case's new one the steps after it name — so it is handled alone, after every message
+    before it and before every one after it. (A step naming the petition's number after the
+    acceptance is of another key than one naming the new number: the two are decided on one
+    stream, each on the other's effect, but not kept in their stream order.)"""
+    if split(d.subject)[0] == p.AcceptPetition.TYPE:
+        return None
+    return case_key(d)
 
 
 def command_routes(h: Handlers) -> dict[str, Route]:
@@ -69,6 +82,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
             subject=commands(CONTEXT),
             handle=_intake(h.store, COMMANDS, command_routes(h), clock),
             max_attempts=max_attempts,
+            key=case_of,
         ),
         Consumer(
             context=CONTEXT,
@@ -76,5 +90,6 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
             subject=replies(CONTEXT),
             handle=_intake(h.store, REPLIES, reply_routes(h), clock),
             max_attempts=max_attempts,
+            key=case_of,
         ),
     ]

@@ -23,7 +23,7 @@ from contracts.risk import special as sp
 from contracts.subjects import commands, split
 from services.risk.domain import RiskError
 from services.risk.handlers import Handlers
-from services.runtime.consumer import Consumer, Delivery
+from services.runtime.consumer import Consumer, Delivery, Key, data_key
 from services.runtime.eventstore import EventStore
 from services.runtime.intake import Intake, Route
 
@@ -134,6 +134,31 @@ def item_routes(h: Handlers) -> dict[str, Route]:
     }
 
 
+def order_key(h: Handlers) -> Key:
+    """Each command keyed by the stream it acts on, its order kept: a linkage item, a meeting, a
+    risk case, a special-item case, a summons, a reconsideration, a mediation — each named by
+    one field of the command. The rest (key items, accountability and commendation, the leading
+    group's meeting, whose stream is found from more than one field) are handled alone."""
+    streams: list[tuple[Route, tuple[str, str]]] = [
+        (h.submit_linkage_item, ("linkage", "item_id")),
+        (h.on_linkage_item, ("linkage", "item_id")),
+        (h.request_meeting, ("meeting", "meeting_id")),
+        (h.on_meeting, ("meeting", "meeting_id")),
+        (h.on_risk_case, ("risk_case", "case_id")),
+        (h.on_gov_case, ("gov_case", "case_number")),
+        (h.on_appearance, ("appearance", "case_number")),
+        (h.on_reconsideration, ("reconsideration", "reconsideration_id")),
+        (h.on_mediation, ("mediation", "referral_id")),
+    ]
+    fields = {
+        kind: field
+        for kind, route in command_routes(h).items()
+        for handler, field in streams
+        if route == handler
+    }
+    return data_key(fields)
+
+
 def enforcement_routes(h: Handlers) -> dict[str, Route]:
     return {CaseConcluded.TYPE: h.case_concluded}
 
@@ -150,6 +175,7 @@ def consumers(h: Handlers, clock: Callable[[], datetime], max_attempts: int) -> 
             subject=commands(CONTEXT),
             handle=_intake(h.store, COMMANDS, command_routes(h), clock),
             max_attempts=max_attempts,
+            key=order_key(h),
         ),
         Consumer(
             context="bankruptcy",
