@@ -126,9 +126,13 @@ def _save_sql(schema: str, guarded: bool) -> str:
         if guarded
         else ""
     )
+    # Committed without waiting for its WAL flush (`synchronous_commit` off for this statement
+    # alone): a database crash may lose the last moves, and the relay then sends those batches
+    # again, which JetStream drops as repeats, as after a relay crash before its save.
     return (
+        "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true)) "
         f'INSERT INTO "{schema}".relay_checkpoint (relay, tx, position) '
-        f"SELECT $1, $2::text::xid8, $3{held} ON CONFLICT (relay) DO UPDATE "
+        f"SELECT $1, $2::text::xid8, $3 FROM unflushed{held} ON CONFLICT (relay) DO UPDATE "
         "SET tx = excluded.tx, position = excluded.position, updated_at = now() "
         "WHERE (relay_checkpoint.tx, relay_checkpoint.position) < (excluded.tx, excluded.position) "
         "RETURNING 1"

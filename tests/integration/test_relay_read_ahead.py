@@ -74,3 +74,18 @@ async def test_the_batch_read_ahead_is_published_next_and_only_from_where_it_sta
     published = await ids(js)
     # The repeated first batch is dropped by JetStream's duplicate window.
     assert published == expected
+
+
+async def test_the_checkpoint_save_leaves_the_session_as_it_was(
+    store: PostgresEventStore, js: JetStreamContext
+) -> None:
+    # The save turns off the wait for its flush for its own transaction only: the pooled
+    # connection it ran on (one of the services' own) keeps synchronous commits.
+    await store.append(StreamWrite("s", 0, [note(1)]))
+    async with store.pool.acquire() as conn:
+        await conn.execute("SET synchronous_commit = on")  # the tests' server runs without
+        relay = Relay(conn, "testing", js)  # one session, to look at
+        after, sent = await relay.step((0, 0))
+        assert sent == 1
+        assert await relay.checkpoint() == after
+        assert await conn.fetchval("SHOW synchronous_commit") == "on"
