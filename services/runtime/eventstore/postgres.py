@@ -238,8 +238,8 @@ class PostgresEventStore(EventStore):
         self, writes: tuple[StreamWrite, ...], inboxes: Sequence[InboxEntry], notify: bool
     ) -> list[int]:
         async with self.pool.acquire() as conn, conn.transaction():
-            for inbox in inboxes:
-                await self._record_inbox(conn, inbox)
+            if inboxes:
+                await self._record_inboxes(conn, inboxes)
             positions: list[int] = []
             for write in writes:
                 positions += await self._write(conn, write)
@@ -293,6 +293,32 @@ class PostgresEventStore(EventStore):
         if "event_id" in name:
             return DuplicateEventError(str(e))
         return ConcurrencyError(write.stream_id, write.expected_version)
+
+    async def _record_inboxes(
+        self, conn: asyncpg.Connection, inboxes: Sequence[InboxEntry]
+    ) -> None:
+        """Every row of a group in one statement; AlreadyProcessedError for the first already
+        there (or there twice in the group): the caller's transaction then writes nothing."""
+        if len(inboxes) == 1:
+            return await self._record_inbox(conn, inboxes[0])
+        rows = await conn.fetch(
+            f'INSERT INTO "{self.schema}".inbox (consumer, message_id, sender) '
+            "SELECT v.consumer, v.message_id, v.sender "
+            "FROM unnest($1::text[], $2::uuid[], $3::text[]) AS v(consumer, message_id, sender) "
+            f'WHERE NOT EXISTS (SELECT 1 FROM "{self.schema}".inbox i WHERE i.consumer = '
+            "v.consumer AND i.message_id = v.message_id AND i.sender = '') "
+            "ON CONFLICT DO NOTHING RETURNING consumer, message_id, sender",
+            [r.consumer for r in inboxes],
+            [r.message_id for r in inboxes],
+            [r.sender for r in inboxes],
+        )
+        added = {(r["consumer"], r["message_id"], r["sender"]) for r in rows}
+        for inbox in inboxes:
+            key = (inbox.consumer, inbox.message_id, inbox.sender)
+            if key not in added:
+                raise AlreadyProcessedError(inbox.consumer, inbox.message_id, inbox.sender)
+            added.discard(key)  # a second copy in the group is a repeat
+        return None
 
     async def _record_inbox(self, conn: asyncpg.Connection, inbox: InboxEntry) -> None:
         # A legacy row (sender '') stops every sender's copy of the id, as in `_append_one`.
