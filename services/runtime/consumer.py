@@ -49,7 +49,7 @@ import time
 import traceback
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -453,12 +453,7 @@ async def _handle(c: Consumer, d: Delivery) -> None:
         f"consume {d.subject}",
         context=extract_context(d.headers),
         kind=trace.SpanKind.CONSUMER,
-        attributes={
-            "messaging.system": "nats",
-            "messaging.destination.name": d.subject,
-            "messaging.consumer.group.name": c.durable,
-            "messaging.message.delivery_attempt": d.attempt,
-        },
+        attributes=_span_attributes(c, d),
     ) as span:
         try:
             await c.handle(d)
@@ -727,14 +722,11 @@ async def _whole_batch(
     """handled, held (the consumer stops during an outage) or one by one (it failed)."""
     handle = handle or c.handle_batch
     assert handle is not None
+    grouped = handle is not c.handle_batch
     deliveries = deliveries or [_delivery(m) for m in batch]
     while True:
         try:
-            with tracer.start_as_current_span(
-                f"consume batch {c.durable}",
-                kind=trace.SpanKind.CONSUMER,
-                attributes={"messaging.batch.message_count": len(batch)},
-            ):
+            with _group_spans(c, deliveries) if grouped else _batch_span(c, len(batch)):
                 await handle(deliveries)
         except NotTogether:
             return "one by one"
@@ -748,6 +740,53 @@ async def _whole_batch(
             return "one by one"
         keeper.resumed()
         return "handled"
+
+
+@contextlib.contextmanager
+def _batch_span(c: Consumer, count: int) -> Iterator[None]:
+    with tracer.start_as_current_span(
+        f"consume batch {c.durable}",
+        kind=trace.SpanKind.CONSUMER,
+        attributes={"messaging.batch.message_count": count},
+    ):
+        yield
+
+
+@contextlib.contextmanager
+def _group_spans(c: Consumer, ds: list[Delivery]) -> Iterator[None]:
+    """One consume span per message of a case handled together, each continuing its sender's
+    trace, as when handled alone; the last one's is current while they are handled, so what
+    they lead to continues the trace of the message that came last."""
+    *before, last = ds
+    spans = [
+        tracer.start_span(
+            f"consume {d.subject}",
+            context=extract_context(d.headers),
+            kind=trace.SpanKind.CONSUMER,
+            attributes=_span_attributes(c, d),
+        )
+        for d in before
+    ]
+    try:
+        with tracer.start_as_current_span(
+            f"consume {last.subject}",
+            context=extract_context(last.headers),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={**_span_attributes(c, last), "messaging.batch.message_count": len(ds)},
+        ):
+            yield
+    finally:
+        for span in spans:
+            span.end()
+
+
+def _span_attributes(c: Consumer, d: Delivery) -> dict[str, str | int]:
+    return {
+        "messaging.system": "nats",
+        "messaging.destination.name": d.subject,
+        "messaging.consumer.group.name": c.durable,
+        "messaging.message.delivery_attempt": d.attempt,
+    }
 
 
 async def _subscribe(

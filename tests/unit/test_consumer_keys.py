@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
+from opentelemetry import trace
 
 from services.runtime.consumer import (
     Consumer,
@@ -23,6 +24,8 @@ from services.runtime.consumer import (
     settle_batch,
     stages,
 )
+from services.runtime.observability import trace_headers
+from tests.conftest import SPANS
 
 
 @dataclass
@@ -353,3 +356,25 @@ async def test_an_outage_pauses_the_group_and_renews_every_message_in_hand() -> 
     assert calls == 2
     assert a1.done == ["wip", "ack"] and a2.done == ["wip", "ack"]
     assert b3.done == ["wip", "ack"], "the key not started yet is renewed too"
+
+
+async def test_each_message_handed_over_together_continues_its_senders_trace() -> None:
+    tracer = trace.get_tracer("test")
+    senders = []
+    batch = msgs("A:", "A:", "A:")
+    for m in batch:
+        with tracer.start_as_current_span("publish") as sent:
+            m.headers = trace_headers()
+            senders.append(sent.get_span_context())
+    current: list[int] = []
+
+    async def together(ds: list[Delivery]) -> None:
+        current.append(trace.get_current_span().get_span_context().trace_id)
+
+    SPANS.clear()
+    await settle(keyed(lambda d: asyncio.sleep(0), handle_group=together), batch)
+    consumed = [s for s in SPANS.get_finished_spans() if s.name == "consume testing.event.n.v1.X"]
+    assert sorted((s.parent.span_id, s.context.trace_id) for s in consumed if s.parent) == sorted(
+        (c.span_id, c.trace_id) for c in senders
+    )
+    assert current == [senders[-1].trace_id], "handled in the last one's trace"
