@@ -588,6 +588,11 @@ def tree_commit() -> str:
 PROCESSES = (*SERVICES, "nats-server", "postgres")
 
 
+def _share(x: float) -> str:
+    """Messages per operation: one decimal, two for the rare (a checkpoint every 1,000)."""
+    return f"{x:.1f}" if x >= 0.1 else f"{x:.2f}"
+
+
 def markdown(c: Capacity) -> str:
     """The measured tables of docs/SCALING.md."""
     head = "| phase | operations | lost | seconds | stream messages per operation |"
@@ -603,7 +608,7 @@ def markdown(c: Capacity) -> str:
     ]
     for ph in c.phases:
         kinds = sorted(by_kind(ph.messages).items())
-        per = ", ".join(f"{k} {v / ph.operations:.1f}" for k, v in kinds)
+        per = ", ".join(f"{k} {_share(v / ph.operations)}" for k, v in kinds)
         lines.append(
             f"| {ph.name} | {ph.operations:,} | {ph.lost} | {ph.seconds:,.0f} | "
             f"**{ph.total / ph.operations:.1f}**: {per} |"
