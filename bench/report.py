@@ -932,8 +932,8 @@ def sanctions_markdown(s: SanctionsResult) -> list[str]:
         f"publishing of the {n} notices to JetStream (each acknowledged, deduplicated by "
         "`Nats-Msg-Id`) and checkpoint update. The bare path is "
         f"{n} core NATS publishes of the same notice bytes and their delivery: no persistence, "
-        f"no ordering, nothing kept. Target: p50 within {LISTING_P50:g} × (see Targets; the "
-        "Targets table of the last full run). Service log during the "
+        f"no ordering, nothing kept. Target: p50 within {LISTING_P50:g} × (see Targets). "
+        "Service log during the "
         f"run: {s.handler_failures} handler failure(s) redelivered, {s.rejections} message(s) "
         f"rejected; {s.unexpected} unexpected notice(s) or rejection(s) seen by the bench.",
         "",
