@@ -19,6 +19,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from chaos.book import Book, Published
 from contracts.subjects import DEADLETTER_STREAM
+from contracts.subjects import published as published_on
 
 log = structlog.get_logger("chaos.observer")
 
@@ -106,13 +107,13 @@ class Observer:
             await asyncio.wait_for(asyncio.gather(*self.tasks, return_exceptions=True), 10)
 
     async def _service(self, msg: Msg) -> None:
-        seq = msg.metadata.sequence.stream
-        published = self.book.observe(seq, msg.subject, msg.data)
+        seq, subject = msg.metadata.sequence.stream, published_on(msg.subject)
+        published = self.book.observe(seq, subject, msg.data)
         if published is not None and published.kind == "notice":
             try:
-                await self.react(msg.subject, msg.data, published)
+                await self.react(subject, msg.data, published)
             except Exception as e:  # a reaction failing must not stop the reading
-                log.warning("reaction failed", subject=msg.subject, error=repr(e))
+                log.warning("reaction failed", subject=subject, error=repr(e))
 
     async def _letter(self, msg: Msg) -> None:
         headers = {str(k): str(v) for k, v in (msg.headers or {}).items()}

@@ -17,7 +17,7 @@ from nats.js.errors import NotFoundError
 from contracts.envelope import Message
 from contracts.ledger import CheckpointSigned
 from contracts.registry import parse_message
-from contracts.subjects import stream_name
+from contracts.subjects import published, stream_name
 from services.ledger.signing import Checkpoint
 
 CHECKPOINT_SUBJECT = f"{CheckpointSigned.TYPE}.>"
@@ -79,7 +79,7 @@ async def messages(nc: Client, stream: str, subject: str = ">") -> AsyncIterator
                 if sequence > last:
                     return
                 headers = {k: str(v) for k, v in (msg.headers or {}).items()}
-                yield StreamMessage(msg.subject, msg.data, headers, sequence)
+                yield StreamMessage(published(msg.subject), msg.data, headers, sequence)
             if page and page[-1].metadata.num_pending == 0:
                 return
     finally:

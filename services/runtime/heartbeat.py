@@ -8,6 +8,7 @@ The key is `<service>.<instance>`; a reader counts an instance stale when its `a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -32,9 +33,15 @@ MAX_AGE = 300.0
 STALE_AFTER = 20.0
 
 
+_STARTS = itertools.count(1)
+
+
 def instance_name() -> str:
-    """hostname-pid, with anything a key cannot hold (dots first) replaced by `_`."""
-    return re.sub(r"[^A-Za-z0-9_-]", "_", f"{socket.gethostname()}-{os.getpid()}")
+    """hostname-pid (hostname-pid-n for the n-th instance started in one process, as tests and
+    benchmarks start several), with anything a key cannot hold (dots first) replaced by `_`."""
+    n = next(_STARTS)
+    name = f"{socket.gethostname()}-{os.getpid()}" + (f"-{n}" if n > 1 else "")
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name)
 
 
 def _now() -> str:
@@ -66,6 +73,8 @@ class Heartbeat:
     service: str
     tasks: Callable[[], dict[str, dict[str, Any]]]
     paused: Callable[[], str | None]
+    partitions: Callable[[], list[str]] = list
+    """The command partitions this instance pulls (see services/runtime/partitions.py)."""
     interval: float = 5.0
     replicas: int = 1
     instance: str = field(default_factory=instance_name)
@@ -89,6 +98,7 @@ class Heartbeat:
             "started_at": self.started_at,
             "at": _now(),
             "paused": None if stopped else self.paused(),
+            "partitions": [] if stopped else self.partitions(),
             "tasks": tasks,
         }
 

@@ -26,12 +26,14 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from pydantic import ValidationError
 
+from contracts.subjects import partition_count, stream_name
 from services.runtime import consumer as consuming
 from services.runtime import streams
 from services.runtime.consumer import Consumer
 from services.runtime.eventstore.postgres import PostgresEventStore
-from services.runtime.heartbeat import Heartbeat
+from services.runtime.heartbeat import Heartbeat, instance_name
 from services.runtime.migrations import migrate_all
+from services.runtime.partitions import Owner, is_partitioned, units
 from services.runtime.relay import Connect, Relay
 from services.runtime.settings import RuntimeSettings, setting_error
 from services.runtime.supervision import Loop, Supervisor, as_loop, reason
@@ -73,6 +75,8 @@ class RunningService:
     supervisor: Supervisor
     heartbeat: Heartbeat
     stop: asyncio.Event
+    owner: Owner | None = None
+    """Takes this instance's share of the command partitions (None: the service has none)."""
 
     async def close(self) -> None:
         """Stop fetching, let the message in hand finish, stop the relay, close connections.
@@ -188,14 +192,25 @@ async def _start(
     nc = await connect_nats(settings, f"fuyuan-{spec.name}")
     try:
         js = nc.jetstream()
-        await streams.ensure_all(js, spec.contexts or (spec.name,), settings.stream_replicas)
+        contexts = spec.contexts or (spec.name,)
+        await streams.ensure_all(
+            js, contexts, settings.stream_replicas, settings.partitions, owner=spec.name
+        )
         wiring = Wiring(settings, pool, PostgresEventStore(pool, spec.name), nc, js)
         stop = asyncio.Event()
         supervisor = Supervisor(stop, cap=settings.restart_backoff_max)
-        for c in spec.consumers(wiring):
-            supervisor.start(
-                Loop(f"consumer-{c.durable}", functools.partial(consuming.run, js, c, stop))
-            )
+        instance = instance_name()
+        consumers = spec.consumers(wiring)
+        for c in consumers:
+            if not is_partitioned(c):  # shared: every instance pulls it, the inbox dedupes
+                supervisor.start(
+                    Loop(f"consumer-{c.durable}", functools.partial(consuming.run, js, c, stop))
+                )
+        owner = await _owner(
+            spec.name, wiring, [c for c in consumers if is_partitioned(c)], instance
+        )
+        if owner is not None:
+            supervisor.start(Loop("partitions", functools.partial(owner.run, stop)))
         for work in spec.background(wiring, stop):
             supervisor.start(as_loop(getattr(work, "__qualname__", "background"), work))
         relay = await _relay(spec.name, settings, pool)
@@ -206,14 +221,42 @@ async def _start(
     heartbeat = Heartbeat(
         js,
         spec.name,
-        supervisor.report,
+        lambda: {**supervisor.report(), **(owner.report() if owner else {})},
         lambda: relay.pause.reason,
+        partitions=owner.owned if owner else list,
         interval=settings.heartbeat_interval,
         replicas=settings.stream_replicas,
+        instance=instance,
     )
     supervisor.start(Loop("heartbeat", functools.partial(heartbeat.run, stop)))
     log.info("service started", service=spec.name, instance=heartbeat.instance)
-    return RunningService(wiring, relay, supervisor, heartbeat, stop)
+    return RunningService(wiring, relay, supervisor, heartbeat, stop, owner)
+
+
+async def _owner(name: str, w: Wiring, split: list[Consumer], instance: str) -> Owner | None:
+    """The partition owner of this instance: each consumer of commands as many partition
+    consumers as its stream's transform makes (the stream, not this instance, is the truth)."""
+    if not split:
+        return None
+    consumers = []
+    for c in split:
+        info = await w.js.stream_info(stream_name(c.context))
+        transform = info.config.subject_transform
+        count = partition_count(transform.dest) if transform else None
+        if count is None:  # its owner stored commands unpartitioned: refuse to read nothing
+            raise RuntimeError(f"stream {info.config.name} stores commands without partitions")
+        consumers += await units(w.js, c, count)
+    return Owner(
+        w.pool,
+        w.js,
+        name,
+        consumers,
+        functools.partial(consuming.run, w.js),
+        instance,
+        database_timeout=w.settings.database_timeout,
+        release_timeout=w.settings.shutdown_timeout,
+        restart_cap=w.settings.restart_backoff_max,
+    )
 
 
 async def _relay(name: str, settings: RuntimeSettings, pool: asyncpg.Pool) -> Relay:

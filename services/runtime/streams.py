@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from nats.js import JetStreamContext
-from nats.js.api import RetentionPolicy, StorageType, StreamConfig
+from nats.js.api import RetentionPolicy, StorageType, StreamConfig, SubjectTransform
 from nats.js.errors import NotFoundError
 
 from contracts.subjects import (
@@ -11,6 +13,7 @@ from contracts.subjects import (
     DEADLETTER_STREAM,
     REPLAY_ROOT,
     REPLAY_STREAM,
+    partition_transform,
     stream_name,
     stream_subjects,
 )
@@ -19,10 +22,18 @@ DUPLICATE_WINDOW = 3600.0
 """Seconds JetStream remembers a `Nats-Msg-Id`: far longer than a relay restart takes."""
 
 
-def context_stream(context: str, replicas: int) -> StreamConfig:
+PARTITIONS = 8
+"""Partitions of a context's commands when nothing says otherwise (`FUYUAN_PARTITIONS`)."""
+
+
+def context_stream(context: str, replicas: int, partitions: int = PARTITIONS) -> StreamConfig:
+    # The stream stores each command with the partition of its publishing organization as one
+    # more token, so each partition is a filter a durable consumer of its own can take.
+    source, destination = partition_transform(context, partitions)
     return StreamConfig(
         name=stream_name(context),
         subjects=stream_subjects(context),
+        subject_transform=SubjectTransform(src=source, dest=destination),
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
         num_replicas=replicas,
@@ -62,18 +73,31 @@ def replay_stream(replicas: int) -> StreamConfig:
     )
 
 
-async def ensure(js: JetStreamContext, config: StreamConfig) -> None:
+async def ensure(js: JetStreamContext, config: StreamConfig, own: bool = True) -> StreamConfig:
+    """Create the stream or bring it up to date; the configuration now in force. A stream the
+    caller does not own keeps the subject transform it has: only the service whose commands
+    the stream holds decides their partitions."""
     assert config.name
     try:
-        await js.stream_info(config.name)
+        info = await js.stream_info(config.name)
     except NotFoundError:
-        await js.add_stream(config)
-        return
-    await js.update_stream(config)
+        return (await js.add_stream(config)).config
+    if not own:
+        config = replace(config, subject_transform=info.config.subject_transform)
+    return (await js.update_stream(config)).config
 
 
-async def ensure_all(js: JetStreamContext, contexts: tuple[str, ...], replicas: int) -> None:
+async def ensure_all(
+    js: JetStreamContext,
+    contexts: tuple[str, ...],
+    replicas: int,
+    partitions: int = PARTITIONS,
+    owner: str | None = None,
+) -> None:
+    """Every context's stream, the dead letters' and the replays'. With an `owner`, only its
+    own context's stream gets `partitions`; the others keep what they have (or get it if new)."""
     for context in contexts:
-        await ensure(js, context_stream(context, replicas))
+        own = owner is None or context == owner
+        await ensure(js, context_stream(context, replicas, partitions), own)
     await ensure(js, deadletter_stream(replicas))
     await ensure(js, replay_stream(replicas))

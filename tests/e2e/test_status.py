@@ -23,6 +23,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, KeyValueConfig
 
+from contracts.subjects import partition, partition_of
 from services.cli.status import BUCKET, read_status
 from services.runtime import streams
 from services.runtime.catalog import SERVICES
@@ -31,6 +32,9 @@ from services.runtime.migrations import migrate_all
 pytestmark = pytest.mark.integration
 
 COMMAND = "enforcement.command.register_case.v1.CT410300"
+PARTITION = partition_of("CT410300", streams.PARTITIONS)
+COMMANDS = f"enforcement_commands_p{PARTITION}"
+"""The durable of the partition the stream stores CT410300's commands in."""
 
 
 def beat(
@@ -103,7 +107,7 @@ async def test_down_stale_paused_crashed_lagging_and_set_aside_are_each_named(
         await js.publish(COMMAND, b"{}", headers={"Nats-Msg-Id": f"c-{n}"})
     config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT)
     sub = await js.pull_subscribe(
-        COMMAND, durable="enforcement_commands", stream="ENFORCEMENT", config=config
+        partition("enforcement", PARTITION), durable=COMMANDS, stream="ENFORCEMENT", config=config
     )
     assert len(await sub.fetch(1, timeout=2)) == 1
     # Dead letters of one consumer, a relay alert, and an operator's action (not a letter).
@@ -149,7 +153,7 @@ async def test_down_stale_paused_crashed_lagging_and_set_aside_are_each_named(
         ("box-2", False),
         ("box-3", True),
     ]
-    consumer = next(c for c in doc["consumers"] if c["consumer"] == "enforcement_commands")
+    consumer = next(c for c in doc["consumers"] if c["consumer"] == COMMANDS)
     assert (consumer["stream"], consumer["pending"], consumer["unacknowledged"]) == (
         "ENFORCEMENT",
         2,

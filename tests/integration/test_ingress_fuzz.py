@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -27,6 +28,7 @@ from services.enforcement.main import spec
 from services.runtime.host import RunningService, start_service
 from services.runtime.messaging import sender_of
 from services.runtime.settings import RuntimeSettings
+from services.runtime.streams import PARTITIONS
 
 pytestmark = pytest.mark.integration
 
@@ -122,11 +124,15 @@ def _shown(subject: str) -> str:
 
 
 async def consumers_idle(js: JetStreamContext) -> bool:
-    for durable in ("enforcement_commands", "enforcement_replies"):
-        info = await js.consumer_info("ENFORCEMENT", durable)
-        if info.num_pending or info.num_ack_pending:
-            return False
-    return True
+    """The replies' consumer and every partition of the commands have nothing left."""
+    found = {
+        info.name: info
+        for info in await js.consumers_info("ENFORCEMENT")
+        if re.fullmatch(r"enforcement_(replies|commands|commands_p\d+)", info.name)
+    }
+    if len(found) < 2 + PARTITIONS:
+        return False
+    return not any(info.num_pending or info.num_ack_pending for info in found.values())
 
 
 async def test_hostile_messages_each_get_a_rejection_or_an_effect_and_none_is_dead_lettered(

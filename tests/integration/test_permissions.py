@@ -35,10 +35,19 @@ from nats.js.errors import NoKeysError, NotFoundError
 from contracts.enforcement.cases import RegisterCase
 from contracts.enforcement.query import PropertyAnswer, PropertyQueryNotice, QueryProperty
 from contracts.organizations import Registry
-from contracts.subjects import DEADLETTER_STREAM, REPLAY_STREAM, commands, subject
+from contracts.subjects import (
+    DEADLETTER_STREAM,
+    REPLAY_STREAM,
+    commands,
+    partition_of,
+    published,
+    stored_as,
+    subject,
+)
 from services.runtime import streams
 from services.runtime.consumer import Consumer, Delivery
 from services.runtime.devstack import free_port, nats_server_binary
+from services.runtime.partitions import partition_consumers
 from services.runtime.permissions import dev_password, nats_config
 
 pytestmark = pytest.mark.integration
@@ -186,9 +195,11 @@ def unique() -> bytes:
 
 
 async def stored(service: Conn, name: str) -> bytes | None:
-    """The last message stored on `name`, if any."""
+    """The last message stored for `name` (a command under its organization's partition)."""
     try:
-        return (await service.nc.jetstream().get_last_msg(STREAM, name)).data
+        return (
+            await service.nc.jetstream().get_last_msg(STREAM, stored_as(name, streams.PARTITIONS))
+        ).data
     except NotFoundError:
         return None
 
@@ -401,17 +412,16 @@ async def test_a_court_publishes_its_own_command_and_gets_the_pub_ack(
     assert await stored(service, own) == b'{"query": 1}'
     assert not court.errors
 
-    # The service reads it with its production consumer settings.
+    # The service reads it with its production consumer settings: the court's partition.
     async def never(_: Delivery) -> None:  # pragma: no cover - only the config is used
         raise AssertionError
 
-    config = Consumer(
-        "enforcement", "enforcement_commands", commands("enforcement"), never
-    ).config()
+    every = Consumer("enforcement", "enforcement_commands", commands("enforcement"), never)
+    c = partition_consumers(every, streams.PARTITIONS)[partition_of(COURT, streams.PARTITIONS)]
     sub = await service.nc.jetstream().pull_subscribe(
-        commands("enforcement"), durable="enforcement_commands", stream=STREAM, config=config
+        c.subject, durable=c.durable, stream=STREAM, config=c.config()
     )
-    subjects = [m.subject for m in await sub.fetch(100, timeout=2)]
+    subjects = [published(m.subject) for m in await sub.fetch(100, timeout=2)]
     assert own in subjects
 
 
