@@ -216,7 +216,7 @@ def case_key(d: Delivery, fields: Sequence[str] = ("case_number",)) -> str | Non
     names, else its envelope's case number — the order the handlers read them in — normalized
     as the contracts normalize a 案号 (full-width brackets, spaces), so two spellings of one case
     are one key. None when the bytes are not a JSON object naming a case: such a message is
-    handled in the lane of messages without a case, and refused there by the intake."""
+    handled alone (and refused by the intake if it must name one)."""
     try:
         obj = json.loads(d.data)
         data, envelope = obj.get("data"), obj.get("envelope")
@@ -231,7 +231,7 @@ def case_key(d: Delivery, fields: Sequence[str] = ("case_number",)) -> str | Non
     try:
         return normalize_case_number(found)
     except ValueError:
-        return found  # not a valid number: refused by the handler, in its own lane all the same
+        return found  # not a valid number: the handler refuses it, in order all the same
 
 
 def data_key(fields: Mapping[str, tuple[str, str]]) -> Key:
@@ -333,11 +333,14 @@ class Holds:
             if not held:
                 del self._held[key]
 
-    def put_back(self, msg: Msg) -> None:
+    def put_back(self, msg: Msg) -> int:
+        """Count one more time the message was put back; how many times it was before."""
         place = _place(msg)
-        self._put_back[place] = self._put_back.pop(place, 0) + 1
+        times = self._put_back.pop(place, 0)
+        self._put_back[place] = times + 1
         while len(self._put_back) > self.size:
             self._put_back.popitem(last=False)
+        return times
 
     def last(self, c: Consumer, msg: Msg) -> bool:
         """Whether the server will not deliver the message again."""
@@ -676,7 +679,9 @@ async def _lane(
 
 
 _BEHIND = 0.1
-"""Seconds a message put back behind a failed one waits beyond that one's delay."""
+"""Seconds a message put back behind a failed one waits beyond that one's delay; doubled each
+time it is put back again (up to `ack_wait`), so one whose failed message is late (its nak was
+lost, it comes back only after `ack_wait`) does not spend the server's deliveries meanwhile."""
 
 
 async def _put_back(
@@ -694,9 +699,9 @@ async def _put_back(
     server's last delivery set it aside instead. False only when the consumer stops first."""
     if not holds.last(c, msg):
         # It holds the later ones in turn, until it is handled: none may overtake it.
-        holds.put_back(msg)
-        holds.hold(key, d.stream_sequence, wait + _BEHIND, c.ack_wait)
-        await _quietly(msg.nak(delay=wait + _BEHIND))
+        delay = wait + min(c.ack_wait, _BEHIND * 2 ** holds.put_back(msg))
+        holds.hold(key, d.stream_sequence, delay, c.ack_wait)
+        await _quietly(msg.nak(delay=delay))
         return True
     error = (
         "held behind an earlier message of its case that had not succeeded,"

@@ -378,3 +378,20 @@ async def test_each_message_handed_over_together_continues_its_senders_trace() -
         (c.span_id, c.trace_id) for c in senders
     )
     assert current == [senders[-1].trace_id], "handled in the last one's trace"
+
+
+async def test_a_message_put_back_again_and_again_waits_longer_each_time() -> None:
+    async def handle(d: Delivery) -> None:
+        if d.stream_sequence == 1:
+            raise ValueError("its nak may be lost: it comes back late")
+
+    c, holds = keyed(handle), Holds()
+    first, second = msgs("A:", "A:")
+    await settle(c, [first, second], holds)
+    delays, m = [], second
+    for _ in range(4):
+        m = m.again()
+        await settle(c, [m], holds)
+        delays.append(m.done[0][1] - holds.behind("A", 2, [2]))  # beyond the failed one's due
+    assert delays == sorted(delays) and delays[-1] > 4 * delays[0]
+    assert all(d <= c.ack_wait for d in delays)
