@@ -610,19 +610,24 @@ async def _by_key(
     waiting = {id(m): m for m in batch}
     slots = asyncio.Semaphore(max(1, c.concurrency))
 
-    async def work(key: Hashable | None, group: list[tuple[Msg, Delivery, str | None]]) -> None:
+    async def work(key: Hashable | None, group: list[tuple[Msg, Delivery, str | None]]) -> bool:
         async with slots:
             for m, _, _ in group:
                 waiting.pop(id(m), None)
             msgs, ds = [m for m, _, _ in group], [d for _, d, _ in group]
             try:
-                await _lane(js, c, key, msgs, ds, keeper, holds, lambda: list(waiting.values()))
+                return await _lane(
+                    js, c, key, msgs, ds, keeper, holds, lambda: list(waiting.values())
+                )
             except Exception:
                 # A bug of ours must not end the consumer: unsettled messages come again.
                 log.exception("messages of a case not settled", consumer=c.durable)
+                return True
 
     for stage in stages(keyed, key=lambda t: t[2], place=lambda t: t[1].stream_sequence):
-        await asyncio.gather(*(work(k, g) for k, g in stage))
+        if any(await asyncio.gather(*(work(k, g) for k, g in stage))):
+            # Something of this stage is still in hand, unsettled: nothing after it may pass it.
+            return
 
 
 def _key(c: Consumer, d: Delivery) -> str | None:
@@ -643,31 +648,32 @@ async def _lane(
     keeper: Keeper,
     holds: Holds,
     waiting: Callable[[], list[Msg]],
-) -> None:
+) -> bool:
     """The messages of one key, oldest first; a failed one holds the rest (module docstring).
-    A message without a key (key None) holds nothing."""
+    A message without a key (key None) holds nothing. True when some are left unsettled (the
+    consumer stops during an outage)."""
     together = c.handle_group is not None and key is not None and len(msgs) > 1
     mine = [d.stream_sequence for d in ds]
     if together and all(holds.behind(key, d.stream_sequence, mine) is None for d in ds):
         assert c.handle_group is not None
         outcome = await _whole_batch(c, msgs, keeper, c.handle_group, ds, [*msgs, *waiting()])
         if outcome == "held":
-            return
+            return True
         if outcome == "handled":
             for m, d in zip(msgs, ds, strict=True):
                 await _quietly(m.ack())
                 holds.settled(key, d.stream_sequence)
                 holds.forget(m)
-            return
+            return False
     for i, (msg, d) in enumerate(zip(msgs, ds, strict=True)):
         wait = holds.behind(key, d.stream_sequence) if key is not None else None
         if key is not None and wait is not None:
             if await _put_back(js, c, key, msg, d, wait, keeper, holds, [*msgs[i:], *waiting()]):
                 continue
-            return  # stopping while its letter could not be stored
+            return True  # stopping while its letter could not be stored
         outcome = await process(js, c, msg, keeper, [*msgs[i:], *waiting()], None, d)
         if outcome == "held":
-            return
+            return True
         if key is None:
             holds.forget(msg)
         elif outcome == "retry":
@@ -676,6 +682,7 @@ async def _lane(
         else:  # acked or set aside: the key goes on
             holds.settled(key, d.stream_sequence)
             holds.forget(msg)
+    return False
 
 
 _BEHIND = 0.1

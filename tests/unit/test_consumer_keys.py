@@ -395,3 +395,22 @@ async def test_a_message_put_back_again_and_again_waits_longer_each_time() -> No
         delays.append(m.done[0][1] - holds.behind("A", 2, [2]))  # beyond the failed one's due
     assert delays == sorted(delays) and delays[-1] > 4 * delays[0]
     assert all(d <= c.ack_wait for d in delays)
+
+
+async def test_stopping_during_an_outage_leaves_the_rest_of_the_batch_unhandled() -> None:
+    handled: list[int] = []
+
+    async def handle(d: Delivery) -> None:
+        if d.stream_sequence == 1:
+            raise ConnectionRefusedError("database away")
+        handled.append(d.stream_sequence)
+
+    c, stop = keyed(handle, concurrency=2), asyncio.Event()
+    stop.set()  # the service is stopping
+    batch = msgs("A:", "B:", ":", "A:", "C:")
+    await settle_batch(
+        cast(JetStreamContext, FakeJs()), c, cast(list[Msg], batch), Keeper(c, stop), None, Holds()
+    )
+    assert handled == [2], "the other case of its stage only: nothing after the held one"
+    assert "ack" not in batch[0].done
+    assert all(set(m.done) <= {"wip"} for m in batch[2:]), "renewed at most, never settled"
