@@ -26,13 +26,14 @@ from contracts.envelope import Envelope, Message
 from contracts.rejections import FieldProblem
 from contracts.risk.linkage import LinkageItemSubmitted
 from contracts.risk.rejections import MessageRejected
+from contracts.subjects import stored_as
 from services.reporting.workbench.accounts import HASHER, Account
 from services.reporting.workbench.app import Workbench
 from services.reporting.workbench.main import build
 from services.reporting.workbench.roles import Role
 from services.reporting.workbench.settings import WorkbenchSettings
 from services.runtime.migrations import migrate
-from services.runtime.streams import ensure_all
+from services.runtime.streams import PARTITIONS, ensure_all
 
 PASSWORD = "correct horse battery"
 OFFICER, ORG = "DR001", "DR410300"
@@ -107,7 +108,7 @@ async def test_a_form_post_becomes_the_officers_command_on_its_subject(
         answer = await post_linkage_item(client)
     assert answer.status_code == 303
     subject = f"risk.command.submit_linkage_item.v1.{ORG}"
-    stored = await nc.jetstream().get_last_msg("RISK", subject)
+    stored = await nc.jetstream().get_last_msg("RISK", stored_as(subject, PARTITIONS))
     body = json.loads(stored.data or b"")
     assert body["envelope"]["organization"] == ORG and body["envelope"]["officer"] == OFFICER
     assert body["data"]["needs"] == ["HC410300"]
