@@ -140,3 +140,23 @@ async def test_a_single_instance_pulls_every_partition_and_gives_all_back_when_i
     assert pulling.now == {} and only.owner.held == {}
     other = await start("other", pulling)
     assert await until(lambda: len(other.owner.held) == UNITS), "the locks were given back"
+
+
+async def test_an_instance_whose_session_is_cut_stops_pulling_and_takes_its_share_again(
+    start: Callable[[str, Pulling], Awaitable[Instance]], database_url: str
+) -> None:
+    pulling = Pulling({}, [])
+    only = await start("only", pulling)
+    assert await until(lambda: len(only.owner.held) == UNITS)
+    admin = await asyncpg.connect(database_url)
+    try:
+        cut = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+            "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert cut >= 1
+    assert await until(lambda: not only.owner.held), "it stopped pulling with its locks gone"
+    assert await until(lambda: len(only.owner.held) == UNITS), "and took them again"
+    assert pulling.overlaps == []
