@@ -590,7 +590,7 @@ PROCESSES = (*SERVICES, "nats-server", "postgres")
 
 def _share(x: float) -> str:
     """Messages per operation: one decimal, two for the rare (a checkpoint every 1,000)."""
-    return f"{x:.1f}" if x >= 0.1 else f"{x:.2f}"
+    return f"{x:.1f}" if x >= 0.1 else f"{x:.2g}"
 
 
 def markdown(c: Capacity) -> str:

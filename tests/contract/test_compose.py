@@ -197,6 +197,14 @@ def test_each_service_container_is_named_after_its_service(services: dict[str, S
         assert environment(service)["OTEL_SERVICE_NAME"] == f"fuyuan-{name}"
 
 
+def test_service_containers_can_run_as_several_instances(services: dict[str, Service]) -> None:
+    """`docker compose up --scale <service>=N` (docs/SCALING.md) needs containers compose may
+    name and number itself: a fixed container name or a published host port allows one."""
+    for key, service in service_containers(services).items():
+        assert "container_name" not in service, f"{key}: a fixed name allows one container"
+        assert not service.get("ports"), f"{key}: a published host port allows one container"
+
+
 def test_service_containers_reuse_the_one_image_and_restart(services: dict[str, Service]) -> None:
     builders = [key for key, s in services.items() if "build" in s]
     assert builders == ["migrate"], "exactly one service builds the image"
