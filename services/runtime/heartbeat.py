@@ -1,5 +1,6 @@
-"""心跳 — each running service instance says every few seconds what runs, what restarts and
-whether it is paused, in the JetStream key-value bucket `fuyuan_status`.
+"""心跳 — each running service instance says every few seconds what runs, what restarts,
+whether it is paused and which command partitions it pulls, in the JetStream key-value bucket
+`fuyuan_status`.
 
 The key is `<service>.<instance>`; a reader counts an instance stale when its `at` is older than
 20 s. On a clean stop the last heartbeat says every loop "stopped".
