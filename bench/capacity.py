@@ -54,7 +54,7 @@ from contracts.subjects import DEADLETTER_STREAM, stream_name
 from services.ledger.signing import generate_key
 from services.runtime import streams
 from services.runtime.catalog import SERVICES
-from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
+from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres, free_port
 from services.runtime.heartbeat import BUCKET
 from services.runtime.migrations import migrate_all
 
@@ -142,10 +142,12 @@ class Watched:
     name: str
     pid: int
     tree: bool = False
+    also: tuple[int, ...] = ()
+    """More processes counted under the same name (the other nodes of a NATS cluster)."""
 
     def cpu(self) -> float:
         if not self.tree:
-            return cpu_seconds(self.pid)
+            return cpu_seconds(self.pid) + sum(cpu_seconds(p) for p in self.also)
         total = cpu_seconds(self.pid, children=True)
         for pid in child_pids(self.pid):
             with contextlib.suppress(OSError, IndexError, ValueError):
@@ -165,27 +167,72 @@ class Stack:
     logs: Path
 
 
+@dataclass
+class ClusterNode(EmbeddedNats):
+    """One node of a three-node JetStream cluster on loopback, as deploy/nats/cluster forms it
+    (routes to the two others, default sync interval), without its authorization."""
+
+    name: str = "nats-1"
+    cluster_port: int = field(default_factory=free_port)
+    routes: tuple[int, ...] = ()
+
+    def config_text(self) -> str:
+        routes = ", ".join(f"nats://127.0.0.1:{p}" for p in self.routes)
+        return (
+            f"server_name: {self.name}\n{super().config_text()}"
+            f"cluster {{\n  name: fuyuan\n  listen: 127.0.0.1:{self.cluster_port}\n"
+            f"  routes: [{routes}]\n}}\n"
+        )
+
+
+def nats_nodes(root: Path, cluster: bool) -> list[EmbeddedNats]:
+    if not cluster:
+        return [EmbeddedNats(root / "nats")]
+    cluster_nodes = [ClusterNode(root / f"nats-{i}", name=f"nats-{i}") for i in (1, 2, 3)]
+    for node in cluster_nodes:
+        node.routes = tuple(o.cluster_port for o in cluster_nodes if o is not node)
+    return list(cluster_nodes)
+
+
 @contextlib.contextmanager
-def servers(root: Path) -> Iterator[tuple[EmbeddedNats, EmbeddedPostgres]]:
-    """NATS with JetStream at its default sync interval and PostgreSQL with fsync on, as
-    `bench/servers.py` starts them, kept here for their process ids."""
+def servers(root: Path, cluster: bool) -> Iterator[tuple[list[EmbeddedNats], EmbeddedPostgres]]:
+    """NATS with JetStream at its default sync interval (one node, or three in a cluster) and
+    PostgreSQL with fsync on, as `bench/servers.py` starts them, kept here for their process
+    ids; all stopped whatever happens."""
     pg = EmbeddedPostgres(root / "postgres", durable=True)
-    n = EmbeddedNats(root / "nats")
+    nodes = nats_nodes(root, cluster)
     try:
         pg.start()
-        n.start()
-        yield n, pg
+        for node in nodes:
+            node.start()
+        yield nodes, pg
     finally:
         try:
-            n.stop()
+            for node in nodes:
+                node.stop()
         finally:
             pg.stop()
 
 
-def service_env(nats_url: str, database_url: str) -> dict[str, str]:
+async def declare_streams(url: str, replicas: int) -> None:
+    """The streams, once the cluster has a JetStream leader (at most a minute)."""
+    nc = await nats.connect(url)
+    try:
+        for _ in range(120):
+            with contextlib.suppress(Exception):
+                await streams.ensure_all(nc.jetstream(), SERVICES, replicas)
+                return
+            await asyncio.sleep(0.5)
+        await streams.ensure_all(nc.jetstream(), SERVICES, replicas)
+    finally:
+        await nc.close()
+
+
+def service_env(nats_url: str, database_url: str, replicas: int) -> dict[str, str]:
     return {
         **os.environ,
         "NATS_URL": nats_url,
+        "FUYUAN_STREAM_REPLICAS": str(replicas),
         "DATABASE_URL": database_url,
         "FUYUAN_LEDGER_SIGNING_KEY": generate_key(),
         # Re-queries of a case come days apart in production, beyond the 1 h result cache:
@@ -196,17 +243,14 @@ def service_env(nats_url: str, database_url: str) -> dict[str, str]:
 
 
 @contextlib.asynccontextmanager
-async def stack(root: Path, log: Callable[[str], None]) -> AsyncIterator[Stack]:
-    with servers(root) as (n, pg):
+async def stack(root: Path, cluster: bool, log: Callable[[str], None]) -> AsyncIterator[Stack]:
+    with servers(root, cluster) as (nodes, pg):
+        replicas = len(nodes)
         await migrate_all(pg.url, SERVICES)
-        nc = await nats.connect(n.url)
-        try:
-            await streams.ensure_all(nc.jetstream(), SERVICES, 1)
-        finally:
-            await nc.close()
+        await declare_streams(nodes[0].url, replicas)
         logs = root / "logs"
         logs.mkdir()
-        env = service_env(n.url, pg.url)
+        env = service_env(",".join(n.url for n in nodes), pg.url, replicas)
         procs: dict[str, asyncio.subprocess.Process] = {}
         try:
             for name in SERVICES:
@@ -219,13 +263,16 @@ async def stack(root: Path, log: Callable[[str], None]) -> AsyncIterator[Stack]:
                         env=env,
                         start_new_session=True,
                     )
-            await until_beating(n.url, set(SERVICES), procs)
+            await until_beating(nodes[0].url, set(SERVICES), procs)
             postmaster = int((pg.pgdata / "postmaster.pid").read_text().split()[0])
-            assert n.proc is not None
+            [first, *others] = [n.proc.pid for n in nodes if n.proc is not None]
             watched = [Watched(name, p.pid) for name, p in procs.items()]
-            watched += [Watched("nats-server", n.proc.pid), Watched("postgres", postmaster, True)]
+            watched += [
+                Watched("nats-server", first, also=tuple(others)),
+                Watched("postgres", postmaster, True),
+            ]
             log(f"  services up: {', '.join(f'{k} (pid {p.pid})' for k, p in procs.items())}")
-            yield Stack(n.url, pg.url, watched, procs, logs)
+            yield Stack(nodes[0].url, pg.url, watched, procs, logs)
         finally:
             await stop(procs)
 
@@ -537,6 +584,8 @@ class Capacity:
     when: str
     machine: str
     seconds: float = 0.0
+    nats_nodes: int = 1
+    """NATS servers: 1, or a three-node cluster with every stream on 3 replicas."""
     notes: list[str] = field(default_factory=list)
 
     def cpu(self, process: str) -> float:
@@ -547,14 +596,14 @@ class Capacity:
 
 
 async def measure(
-    fraction: float, concurrency: int, log: Callable[[str], None] = print
+    fraction: float, concurrency: int, cluster: bool = False, log: Callable[[str], None] = print
 ) -> Capacity:
     province = Province()
     plan = plan_for(province, fraction)
     log(f"  hour-equivalent × {fraction:g}: {plan}")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="fuyuan-capacity-") as tmp:
-        async with stack(Path(tmp), log) as st:
+        async with stack(Path(tmp), cluster, log) as st:
             phases, rss = await run_phases(st, plan, concurrency, log)
             memory = {name: memory_kb(proc.pid) for name, proc in st.services.items()}
     return Capacity(
@@ -569,6 +618,7 @@ async def measure(
         when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         machine=f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end",
         seconds=time.perf_counter() - started,
+        nats_nodes=3 if cluster else 1,
     )
 
 
@@ -593,15 +643,19 @@ def _share(x: float) -> str:
     return f"{x:.1f}" if x >= 0.1 else f"{x:.2g}"
 
 
+def _nats(nodes: int) -> str:
+    return "one NATS server" if nodes == 1 else f"{nodes} NATS nodes, streams on 3 replicas"
+
+
 def markdown(c: Capacity) -> str:
     """The measured tables of docs/SCALING.md."""
     head = "| phase | operations | lost | seconds | stream messages per operation |"
     lines = [
         f"Measured {c.when} at commit `{c.commit}` on {c.machine}: `python -m bench.capacity "
-        f"--fraction {c.fraction:g}` ({c.plan.cases:,} cases queried "
-        f"{c.plan.queries_per_case}× each, {c.plan.listings:,} listings, "
-        f"{c.plan.acceptances:,} acceptances; at most {c.concurrency} in flight; "
-        f"{c.seconds:,.0f} s in all).",
+        f"--fraction {c.fraction:g}{' --cluster' if c.nats_nodes > 1 else ''}` "
+        f"({c.plan.cases:,} cases queried {c.plan.queries_per_case}× each, "
+        f"{c.plan.listings:,} listings, {c.plan.acceptances:,} acceptances; at most "
+        f"{c.concurrency} in flight; {_nats(c.nats_nodes)}; {c.seconds:,.0f} s in all).",
         "",
         head,
         "|---|--:|--:|--:|---|",
@@ -649,11 +703,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--fraction", type=float, default=1.0, help="of the hour-equivalent (1)")
     p.add_argument("--quick", action="store_true", help="a smoke run: --fraction 0.01")
     p.add_argument("--concurrency", type=int, default=16, help="operations in flight (16)")
+    p.add_argument(
+        "--cluster", action="store_true", help="a three-node NATS cluster, streams on 3 replicas"
+    )
     p.add_argument("--json", type=Path, help="also write the results as JSON here")
     return p.parse_args(argv)
 
 
-async def stoppable(fraction: float, concurrency: int) -> Capacity:
+async def stoppable(fraction: float, concurrency: int, cluster: bool) -> Capacity:
     """The measurement, cancelled by SIGINT or SIGTERM so that the services and servers it
     started are stopped on the way out."""
     task = asyncio.current_task()
@@ -661,13 +718,13 @@ async def stoppable(fraction: float, concurrency: int) -> Capacity:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)
-    return await measure(fraction, concurrency)
+    return await measure(fraction, concurrency, cluster)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     fraction = 0.01 if args.quick else args.fraction
-    result = asyncio.run(stoppable(fraction, args.concurrency))
+    result = asyncio.run(stoppable(fraction, args.concurrency, args.cluster))
     print(markdown(result))
     if args.json:
         args.json.write_text(json.dumps(asdict(result), indent=1, default=str) + "\n")
