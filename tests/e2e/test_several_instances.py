@@ -172,12 +172,17 @@ async def test_three_instances_one_killed_under_load_lose_nothing_and_keep_each_
         sent = workload()
         half = len(sent) // 2
         js = nc.jetstream()
-        for msg in sent[:half]:
-            await js.publish(
-                subject_of(msg),
-                msg.model_dump_json().encode(),
-                headers={"Nats-Msg-Id": str(msg.envelope.event_id)},
-            )
+
+        async def send(messages: list[Message[Any]]) -> None:
+            for msg in messages:
+                await js.publish(
+                    subject_of(msg),
+                    msg.model_dump_json().encode(),
+                    headers={"Nats-Msg-Id": str(msg.envelope.event_id)},
+                )
+
+        # Looked for while they are sent: the instances must not finish before one is caught.
+        sending = asyncio.create_task(send(sent[:half]))
         in_hand: list[RunningService] = []
 
         async def one_has_messages_in_hand() -> bool:
@@ -193,12 +198,8 @@ async def test_three_instances_one_killed_under_load_lose_nothing_and_keep_each_
         of_victim = set(victim.owner.owned()) if victim.owner else set()
         await kill(victim)
         alive = [s for s in alive if s is not victim]
-        for msg in sent[half:]:
-            await js.publish(
-                subject_of(msg),
-                msg.model_dump_json().encode(),
-                headers={"Nats-Msg-Id": str(msg.envelope.event_id)},
-            )
+        await sending
+        await send(sent[half:])
 
         cases = len(sent) // 2
 
