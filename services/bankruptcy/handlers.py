@@ -47,7 +47,7 @@ async def load_case(
 class CaseCache(StateCache[domain.BankruptcyCase]):
     """Cases as last loaded by stream (`StateCache`)."""
 
-    def __init__(self, size: int = 10_000) -> None:
+    def __init__(self, size: int | None = None) -> None:
         super().__init__(domain.BankruptcyCase, domain.evolve, size=size)
 
 

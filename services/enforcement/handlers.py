@@ -79,7 +79,7 @@ async def load_case(
 class CaseCache(StateCache[domain.Case]):
     """Cases as last loaded by case number (`StateCache`)."""
 
-    def __init__(self, size: int = 10_000) -> None:
+    def __init__(self, size: int | None = None) -> None:
         super().__init__(domain.Case, domain.evolve, case_stream, size)
 
 

@@ -40,6 +40,13 @@ async def load_state(
     return state, version
 
 
+KEPT_STATES = 256
+"""States a cache keeps, the most recently loaded. What it saves is re-reading the stream of a
+case being worked on now (the answers to one query arrive within seconds of each other); a
+case state of enforcement is tens of KiB, so 10,000 of them kept a service's memory growing
+past 400 MiB over a province's day (docs/SCALING.md) for loads that are rare."""
+
+
 class StateCache(Generic[S]):
     """States as last loaded, so a load reads only the events after them instead of replaying
     the whole stream. Safe because states are immutable and only committed events are read:
@@ -51,9 +58,10 @@ class StateCache(Generic[S]):
         initial: Callable[[], S],
         evolve: Callable[[S, Any], S],
         stream: Callable[[str], str] = str,
-        size: int = 10_000,
+        size: int | None = None,
     ) -> None:
-        self.initial, self.evolve, self.stream, self.size = initial, evolve, stream, size
+        self.initial, self.evolve, self.stream = initial, evolve, stream
+        self.size = KEPT_STATES if size is None else size
         self._cases = OrderedDict[str, tuple[S, int]]()
 
     async def load(self, store: EventStore, key: str) -> tuple[S, int]:

@@ -11,6 +11,7 @@ from typing import Any
 from contracts.registry import parse_message
 from services.enforcement import domain
 from services.enforcement.domain.due import next_due
+from services.runtime.aggregate import KEPT_STATES
 from services.runtime.eventstore import EventStore
 from services.runtime.projector import Projected, Projection, Projector, Rows, Table
 
@@ -30,7 +31,9 @@ class DueCases(Projection):
 
     tables = (DUE_CASES,)
 
-    def __init__(self, store: EventStore, on_report: frozenset[str], size: int = 10_000) -> None:
+    def __init__(
+        self, store: EventStore, on_report: frozenset[str], size: int = KEPT_STATES
+    ) -> None:
         self.store, self.on_report, self.size = store, on_report, size
         self._cases = OrderedDict[str, tuple[domain.Case, int]]()
 
