@@ -2,9 +2,10 @@
 
 Every child is watched: when one exits, the live view says which, with its exit code and the last
 lines of its log (the reason), and the overview is printed again with its state. A child that
-crashes within `START_GRACE` seconds of its start (a bad setting, a missing server) is not
-restarted — it would only fail the same way again; one that crashes later is restarted after 1, 2,
-then 4 s, at most `MAX_RESTARTS` times per run.
+crashes at start — within `START_GRACE` seconds of it, or, for a service, before it logged that
+it started (a bad setting, a missing server) — is not restarted: it would only fail the same way
+again; one that crashes later is restarted after 1, 2, then 4 s, at most `MAX_RESTARTS` times
+per run.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ console = Console(stderr=False, highlight=False)
 
 START_GRACE = 10.0
 """Seconds after its start within which an exit counts as a crash at start: not restarted."""
+STARTED = b'"service started"'
+"""What a service writes to its log once it is up: a service that exits before writing it
+crashed at start, however long its start took (on a loaded machine the imports alone of
+every service starting at once can take longer than `START_GRACE`)."""
 MAX_RESTARTS = 3
 """Restarts of one child per run, after 1, 2 and 4 s; then it stays down."""
 LOG_TAIL = 12
@@ -72,6 +77,18 @@ def exit_text(code: int | None) -> str:
     if code is not None and code < 0:
         return f"killed by {signal.Signals(-code).name}"
     return f"exit code {code}"
+
+
+def came_up(child: Child) -> bool:
+    """Whether this run of a service logged that it started (other children: always)."""
+    if child.args[:1] != ("service",):
+        return True
+    try:
+        with child.log.open("rb") as f:
+            f.seek(child.log_offset)
+            return STARTED in f.read()
+    except OSError:
+        return True
 
 
 def log_tail(child: Child, lines: int = LOG_TAIL) -> list[str]:
@@ -274,8 +291,9 @@ async def watch_child(stack: Stack, child: Child, stop: asyncio.Event) -> None:
             return
         ran = time.monotonic() - child.started
         child.exit_code = code
-        again = ran >= START_GRACE and child.restarts < MAX_RESTARTS
-        report_exit(child, ran, again)
+        at_start = ran < START_GRACE or not came_up(child)
+        again = not at_start and child.restarts < MAX_RESTARTS
+        report_exit(child, ran, again, at_start)
         if child.name not in stack.crashed:
             stack.crashed.append(child.name)
         if not again:
@@ -293,10 +311,10 @@ async def watch_child(stack: Stack, child: Child, stop: asyncio.Event) -> None:
         console.print(f"{child.name} restarted (pid {child.proc.pid})", style="bold yellow")
 
 
-def report_exit(child: Child, ran: float, again: bool) -> None:
+def report_exit(child: Child, ran: float, again: bool, at_start: bool) -> None:
     if again:
         what = f"restarting in {2**child.restarts} s ({child.restarts + 1}/{MAX_RESTARTS})"
-    elif ran < START_GRACE:
+    elif at_start:
         what = f"it crashed at start ({ran:.1f} s): NOT restarted, fix the reason below"
     else:
         what = f"NOT restarted: it crashed {MAX_RESTARTS + 1} times"
