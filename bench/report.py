@@ -568,8 +568,9 @@ def ledger_markdown(report: Report) -> list[str]:
             f"moved (`extend` + COPY → journal: × {to_chained:.2f}). Client CPU per event "
             "(this process): "
             + ", ".join(f"{name} {led.cpu(name):,.0f} µs" for name in led.samples)
-            + f"; wall time per event of `Journal.append`: {1e6 / j:,.0f} µs. No target is set "
-            "for this ratio.",
+            + f"; wall time per event of `Journal.append`: {1e6 / j:,.0f} µs. The target is on "
+            f"the second ratio (≥ {LEDGER_VS_CHAINED:g}, see Targets); none is set against the "
+            "raw COPY.",
             "",
             "Before `append`, the ledger's handler turns each delivery into `Facts` "
             "(`handlers.facts_of`: JSON parse, RFC 8785 canonical bytes with the pure-Python "
@@ -640,13 +641,15 @@ def fanout_markdown(f: FanoutResult) -> list[str]:
         "",
         f"**Fuyuan ÷ bare: p50 × {f.ratio('p50'):.1f}, p99 × {f.ratio('p99'):.1f}** "
         f"(percentiles pooled over the rounds{spread}). The Fuyuan path includes what the bare "
-        "one does not: JetStream persistence of the command, the 8 notices, the 8 answers and "
+        f"one does not: JetStream persistence of the command, the {len(f.bureaus)} notices, "
+        f"the {len(f.bureaus)} answers and "
         "the result (each acknowledged); PostgreSQL transactions with fsync — "
         f"{f.appending_per_query:.2f} per query appending to the log and recording the "
         f"messages in the consumers' inbox, {f.transactions_per_query:.2f} writing "
         "transactions in all (measured over the rounds: transaction ids assigned, and distinct "
         "transactions among the new log and inbox rows, per query); the relay's reads, "
-        "publishing and checkpoint updates; deduplication by `Nats-Msg-Id`. The bare path is 8 "
+        "publishing and checkpoint updates; deduplication by `Nats-Msg-Id`. The bare path is "
+        f"{len(f.bureaus)} "
         "core NATS requests and their replies: no persistence, no ordering, nothing kept. "
         f"Targets: p50 within {FANOUT_P50:g} ×, p99 within {FANOUT_P99:g} × (see Targets). "
         f"Service log during the run: {f.handler_failures} handler failure(s) redelivered, "
@@ -809,9 +812,10 @@ def fanout_method(report: Report) -> list[str]:
         f"(complete, not from cache). Message sizes (JSON): query {f.query_bytes} bytes, "
         f"notice {f.notice_bytes} bytes, answer {f.answer_bytes} bytes.",
         f"  - **{BARE}**: the court sends the same notice bytes the bureaus last got from the "
-        "service as 8 core NATS requests (`nc.request`, one per bureau subject, gathered with "
+        f"service as {len(f.bureaus)} core NATS requests (`nc.request`, one per bureau subject, "
+        "gathered with "
         "`asyncio.gather`); each bureau parses the notice, makes the same answer and "
-        "`respond`s. Round trip: until all 8 replies are in.",
+        f"`respond`s. Round trip: until all {len(f.bureaus)} replies are in.",
         "  - Open loop: query i is sent at t0 + i / rate in a task of its own, whatever came "
         "back before; latency counts from that scheduled time, so the sender's own lag counts "
         "against the system. Achieved rate: results received over the time from the first "
