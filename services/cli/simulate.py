@@ -150,15 +150,25 @@ async def last_serials(js: Any, courts: list[Org], year: int) -> dict[str, int]:
     """Court → the serial of the last case it sent for registration this year, read from the
     stream, so that a new run numbers its cases after those of every run before it on the same
     data (a case number registered twice is refused)."""
-    found = {}
+    found: dict[str, int] = {}
     for court in courts:
+        where = subject(RegisterCase.TYPE, court.code)
+        for last in await last_commands(js, stream_name("enforcement"), where):
+            envelope = peek_envelope(last)
+            serial = serial_of((envelope and envelope.case_number) or "", year)
+            found[court.code] = max(found.get(court.code, 0), serial)
+    return found
+
+
+async def last_commands(js: Any, stream: str, published_on: str) -> list[bytes]:
+    """The last command published on a subject, as its stream stores it: under its partition
+    (`<subject>.<k>`), and, from before commands were partitioned, under the subject itself."""
+    found = []
+    for where in (f"{published_on}.*", published_on):
         try:
-            where = subject(RegisterCase.TYPE, court.code)
-            last = await js.get_last_msg(stream_name("enforcement"), where)
+            found.append((await js.get_last_msg(stream, where)).data or b"")
         except nats.js.errors.NotFoundError:
             continue
-        envelope = peek_envelope(last.data or b"")
-        found[court.code] = serial_of((envelope and envelope.case_number) or "", year)
     return found
 
 
@@ -864,16 +874,14 @@ PETITION_SERIAL = re.compile(r"^（(\d{4})）.+破申(\d+)号$")
 async def last_petition_serials(js: Any, courts: list[Org]) -> dict[str, int]:
     """Court → the serial of the last petition it filed, read from the stream (any year: a
     simulated petition is dated 90 days back), so a new run files new case numbers."""
-    found = {}
+    found: dict[str, int] = {}
     for court in courts:
-        try:
-            where = subject(FileBankruptcyPetition.TYPE, court.code)
-            last = await js.get_last_msg(stream_name("bankruptcy"), where)
-        except nats.js.errors.NotFoundError:
-            continue
-        envelope = peek_envelope(last.data or b"")
-        matched = PETITION_SERIAL.match((envelope and envelope.case_number) or "")
-        found[court.code] = int(matched[2]) if matched else 0
+        where = subject(FileBankruptcyPetition.TYPE, court.code)
+        for last in await last_commands(js, stream_name("bankruptcy"), where):
+            envelope = peek_envelope(last)
+            matched = PETITION_SERIAL.match((envelope and envelope.case_number) or "")
+            serial = int(matched[2]) if matched else 0
+            found[court.code] = max(found.get(court.code, 0), serial)
     return found
 
 
