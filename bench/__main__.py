@@ -5,6 +5,8 @@ python -m bench --quick    # smoke run: one small round, writes nothing unless -
 python -m bench --only sanctions   # that section alone, merged into docs/PERFORMANCE.md
 python -m bench --only faststream  # FastStream against the services' pull loop, merged likewise
 python -m bench --only bankruptcy  # a bankruptcy acceptance's fan-out, merged likewise
+python -m bench --only instances   # three enforcement instances, one killed, merged likewise
+python -m bench --only wakeup      # the relay's wake-up latency, merged likewise
 """
 
 from __future__ import annotations
@@ -97,6 +99,14 @@ class Plan:
     faststream: bool = True
     """FastStream's pull subscribers against the services' loop (bench/faststream_loop.py)."""
     faststream_rounds: int = 3
+    instances: bool = True
+    """Three enforcement instances, one killed under load (bench/instances.py)."""
+    instances_rate: float = 3.0
+    instances_seconds: float = 40.0
+    wakeup: bool = True
+    """The relay's wake-up latency: local, NOTIFY, polling (bench/wakeup.py)."""
+    wakeup_rounds: int = 3
+    wakeup_per_round: int = 30
     profile_verify: bool = False
     """Also run `audit.verify` under cProfile and print the top functions (not written)."""
 
@@ -142,6 +152,9 @@ QUICK = Plan(
     bankruptcy_rounds=1,
     bankruptcy_seconds=2.0,
     faststream=False,
+    instances_seconds=8.0,
+    wakeup_rounds=1,
+    wakeup_per_round=5,
 )
 
 
@@ -470,9 +483,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--no-faststream", action="store_true", help="skip FastStream against the pull loop"
     )
+    p.add_argument("--no-instances", action="store_true", help="skip the three-instance run")
+    p.add_argument("--no-wakeup", action="store_true", help="skip the relay's wake-up latency")
     p.add_argument(
         "--only",
-        choices=["sanctions", "faststream", "bankruptcy"],
+        choices=["sanctions", "faststream", "bankruptcy", "instances", "wakeup"],
         help="run this benchmark alone and merge its section into the existing report",
     )
     return p.parse_args(argv)
@@ -507,6 +522,10 @@ def main(argv: list[str] | None = None) -> int:
         plan = dataclasses.replace(plan, bankruptcy_rate=args.bankruptcy_rate)
     if args.no_faststream:
         plan = dataclasses.replace(plan, faststream=False)
+    if args.no_instances:
+        plan = dataclasses.replace(plan, instances=False)
+    if args.no_wakeup:
+        plan = dataclasses.replace(plan, wakeup=False)
     output = None if args.no_write else args.output or (None if args.quick else DEFAULT_OUTPUT)
     console = Console(width=None if sys.stdout.isatty() else 130)
 
@@ -519,6 +538,10 @@ def main(argv: list[str] | None = None) -> int:
         return only_faststream(plan, output, say)
     if args.only == "bankruptcy":
         return only_bankruptcy(plan, output, say, console)
+    if args.only == "instances":
+        return only_instances(plan, output, say)
+    if args.only == "wakeup":
+        return only_wakeup(plan, output, say)
     with embedded() as servers:
         say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
         report = asyncio.run(run(plan, servers, say))
@@ -533,6 +556,10 @@ def main(argv: list[str] | None = None) -> int:
         say(f"wrote {args.json}")
     if plan.faststream:
         only_faststream(plan, output, say)
+    if plan.instances:
+        only_instances(plan, output, say)
+    if plan.wakeup:
+        only_wakeup(plan, output, say)
     return 0
 
 
@@ -551,6 +578,54 @@ def only_faststream(plan: Plan, output: Path | None, say: Callable[[str], None])
         old = output.read_text(encoding="utf-8") if output.exists() else ""
         output.write_text(merge_section(old, lines, faststream_loop.TITLE), encoding="utf-8")
         say(f"merged the FastStream section into {output}")
+    return 0
+
+
+def _merge(output: Path | None, lines: list[str], title: str, say: Callable[[str], None]) -> None:
+    say("\n".join(lines))
+    if output:
+        old = output.read_text(encoding="utf-8") if output.exists() else ""
+        output.write_text(merge_section(old, lines, title), encoding="utf-8")
+        say(f"merged the section {title[3:]!r} into {output}")
+
+
+def only_instances(plan: Plan, output: Path | None, say: Callable[[str], None]) -> int:
+    """Three enforcement instances, one killed under load, against servers of their own; the
+    section replaces (or joins) the one in `output`."""
+    from bench import instances
+
+    with embedded() as servers:
+        say(f"[bold]three instances, one killed[/bold] (NATS {servers.nats_url})")
+        result = asyncio.run(
+            instances.run_instances(
+                servers.nats_url,
+                servers.postgres_url,
+                rate=plan.instances_rate,
+                seconds=plan.instances_seconds,
+                log=say,
+            )
+        )
+    _merge(output, instances.instances_markdown(result), instances.TITLE, say)
+    return 0
+
+
+def only_wakeup(plan: Plan, output: Path | None, say: Callable[[str], None]) -> int:
+    """The relay's wake-up latency against servers of its own; the section replaces (or
+    joins) the one in `output`."""
+    from bench import wakeup
+
+    with embedded() as servers:
+        say(f"[bold]relay wake-up latency[/bold] (NATS {servers.nats_url})")
+        result = asyncio.run(
+            wakeup.run_wakeup(
+                servers.nats_url,
+                servers.postgres_url,
+                rounds=plan.wakeup_rounds,
+                per_round=plan.wakeup_per_round,
+                log=say,
+            )
+        )
+    _merge(output, wakeup.wakeup_markdown(result), wakeup.TITLE, say)
     return 0
 
 
