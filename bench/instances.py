@@ -88,6 +88,8 @@ class InstancesResult:
     out_of_order: int = 0
     rejections: int = 0
     handler_failures: int = 0
+    failure_kinds: dict[str, int] = field(default_factory=dict)
+    """The handler failures logged, by error type."""
 
 
 def short(durable: str) -> str:
@@ -155,7 +157,18 @@ def instances_markdown(r: InstancesResult) -> list[str]:
         "stretches that time). "
         f"Take-over: from the kill until every partition instance {r.killed} held is pulled by "
         f"another; {r.taken_over} partition(s) taken over with the dead one's messages in hand. "
-        f"Handler failures logged: {r.handler_failures}. One run on a machine shared with "
+        f"Handler failures logged: {r.handler_failures}"
+        + (
+            " ("
+            + ", ".join(
+                f"{k.removeprefix('handler failed ')} {n}" for k, n in r.failure_kinds.items()
+            )
+            + ", all three instances counted together"
+            ")"
+            if r.failure_kinds
+            else ""
+        )
+        + ". One run on a machine shared with "
         "other work: the latencies are noisy; lost, duplicated and out of order must be 0.",
     ]
     return lines
@@ -432,4 +445,7 @@ async def run_instances(
             with contextlib.suppress(Exception):
                 await s.close()
     result.handler_failures = counter.failures()
+    result.failure_kinds = {
+        k: n for k, n in sorted(counter.counts.items()) if k.startswith("handler failed")
+    }
     return result

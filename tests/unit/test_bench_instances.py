@@ -47,6 +47,7 @@ def result() -> InstancesResult:
     r.sent, r.achieved, r.last_result, r.take_over = 120, 2.9, 41.0, 1.25
     r.before, r.after = [0.1, 0.2, 0.3], [0.4, 0.5]
     r.killed, r.killed_in_hand, r.kill_at = "A", True, 20.0
+    r.handler_failures, r.failure_kinds = 3, {"handler failed (ConcurrencyError)": 3}
     r.held_before = {
         "A": ["enforcement_commands_p0"],
         "B": ["enforcement_commands_p1"],
@@ -69,6 +70,7 @@ def test_the_section_gives_counts_latencies_and_who_held_what() -> None:
     assert "| B | p1 | p0, p1 |" in text
     assert "| C | unpartitioned | unpartitioned |" in text
     assert "instance A is killed" in text and "with commands in hand" in text
+    assert "Handler failures logged: 3 ((ConcurrencyError) 3, all three" in text
 
 
 def test_merging_replaces_only_the_instances_section() -> None:
