@@ -732,7 +732,9 @@ def reproduce(report: Report) -> list[str]:
         "its ceiling starts at; 0 skips it), `--search-budget S` (seconds after which the "
         "search starts no step), `--no-sanctions`, `--only sanctions` (that section alone, "
         "merged into the existing file), `--no-bankruptcy`, `--bankruptcy-rate N`, `--only "
-        "bankruptcy` (likewise). The servers are embedded and "
+        "bankruptcy` (likewise), `--no-instances`, `--only instances` (three enforcement "
+        "instances, one killed under load; likewise), `--no-wakeup`, `--only wakeup` (the "
+        "relay's wake-up latency; likewise). The servers are embedded and "
         "started on free ports (never 4222 / 5432); nothing else needs to run.",
     ]
 
