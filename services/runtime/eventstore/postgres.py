@@ -16,7 +16,7 @@ commits that notify are flushed one at a time; the local wake-up costs nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -203,25 +203,23 @@ class PostgresEventStore(EventStore):
         return _local_wakes.get((id(self.pool), self.schema))
 
     async def append(self, *writes: StreamWrite, inbox: InboxEntry | None = None) -> list[int]:
-        wake = self._local_wake()
-        try:
-            positions = await self._append(writes, inbox, notify=wake is None)
-        except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as e:
-            # What the events hold, not the server's state: the same append fails every time.
-            raise UnstorableEventError(str(e).split("\n", 1)[0][:300]) from e
-        if wake is not None and positions:
-            wake()
-        return positions
+        return await self._written(lambda notify: self._append(writes, inbox, notify))
 
     async def append_together(
         self, *writes: StreamWrite, inboxes: Sequence[InboxEntry]
     ) -> list[int]:
         if len(inboxes) <= 1:
             return await self.append(*writes, inbox=inboxes[0] if inboxes else None)
+        return await self._written(lambda notify: self._in_transaction(writes, inboxes, notify))
+
+    async def _written(self, write: Callable[[bool], Awaitable[list[int]]]) -> list[int]:
+        """Run a write that notifies unless a relay leading in this process is woken directly,
+        after the commit, instead."""
         wake = self._local_wake()
         try:
-            positions = await self._in_transaction(writes, inboxes, notify=wake is None)
+            positions = await write(wake is None)
         except (asyncpg.DataError, asyncpg.ProgramLimitExceededError) as e:
+            # What the events hold, not the server's state: the same append fails every time.
             raise UnstorableEventError(str(e).split("\n", 1)[0][:300]) from e
         if wake is not None and positions:
             wake()
