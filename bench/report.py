@@ -573,8 +573,9 @@ def ledger_markdown(report: Report) -> list[str]:
             "raw COPY.",
             "",
             "Before `append`, the ledger's handler turns each delivery into `Facts` "
-            "(`handlers.facts_of`: JSON parse, RFC 8785 canonical bytes with the pure-Python "
-            f"`rfc8785` package, envelope peek): **{led.facts_us:,.0f} µs of client CPU per "
+            "(`handlers.facts_of`: JSON parse, RFC 8785 canonical bytes — the standard "
+            "library's sorted compact JSON where that is RFC 8785 byte for byte, the `rfc8785` "
+            f"package otherwise —, envelope peek): **{led.facts_us:,.0f} µs of client CPU per "
             f"message**, against {1e6 / j:,.0f} µs of wall time per event for `append` itself. "
             "The ledger's consumer does both, one after the other, so it can record at most "
             f"about {1e6 / (led.facts_us + 1e6 / j):,.0f} messages/s on this machine (an "
