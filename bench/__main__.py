@@ -7,6 +7,7 @@ python -m bench --only faststream  # FastStream against the services' pull loop,
 python -m bench --only bankruptcy  # a bankruptcy acceptance's fan-out, merged likewise
 python -m bench --only instances   # three enforcement instances, one killed, merged likewise
 python -m bench --only wakeup      # the relay's wake-up latency, merged likewise
+python -m bench --only fanout      # the property query fan-out (and its search), merged likewise
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from bench.ledger import BATCH, LedgerAppendResult, VerifyResult, run_ledger_app
 from bench.relay import run_relay, run_relay_breakdown
 from bench.report import (
     BANKRUPTCY_TITLE,
+    FANOUT_TITLE,
     Report,
     bankruptcy_markdown,
+    fanout_markdown,
     markdown,
     merge_section,
     print_tables,
@@ -487,7 +490,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-wakeup", action="store_true", help="skip the relay's wake-up latency")
     p.add_argument(
         "--only",
-        choices=["sanctions", "faststream", "bankruptcy", "instances", "wakeup"],
+        choices=["sanctions", "faststream", "bankruptcy", "instances", "wakeup", "fanout"],
         help="run this benchmark alone and merge its section into the existing report",
     )
     return p.parse_args(argv)
@@ -542,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
         return only_instances(plan, output, say)
     if args.only == "wakeup":
         return only_wakeup(plan, output, say)
+    if args.only == "fanout":
+        return only_fanout(plan, output, say)
     with embedded() as servers:
         say(f"PostgreSQL {servers.postgres_url}, NATS {servers.nats_url}")
         report = asyncio.run(run(plan, servers, say))
@@ -650,6 +655,31 @@ def only_sanctions(
         old = output.read_text(encoding="utf-8") if output.exists() else ""
         output.write_text(merge_section(old, sanctions_markdown(result)), encoding="utf-8")
         say(f"merged the sanction section into {output}")
+    return 0
+
+
+def only_fanout(plan: Plan, output: Path | None, say: Callable[[str], None]) -> int:
+    """The property query fan-out alone, against servers of its own; its section replaces (or
+    joins) the one in `output`. Without the append benchmark there is no fsync-bound limit of
+    the run: the search doubles up to 16 × its start, and the Targets table is left as it is."""
+    with embedded() as servers:
+        say(f"[bold]property query fan-out[/bold] (NATS {servers.nats_url})")
+        result = asyncio.run(
+            run_fanout(
+                servers.nats_url,
+                servers.postgres_url,
+                rate=plan.fanout_rate,
+                rounds=plan.fanout_rounds,
+                seconds=plan.fanout_seconds,
+                warmup=plan.fanout_warmup,
+                search_start=plan.fanout_search_start,
+                search_budget=plan.fanout_search_budget,
+                step_seconds=plan.fanout_step_seconds,
+                one_case=plan.fanout_one_case,
+                log=say,
+            )
+        )
+    _merge(output, fanout_markdown(result), FANOUT_TITLE, say)
     return 0
 
 

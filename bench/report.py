@@ -613,9 +613,12 @@ def ledger_markdown(report: Report) -> list[str]:
     return lines[:-1] if lines[-1] == "" else lines
 
 
+FANOUT_TITLE = "## Property query fan-out"
+
+
 def fanout_markdown(f: FanoutResult) -> list[str]:
     lines = [
-        "## Property query fan-out",
+        FANOUT_TITLE,
         "",
         f"Court {f.court} (汝州市人民法院) queries every kind of property of one debtor; the "
         f"service asks {len(f.bureaus)} bureaus ({', '.join(f.bureaus)}) and sends the court one "
