@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -12,11 +13,14 @@ from contracts.ids.errors import LABELS, InvalidIdentifierError
 
 
 def identifier_validator(kind: str, parse: Callable[[str], str]) -> AfterValidator:
-    """Run `parse`, reporting an `InvalidIdentifierError` as a pydantic `invalid_<kind>` error."""
+    """Run `parse`, reporting an `InvalidIdentifierError` as a pydantic `invalid_<kind>` error.
+    The parses are pure and the same ids come again and again (a case's number in every message
+    of the case): the last ones parsed are kept (errors are not, they are raised each time)."""
+    cached = functools.lru_cache(maxsize=4096)(parse)
 
     def validate(value: str) -> str:
         try:
-            return parse(value)
+            return cached(value)
         except InvalidIdentifierError as error:
             raise PydanticCustomError(
                 f"invalid_{kind}",
