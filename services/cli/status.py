@@ -4,7 +4,8 @@ Read from the servers, never from a process's memory, so it says the same from a
 - services and their instances from the heartbeats in the JetStream key-value bucket
   `fuyuan_status` (key `<service>.<instance>`, written every few seconds by each instance); an
   instance whose last heartbeat is older than `STALE_AFTER` is stale, a service without a fresh
-  instance is down;
+  instance is down; each instance names the command partitions it pulls and those its service
+  has, so a partition no running instance holds is named too;
 - every durable consumer on every stream: messages pending, delivered but not acknowledged,
   redelivered;
 - per service schema, the relay's lag (events committed after its checkpoint) and the events it
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -77,6 +79,12 @@ class Instance:
     """Seconds since its last heartbeat."""
     paused: str | None
     tasks: list[Task]
+    partitions: list[str] = field(default_factory=list)
+    """The command partitions it pulls (`<durable>_p<k>`, and `<durable>` for what the stream
+    stored unpartitioned); services/runtime/partitions.py."""
+    units: list[str] = field(default_factory=list)
+    """Every command partition of its service as it found them, held or not (empty in a
+    heartbeat from before it said so, or for a service without commands)."""
 
     @property
     def stale(self) -> bool:
@@ -175,11 +183,24 @@ class Report:
     def down(self) -> list[str]:
         return [s for s, found in self.services.items() if not any(i.running for i in found)]
 
+    def unheld(self, service: str) -> list[str]:
+        """The service's command partitions that no running instance says it holds: their
+        commands wait. Known only from instances that name their service's partitions."""
+        running = [i for i in self.services.get(service, []) if i.running]
+        held = {p for i in running for p in i.partitions}
+        return partition_order({u for i in running for u in i.units} - held)
+
     def problems(self) -> list[str]:
         found = [
             f"{s} is down: no running instance heartbeat in the last {STALE_AFTER:.0f} s"
             for s in self.down()
         ]
+        for s in self.services:
+            if s not in self.down() and (unheld := self.unheld(s)):
+                found.append(
+                    f"{s}: {len(unheld)} command partition(s) held by no running instance: "
+                    f"{compact(unheld)}"
+                )
         for instances in self.services.values():
             found += [p for i in instances for p in i.problems()]
         found += [p for r in self.relays for p in r.problems()]
@@ -193,6 +214,7 @@ class Report:
             {
                 "service": s,
                 "state": "down" if s in self.down() else "up",
+                "unheld": self.unheld(s),
                 "instances": [{**asdict(i), "stale": i.stale, "stopped": i.stopped} for i in found],
             }
             for s, found in self.services.items()
@@ -207,6 +229,38 @@ class Report:
             "projections": [asdict(p) for p in self.projections],
             "dead_letters": [asdict(d) for d in self.dead_letters],
         }
+
+
+_PARTITION = re.compile(r"(.+)_p(\d+)")
+
+
+def _partition_key(durable: str) -> tuple[str, int, int]:
+    # `<durable>_p<k>` in k's order, then `<durable>` itself (the owner's order).
+    found = _PARTITION.fullmatch(durable)
+    return (found.group(1), 0, int(found.group(2))) if found else (durable, 1, 0)
+
+
+def partition_order(durables: set[str] | list[str]) -> list[str]:
+    return sorted(set(durables), key=_partition_key)
+
+
+def compact(durables: list[str]) -> str:
+    """`enforcement_commands_p{0,3,6}, enforcement_commands`: the partitions of one durable in
+    one word, as many as there are."""
+    groups: dict[str, list[str]] = {}
+    for d in partition_order(durables):
+        found = _PARTITION.fullmatch(d)
+        base, k = (found.group(1), found.group(2)) if found else (d, "")
+        groups.setdefault(base, [])
+        if k:
+            groups[base].append(k)
+    words = []
+    for base, ks in groups.items():
+        if ks:
+            words.append(f"{base}_p{ks[0]}" if len(ks) == 1 else f"{base}_p{{{','.join(ks)}}}")
+        if base in durables:
+            words.append(base)
+    return ", ".join(words)
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -232,6 +286,8 @@ def _instance(key: str, raw: bytes, now: datetime) -> Instance:
             age,
             beat.get("paused"),
             tasks,
+            [str(p) for p in beat.get("partitions") or []],
+            [str(u) for u in beat.get("units") or []],
         )
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         bad = Task("heartbeat", "unreadable", 0, repr(error)[:200])
@@ -373,11 +429,11 @@ def _ago(seconds: float | None) -> str:
 
 def services_table(report: Report) -> Table:
     table = Table(title="services 服务 (heartbeats)")
-    for column in ("service", "instance", "state", "last heartbeat", "tasks"):
+    for column in ("service", "instance", "state", "last heartbeat", "tasks", "partitions"):
         table.add_column(column)
     for service, instances in report.services.items():
         if not instances:
-            table.add_row(service, "-", "DOWN: no heartbeat", "-", "-", style="bold red")
+            table.add_row(service, "-", "DOWN: no heartbeat", "-", "-", "-", style="bold red")
         for i in instances:
             state = "STALE" if i.stale else "stopped" if i.stopped else "running"
             state = f"PAUSED: {i.paused}" if i.running and i.paused else state
@@ -391,8 +447,11 @@ def services_table(report: Report) -> Table:
                 state,
                 f"{_ago(i.age)} ago",
                 tasks,
+                compact(i.partitions) or "-",
                 style="bold red" if bad else None,
             )
+        if instances and (unheld := report.unheld(service)):
+            table.add_row(service, "-", "NOT HELD", "-", "-", compact(unheld), style="bold red")
     return table
 
 

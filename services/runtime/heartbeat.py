@@ -1,6 +1,6 @@
 """心跳 — each running service instance says every few seconds what runs, what restarts,
-whether it is paused and which command partitions it pulls, in the JetStream key-value bucket
-`fuyuan_status`.
+whether it is paused, which command partitions it pulls (`partitions`) and which its service has
+(`units`, held or not), in the JetStream key-value bucket `fuyuan_status`.
 
 The key is `<service>.<instance>`; a reader counts an instance stale when its `at` is older than
 20 s. On a clean stop the last heartbeat says every loop "stopped".
@@ -14,7 +14,7 @@ import json
 import os
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +76,9 @@ class Heartbeat:
     paused: Callable[[], str | None]
     partitions: Callable[[], list[str]] = list
     """The command partitions this instance pulls (see services/runtime/partitions.py)."""
+    units: Sequence[str] = ()
+    """Every command partition of the service as this instance found them at its start, held or
+    not: a reader names those no live instance holds."""
     interval: float = 5.0
     replicas: int = 1
     instance: str = field(default_factory=instance_name)
@@ -100,6 +103,7 @@ class Heartbeat:
             "at": _now(),
             "paused": None if stopped else self.paused(),
             "partitions": [] if stopped else self.partitions(),
+            "units": list(self.units),
             "tasks": tasks,
         }
 

@@ -224,6 +224,7 @@ async def _start(
         lambda: {**supervisor.report(), **(owner.report() if owner else {})},
         lambda: relay.pause.reason,
         partitions=owner.owned if owner else list,
+        units=[c.durable for c in owner.consumers] if owner else (),
         interval=settings.heartbeat_interval,
         replicas=settings.stream_replicas,
         instance=instance,

@@ -44,6 +44,8 @@ def beat(
     age: float = 0.0,
     paused: str | None = None,
     tasks: dict[str, dict[str, Any]] | None = None,
+    partitions: list[str] | None = None,
+    units: list[str] | None = None,
 ) -> bytes:
     """A heartbeat as a service instance writes it, `age` seconds old."""
     now = datetime.now(UTC)
@@ -58,6 +60,8 @@ def beat(
             "at": (now - timedelta(seconds=age)).isoformat(),
             "paused": paused,
             "tasks": tasks if tasks is not None else {"relay": running, "consumer-x": running},
+            "partitions": partitions or [],
+            "units": units or [],
         }
     ).encode()
 
@@ -190,6 +194,51 @@ async def test_down_stale_paused_crashed_lagging_and_set_aside_are_each_named(
     assert doc["ok"] is False
 
 
+async def test_partitions_each_instance_holds_and_those_none_holds_are_shown(
+    nc: Client, nats_url: str, database_url: str
+) -> None:
+    js = nc.jetstream()
+    await ready(js, database_url)
+    await all_healthy(js)
+    units = [*(f"enforcement_commands_p{k}" for k in range(8)), "enforcement_commands"]
+    kv = await js.key_value(BUCKET)
+    for name, held, age in (
+        ("box-1", units[:4], 0),
+        ("box-2", units[4:7], 0),
+        ("box-3", units[7:], 45),
+    ):
+        await kv.put(
+            f"enforcement.{name}", beat("enforcement", name, age=age, partitions=held, units=units)
+        )
+    done = fuyuan_status(nats_url, database_url, "--json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    doc = json.loads(done.stdout)
+    enforcement = next(s for s in doc["services"] if s["service"] == "enforcement")
+    assert enforcement["unheld"] == ["enforcement_commands_p7", "enforcement_commands"]
+    assert {i["instance"]: i["partitions"] for i in enforcement["instances"]} == {
+        "box-1": units[:4],
+        "box-2": units[4:7],
+        "box-3": units[7:],
+    }
+    assert doc["problems"] == [
+        "enforcement: 2 command partition(s) held by no running instance: "
+        "enforcement_commands_p7, enforcement_commands"
+    ]
+    tables = fuyuan_status(nats_url, database_url)
+    assert tables.returncode == 1, tables.stdout + tables.stderr
+    assert "enforcement_commands_p{0,1,2,3}" in tables.stdout
+    not_held = [line for line in tables.stdout.splitlines() if "NOT HELD" in line]
+    assert len(not_held) == 1 and "enforcement_commands_p7, enforcement_commands" in not_held[0]
+    # Another instance takes them: nothing is left unheld, all is well again.
+    await kv.put(
+        "enforcement.box-2",
+        beat("enforcement", "box-2", partitions=units[4:], units=units),
+    )
+    again = fuyuan_status(nats_url, database_url, "--json")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert all(s["unheld"] == [] for s in json.loads(again.stdout)["services"])
+
+
 def fuyuan_status(nats_url: str, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NATS_URL": nats_url, "DATABASE_URL": database_url, "COLUMNS": "200"}
     return subprocess.run(
@@ -237,13 +286,18 @@ async def test_a_running_service_is_up_with_its_tasks_from_its_own_heartbeat(
         while True:
             report = await read_status(nats_url, database_url, ("enforcement",))
             instances = report.services["enforcement"]
-            if instances and not instances[0].stale and instances[0].tasks:
+            # Its partitions are taken at its first balance, its heartbeat says so at the next beat.
+            if instances and not instances[0].stale and instances[0].partitions:
                 break
             assert time.monotonic() < deadline, report.as_json()
             await asyncio.sleep(0.2)
         assert report.services["enforcement"] and "enforcement" not in report.down()
         assert all(t.state == "running" for t in instances[0].tasks), instances
         assert report.relays[0].lag == 0
+        units = [*(f"enforcement_commands_p{k}" for k in range(streams.PARTITIONS))]
+        assert instances[0].units == [*units, "enforcement_commands"]
+        assert instances[0].partitions == instances[0].units  # alone, it holds every one
+        assert report.unheld("enforcement") == []
         assert [(p.service, p.lag) for p in report.projections] == [("enforcement", 0)]
     finally:
         await service.close()
