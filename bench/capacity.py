@@ -1,10 +1,11 @@
 """`python -m bench.capacity`: what a province's peak hour costs each service, measured.
 
-Every service runs as its own process (`fuyuan service <name>`), as in production, against an
-embedded NATS server and a durable embedded PostgreSQL (fsync on). This process plays the
-courts and the bureaus with the benchmarks' own parties (`bench/fanout.py`,
-`bench/sanctions.py`, `bench/bankruptcy.py`): property queries that 8 bureaus answer, listings
-of dishonest debtors that reach every enforcing bureau, and bankruptcy acceptances with their
+Every service runs as its own process (`python -m services.runtime <name>`, what
+`fuyuan service <name>` runs), as in production, against an embedded NATS server and a durable
+embedded PostgreSQL (fsync on). This process plays the courts and the bureaus with the
+benchmarks' own parties (`bench/fanout.py`, `bench/sanctions.py`, `bench/bankruptcy.py`):
+property queries that 8 bureaus answer, listings of dishonest debtors that reach every
+enforcing bureau, and bankruptcy acceptances with their
 coordination tasks and the release of the company's freeze.
 
 The load is one *hour-equivalent*: the messages of a province's peak hour (`Province`), sent
@@ -57,6 +58,7 @@ from services.runtime.catalog import SERVICES
 from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres, free_port
 from services.runtime.heartbeat import BUCKET
 from services.runtime.migrations import migrate_all
+from services.runtime.settings import PROCESS_ENV
 
 TICK = os.sysconf("SC_CLK_TCK")
 WITHIN = 120.0
@@ -230,6 +232,7 @@ async def declare_streams(url: str, replicas: int) -> None:
 
 def service_env(nats_url: str, database_url: str, replicas: int) -> dict[str, str]:
     return {
+        **PROCESS_ENV,
         **os.environ,
         "NATS_URL": nats_url,
         "FUYUAN_STREAM_REPLICAS": str(replicas),
@@ -257,7 +260,7 @@ async def stack(root: Path, cluster: bool, log: Callable[[str], None]) -> AsyncI
                 with (logs / f"{name}.log").open("ab") as out:
                     procs[name] = await asyncio.create_subprocess_exec(
                         sys.executable,
-                        *("-m", "services.cli.main", "service", name),
+                        *("-m", "services.runtime", name),
                         stdout=out,
                         stderr=out,
                         env=env,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -76,7 +76,8 @@ def service(
 
     if name not in SERVICES:
         raise typer.BadParameter(f"unknown service {name!r}; known: {', '.join(SERVICES)}")
-    importlib.import_module(f"services.{name}.main").main()
+    # The same process (same pid) starts again without the command line's libraries.
+    os.execv(sys.executable, [sys.executable, "-P", "-m", "services.runtime", name])
 
 
 @app.command()

@@ -32,6 +32,7 @@ from services.runtime import streams
 from services.runtime.catalog import SERVICES
 from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
 from services.runtime.migrations import migrate_all
+from services.runtime.settings import PROCESS_ENV
 
 console = Console(stderr=False, highlight=False)
 
@@ -77,6 +78,14 @@ def exit_text(code: int | None) -> str:
     if code is not None and code < 0:
         return f"killed by {signal.Signals(-code).name}"
     return f"exit code {code}"
+
+
+def command(args: tuple[str, ...]) -> list[str]:
+    """How a child is started: a service by its lean runner (what `fuyuan service` hands over
+    to, without loading the command line first), anything else by the command line."""
+    if args[:1] == ("service",):
+        return ["-m", "services.runtime", *args[1:]]
+    return ["-m", "services.cli.main", *args]
 
 
 def came_up(child: Child) -> bool:
@@ -148,6 +157,7 @@ class Stack:
         }
         return {
             **demo,
+            **PROCESS_ENV,
             **os.environ,
             "NATS_URL": self.nats_url,
             "DATABASE_URL": self.database_url,
@@ -170,9 +180,7 @@ class Stack:
             child.log_offset = out.tell()
             child.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
-                "-m",
-                "services.cli.main",
-                *child.args,
+                *command(child.args),
                 stdout=out,
                 stderr=out,
                 env=self.env(),

@@ -5,6 +5,12 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PROCESS_ENV: dict[str, str] = {"MALLOC_ARENA_MAX": "2"}
+"""Environment a service process starts with where the environment does not set it already
+(`fuyuan up`, the benchmarks; the image and the compose file set the same). glibc gives every
+thread that allocates its own malloc arena, up to 8 per core, each holding on to what it freed;
+a service's few threads (the trace exporter's, the thread pool's) need no more than two."""
+
 
 class RuntimeSettings(BaseSettings):
     """Where the servers are and how hard to try; `fuyuan up` sets these for its children."""
