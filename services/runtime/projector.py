@@ -195,31 +195,63 @@ def _decode(table: Table, r: asyncpg.Record) -> Row:
 
 
 class _PostgresRows(Rows):
+    """The rows of one step's transaction: each row read once (by key) and kept, what is put
+    kept and written at the end of the step in one statement per table (the last row put for
+    a key), before the checkpoint. A `find` writes what is pending first, so it sees it. The
+    projector's lock is held meanwhile, so nothing else writes these tables."""
+
     def __init__(self, conn: asyncpg.Connection, schema: str) -> None:
         self.conn, self.schema = conn, schema
+        self._known: dict[tuple[str, Key], Row | None] = {}
+        self._pending: dict[str, tuple[Table, dict[Key, Row]]] = {}
 
     def _name(self, table: Table) -> str:
         return f"{_ident(self.schema)}.{_ident(table.name)}"
 
     async def get(self, table: Table, key: Key) -> Row | None:
-        found = await self.find(table, **dict(zip(table.key, key, strict=True)))
-        return found[0] if found else None
+        place = (table.name, tuple(key))
+        if place not in self._known:
+            found = await _select(
+                self.conn, self._name(table), table, dict(zip(table.key, key, strict=True)), {}
+            )
+            self._known[place] = found[0] if found else None
+        row = self._known[place]
+        return _copied(table, row) if row is not None else None
 
     async def find(self, table: Table, **equal: Any) -> list[Row]:
+        await self.flush()
         return await _select(self.conn, self._name(table), table, equal, {})
 
     async def put(self, table: Table, row: Row) -> None:
+        kept = _copied(table, {c: row.get(c) for c in table.columns})
+        key = table.key_of(kept)
+        self._known[(table.name, key)] = kept
+        self._pending.setdefault(table.name, (table, {}))[1][key] = kept
+
+    async def flush(self) -> None:
+        """Write the rows put since the last flush: one statement per table."""
+        pending, self._pending = self._pending, {}
+        for table, rows in pending.values():
+            await self.conn.executemany(
+                self._upsert(table), [_encode(table, r) for r in rows.values()]
+            )
+
+    def _upsert(self, table: Table) -> str:
         cols = ", ".join(_ident(c) for c in table.columns)
         args = ", ".join(f"${i}" for i in range(1, len(table.columns) + 1))
         rest = [c for c in table.columns if c not in table.key]
         update = ", ".join(f"{_ident(c)} = excluded.{_ident(c)}" for c in rest)
         conflict = ", ".join(_ident(k) for k in table.key)
         then = f"DO UPDATE SET {update}" if update else "DO NOTHING"
-        sql = (
+        return (
             f"INSERT INTO {self._name(table)} ({cols}) VALUES ({args}) "
             f"ON CONFLICT ({conflict}) {then}"
         )
-        await self.conn.execute(sql, *_encode(table, row))
+
+
+def _copied(table: Table, row: Row) -> Row:
+    """A row as PostgreSQL would give it back: its JSON columns copies, with JSON's types."""
+    return {c: _copy(v) if c in table.json and v is not None else v for c, v in row.items()}
 
 
 async def _select(
@@ -281,6 +313,7 @@ class PostgresProjector(Projector):
         rows = _PostgresRows(conn, self.schema)
         for r in events:
             await self._apply(_stored(r), rows)
+        await rows.flush()
         if events:
             await conn.execute(self._save, self.name, events[-1]["tx"], events[-1]["position"])
         return len(events)

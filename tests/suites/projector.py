@@ -148,3 +148,22 @@ class ProjectorSuite:
         ]
         with pytest.raises(KeyError):
             await p.select(TALLY, equal={"nothing": 1})
+
+    async def test_what_a_batch_put_is_read_back_in_the_same_batch(
+        self, store: EventStore, projector: Make
+    ) -> None:
+        seen: list[list[tuple[int, list[int]]]] = []
+
+        class Finding(Tally):
+            async def apply(self, event: Projected, rows: Rows) -> None:
+                await super().apply(event, rows)
+                found = await rows.find(TALLY, stream_id=event.stream_id)
+                seen.append([(r["total"], r["numbers"]) for r in found])
+
+        await write(store, "a", 1, 2)
+        await write(store, "b", 4)
+        await write(store, "a", 3)
+        p = projector([Finding()])
+        assert await p.catch_up() == 4
+        assert seen == [[(1, [1])], [(3, [1, 2])], [(4, [4])], [(6, [1, 2, 3])]]
+        assert tallies(await p.select(TALLY)) == {"a": (6, [1, 2, 3]), "b": (4, [4])}
