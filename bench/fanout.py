@@ -135,6 +135,9 @@ class Run:
     lost: int = 0
     max_lag: float = 0.0
     """Largest delay between a query's scheduled and actual send (the sender's own lag)."""
+    cpu: float = 0.0
+    """CPU seconds of this process during the run (the service, the court and the bureaus:
+    all run in it)."""
 
     @property
     def qps(self) -> float:
@@ -178,6 +181,11 @@ class Contender:
     @property
     def lost(self) -> int:
         return sum(r.lost for r in self.runs)
+
+    @property
+    def cpu_per_query(self) -> float:
+        """CPU seconds of the process per query sent, over the rounds."""
+        return sum(r.cpu for r in self.runs) / self.sent if self.sent else float("nan")
 
 
 @dataclass
@@ -469,13 +477,15 @@ async def alternating_rounds(
     contenders = {FUYUAN: Contender(FUYUAN), bare_name: Contender(bare_name)}
     for r in range(rounds):
         for name in (FUYUAN, bare_name) if r % 2 == 0 else (bare_name, FUYUAN):
+            cpu = time.process_time()
             run = await (fuyuan if name == FUYUAN else bare)(rate, seconds)
+            run.cpu = time.process_time() - cpu
             contenders[name].runs.append(run)
             log(
                 f"  round {r + 1}/{rounds} {name:<{width}} {rate:g}/s for {seconds:g} s: "
                 f"p50 {run.p50 * 1e3:,.1f} ms, p99 {run.p99 * 1e3:,.1f} ms, "
                 f"{run.qps:,.1f} {per}/s, lost {run.lost}, sender lag ≤ "
-                f"{run.max_lag * 1e3:.0f} ms"
+                f"{run.max_lag * 1e3:.0f} ms, CPU {run.cpu / run.sent * 1e3:,.1f} ms/{per}"
             )
             await asyncio.sleep(0.5)
     return contenders

@@ -659,6 +659,15 @@ def fanout_markdown(f: FanoutResult) -> list[str]:
         f"Service log during the run: {f.handler_failures} handler failure(s) redelivered, "
         f"{f.rejections} message(s) rejected.",
     ]
+    cpu = {name: c.cpu_per_query for name, c in f.contenders.items()}
+    if all(v > 0 for v in cpu.values()):
+        lines += [
+            "",
+            "CPU of the bench's process per query over the rounds (the service, the court and "
+            "the bureaus all run in it; the servers not counted): "
+            + ", ".join(f"{name} {v * 1e3:,.1f} ms" for name, v in cpu.items())
+            + ".",
+        ]
     if f.steps:
         best = f.max_sustained
         if best is not None and best < f.rate:
