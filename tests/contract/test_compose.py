@@ -251,6 +251,21 @@ def test_every_fuyuan_container_gets_the_shared_environment(services: dict[str, 
         assert env["OTEL_SERVICE_NAME"].startswith("fuyuan-"), key
 
 
+def test_every_fuyuan_container_and_the_image_keep_two_malloc_arenas(
+    services: dict[str, Service],
+) -> None:
+    """glibc's arenas per thread hold what they freed; two are enough for a service
+    (docs/SCALING.md, "Resident memory")."""
+    for key, service in services.items():
+        if runs_fuyuan(service):
+            assert environment(service).get("MALLOC_ARENA_MAX") == "2", key
+    image_env: dict[str, str] = {}
+    for keyword, rest in final_stage():
+        if keyword == "ENV":
+            image_env |= dict(item.split("=", 1) for item in shlex.split(rest))
+    assert image_env.get("MALLOC_ARENA_MAX") == "2"
+
+
 def test_streams_are_replicated_on_as_many_nodes_as_the_cluster_has(
     services: dict[str, Service],
 ) -> None:
