@@ -88,19 +88,19 @@ def _causes(logged: Book) -> dict[str, str]:
 def classify(s: Sent, book: Book, logged: Book, aside_causes: set[str]) -> str:
     if s.event_id and book.effects.get(s.event_id):
         return "effect"
-    if book.rejections.get(s.seq):
+    if book.rejections.get(s.place):
         return "rejection"
-    if any(not c.startswith("ledger") for c, _r, _t in book.letters.get(s.seq, [])):
+    if any(not c.startswith("ledger") for c, _r, _t in book.letters.get(s.place, [])):
         return "set_aside"
     if s.event_id and s.event_id in aside_causes:
         return "set_aside"
-    if (s.event_id and logged.effects.get(s.event_id)) or logged.rejections.get(s.seq):
+    if (s.event_id and logged.effects.get(s.event_id)) or logged.rejections.get(s.place):
         return "silent"
     return "lost"
 
 
 def duplicates(s: Sent, book: Book) -> int:
-    extra = max(0, len({a.event_id for a in book.rejections.get(s.seq, [])}) - 1)
+    extra = max(0, len({a.event_id for a in book.rejections.get(s.place, [])}) - 1)
     if s.event_id:
         groups: dict[tuple[str, str], set[str]] = defaultdict(set)
         for a in book.effects.get(s.event_id, []):
@@ -110,7 +110,7 @@ def duplicates(s: Sent, book: Book) -> int:
 
 
 def describe(s: Sent) -> str:
-    return f"#{s.seq} {s.kind} {s.subject} id={s.event_id}"
+    return str(s)
 
 
 async def account(pool: asyncpg.Pool, schema: str, book: Book, unsent: int) -> Tally:
@@ -126,7 +126,7 @@ async def account(pool: asyncpg.Pool, schema: str, book: Book, unsent: int) -> T
             t.note(what, describe(s))
         if what == "lost" and {"*", ">"} & set(s.subject.split(".")):
             t.lost_on_wildcards += 1
-        for consumer, reason, _at in book.letters.get(s.seq, []):
+        for consumer, reason, _at in book.letters.get(s.place, []):
             if consumer.startswith("ledger"):
                 t.ledger_letters += 1
             else:
@@ -151,7 +151,7 @@ async def journal_gaps(pool: asyncpg.Pool, book: Book, stream: str) -> list[int]
     pairs = {(r["event_id"], r["subject"]) for r in rows if r["event_id"]}
     missing = []
     for seq, (subject, event_id) in book.places.items():
-        sent = book.sent.get(seq)
+        sent = book.sent.get((stream, seq))
         eid = event_id or (sent.event_id if sent else None)
         if f"{stream}:{seq}" in keys or f"nats:{stream}:{seq}" in keys:
             continue

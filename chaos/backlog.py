@@ -55,8 +55,8 @@ def measure_recovery(run: Run) -> None:
         if any(a is None for a in answered):
             continue
         done = max([f.end, *[a for a in answered if a is not None]])
-        if before:
-            ledger = journaled_by(run, max(s.seq for s in before), f.end)
+        if mine := [s.seq for s in before if s.stream == run.stream]:
+            ledger = journaled_by(run, max(mine), f.end)
             if ledger is None:
                 continue
             done = max(done, ledger)

@@ -1,7 +1,9 @@
 """帐 — the suite's book: every message it sent, and every answer the platform gave to it.
 
-A message the suite sends is known by its place in the stream (the sequence number of its
-acknowledgement). The platform answers one with an effect (an event or notice whose
+A message the suite sends is known by its place: the stream that stored it and the sequence
+number of its acknowledgement (an ingress subject of one service may be another's stream: the
+enforcement service reads the bankruptcy service's events, so the places of two streams meet in
+one book). The platform answers one with an effect (an event or notice whose
 `causation_id` is its event id), a rejection (`rejected_event_id`, or, when its envelope could
 not be read, the subject and SHA-256 of the bytes received) or a dead letter naming its place.
 """
@@ -19,6 +21,9 @@ from typing import Any
 SERVICE_KINDS = ("event", "notice", "rejection")
 """What the platform publishes; `command` and `reply` come from courts and bureaus."""
 
+Place = tuple[str, int]
+"""(stream, sequence) of a message: a sequence alone names one message of each stream."""
+
 
 @dataclass(frozen=True)
 class Sent:
@@ -32,6 +37,15 @@ class Sent:
     event_id: str | None
     at: float
     """When the server acknowledged it (monotonic seconds)."""
+    stream: str = ""
+    """The stream that stored it."""
+
+    @property
+    def place(self) -> Place:
+        return (self.stream, self.seq)
+
+    def __str__(self) -> str:
+        return f"{self.stream}:{self.seq} {self.kind} {self.subject} id={self.event_id}"
 
 
 @dataclass(frozen=True)
@@ -102,39 +116,39 @@ def digest(body: bytes) -> str:
 class Book:
     """What was sent, and what was seen answering it, as the observer reads the streams."""
 
-    sent: dict[int, Sent] = field(default_factory=dict)
-    by_id: dict[str, int] = field(default_factory=dict)
-    by_digest: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    sent: dict[Place, Sent] = field(default_factory=dict)
+    by_id: dict[str, Place] = field(default_factory=dict)
+    by_digest: dict[tuple[str, str], list[Place]] = field(default_factory=lambda: defaultdict(list))
     effects: dict[str, list[Answer]] = field(default_factory=lambda: defaultdict(list))
     """Causation id → events and notices it caused."""
-    rejections: dict[int, list[Answer]] = field(default_factory=lambda: defaultdict(list))
-    """Sequence of the refused message → rejections naming it."""
+    rejections: dict[Place, list[Answer]] = field(default_factory=lambda: defaultdict(list))
+    """Place of the refused message → rejections naming it."""
     unmatched_rejections: list[tuple[Published, Answer]] = field(default_factory=list)
-    letters: dict[int, list[tuple[str, str, float]]] = field(
+    letters: dict[Place, list[tuple[str, str, float]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    """Sequence of the original → (consumer, reason, when) of each dead letter."""
+    """Place of the original → (consumer, reason, when) of each dead letter."""
     relay_alerts: list[dict[str, Any]] = field(default_factory=list)
     published_ids: Counter[str] = field(default_factory=Counter)
     """Event id → how many stream places hold it (more than one: deduplication failed)."""
     seen: set[int] = field(default_factory=set)
     places: dict[int, tuple[str, str | None]] = field(default_factory=dict)
-    """Stream sequence → (subject, event id) of every message of the stream read."""
+    """Sequence in the service's stream → (subject, event id) of every message of it read."""
     last_seq: int = 0
 
     def record_sent(self, s: Sent) -> None:
-        self.sent[s.seq] = s
+        self.sent[s.place] = s
         if s.event_id:
-            self.by_id.setdefault(s.event_id, s.seq)
-        self.by_digest[(s.subject, s.sha256)].append(s.seq)
+            self.by_id.setdefault(s.event_id, s.place)
+        self.by_digest[(s.subject, s.sha256)].append(s.place)
         self._match_waiting(s)
 
     def _match_waiting(self, s: Sent) -> None:
         """Rejections that arrived before the acknowledgement of what they refuse."""
         for item in list(self.unmatched_rejections):
-            if self._rejection_target(item[0]) == s.seq:
+            if self._rejection_target(item[0]) == s.place:
                 self.unmatched_rejections.remove(item)
-                self.rejections[s.seq].append(item[1])
+                self.rejections[s.place].append(item[1])
 
     def observe(self, seq: int, subject: str, data: bytes) -> Published | None:
         """Index one message of the service's stream; returns what it says, if the platform
@@ -160,25 +174,25 @@ class Book:
             self.effects[p.causation_id].append(answer)
         return p
 
-    def _rejection_target(self, p: Published) -> int | None:
+    def _rejection_target(self, p: Published) -> Place | None:
         for eid in (p.rejected_event_id, p.causation_id):
             if eid and eid in self.by_id:
                 return self.by_id[eid]
         if p.rejected_subject and p.received_sha256:
-            seqs = self.by_digest.get((p.rejected_subject, p.received_sha256), [])
-            free = [s for s in seqs if not self.rejections.get(s)]
-            return (free or seqs)[0] if seqs else None
+            places = self.by_digest.get((p.rejected_subject, p.received_sha256), [])
+            free = [s for s in places if not self.rejections.get(s)]
+            return (free or places)[0] if places else None
         return None
 
-    def letter(self, original_seq: int, consumer: str, reason: str) -> None:
-        self.letters[original_seq].append((consumer, reason, time.monotonic()))
+    def letter(self, original: Place, consumer: str, reason: str) -> None:
+        self.letters[original].append((consumer, reason, time.monotonic()))
 
     def answered_at(self, s: Sent) -> float | None:
         """When the platform first answered `s` (effect, rejection or a service's letter)."""
-        times = [a.at for a in self.rejections.get(s.seq, [])]
+        times = [a.at for a in self.rejections.get(s.place, [])]
         if s.event_id:
             times += [a.at for a in self.effects.get(s.event_id, [])]
-        times += [t for c, _r, t in self.letters.get(s.seq, []) if not c.startswith("ledger")]
+        times += [t for c, _r, t in self.letters.get(s.place, []) if not c.startswith("ledger")]
         return min(times) if times else None
 
     def unanswered(self, upto: float | None = None) -> list[Sent]:

@@ -8,8 +8,10 @@ by field, repeated keys, and subjects whose last token names no organization or 
 not one the service takes. Each example is a `(subject, bytes)` pair.
 
 The ingress types come from the service's own subscribers (`ingress_types`), not from a list
-kept by hand. A golden sample's event id is replaced by a fresh one, so that two examples are
-never taken for one redelivered message.
+kept by hand. A golden sample's event id is replaced by a fresh one. Hypothesis draws the same
+value again on purpose (a UUID too), and the same id from the same sender is a redelivery by
+the system's contract, so `hostile` numbers the ids of a run instead: each example's event id is
+its own, and the same for the same seed.
 
     from chaos.fuzz import hostile, ingress_messages
     for subject, data in hostile(300, seed=7): ...
@@ -17,11 +19,13 @@ never taken for one redelivered message.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -116,7 +120,37 @@ def _encode(obj: Any, ascii_only: bool = False) -> bytes:
 # ---- bodies built on golden samples -----------------------------------------------------------
 
 
+FUZZ_IDS = uuid.UUID("5f0a3c1e-9b7d-5e2a-8c4f-1d6b2a7e9c30")
+"""The namespace of the event ids a run of `hostile` gives its examples (UUID version 5)."""
+
+_numbered: ContextVar[Callable[[], uuid.UUID] | None] = ContextVar("numbered", default=None)
+"""While `hostile` draws: the next event id of the run, in place of the one Hypothesis drew."""
+
+
+def run_ids(at_seed: int) -> Callable[[], uuid.UUID]:
+    """Event ids 0, 1, 2… of the run with this seed: never the same twice, the same each run."""
+    count = 0
+
+    def allocate() -> uuid.UUID:
+        nonlocal count
+        count += 1
+        return uuid.uuid5(FUZZ_IDS, f"{at_seed}/{count - 1}")
+
+    return allocate
+
+
+@contextlib.contextmanager
+def numbered(at_seed: int) -> Iterator[None]:
+    token = _numbered.set(run_ids(at_seed))
+    try:
+        yield
+    finally:
+        _numbered.reset(token)
+
+
 def _fresh(message_type: str, event_id: uuid.UUID) -> dict[str, Any]:
+    if (allocate := _numbered.get()) is not None:
+        event_id = allocate()
     sample = copy.deepcopy(golden(message_type) or {"envelope": {}, "data": {}})
     if isinstance(sample.get("envelope"), dict):
         sample["envelope"]["event_id"] = str(event_id)
@@ -310,7 +344,8 @@ def hostile(
     at_seed: int = 0,
     deliverable: bool = True,
 ) -> Iterator[tuple[str, bytes]]:
-    """`count` hostile `(subject, bytes)` pairs, the same for the same seed."""
+    """`count` hostile `(subject, bytes)` pairs, the same for the same seed; no two carry the
+    same event id (see `numbered`)."""
     found: list[tuple[str, bytes]] = []
 
     @seed(at_seed)
@@ -325,5 +360,6 @@ def hostile(
     def collect(example: tuple[str, bytes]) -> None:
         found.append(example)
 
-    collect()
+    with numbered(at_seed):
+        collect()
     yield from found[:count]

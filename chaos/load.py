@@ -62,12 +62,14 @@ class Sender:
                     self.unsent.append((subject, repr(e)))
                     return None
                 await asyncio.sleep(0.3)
-        if ack.duplicate and ack.seq in self.book.sent:
+        if ack.duplicate and (ack.stream, ack.seq) in self.book.sent:
             # Stored before under this Nats-Msg-Id: an earlier try of ours whose acknowledgement
             # came late, or another message with the same event id, which the server dropped.
-            known = self.book.sent[ack.seq]
+            known = self.book.sent[(ack.stream, ack.seq)]
             return known if known.sha256 == digest(body) else None
-        sent = Sent(ack.seq, subject, kind, digest(body), envelope_id(body), time.monotonic())
+        sent = Sent(
+            ack.seq, subject, kind, digest(body), envelope_id(body), time.monotonic(), ack.stream
+        )
         self.book.record_sent(sent)
         return sent
 

@@ -123,10 +123,10 @@ class Observer:
             return
         original = headers.get("Fuyuan-Original-Sequence")
         if original and original.isdigit():
-            stream = headers.get("Fuyuan-Original-Stream", self.stream)
-            if stream == self.stream:
-                self.book.letter(
-                    int(original),
-                    headers.get("Fuyuan-Consumer", "?"),
-                    headers.get("Fuyuan-Error", "")[:300],
-                )
+            # The original's place: a letter of the consumer of another service's stream (the
+            # bankruptcy service's events) names a sequence of that stream.
+            self.book.letter(
+                (headers.get("Fuyuan-Original-Stream", self.stream), int(original)),
+                headers.get("Fuyuan-Consumer", "?"),
+                headers.get("Fuyuan-Error", "")[:300],
+            )

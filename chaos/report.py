@@ -183,6 +183,13 @@ each service process, sampled twice a second. At the end of each scenario a new 
 its effect and be journaled (alive), `fuyuan audit verify` and `fuyuan audit reconcile` must
 exit 0, and each service must stop cleanly on SIGTERM. A scenario passes when nothing is lost,
 silent, set aside or duplicated, every stream message is journaled and all of that holds.
+
+The fuzzer gives each hostile message an event id of its own (the same id again from the same
+sender would be a redelivery). Some of its messages go on the bankruptcy service's own event
+subjects, which the enforcement service reads and only the bankruptcy service may publish on in
+production: the journal holds them and that service's log does not, so `fuyuan audit reconcile`
+must name exactly those events, and nothing else, for the fuzzer's scenario to pass. A message
+is named by its place, `<STREAM>:<sequence>`.
 """
 
 

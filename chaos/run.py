@@ -188,7 +188,9 @@ async def finish(run: Run, result: Result, say: Any) -> None:
     finally:
         await pool.close()
     result.verify = await checks.audit("verify", stack.audit_env())
-    result.reconcile = await checks.audit("reconcile", stack.audit_env())
+    result.reconcile = checks.injected(
+        await checks.audit("reconcile", stack.audit_env()), foreign_events(book)
+    )
     result.peak_rss_mib = {s.name: s.peak_rss_kib / 1024 for s in stack.services}
     say(
         f"  {run.scenario.name}: {dict(result.tally.outcome)}, duplicated "
@@ -196,6 +198,20 @@ async def finish(run: Run, result: Result, say: Any) -> None:
         f"{'ok' if result.verify.ok else 'FAILED'}, reconcile "
         f"{'ok' if result.reconcile.ok else 'FAILED'}"
     )
+
+
+def foreign_events(book: Book) -> set[str]:
+    """Event ids of what the fuzzer published on another service's own subjects (its events,
+    notices, rejections: the bankruptcy service's events the enforcement service reads), which
+    production permissions give that service alone."""
+    return {
+        s.event_id
+        for s in book.sent.values()
+        if s.kind == "fuzz"
+        and s.event_id
+        and s.subject.split(".")[0] != CONTEXT
+        and s.subject.split(".")[1:2] in (["event"], ["notice"], ["rejection"])
+    }
 
 
 async def teardown(stack: Stack, result: Result, proxy: Any) -> None:
