@@ -7,12 +7,14 @@ clients) and started again on the same port with the same data.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -130,6 +132,17 @@ class Node:
         except OSError:
             return False
 
+    def meta(self) -> dict[str, Any]:
+        """The node's view of the JetStream meta group (`/jsz`): its leader and, on the leader,
+        whether each other peer is current; empty while the node cannot tell."""
+        try:
+            url = f"http://127.0.0.1:{self.http_port}/jsz"
+            with urllib.request.urlopen(url, timeout=2) as response:
+                view = json.load(response).get("meta_cluster")
+        except (OSError, ValueError):
+            return {}
+        return view if isinstance(view, dict) else {}
+
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
@@ -159,6 +172,7 @@ class ClusterNats:
         for node in nodes:
             node.start(nodes, binary)
         cluster.wait_healthy(60)
+        cluster.wait_formed(60)
         return cluster
 
     @property
@@ -172,6 +186,37 @@ class ClusterNats:
                 return
             time.sleep(0.3)
         raise TimeoutError("the NATS cluster did not become healthy")
+
+    def formed(self) -> tuple[bool, str]:
+        """Whether JetStream can place a replicated stream: every node names the same meta
+        leader, and the leader has every other node as a current peer, none offline. A node
+        answers /healthz before that, and a stream created then is refused ("no suitable peers
+        for placement, peer offline"). With what is missing, when not."""
+        views = {n.name: n.meta() for n in self.nodes}
+        leaders = {v.get("leader") or "" for v in views.values()}
+        if len(leaders) != 1 or not (leader := leaders.pop()) or leader not in views:
+            return False, f"meta leaders as each node sees them: {sorted(leaders)}"
+        peers = {r.get("name"): r for r in views[leader].get("replicas") or []}
+        others = {n.name for n in self.nodes} - {leader}
+        behind = sorted(
+            name
+            for name in others
+            if name not in peers or not peers[name].get("current") or peers[name].get("offline")
+        )
+        if behind:
+            return False, f"leader {leader}; peers not current: {behind}"
+        return True, f"leader {leader}"
+
+    def wait_formed(self, seconds: float) -> None:
+        """Until the cluster is `formed`, or `seconds`."""
+        deadline = time.monotonic() + seconds
+        while True:
+            done, state = self.formed()
+            if done:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the NATS cluster did not form within {seconds:g} s: {state}")
+            time.sleep(0.3)
 
     def node(self, name: str) -> Node:
         return next(n for n in self.nodes if n.name == name)

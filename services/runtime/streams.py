@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+import nats.errors
+import structlog
 from nats.js import JetStreamContext
 from nats.js.api import RetentionPolicy, StorageType, StreamConfig, SubjectTransform
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
 
 from contracts.subjects import (
     DEADLETTER_ROOT,
@@ -17,6 +23,8 @@ from contracts.subjects import (
     stream_name,
     stream_subjects,
 )
+
+log = structlog.get_logger("streams")
 
 DUPLICATE_WINDOW = 3600.0
 """Seconds JetStream remembers a `Nats-Msg-Id`: far longer than a relay restart takes."""
@@ -87,17 +95,72 @@ async def ensure(js: JetStreamContext, config: StreamConfig, own: bool = True) -
     return (await js.update_stream(config)).config
 
 
+UNAVAILABLE = frozenset({10005, 10008, 10009})
+"""JetStream error codes that say the cluster cannot place or serve a stream yet, not that the
+request is wrong: no suitable peers (a peer offline, the cluster still forming), the JetStream
+system temporarily unavailable, the cluster unable to handle the request (no meta leader)."""
+FIRST_PAUSE, LONGEST_PAUSE = 0.5, 10.0
+"""Seconds between tries while the cluster refuses: doubling from the first to the longest."""
+
+
+def unavailable(error: BaseException) -> bool:
+    """A refusal of an outage (try again later), not of the configuration."""
+    if isinstance(error, ServiceUnavailableError | nats.errors.TimeoutError | TimeoutError):
+        return True
+    if isinstance(error, nats.errors.NoRespondersError):
+        return True
+    return isinstance(error, APIError) and error.err_code in UNAVAILABLE
+
+
+async def patiently(
+    what: str,
+    attempt: Callable[[], Awaitable[StreamConfig]],
+    patience: float | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> StreamConfig:
+    """`attempt` until it succeeds, while JetStream refuses for an outage (`unavailable`), with
+    growing pauses and a warning each time; for `patience` seconds, or for as long as it takes
+    (None). Any other error at once."""
+    deadline = None if patience is None else time.monotonic() + patience
+    pause, tries = FIRST_PAUSE, 0
+    while True:
+        try:
+            return await attempt()
+        except Exception as e:
+            tries += 1
+            if not unavailable(e) or (deadline is not None and time.monotonic() + pause > deadline):
+                raise
+            log.warning(
+                "stream not ready, trying again",
+                stream=what,
+                tries=tries,
+                retry_in=pause,
+                error=str(e) or type(e).__name__,
+            )
+            await sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
+
+
 async def ensure_all(
     js: JetStreamContext,
     contexts: tuple[str, ...],
     replicas: int,
     partitions: int = PARTITIONS,
     owner: str | None = None,
+    patience: float | None = None,
 ) -> None:
     """Every context's stream, the dead letters' and the replays'. With an `owner`, only its
-    own context's stream gets `partitions`; the others keep what they have (or get it if new)."""
-    for context in contexts:
-        own = owner is None or context == owner
-        await ensure(js, context_stream(context, replicas, partitions), own)
-    await ensure(js, deadletter_stream(replicas))
-    await ensure(js, replay_stream(replicas))
+    own context's stream gets `partitions`; the others keep what they have (or get it if new).
+
+    A service starts while NATS may be out of reach or a cluster still forming (a node down, no
+    meta leader yet): JetStream then refuses a replicated stream ("no suitable peers for
+    placement") or does not answer. That is an outage, not a mistake: each stream is tried again
+    with growing pauses (`patiently`), for `patience` seconds or until it is there."""
+    configs = [
+        (context_stream(context, replicas, partitions), owner is None or context == owner)
+        for context in contexts
+    ]
+    configs += [(deadletter_stream(replicas), True), (replay_stream(replicas), True)]
+    for config, own in configs:
+        assert config.name
+        await patiently(config.name, functools.partial(ensure, js, config, own), patience)
