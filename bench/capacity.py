@@ -51,6 +51,7 @@ from nats.js import JetStreamContext
 from bench import bankruptcy as bankruptcy_bench
 from bench import fanout
 from bench import sanctions as sanctions_bench
+from bench.servers import guarded
 from contracts.subjects import DEADLETTER_STREAM, stream_name
 from services.ledger.signing import generate_key
 from services.runtime import streams
@@ -247,7 +248,12 @@ def service_env(nats_url: str, database_url: str, replicas: int) -> dict[str, st
 
 @contextlib.asynccontextmanager
 async def stack(root: Path, cluster: bool, log: Callable[[str], None]) -> AsyncIterator[Stack]:
-    with servers(root, cluster) as (nodes, pg):
+    with guarded() as watchdog, servers(root, cluster) as (nodes, pg):
+        # Killed outright, this process leaves nothing running: bench/servers.py's watchdog.
+        watchdog.remove(root)
+        watchdog.postgres(pg.pgdata)
+        for node in nodes:
+            watchdog.process(node.proc.pid if node.proc else -1)
         replicas = len(nodes)
         await migrate_all(pg.url, SERVICES)
         await declare_streams(nodes[0].url, replicas)
@@ -266,6 +272,7 @@ async def stack(root: Path, cluster: bool, log: Callable[[str], None]) -> AsyncI
                         env=env,
                         start_new_session=True,
                     )
+                watchdog.process(procs[name].pid)
             await until_beating(nodes[0].url, set(SERVICES), procs)
             postmaster = int((pg.pgdata / "postmaster.pid").read_text().split()[0])
             [first, *others] = [n.proc.pid for n in nodes if n.proc is not None]
