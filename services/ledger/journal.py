@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
@@ -96,15 +97,19 @@ def _collisions(facts: Sequence[Facts], known: dict[str, bytes]) -> list[str]:
 
 def _unique(facts: Sequence[Facts], known: dict[str, bytes]) -> list[Facts]:
     """The facts not journaled yet, each under a key of its own; the same message again (same
-    place, same digest) is recognised and left out."""
+    place, same digest) is recognised and left out. A digest is computed only where a key is
+    met twice: `domain.extend` hashes every message anyway."""
+    taken: dict[str, Facts] = {}  # keys this batch takes, and the message under each
     out = []
     for f in facts:
-        digest, key = _digest(f), f.message_key
-        if key in known and known[key] != digest:
-            key = other_place(key, digest)
-        if key in known:
-            continue
-        known[key] = digest
+        key = f.message_key
+        if key in known or key in taken:
+            digest = _digest(f)
+            if (known[key] if key in known else _digest(taken[key])) != digest:
+                key = other_place(key, digest)
+            if key in known or key in taken:
+                continue
+        taken[key] = f
         out.append(f if key == f.message_key else replace(f, message_key=key))
     return out
 
@@ -117,34 +122,75 @@ async def _known(conn: asyncpg.Connection, schema: str, keys: list[str]) -> dict
     return {r["message_key"]: bytes(r["message_sha256"]) for r in rows}
 
 
+@contextlib.asynccontextmanager
+async def _transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """BEGIN, and ROLLBACK if the block raises; the block commits itself, in its last statement
+    (one round trip fewer than asyncpg's `transaction()`, which sends COMMIT alone)."""
+    await conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        if not conn.is_closed() and conn.is_in_transaction():
+            await conn.execute("ROLLBACK")
+        raise
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+        raise RuntimeError("a journal transaction was left open")
+
+
 class Journal:
     def __init__(self, pool: asyncpg.Pool, schema: str = "ledger") -> None:
         self.pool, self.schema = pool, schema
+        self._look_up_first = False
+        """Set once a batch met messages already journaled (a redelivery, a replay): the next
+        batches look their keys up before they write, until one finds none."""
 
     async def append(self, facts: Sequence[Facts], recorded_at: datetime) -> list[Entry]:
-        """Append what is new (a message already journaled is recognised by its key and digest)."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            head = await conn.fetchrow(
-                f'SELECT position, hash FROM "{self.schema}".head FOR UPDATE'
+        """Append what is new (a message already journaled is recognised by its key and digest).
+
+        One transaction locks the head row, chains the new facts after it and writes them. The
+        journal's unique message key finds a message journaled before: a batch first goes in as
+        it is (its own repeats left out), and only if a key is taken already is it written
+        again, in a new transaction, after a lookup of its keys. Once a batch met such keys,
+        the next ones look up first, until a batch finds none."""
+        if not facts:
+            return []
+        async with self.pool.acquire() as conn:
+            if not self._look_up_first:
+                try:
+                    return await self._append(conn, facts, recorded_at, look_up=False)
+                except asyncpg.UniqueViolationError:
+                    self._look_up_first = True
+            return await self._append(conn, facts, recorded_at, look_up=True)
+
+    async def _append(
+        self, conn: asyncpg.Connection, facts: Sequence[Facts], recorded_at: datetime, look_up: bool
+    ) -> list[Entry]:
+        schema = self.schema
+        async with _transaction(conn):
+            head = await conn.fetchrow(f'SELECT position, hash FROM "{schema}".head FOR UPDATE')
+            known: dict[str, bytes] = {}
+            if look_up:  # after the lock: a concurrent appender's entries are seen
+                known = await _known(conn, schema, [f.message_key for f in facts])
+                # Rare (a stream created again): a second lookup only then, for the other keys.
+                if others := _collisions(facts, known):
+                    known |= await _known(conn, schema, others)
+                self._look_up_first = bool(known)
+            entries = extend(
+                head["position"], bytes(head["hash"]), _unique(facts, known), recorded_at
             )
-            known = await _known(conn, self.schema, [f.message_key for f in facts])
-            # Rare (a stream created again): a second lookup only then, for the other keys.
-            if others := _collisions(facts, known):
-                known |= await _known(conn, self.schema, others)
-            new = _unique(facts, known)
-            entries = extend(head["position"], bytes(head["hash"]), new, recorded_at)
-            if entries:
-                await conn.copy_records_to_table(
-                    "journal",
-                    schema_name=self.schema,
-                    columns=ALL_COLUMNS,
-                    records=[_record(e) for e in entries],
-                )
-                await conn.execute(
-                    f'UPDATE "{self.schema}".head SET position = $1, hash = $2',
-                    entries[-1].position,
-                    entries[-1].hash,
-                )
+            if not entries:
+                await conn.execute("COMMIT")
+                return entries
+            await conn.copy_records_to_table(
+                "journal", schema_name=schema, columns=ALL_COLUMNS, records=map(_record, entries)
+            )
+            # Literals (an integer, hexadecimal digits): the update and COMMIT in one round trip.
+            last = entries[-1]
+            await conn.execute(
+                f'UPDATE "{schema}".head SET position = {int(last.position)}, '
+                f"hash = decode('{last.hash.hex()}', 'hex'); COMMIT"
+            )
             return entries
 
     async def head(self) -> tuple[int, bytes]:

@@ -292,3 +292,68 @@ async def test_a_transient_database_error_is_raised_not_journaled_raw(
     monkeypatch.setattr(journal, "append", deadlocked)
     with pytest.raises(asyncpg.DeadlockDetectedError):
         await Recorder(journal, Clock()).one(_delivery(b'{"a": 1}', 1))
+
+
+async def test_an_empty_batch_appends_nothing_and_waits_for_no_lock(
+    ledger: tuple[Journal, PostgresEventStore], pool: asyncpg.Pool
+) -> None:
+    journal, _ = ledger
+    await journal.append([facts(1)], T0)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT 1 FROM ledger.head FOR UPDATE")  # another appender's lock
+        assert await asyncio.wait_for(journal.append([], T0), 5) == []
+    assert (await journal.head())[0] == 1
+
+
+async def test_a_batch_with_journaled_messages_appends_only_the_new_ones_in_one_chain(
+    ledger: tuple[Journal, PostgresEventStore],
+) -> None:
+    journal, store = ledger
+    await journal.append([facts(1), facts(2)], T0)
+    other = dataclasses.replace(facts(9), message_key="key-2")  # another message at key-2's place
+    mixed = await journal.append([facts(3), facts(2), other, other, facts(1), facts(4)], T0)
+    assert [(e.position, e.facts.message_key[:6]) for e in mixed] == [
+        (3, "key-3"),
+        (4, "key-2~"),
+        (5, "key-4"),
+    ]
+    assert mixed[0].prev_hash == (await journal.hashes(2))[-1]
+    assert await journal.append([other, facts(4)], T0) == []  # all recognised, the other too
+    later = await journal.append([facts(5), facts(6)], T0)
+    assert [e.position for e in later] == [6, 7]
+    report = await audit.verify(journal, store, PUBLIC)
+    assert report.ok and report.entries == 7
+
+
+async def test_concurrent_appenders_of_the_same_messages_journal_each_once(
+    ledger: tuple[Journal, PostgresEventStore],
+) -> None:
+    journal, store = ledger
+    batch = [facts(i) for i in range(1, 9)]
+    results = await asyncio.gather(*(Journal(journal.pool).append(batch, T0) for _ in range(4)))
+    assert sorted(len(r) for r in results) == [0, 0, 0, 8]
+    report = await audit.verify(journal, store, PUBLIC)
+    assert report.ok and report.entries == 8
+
+
+async def test_a_refused_batch_is_rolled_back_by_the_journal_itself(
+    ledger: tuple[Journal, PostgresEventStore],
+) -> None:
+    journal, store = ledger
+    # asyncpg rolls back what a connection's user left open on release, and reports it.
+    left_open: list[str] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: left_open.append(context["message"]))
+    refused = dataclasses.replace(facts(3), subject="x\x00")
+    try:
+        with pytest.raises(asyncpg.DataError):  # refused as the batch is first written
+            await journal.append([refused], T0)
+        await journal.append([facts(1)], T0)
+        await journal.append([facts(1), facts(2)], T0)  # key-1 taken: the next batch looks up
+        with pytest.raises(asyncpg.DataError):  # refused after its keys were looked up
+            await journal.append([facts(2), refused], T0)
+    finally:
+        loop.set_exception_handler(None)
+    assert left_open == []
+    assert [e.position for e in await journal.append([facts(4)], T0)] == [3]
+    assert (await audit.verify(journal, store, PUBLIC)).ok
