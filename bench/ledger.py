@@ -3,14 +3,16 @@
 Append: every contender writes the same pre-built `Facts` (what the ledger keeps of a message:
 keys, ids, the canonical message bytes), `batch` per call, sequentially, from one connection:
 - the journal: `Journal(pool, "ledger").append(facts, recorded_at)` as the ledger's `Recorder`
-  calls it: one transaction that locks the head row, looks the message keys up, chains the
-  hashes (`domain.extend`), COPYs the entries and moves the head;
+  calls it: one transaction that locks the head row, chains the hashes (`domain.extend`), COPYs
+  the entries and moves the head (its keys are looked up only once the unique message key
+  refused one: every fact here is new);
 - raw COPY: the same columns into a table with the journal's columns, keys and indexes (no
   triggers, no head), one binary COPY per batch in autocommit, digest columns filled with zero
   bytes: nothing chained, nothing looked up;
 - a middle row, `extend` + COPY: the chain computed by `domain.extend` in the client, then one
   COPY per batch in autocommit into another such table: what the hashing costs, and so what is
-  left for the transaction around it (lock, lookup, head update, BEGIN/COMMIT).
+  left for the transaction around it (BEGIN, the head locked and read, the head moved with the
+  COMMIT).
 
 Verify: the journal is filled in bulk to N entries (entries made by `domain.extend` in chunks
 and COPYed in directly, the head moved with them), two checkpoints are signed with the ledger's
