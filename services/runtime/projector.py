@@ -302,9 +302,16 @@ class PostgresProjector(Projector):
     async def _lock(self, conn: asyncpg.Connection) -> None:
         # One projector of this name applies at a time (the service's loop, a deadline tick, a
         # rebuild); the lock assigns no transaction id, so the first read sees every transaction
-        # that ended before it.
+        # that ended before it. Committed without waiting for the WAL flush (`synchronous_commit`
+        # off for this transaction alone): a database crash may lose the last steps, which are
+        # then applied again from the log (applying is idempotent), as after a crash of the
+        # service before its commit; what was committed is visible to every reader at once.
         key = f"fuyuan.projector.{self.schema}.{self.name}"
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1)), "
+            "set_config('synchronous_commit', 'off', true)",
+            key,
+        )
 
     async def _step(self, conn: asyncpg.Connection, batch: int) -> int:
         row = await conn.fetchrow(self._checkpoint, self.name)

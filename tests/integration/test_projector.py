@@ -12,8 +12,8 @@ import pytest
 from services.runtime.eventstore import EventStore, StreamWrite
 from services.runtime.eventstore.postgres import PostgresEventStore
 from services.runtime.migrations import migrate
-from services.runtime.projector import PostgresProjector, Projection
-from tests.conftest import fresh_pool
+from services.runtime.projector import PostgresProjector, Projected, Projection, Rows
+from tests.conftest import fresh_database, fresh_pool
 from tests.suites.event_store import note
 from tests.suites.projector import TALLY, TALLY_SQL, Make, ProjectorSuite, Tally, tallies, write
 
@@ -67,3 +67,33 @@ async def test_a_transaction_that_commits_late_is_not_passed_over(db: asyncpg.Po
     await store.append(StreamWrite("a", 1, [note(2)]))
     assert await p.catch_up() == 1
     assert tallies(await p.select(TALLY, equal={"stream_id": "a"})) == {"a": (3, [1, 2])}
+
+
+async def test_a_step_commits_without_waiting_for_the_flush_and_leaves_the_session_as_it_was(
+    postgres_server: str,
+) -> None:
+    settings: list[str] = []
+
+    class Watching(Tally):
+        async def apply(self, event: Projected, rows: Rows) -> None:
+            await super().apply(event, rows)
+            conn = rows.conn  # type: ignore[attr-defined]
+            settings.append(await conn.fetchval("SHOW synchronous_commit"))
+
+    async with fresh_database(postgres_server) as url:
+        pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=2, server_settings={"synchronous_commit": "on"}
+        )
+        try:
+            async with pool.acquire() as conn:
+                await migrate(conn, "testing")
+                await conn.execute(f"SET search_path TO testing; {TALLY_SQL}; RESET search_path")
+            await write(PostgresEventStore(pool, "testing"), "a", 1)
+            p = PostgresProjector(pool, "testing", "testing", [Watching()])
+            assert await p.catch_up() == 1
+            assert settings == ["off"]
+            for _ in range(pool.get_size()):  # every session is back to its own setting
+                async with pool.acquire() as conn:
+                    assert await conn.fetchval("SHOW synchronous_commit") == "on"
+        finally:
+            await pool.close()
