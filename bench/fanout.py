@@ -501,10 +501,11 @@ async def enforcement_running(
     nats_url: str, postgres_url: str
 ) -> AsyncIterator[tuple[Client, Client, LogCounter]]:
     """The enforcement service in this process, as the services run it (an SDK tracer
-    provider, no exporter; its log lines counted, not printed), with a court's and the
+    provider, no exporter; its log lines counted, not printed; the heap settled once it has
+    started), with a court's and the
     bureaus' connections; all stopped on the way out."""
     from services.enforcement.main import spec
-    from services.runtime.host import start_service
+    from services.runtime.host import settle_heap, start_service
     from services.runtime.settings import RuntimeSettings
 
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
@@ -514,6 +515,7 @@ async def enforcement_running(
         running = await start_service(
             spec(), RuntimeSettings(NATS_URL=nats_url, DATABASE_URL=postgres_url)
         )
+        settle_heap()  # as `run_service` does once the service has started
         court = await nats.connect(nats_url, name="bench-court")
         bureaus = await nats.connect(nats_url, name="bench-bureaus")
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import random
 import signal
 import sys
@@ -282,6 +283,15 @@ def cannot_start(service: str, why: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+def settle_heap() -> None:
+    """Once started: collect, then move every object alive (modules, contract schemas, the
+    registry, the catalogues) out of the collector's reach. A full collection then walks only
+    what the service made since, instead of stopping everything for a few hundred
+    milliseconds while it walks the whole heap (a p99 spike of the consumers)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run_service(spec: ServiceSpec) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
     try:
@@ -292,6 +302,7 @@ async def run_service(spec: ServiceSpec) -> None:
         cannot_start(spec.name, setting_error(exc), 2)
     except Exception as exc:
         cannot_start(spec.name, reason(exc) or type(exc).__name__, 1)
+    settle_heap()
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
