@@ -5,8 +5,8 @@ Every service runs as its own process (`python -m services.runtime <name>`, what
 embedded PostgreSQL (fsync on). This process plays the courts and the bureaus with the
 benchmarks' own parties (`bench/fanout.py`, `bench/sanctions.py`, `bench/bankruptcy.py`):
 property queries that 8 bureaus answer, listings of dishonest debtors that reach every
-enforcing bureau, and bankruptcy acceptances with their
-coordination tasks and the release of the company's freeze.
+enforcing bureau, and bankruptcy acceptances with their coordination tasks and the release of
+the company's freeze.
 
 The load is one *hour-equivalent*: the messages of a province's peak hour (`Province`), sent
 as fast as the services take them (at most `--concurrency` operations in flight), in phases.
