@@ -172,6 +172,7 @@ class Handlers:
             lambda case: emit(decide(case), env, env.organization, now, number),
             inbox,
             RETRIES,
+            functools.partial(self.cases.appended, number),
         )
 
     # -- the case ---------------------------------------------------------------------------
@@ -325,8 +326,8 @@ class Handlers:
         (number,) = numbers
         decisions = [(m, self.reply_decision(m, now)) for m in msgs]
         for attempt in range(1, RETRIES + 1):
-            case, version = await self.cases.load(self.store, number)
-            events: list[NewEvent] = []
+            loaded, version = await self.cases.load(self.store, number)
+            case, events = loaded, list[NewEvent]()
             for m, decide in decisions:
                 outs = decide(case)
                 for payload, _ in outs:
@@ -336,6 +337,7 @@ class Handlers:
             try:
                 write = StreamWrite(case_stream(number), version, events)
                 await self.store.append_together(write, inboxes=inboxes)
+                self.cases.appended(number, loaded, version, events)
                 return
             except ConcurrencyError:
                 if attempt == RETRIES:

@@ -8,7 +8,7 @@ writer moved the stream meanwhile. It knows no service: everything it needs is a
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -67,10 +67,26 @@ class StateCache(Generic[S]):
     async def load(self, store: EventStore, key: str) -> tuple[S, int]:
         known = self._cases.pop(key, (self.initial(), 0))
         loaded = await load_state(store, self.stream(key), self.evolve, known)
+        self._keep(key, loaded)
+        return loaded
+
+    def appended(self, key: str, state: S, version: int, events: Sequence[NewEvent]) -> None:
+        """This process appended `events` at `version` on `state` (committed): keep the state
+        they lead to, so the next load reads only what others wrote after them rather than
+        reading and parsing them again. Kept only over the same state or an older one: a load
+        that went further meanwhile is left as it is."""
+        kept = self._cases.get(key)
+        if kept is not None and kept[1] > version:
+            return
+        for e in events:
+            state = self.evolve(state, e.message.data)
+        self._cases.pop(key, None)
+        self._keep(key, (state, version + len(events)))
+
+    def _keep(self, key: str, loaded: tuple[S, int]) -> None:
         self._cases[key] = loaded
         if len(self._cases) > self.size:
             self._cases.popitem(last=False)
-        return loaded
 
 
 def emit(
@@ -99,10 +115,12 @@ async def act(
     decide: Callable[[S], list[NewEvent]],
     inbox: InboxEntry | None,
     retries: int = RETRIES,
+    appended: Callable[[S, int, list[NewEvent]], None] | None = None,
 ) -> None:
     """Load → decide → append at the version loaded, with the inbox row; again at once (up to
     `retries` times) if another writer moved the stream meanwhile, rather than waiting for a
-    redelivery. Without an inbox row, a decision of nothing writes nothing."""
+    redelivery. Without an inbox row, a decision of nothing writes nothing. `appended` is told
+    what was appended on which state at which version, once it is committed (a cache)."""
     for attempt in range(1, retries + 1):
         state, version = await load()
         events = decide(state)
@@ -110,6 +128,8 @@ async def act(
             return  # nothing decided and no message to mark as acted on
         try:
             await store.append(StreamWrite(stream_id, version, events), inbox=inbox)
+            if appended is not None and events:
+                appended(state, version, events)
             return
         except ConcurrencyError:
             if attempt == retries:

@@ -69,3 +69,39 @@ async def test_the_cache_keeps_at_most_its_size() -> None:
     for n in range(5):
         await cache.load(store, f"（2026）豫0482执{n + 1}号")
     assert len(cache._cases) == 2
+
+
+async def test_what_the_process_appended_is_kept_and_not_read_again() -> None:
+    store = CountingStore()
+    reg = register_case(random.Random(3), Registry.load().get("CT410482"), 9, NOW).data
+    registered = CaseRegistered(
+        case_number=reg.case_number,
+        executing_court="CT410482",
+        filed_on=reg.filed_on,
+        debtors=reg.debtors,
+        applicants=reg.applicants,
+        amount=reg.amount,
+    )
+    stream = case_stream(reg.case_number)
+    cache = CaseCache()
+    empty, version = await cache.load(store, reg.case_number)
+    assert version == 0
+    events = [outgoing(follow(None, registered, organization="CT410482", now=NOW), "CT410482")]
+    await store.append(StreamWrite(stream, 0, events))
+    cache.appended(reg.case_number, empty, 0, events)
+    closed = CaseClosedWithoutProperty(case_number=reg.case_number, closed_on=NOW.date())
+    await store.append(
+        StreamWrite(
+            stream,
+            1,
+            [outgoing(follow(None, closed, organization="CT410482", now=NOW), "CT410482")],
+        )
+    )
+    case, version = await cache.load(store, reg.case_number)
+    assert store.loads == [0, 1], "after its own append the cache reads only what others wrote"
+    assert (case, version) == await load_case(store, reg.case_number)
+    assert version == 2 and case.closed_on == NOW.date()
+    # told late of an append at an older version, the cache keeps what it has
+    cache.appended(reg.case_number, empty, 0, events)
+    assert await cache.load(store, reg.case_number) == (case, 2)
+    assert store.loads[-1] == 2
