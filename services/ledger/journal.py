@@ -21,6 +21,9 @@ PROVENANCE = ("sender", "forgery", "detail", "entry_version")
 """Columns of format v2 (migration ledger/0002): who sent it, a forgery flag, a detail line."""
 ALL_COLUMNS = COLUMNS + PROVENANCE
 _SELECT = ", ".join(ALL_COLUMNS)
+LOOK_UP_AFTER_REPEAT = 16
+"""Batches that look their keys up before they write, after one met a message journaled before
+(redeliveries come in runs: a failed first write costs about as much as the write itself)."""
 
 
 def _record(e: Entry) -> tuple[object, ...]:
@@ -141,9 +144,9 @@ async def _transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
 class Journal:
     def __init__(self, pool: asyncpg.Pool, schema: str = "ledger") -> None:
         self.pool, self.schema = pool, schema
-        self._look_up_first = False
-        """Set once a batch met messages already journaled (a redelivery, a replay): the next
-        batches look their keys up before they write, until one finds none."""
+        self._look_ups = 0
+        """Batches left to look up first: LOOK_UP_AFTER_REPEAT once a batch met a message
+        journaled before (a redelivery, a replay), one less for each lookup that finds none."""
 
     async def append(self, facts: Sequence[Facts], recorded_at: datetime) -> list[Entry]:
         """Append what is new (a message already journaled is recognised by its key and digest).
@@ -152,15 +155,15 @@ class Journal:
         journal's unique message key finds a message journaled before: a batch first goes in as
         it is (its own repeats left out), and only if a key is taken already is it written
         again, in a new transaction, after a lookup of its keys. Once a batch met such keys,
-        the next ones look up first, until a batch finds none."""
+        the next ones look up first, until LOOK_UP_AFTER_REPEAT lookups in a row found none."""
         if not facts:
             return []
         async with self.pool.acquire() as conn:
-            if not self._look_up_first:
+            if not self._look_ups:
                 try:
                     return await self._append(conn, facts, recorded_at, look_up=False)
                 except asyncpg.UniqueViolationError:
-                    self._look_up_first = True
+                    self._look_ups = LOOK_UP_AFTER_REPEAT
             return await self._append(conn, facts, recorded_at, look_up=True)
 
     async def _append(
@@ -175,7 +178,7 @@ class Journal:
                 # Rare (a stream created again): a second lookup only then, for the other keys.
                 if others := _collisions(facts, known):
                     known |= await _known(conn, schema, others)
-                self._look_up_first = bool(known)
+                self._look_ups = LOOK_UP_AFTER_REPEAT if known else max(self._look_ups - 1, 0)
             entries = extend(
                 head["position"], bytes(head["hash"]), _unique(facts, known), recorded_at
             )

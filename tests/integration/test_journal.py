@@ -14,10 +14,11 @@ import asyncpg
 import pytest
 
 from services.ledger import audit
+from services.ledger import journal as journal_module
 from services.ledger.checkpoints import Checkpointer
 from services.ledger.domain import Facts
 from services.ledger.handlers import Recorder
-from services.ledger.journal import Journal
+from services.ledger.journal import LOOK_UP_AFTER_REPEAT, Journal
 from services.ledger.proofs import check_consistency, check_inclusion
 from services.ledger.signing import generate_key, public_key_of
 from services.runtime.consumer import Delivery
@@ -357,3 +358,30 @@ async def test_a_refused_batch_is_rolled_back_by_the_journal_itself(
     assert left_open == []
     assert [e.position for e in await journal.append([facts(4)], T0)] == [3]
     assert (await audit.verify(journal, store, PUBLIC)).ok
+
+
+async def test_after_a_redelivery_batches_look_their_keys_up_first_for_a_while(
+    ledger: tuple[Journal, PostgresEventStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal, store = ledger
+    looked_up: list[int] = []
+    known = journal_module._known
+
+    async def counted(conn: asyncpg.Connection, schema: str, keys: list[str]) -> dict[str, bytes]:
+        looked_up.append(len(keys))
+        return await known(conn, schema, keys)
+
+    monkeypatch.setattr(journal_module, "_known", counted)
+    await journal.append([facts(1)], T0)
+    assert looked_up == []  # a new batch goes in without a lookup
+    assert len(await journal.append([facts(1), facts(2)], T0)) == 1  # refused, then looked up
+    assert looked_up == [2]
+    n = 3
+    for _ in range(LOOK_UP_AFTER_REPEAT):
+        assert len(await journal.append([facts(n)], T0)) == 1
+        n += 1
+    assert looked_up == [2] + [1] * LOOK_UP_AFTER_REPEAT
+    await journal.append([facts(n)], T0)
+    assert len(looked_up) == 1 + LOOK_UP_AFTER_REPEAT  # written directly again
+    report = await audit.verify(journal, store, PUBLIC)
+    assert report.ok and report.entries == n
