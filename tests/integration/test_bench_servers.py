@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bench.servers import _alive
+from services.runtime.watchdog import alive
 
 pytestmark = pytest.mark.integration
 
@@ -87,7 +87,7 @@ def test_a_benchmark_stopped_from_outside_leaves_no_server_running(
         assert line, bench.stderr.read() if bench.stderr else ""
         started = json.loads(line)
         pids, ports = started["pids"], [port(u) for u in started["urls"]]
-        assert len(pids) == 3 and all(_alive(p, None) for p in pids)
+        assert len(pids) == 3 and all(alive(p, None) for p in pids)
         assert all(listening(p) for p in ports)
 
         bench.send_signal(sig)
@@ -96,7 +96,7 @@ def test_a_benchmark_stopped_from_outside_leaves_no_server_running(
         expected = {signal.SIGTERM: 128 + sig, signal.SIGHUP: 128 + sig}.get(sig, -sig)
         assert code == expected, bench.stderr.read() if bench.stderr else ""
 
-        until(lambda: not any(_alive(p, None) for p in pids), f"left running: {pids}")
+        until(lambda: not any(alive(p, None) for p in pids), f"left running: {pids}")
         until(lambda: not any(listening(p) for p in ports), f"still listening: {ports}")
         until(lambda: not Path(started["folder"]).exists(), "their data is left")
     finally:
