@@ -6,6 +6,11 @@ crashes at start — within `START_GRACE` seconds of it, or, for a service, befo
 it started (a bad setting, a missing server) — is not restarted: it would only fail the same way
 again; one that crashes later is restarted after 1, 2, then 4 s, at most `MAX_RESTARTS` times
 per run.
+
+Killed outright (SIGKILL, the OOM killer), `fuyuan up` leaves nothing running either: a
+watchdog (`services.runtime.watchdog`) is told each process it starts (nats-server, every
+child, each restart) and PostgreSQL's data folder, and stops them when it dies; the data under
+the data folder is kept, as after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from services.runtime.catalog import SERVICES
 from services.runtime.devstack import EmbeddedNats, EmbeddedPostgres
 from services.runtime.migrations import migrate_all
 from services.runtime.settings import PROCESS_ENV
+from services.runtime.watchdog import Watchdog, guarded
 
 console = Console(stderr=False, highlight=False)
 
@@ -121,6 +127,12 @@ class Stack:
     children: dict[str, Child] = field(default_factory=dict)
     stopping: bool = False
     crashed: list[str] = field(default_factory=list)
+    watchdog: Watchdog | None = None
+    """Told what this stack starts, to stop it if `fuyuan up` is killed outright."""
+
+    def _guard(self, pid: int | None) -> None:
+        if self.watchdog is not None and pid is not None:
+            self.watchdog.process(pid)
 
     def start_servers(self) -> None:
         self.nats_url = os.environ.get("NATS_URL", "")
@@ -128,10 +140,14 @@ class Stack:
         if not self.nats_url:
             n = EmbeddedNats(self.data_dir / "nats", sync_always=True).start()
             self.servers.append(n)
+            self._guard(n.proc.pid if n.proc else None)
             self.nats_url = n.url
         if not self.database_url:
             console.print("starting the embedded PostgreSQL …")
-            pg = EmbeddedPostgres(self.data_dir / "postgres").start()
+            pg = EmbeddedPostgres(self.data_dir / "postgres")
+            if self.watchdog is not None:  # shut down, its data kept; told before it starts
+                self.watchdog.postgres(pg.pgdata)
+            pg.start()
             self.servers.append(pg)
             self.database_url = pg.url
 
@@ -186,6 +202,7 @@ class Stack:
                 env=self.env(),
                 start_new_session=True,
             )
+        self._guard(child.proc.pid)
         child.started, child.state, child.exit_code = time.monotonic(), "running", None
 
     async def stop_children(self) -> None:
@@ -343,13 +360,19 @@ async def declare_streams(nats_url: str) -> None:
 
 
 async def up(data_dir: Path, simulate: bool, rate: float) -> int:
-    """Run until Ctrl-C; 0 if every child ran to the end, 1 if one crashed on the way."""
-    stack = Stack(data_dir)  # resolved by the caller
+    """Run until Ctrl-C (or SIGTERM, or SIGHUP); 0 if every child ran to the end, 1 if one
+    crashed on the way. Killed outright, the watchdog stops what it started."""
+    with guarded() as watchdog:
+        return await run(Stack(data_dir, watchdog=watchdog), simulate, rate)
+
+
+async def run(stack: Stack, simulate: bool, rate: float) -> int:
+    data_dir = stack.data_dir  # resolved by the caller
     watchers: list[asyncio.Task[None]] = []
     stack.start_servers()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
     try:
         await migrate_all(stack.database_url, SERVICES)
