@@ -76,6 +76,10 @@ class Pending:
         return len(self.message) + len(b"NATS/1.0\r\n\r\n") + lines
 
 
+HELD_WAIT = 0.002
+"""Seconds the relay first idles when committed events wait behind a transaction in progress."""
+
+
 class AckTimeoutError(Exception):
     """Not every acknowledgement of a batch came within the deadline."""
 
@@ -101,18 +105,33 @@ class RefusedError(Exception):
 def _fetch_sql(schema: str) -> str:
     # pg_snapshot_xmin: every transaction with a smaller id has ended, so the set of rows below
     # it can no longer change. Reading in (tx, position) order from the checkpoint therefore never
-    # skips an event that committed late.
+    # skips an event that committed late. One more row, all NULL, when committed events wait
+    # above that horizon (behind a transaction still in progress): the relay then looks again
+    # soon instead of waiting for the next announced commit.
     return f"""
-        SELECT tx::text::bigint AS tx, position, event_id::text, type, subject,
-               convert_to(message::text, 'UTF8') AS message,  -- bytes: no decode and re-encode
-               headers->>'traceparent' AS traceparent, headers->>'tracestate' AS tracestate,
-               headers - 'traceparent' - 'tracestate' = '{{}}'::jsonb AS trace_only,
-               headers::text AS headers
-        FROM "{schema}".events
-        WHERE (tx, position) > ($1::text::xid8, $2)
-          AND tx < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY events.tx, events.position  -- the columns, not the casts: the index serves it
-        LIMIT $3"""
+        WITH visible AS (
+            SELECT tx::text::bigint AS tx, position, event_id::text, type, subject,
+                   convert_to(message::text, 'UTF8') AS message,  -- bytes: no decode and re-encode
+                   headers->>'traceparent' AS traceparent, headers->>'tracestate' AS tracestate,
+                   headers - 'traceparent' - 'tracestate' = '{{}}'::jsonb AS trace_only,
+                   headers::text AS headers
+            FROM "{schema}".events
+            WHERE (tx, position) > ($1::text::xid8, $2)
+              AND tx < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY events.tx, events.position  -- the columns, not the casts: the index serves it
+            LIMIT $3
+        )
+        SELECT * FROM (
+            SELECT * FROM visible
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            WHERE EXISTS (
+                SELECT 1 FROM "{schema}".events
+                WHERE (tx, position) > ($1::text::xid8, $2)
+                  AND tx >= pg_snapshot_xmin(pg_current_snapshot())
+            )
+        ) rows
+        ORDER BY position IS NULL, tx, position"""
 
 
 def _save_sql(schema: str, guarded: bool) -> str:
@@ -251,6 +270,9 @@ class Relay:
         self.leading = False
         self.appended = asyncio.Event()
         """Set when a commit that appended events is announced on the leader's session."""
+        self.held_back = False
+        """The last read saw committed events above the visible horizon, behind a transaction
+        still in progress (one that may announce nothing when it ends)."""
         self._ahead: tuple[tuple[int, int], asyncio.Future[list[Pending]]] | None = None
         """The batch after the last full one, being read: (where it starts, the read)."""
 
@@ -276,6 +298,7 @@ class Relay:
         rows = await db.fetch(
             self._fetch, str(after[0]), after[1], self.batch_size, timeout=self.database_timeout
         )
+        self.held_back = bool(rows) and rows[-1]["position"] is None
         return [
             Pending(
                 r["tx"],
@@ -287,6 +310,7 @@ class Relay:
                 _headers(r),
             )
             for r in rows
+            if r["position"] is not None
         ]
 
     async def publish(self, batch: Sequence[Pending]) -> None:
@@ -620,7 +644,7 @@ class Relay:
 
     async def _publish_while_leading(self, stop: asyncio.Event) -> None:
         after = await self.checkpoint()
-        failures = 0
+        failures = held = 0
         while not stop.is_set():
             # Cleared before reading: a commit after this point wakes the wait below.
             self.appended.clear()
@@ -636,16 +660,28 @@ class Relay:
             failures, self.careful = 0, False
             self.pause.end()
             if sent < self.batch_size:
-                await self._idle(stop)
+                held = held + 1 if self.held_back else 0
+                await self._idle(stop, self._held_wait(held))
 
-    async def _idle(self, stop: asyncio.Event) -> None:
-        """Until a commit is announced, or `idle_sleep` passed: the fallback for what sends
-        no notification (a transaction that held back the visible horizon and rolled back)."""
+    def _held_wait(self, held: int) -> float:
+        """How long to idle: `idle_sleep`, or while events wait behind a transaction in
+        progress, from `HELD_WAIT` doubling with each read that still found them held, up to
+        `idle_sleep` (the transaction holding them may end without announcing anything: the
+        projector's step, a heartbeat, another service's writes)."""
+        if not held:
+            return self.idle_sleep
+        return min(self.idle_sleep, HELD_WAIT * 2 ** (held - 1))
+
+    async def _idle(self, stop: asyncio.Event, seconds: float | None = None) -> None:
+        """Until a commit is announced, or `seconds` (`idle_sleep`) passed: the fallback for
+        what sends no notification (a transaction that held back the visible horizon)."""
         stopping = asyncio.ensure_future(stop.wait())
         woken = asyncio.ensure_future(self.appended.wait())
         try:
             await asyncio.wait(
-                {stopping, woken}, timeout=self.idle_sleep, return_when="FIRST_COMPLETED"
+                {stopping, woken},
+                timeout=self.idle_sleep if seconds is None else seconds,
+                return_when="FIRST_COMPLETED",
             )
         finally:
             stopping.cancel()

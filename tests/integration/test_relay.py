@@ -230,3 +230,40 @@ async def test_a_leading_relay_is_woken_by_the_commit_not_by_its_poll(
     finally:
         stop.set()
         await asyncio.wait_for(running, 30)
+
+
+async def test_events_held_behind_a_transaction_that_announces_nothing_go_out_when_it_ends(
+    store: PostgresEventStore, js: JetStreamContext
+) -> None:
+    # The fallback poll is an hour away. A transaction with an id (one that writes, but no
+    # event: a projector's step, a heartbeat) holds the horizon while an event commits and wakes
+    # the leader; when it ends nothing is announced, yet the event must go out.
+    relay = Relay(store.pool, "testing", js, idle_sleep=3600)
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    event = note(1)
+    try:
+        for _ in range(200):
+            if relay.leading and not relay.appended.is_set():
+                break
+            await asyncio.sleep(0.05)
+        async with store.pool.acquire() as other:
+            holding = other.transaction()
+            await holding.start()
+            await other.fetchval("SELECT pg_current_xact_id()")  # takes a transaction id
+            await store.append(StreamWrite("held", 0, [event]))
+            for _ in range(200):  # the leader was woken and read: the event is held back
+                if relay.held_back:
+                    break
+                await asyncio.sleep(0.05)
+            assert relay.held_back
+            assert await published(js) == []
+            await holding.commit()
+        for _ in range(200):
+            if await published(js):
+                break
+            await asyncio.sleep(0.05)
+        assert [m[0] for m in await published(js)] == [str(event.message.envelope.event_id)]
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 30)
