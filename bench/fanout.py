@@ -214,6 +214,8 @@ class FanoutResult:
     first_failed: float | None = None
     """The lowest rate of the search not sustained (None: every rate up to the cap was)."""
     search_cap: float | None = None
+    cap_is_fsync_bound: bool = True
+    """The cap is the run's fsync-bound commit rate (else 16 × the start: none was measured)."""
     search_seconds: float = 0.0
     transactions: int = 0
     """Writing transactions (transaction ids assigned) during the Fuyuan rounds."""
@@ -546,6 +548,7 @@ async def run_fanout(
     (default 16 × the start), `search_budget` its seconds."""
     codes = bureaus_for()
     result = FanoutResult(COURT, codes, rate, seconds, rounds, step_seconds=step_seconds)
+    result.cap_is_fsync_bound = search_cap is not None
     search = Search(search_start, search_cap or 16 * search_start, search_budget, step_seconds)
     with no_result_cache():
         async with enforcement_running(nats_url, postgres_url) as (court, bureaus, counter):

@@ -686,8 +686,13 @@ def fanout_markdown(f: FanoutResult) -> list[str]:
             "",
             f"**Highest sustained rate: {_rate(best)}**{bounds} (each query on a new case; "
             f"{f.step_seconds:g} s per step. The search doubles the rate from "
-            f"{f.steps[0].rate:g} queries/s while each is sustained, up to the run's "
-            f"fsync-bound commit rate ({cap}/s), then bisects between the last rate sustained "
+            f"{f.steps[0].rate:g} queries/s while each is sustained, up to "
+            + (
+                f"the run's fsync-bound commit rate ({cap}/s)"
+                if f.cap_is_fsync_bound
+                else f"16 × its start ({cap}/s; this run measured no fsync-bound limit)"
+            )
+            + ", then bisects between the last rate sustained "
             "and the first not, to within 10 %; it took "
             f"{f.search_seconds:,.0f} s. Sustained: every result back within 10 s, at least "
             f"95 % of the offered rate achieved, p99 under {SUSTAINED_P99:g} s. After each step "
@@ -714,8 +719,9 @@ def fanout_markdown(f: FanoutResult) -> list[str]:
             f"**+{f.one_case_slope * 1e3:,.1f} ms per earlier query** of the case (least "
             f"squares). A query adds {2 * len(f.bureaus) + 2} events to the case (started, "
             f"{len(f.bureaus)} notices, {len(f.bureaus)} answers, result); the handlers keep "
-            "the cases they loaded "
-            "(`handlers.CaseCache`) and read only newer events, so what growth remains comes "
+            "the cases they loaded, and the state their own appends lead to "
+            "(`handlers.CaseCache`), and read only what others wrote since, so what growth "
+            "remains comes "
             "from the store and the read of the case's log, not from replaying it. Queries of one case that overlap also collide: the commands and "
             "the replies consumers both append to the case's stream, the loser gets a "
             "`ConcurrencyError`, loads the case and decides again at once (up to three tries), "
@@ -747,7 +753,9 @@ def reproduce(report: Report) -> list[str]:
         "merged into the existing file), `--no-bankruptcy`, `--bankruptcy-rate N`, `--only "
         "bankruptcy` (likewise), `--no-instances`, `--only instances` (three enforcement "
         "instances, one killed under load; likewise), `--no-wakeup`, `--only wakeup` (the "
-        "relay's wake-up latency; likewise). The servers are embedded and "
+        "relay's wake-up latency; likewise), `--only fanout` (the property query fan-out and "
+        "its search; likewise, with the search capped at 16 × its start: no fsync-bound "
+        "limit is measured, and the Targets table is left as it is). The servers are embedded and "
         "started on free ports (never 4222 / 5432); nothing else needs to run.",
     ]
 
