@@ -242,7 +242,8 @@ def reconcile() -> None:
     """Compare every message of every context stream and of the DEADLETTER stream (NATS_URL)
     with the journal entry at its place, by content digest; and each service's own event log
     with the journal by event id and digest. Names what is missing, what differs and what the
-    relays set aside."""
+    relays set aside. A stream is compared from its first message: journal entries older than
+    that aged out of it (its retention) and are counted, not failed."""
     from services.ledger.subscribers import journaled_contexts
 
     contexts = journaled_contexts()
@@ -290,7 +291,9 @@ def _print_stream(c: reconciling.StreamCheck) -> bool:
     console.print(
         f"{c.stream} stream: {c.messages} messages, {len(c.missing)} missing from the "
         f"journal, {len(c.differs)} differ, {len(c.journal_only)} only in the journal, "
-        f"{len(c.removed)} letters removed after an operator's recorded action"
+        f"{len(c.removed)} letters removed after an operator's recorded action, "
+        f"{c.aged_out} aged out of the stream (journaled before its first message, "
+        f"sequence {c.first}; not a failure)"
     )
     for key in c.missing:
         console.print(f"  [red]not journaled: {key}")

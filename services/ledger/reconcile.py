@@ -2,7 +2,9 @@
 
 Two comparisons, both by content and not only by id:
 - every message of every context stream and of the DEADLETTER stream against the journal entry
-  at its key `<STREAM>:<sequence>`: missing, or journaled with another canonical digest;
+  at its key `<STREAM>:<sequence>`: missing, or journaled with another canonical digest. A stream
+  keeps its messages for a time (its retention): journal entries older than its first message
+  have aged out of it, which is counted, not a failure; a gap inside what it holds still is;
 - every event of each service's own log against the journal entries of its public messages (by
   event id, with their digests), naming apart the events its relay set aside (`relay_set_aside`)
   rather than counting them as lost.
@@ -18,12 +20,14 @@ from datetime import datetime
 
 import asyncpg
 from nats.aio.client import Client
+from nats.js.api import DiscardPolicy, StreamInfo
+from nats.js.errors import NotFoundError
 
 from contracts.subjects import DEADLETTER_ACTIONS, DEADLETTER_ROOT, DEADLETTER_STREAM, stream_name
 from services.ledger.domain import canonical_body
 from services.ledger.handlers import facts_of
 from services.ledger.journal import Journal, other_place
-from services.ledger.streams import StreamMessage, last_sequence, messages
+from services.ledger.streams import StreamMessage, messages
 from services.runtime.consumer import Delivery
 
 _SEQUENCE = "split_part(split_part(message_key, ':', 2), '~', 1)::bigint"
@@ -57,6 +61,11 @@ class StreamCheck:
     journal_only: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     """Dead letters journaled, then removed from the stream after an operator's recorded action."""
+    aged_out: int = 0
+    """Journal entries of the stream older than its first message, which its retention (age or
+    size) removed: not a failure, the journal keeps them."""
+    first: int = 1
+    """The stream's first sequence, from which it was compared."""
 
     @property
     def clean(self) -> bool:
@@ -101,19 +110,55 @@ async def _pages(source: AsyncIterator[StreamMessage]) -> AsyncIterator[list[Str
 
 
 async def check_stream(journal: Journal, nc: Client, stream: str) -> StreamCheck:
-    """Every message of `stream` at its key in the journal, with the same content."""
+    """Every message of `stream` at its key in the journal, with the same content; journal keys
+    of the stream from its first sequence on that it does not hold; those before, counted as
+    aged out when the stream's limits remove its oldest messages."""
     report, present, last, acted = StreamCheck(stream), set[int](), 0, set[int]()
     async for page in _pages(messages(nc, stream)):
         acted |= {seq for m in page if (seq := acted_on(m)) is not None}
         present |= await _check_page(journal, stream, page, report)
         last = page[-1].sequence
-    # A message published while this ran may be journaled already: only keys up to the last one
-    # read, or past the stream's end now, are certainly not the stream's.
-    end = await last_sequence(nc, stream) or 0
-    only = await _journal_only(journal, stream, present, last, max(end, last))
+    # Read after the messages: whatever aged out while they were read is before the first
+    # sequence now. A message published meanwhile may be journaled already: only keys up to the
+    # last one read, or past the stream's end now, are certainly not the stream's.
+    info = await _info(nc, stream)
+    end = info.state.last_seq if info else 0
+    first = info.state.first_seq if info and ages(info) else 0
+    report.first = max(first, 1)
+    if first > 1:
+        report.aged_out = await _aged_out(journal, stream, present, first)
+    only = await _journal_only(journal, stream, present, first, last, max(end, last))
     report.removed = [k for k in only if sequence_of(k) in acted]
     report.journal_only = [k for k in only if sequence_of(k) not in acted]
     return report
+
+
+async def _info(nc: Client, stream: str) -> StreamInfo | None:
+    try:
+        return await nc.jetstream().stream_info(stream)
+    except NotFoundError:
+        return None
+
+
+def ages(info: StreamInfo) -> bool:
+    """Whether the stream's limits remove its oldest messages (an age, a size or a count, the
+    oldest discarded): only then is a journal entry before its first message aged out rather
+    than removed (a dead letter after an operator's action, or by hand)."""
+    c = info.config
+    limited = (c.max_age or 0) > 0 or (c.max_bytes or 0) > 0 or (c.max_msgs or 0) > 0
+    return limited and c.discard in (None, DiscardPolicy.OLD)
+
+
+async def _aged_out(journal: Journal, stream: str, present: set[int], first: int) -> int:
+    """Journal keys of the stream before `first` that were not read from it (a message read
+    before it aged out was compared)."""
+    count: int = await journal.pool.fetchval(
+        f'SELECT count(*) FROM "{journal.schema}".journal '
+        f"WHERE starts_with(message_key, $1) AND {_SEQUENCE} < $2",
+        f"{stream}:",
+        first,
+    )
+    return count - sum(1 for seq in present if seq < first)
 
 
 def sequence_of(key: str) -> int:
@@ -188,18 +233,19 @@ async def _legacy_digests(
 
 
 async def _journal_only(
-    journal: Journal, stream: str, present: set[int], last: int, end: int
+    journal: Journal, stream: str, present: set[int], first: int, last: int, end: int
 ) -> list[str]:
-    """Journal keys of the stream that the stream did not give back: a message purged from the
-    stream, or an entry that never crossed it."""
+    """Journal keys of the stream from `first` on that the stream did not give back: a message
+    purged or deleted from the stream, or an entry that never crossed it."""
     where = (
         f'FROM "{journal.schema}".journal WHERE starts_with(message_key, $1) '
-        f"AND ({_SEQUENCE} <= $2 OR {_SEQUENCE} > $3)"
+        f"AND (({_SEQUENCE} >= $2 AND {_SEQUENCE} <= $3) OR {_SEQUENCE} > $4)"
     )
-    count = await journal.pool.fetchval(f"SELECT count(*) {where}", f"{stream}:", last, end)
-    if count <= len(present):
+    args = (f"{stream}:", first, last, end)
+    count = await journal.pool.fetchval(f"SELECT count(*) {where}", *args)
+    if count <= sum(1 for seq in present if seq >= first):
         return []
-    rows = await journal.pool.fetch(f"SELECT message_key {where}", f"{stream}:", last, end)
+    rows = await journal.pool.fetch(f"SELECT message_key {where}", *args)
     return sorted((r[0] for r in rows if sequence_of(r[0]) not in present), key=sequence_of)
 
 

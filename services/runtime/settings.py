@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, ByteSize, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROCESS_ENV: dict[str, str] = {"MALLOC_ARENA_MAX": "2"}
@@ -12,7 +12,23 @@ thread that allocates its own malloc arena, up to 8 per core, each holding on to
 a service's few threads (the trace exporter's, the thread pool's) need no more than two."""
 
 
-class RuntimeSettings(BaseSettings):
+class RetentionSettings(BaseSettings):
+    """How long a context stream keeps its messages (docs/SCALING.md, "Stream retention"). Every
+    fact is kept for good elsewhere, in the services' event logs and the ledger's journal: the
+    streams only carry messages to their consumers and bureaus."""
+
+    model_config = SettingsConfigDict(env_prefix="FUYUAN_", extra="ignore", frozen=True)
+
+    stream_max_age_days: float = Field(default=30.0, gt=0, le=3650)
+    """Days a context stream keeps a message: longer than any consumer (the ledger first) may
+    be stopped and then catch up, and than a dead letter may wait for `fuyuan dlq replay`."""
+    stream_max_bytes: ByteSize = Field(default=ByteSize(1_000_000_000), ge=1_000_000)
+    """A guard on the size of the stream of the service's own context ("12GB", "500MB"): the
+    oldest messages go first when it is reached. JetStream reserves it on every node that holds
+    a replica, so the guards of all streams must fit in the node's store together."""
+
+
+class RuntimeSettings(RetentionSettings):
     """Where the servers are and how hard to try; `fuyuan up` sets these for its children."""
 
     model_config = SettingsConfigDict(env_prefix="FUYUAN_", extra="ignore", frozen=True)
@@ -69,5 +85,5 @@ def _env_name(model: str, field: str) -> str:
     if field.isupper():
         return field
     context = model.removesuffix("Settings").upper()
-    prefix = "FUYUAN_" if context in ("RUNTIME", "") else f"FUYUAN_{context}_"
+    prefix = "FUYUAN_" if context in ("RUNTIME", "RETENTION", "") else f"FUYUAN_{context}_"
     return f"{prefix}{field.upper()}"

@@ -6,12 +6,18 @@ import asyncio
 import functools
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import nats.errors
 import structlog
 from nats.js import JetStreamContext
-from nats.js.api import RetentionPolicy, StorageType, StreamConfig, SubjectTransform
+from nats.js.api import (
+    DiscardPolicy,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+    SubjectTransform,
+)
 from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
 
 from contracts.subjects import (
@@ -23,6 +29,7 @@ from contracts.subjects import (
     stream_name,
     stream_subjects,
 )
+from services.runtime.settings import RetentionSettings
 
 log = structlog.get_logger("streams")
 
@@ -34,23 +41,56 @@ PARTITIONS = 8
 """Partitions of a context's commands when nothing says otherwise (`FUYUAN_PARTITIONS`)."""
 
 
-def context_stream(context: str, replicas: int, partitions: int = PARTITIONS) -> StreamConfig:
+@dataclass(frozen=True)
+class Retention:
+    """What a context stream keeps: messages younger than `max_age` seconds, and at most
+    `max_bytes`; past either, the oldest messages go (docs/SCALING.md, "Stream retention")."""
+
+    max_age: float
+    max_bytes: int
+
+    @classmethod
+    def configured(cls, settings: RetentionSettings | None = None) -> Retention:
+        """From `FUYUAN_STREAM_MAX_AGE_DAYS` and `FUYUAN_STREAM_MAX_BYTES`."""
+        s = settings if settings is not None else RetentionSettings()
+        return cls(s.stream_max_age_days * 86400.0, int(s.stream_max_bytes))
+
+
+LIMITS = ("max_age", "max_bytes", "max_msgs", "discard", "duplicate_window")
+"""What a stream's retention is made of: only the service that owns the stream changes it."""
+
+
+def context_stream(
+    context: str,
+    replicas: int,
+    partitions: int = PARTITIONS,
+    retention: Retention | None = None,
+) -> StreamConfig:
     # The stream stores each command with the partition of its publishing organization as one
     # more token, so each partition is a filter a durable consumer of its own can take.
     source, destination = partition_transform(context, partitions)
+    keep = retention if retention is not None else Retention.configured()
     return StreamConfig(
         name=stream_name(context),
         subjects=stream_subjects(context),
         subject_transform=SubjectTransform(src=source, dest=destination),
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
+        max_age=keep.max_age,
+        max_bytes=keep.max_bytes,
+        discard=DiscardPolicy.OLD,
         num_replicas=replicas,
-        duplicate_window=DUPLICATE_WINDOW,
+        # JetStream refuses a window longer than the stream keeps its messages.
+        duplicate_window=min(DUPLICATE_WINDOW, keep.max_age),
         description=f"Fuyuan {context}: commands, events, notices, replies and rejections",
     )
 
 
 def deadletter_stream(replicas: int) -> StreamConfig:
+    # No age or size limit, on purpose: a letter stays until an operator acts on it (discarding
+    # the oldest would lose letters nobody acted on; refusing new ones would refuse the
+    # operators' action records too, which go on this stream, so `fuyuan dlq` could not empty
+    # it). Letters are few, and `fuyuan status` flags every one (docs/SCALING.md).
     return StreamConfig(
         name=DEADLETTER_STREAM,
         subjects=[f"{DEADLETTER_ROOT}.>"],
@@ -83,15 +123,17 @@ def replay_stream(replicas: int) -> StreamConfig:
 
 async def ensure(js: JetStreamContext, config: StreamConfig, own: bool = True) -> StreamConfig:
     """Create the stream or bring it up to date; the configuration now in force. A stream the
-    caller does not own keeps the subject transform it has: only the service whose commands
-    the stream holds decides their partitions."""
+    caller does not own keeps the subject transform and the retention it has: only the service
+    whose commands the stream holds decides their partitions and how long the stream keeps its
+    messages. Updating a stream's retention keeps its messages (those within the new limits)."""
     assert config.name
     try:
         info = await js.stream_info(config.name)
     except NotFoundError:
         return (await js.add_stream(config)).config
     if not own:
-        config = replace(config, subject_transform=info.config.subject_transform)
+        kept = {name: getattr(info.config, name) for name in LIMITS}
+        config = replace(config, subject_transform=info.config.subject_transform, **kept)
     return (await js.update_stream(config)).config
 
 
@@ -148,16 +190,19 @@ async def ensure_all(
     partitions: int = PARTITIONS,
     owner: str | None = None,
     patience: float | None = None,
+    retention: Retention | None = None,
 ) -> None:
     """Every context's stream, the dead letters' and the replays'. With an `owner`, only its
-    own context's stream gets `partitions`; the others keep what they have (or get it if new).
+    own context's stream gets `partitions` and `retention` (by default from the settings,
+    `Retention.configured`); the others keep what they have (or get it if new).
 
     A service starts while NATS may be out of reach or a cluster still forming (a node down, no
     meta leader yet): JetStream then refuses a replicated stream ("no suitable peers for
     placement") or does not answer. That is an outage, not a mistake: each stream is tried again
     with growing pauses (`patiently`), for `patience` seconds or until it is there."""
+    keep = retention if retention is not None else Retention.configured()
     configs = [
-        (context_stream(context, replicas, partitions), owner is None or context == owner)
+        (context_stream(context, replicas, partitions, keep), owner is None or context == owner)
         for context in contexts
     ]
     configs += [(deadletter_stream(replicas), True), (replay_stream(replicas), True)]

@@ -1,11 +1,13 @@
 """`reconcile` by content: every stream message at its place in the journal with the same
 digest, naming what is missing, what differs, what only the journal holds, and the events a
-relay set aside; an older database without the set-aside table is tolerated."""
+relay set aside; an older database without the set-aside table is tolerated; what aged out of a
+stream is counted apart, while a gap inside what it holds still fails."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import asyncpg
 import pytest
@@ -157,3 +159,44 @@ async def test_a_stream_created_again_is_reconciled_under_the_other_keys(
     await Recorder(journal, Clock()).batch(sent)
     report = await check_stream(journal, nc, "ENFORCEMENT")
     assert (report.messages, report.clean) == (2, True)
+
+
+async def _journal_what_the_stream_holds(journal: Journal, nc: Client, stream: str) -> None:
+    await Recorder(journal, Clock()).batch(
+        [Delivery(m.subject, m.data, m.headers, 1, m.sequence) async for m in messages(nc, stream)]
+    )
+
+
+async def test_entries_older_than_the_stream_s_first_message_aged_out_and_a_gap_still_fails(
+    journal: Journal, nc: Client
+) -> None:
+    js = nc.jetstream()
+    # A stream that keeps its last 3 messages stands for one that keeps 30 days of them.
+    await ensure(js, replace(context_stream("enforcement", 1), max_msgs=3))
+    for n in range(3):
+        await js.publish(COMMAND, message(n=n))
+    await _journal_what_the_stream_holds(journal, nc, "ENFORCEMENT")
+    for n in range(3, 7):
+        await js.publish(COMMAND, message(n=n))
+    await _journal_what_the_stream_holds(journal, nc, "ENFORCEMENT")
+    # The 4th message aged out before the ledger read it: the journal never had it.
+    assert (await js.stream_info("ENFORCEMENT")).state.first_seq == 5
+    report = await check_stream(journal, nc, "ENFORCEMENT")
+    assert (report.messages, report.aged_out, report.first, report.clean) == (3, 3, 5, True)
+    await js.delete_msg("ENFORCEMENT", 6)  # a gap inside what the stream holds
+    report = await check_stream(journal, nc, "ENFORCEMENT")
+    assert report.journal_only == ["ENFORCEMENT:6"]
+    assert (report.messages, report.aged_out, report.clean) == (2, 3, False)
+
+
+async def test_a_stream_without_limits_has_nothing_aged_out_before_its_first_message(
+    journal: Journal, nc: Client
+) -> None:
+    js = nc.jetstream()
+    await ensure(js, deadletter_stream(1))  # no age or size limit: letters stay
+    for n in range(3):
+        await js.publish("deadletter.enforcement.enforcement_commands", f"[{n}]".encode())
+    await _journal_what_the_stream_holds(journal, nc, "DEADLETTER")
+    await js.delete_msg("DEADLETTER", 1)  # removed with no action on record
+    report = await check_stream(journal, nc, "DEADLETTER")
+    assert (report.aged_out, report.journal_only) == (0, ["DEADLETTER:1"])
