@@ -364,6 +364,38 @@ def test_each_nats_node_routes_to_the_cluster_ports_of_the_two_others(
         assert routes == others, key
 
 
+STORE_HEADROOM = 2_000_000_000
+"""Bytes of a node's store left beside the guards of the context streams, for what has none (the
+DEADLETTER and REPLAY streams, the key-value buckets, the consumers' state)."""
+
+
+def test_the_context_streams_size_guards_fit_in_each_node_s_store(
+    services: dict[str, Service],
+) -> None:
+    """JetStream reserves each stream's `max_bytes` on every node that holds a replica and refuses
+    a stream that does not fit: each service sets its own stream's guard, and together they
+    leave room in every node's `max_file_store`."""
+    from pydantic import ByteSize, TypeAdapter
+
+    from contracts.catalog import CONTEXTS
+    from services.runtime.settings import RetentionSettings
+
+    size = TypeAdapter(ByteSize).validate_python
+    owners = {argv(s)[1]: environment(s) for s in service_containers(services).values()}
+    assert set(CONTEXTS) <= set(owners), "every context's stream has its service to set it"
+    guards = {
+        context: int(size(owners[context].get("FUYUAN_STREAM_MAX_BYTES", "")))
+        if "FUYUAN_STREAM_MAX_BYTES" in owners[context]
+        else int(RetentionSettings().stream_max_bytes)
+        for context in CONTEXTS
+    }
+    for key, service in nats_nodes(services).items():
+        jetstream = conf_block(conf_text(node_config(service)), "jetstream")
+        store = int(size(conf_value(jetstream, "max_file_store")))
+        assert sum(guards.values()) + STORE_HEADROOM <= store, (key, guards, store)
+    assert guards["enforcement"] == max(guards.values()), "it carries nearly every message"
+
+
 def test_nats_health_checks_ask_the_monitoring_port_for_jetstream(
     services: dict[str, Service],
 ) -> None:
