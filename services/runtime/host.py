@@ -177,8 +177,15 @@ async def _quiet(_exc: Exception) -> None:
 
 async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> RunningService:
     await migrate_all(settings.database_url, (spec.name,))
+    # Connections are kept however long they stay idle (asyncpg closes them after 5 minutes by
+    # default): the first burst after a quiet spell would otherwise open them again, each with
+    # its server process and its first statements prepared anew.
     pool = await asyncpg.create_pool(
-        settings.database_url, min_size=2, max_size=settings.pool_size, reset=keep_session
+        settings.database_url,
+        min_size=2,
+        max_size=settings.pool_size,
+        reset=keep_session,
+        max_inactive_connection_lifetime=0,
     )
     try:
         return await _start(spec, settings, pool)
