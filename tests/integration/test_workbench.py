@@ -129,7 +129,10 @@ def rejection(command_id: str) -> Message[Any]:
         rejected_event_id=uuid.UUID(command_id),
         rejected_type="risk.command.submit_linkage_item.v1",
         subject=f"risk.command.submit_linkage_item.v1.{ORG}",
-        problems=[FieldProblem(field="data.needs.0", reason="unknown organization")],
+        problems=[
+            FieldProblem(field="data.needs.0", reason="no organization with code 'ZZ9'"),
+            FieldProblem(field="data.needs.1", reason="unknown organization"),
+        ],
         received_sha256=hashlib.sha256(raw).hexdigest(),
         received_size=len(raw),
         received_excerpt="{}",
@@ -168,7 +171,14 @@ async def test_a_rejection_for_the_officers_organization_reaches_the_open_page(
             )
             shown = await asyncio.wait_for(next_event(lines), 10)
     assert shown["kind"] == "rejection" and shown["causation_id"] == command_id
-    assert shown["text"] == "「提交联动事项」被拒收：需联动的单位：unknown organization"
+    # The reasons in Chinese where the workbench knows them, as they are where it does not; the
+    # English as the service sent it beside, for the officer to quote to an integrator.
+    assert shown["text"] == (
+        "「提交联动事项」被拒收：需联动的单位：未知的单位；需联动的单位：unknown organization"
+    )
+    assert shown["original"] == (
+        "data.needs.0: no organization with code 'ZZ9'; data.needs.1: unknown organization"
+    )
 
 
 async def test_a_rejection_for_another_organization_is_not_shown(

@@ -14,7 +14,7 @@ from contracts.organizations.registry import Registry
 from services.reporting.workbench.accounts import HASHER, Account, MemoryAccounts
 from services.reporting.workbench.app import LOGIN_COOKIE, Workbench, create_app
 from services.reporting.workbench.commands import RecordingPublisher
-from services.reporting.workbench.notices import Hub
+from services.reporting.workbench.notices import Hub, Shown
 from services.reporting.workbench.reads import Reads
 from services.reporting.workbench.roles import Role
 from services.reporting.workbench.sessions import MemorySessions
@@ -167,6 +167,34 @@ def test_a_screen_shows_only_the_forms_the_role_may_send(client: TestClient) -> 
     page = client.get("/linkage").text
     assert 'id="form-decide_linkage_item"' in page
     assert 'id="form-submit_linkage_item"' not in page
+
+
+def test_a_rejection_shows_its_reasons_in_chinese_and_the_english_in_small_print(
+    client: TestClient, wb: Workbench
+) -> None:
+    wb.hub.deliver(
+        "JO410300",
+        Shown(
+            kind="rejection",
+            type="risk.rejection.message_rejected.v1",
+            subject="risk.rejection.message_rejected.v1.JO410300",
+            event_id="e1",
+            occurred_at="2026-03-02T08:00:00+00:00",
+            causation_id="c1",
+            text="「提交联动事项」被拒收：需联动的单位：未知的单位",
+            original="data.needs.0: no organization with code 'ZZ9'",
+        ),
+    )
+    sign_in(client, "JO001")
+    page = client.get("/linkage").text
+    item = re.search(r'<li class="notice rejection"[^>]*>.*?</li>', page, re.DOTALL)
+    assert item, page
+    assert 'title="原文：data.needs.0: no organization with code &#39;ZZ9&#39;"' in item[0]
+    assert '<span class="said">「提交联动事项」被拒收：需联动的单位：未知的单位</span>' in item[0]
+    assert (
+        '<small class="original" lang="en">原文：data.needs.0: no organization with code'
+        " &#39;ZZ9&#39;</small>"
+    ) in item[0]
 
 
 def test_bad_input_is_answered_naming_the_fields_in_chinese(

@@ -15,6 +15,7 @@ from faststream.nats.fastapi import NatsRouter
 from contracts.organizations.registry import Registry
 from contracts.registry import PAYLOADS
 from contracts.reporting.indicators import load_indicators
+from services.reporting.workbench import reasons
 from services.reporting.workbench.accounts import PostgresAccounts
 from services.reporting.workbench.app import Workbench, create_app
 from services.reporting.workbench.audit import JetStreamAudit
@@ -46,6 +47,7 @@ def build(
     )
     hub = Hub()
     subscribe(router, hub)
+    reasons.prepare()
     schema = settings.schema_name
     wb = Workbench(
         accounts=PostgresAccounts(pool, schema),

@@ -24,6 +24,7 @@ from contracts.envelope import Message
 from contracts.registry import InvalidMessageError, parse_message
 from contracts.subjects import split
 from services.reporting.workbench.forms import FORMS, label_for
+from services.reporting.workbench.reasons import say
 
 log = structlog.get_logger("fuyuan.workbench.notices")
 KEPT = 50
@@ -46,6 +47,10 @@ class Shown:
     occurred_at: str
     causation_id: str
     text: str
+    """What happened, in Chinese (a rejection's reasons said by `reasons.say`)."""
+    original: str = ""
+    """A rejection's problems as the service sent them (field: English reason), for the officer
+    to quote to an integrator; empty for other messages."""
 
 
 def said(kind: str, subject: str, message: Message[Any]) -> Shown:
@@ -58,6 +63,7 @@ def said(kind: str, subject: str, message: Message[Any]) -> Shown:
         occurred_at=envelope.occurred_at.isoformat(),
         causation_id=str(envelope.causation_id or ""),
         text=_text(kind, message),
+        original=_original(kind, message),
     )
 
 
@@ -66,13 +72,20 @@ def _text(kind: str, message: Message[Any]) -> str:
         data = message.data
         problems = getattr(data, "problems", ())
         reasons = "；".join(
-            f"{label_for(data.rejected_type, p.field)}：{p.reason}" for p in problems
+            f"{label_for(data.rejected_type, p.field)}：{say(p.reason, p.field).text}"
+            for p in problems
         )
         title = FORMS[name].title if (name := _name(data.rejected_type)) in FORMS else "消息"
         return f"「{title}」被拒收：{reasons}"
     if kind == "effect":
         return f"已受理：{message.envelope.type}"
     return f"收到通知 {message.envelope.type}"
+
+
+def _original(kind: str, message: Message[Any]) -> str:
+    if kind != "rejection":
+        return ""
+    return "; ".join(f"{p.field}: {p.reason}" for p in getattr(message.data, "problems", ()))
 
 
 def _name(message_type: str | None) -> str:

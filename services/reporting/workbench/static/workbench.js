@@ -11,7 +11,19 @@
     item.className = "notice " + shown.kind;
     item.dataset.kind = shown.kind;
     item.dataset.causation = shown.causation_id;
-    item.textContent = shown.text;
+    var said = document.createElement("span");
+    said.className = "said";
+    said.textContent = shown.text;
+    item.appendChild(said);
+    if (shown.original) {
+      // The reasons as the service sent them, for the officer to quote to an integrator.
+      var original = document.createElement("small");
+      original.className = "original";
+      original.lang = "en";
+      original.textContent = "原文：" + shown.original;
+      item.title = original.textContent;
+      item.appendChild(original);
+    }
     list.insertBefore(item, list.firstChild);
   }
   ["notice", "rejection", "effect"].forEach(function (kind) {
