@@ -143,7 +143,7 @@ async def test_the_procedure_runs_from_petition_to_discharge_and_the_case_closes
     w = world
     fact = await accepted(w, date(2026, 9, 1), date(2026, 9, 10))
     assert fact["envelope"]["organization"] == COURT and fact["data"]["court"] == COURT
-    assert fact["data"]["announce_by"] == "2026-10-05"
+    assert fact["data"]["announce_by"] == "2026-10-08"  # 25 days end in the National Day holiday
     assigned = await w.wait("event.coordination_task_assigned")
     notices = await w.wait("notice.coordination_task")
     assert {n["data"]["lead"] for n in notices} >= {TAX}
@@ -179,7 +179,7 @@ async def test_the_procedure_runs_from_petition_to_discharge_and_the_case_closes
         ground=p.TerminationGround.FINAL_DISTRIBUTION,
     )
     ended = await w.step(terminate, "event.proceedings_terminated")
-    assert ended["data"]["deregister_by"] == "2026-11-22"
+    assert ended["data"]["deregister_by"] == "2026-11-23"  # the tenth day is a Sunday
     dereg_task = await w.wait("event.coordination_task_assigned", len(assigned) + 1)
     assert dereg_task[-1]["data"]["task"]["topic"] == "change_deregistration"
     report = ReportDeregistration(

@@ -233,7 +233,8 @@ async def rejected(h: BankruptcyHarness) -> None:
 @provokes("AppealLateError", "data.filed_on", "the last day to appeal")
 async def _appeal_late(h: BankruptcyHarness) -> tuple[str, list[Published]]:
     await rejected(h)
-    cmd = p.FileAppeal(case_number=PETITION, appeal_case_number=APPEAL, filed_on=date(2026, 3, 23))
+    # served 12 March: the tenth day is Sunday 22 March, so the last day is Monday 23
+    cmd = p.FileAppeal(case_number=PETITION, appeal_case_number=APPEAL, filed_on=date(2026, 3, 24))
     return COURT, await h.send(cmd, COURT)
 
 

@@ -1,7 +1,7 @@
 """法定期限 — each statutory clock runs from its fact, is met by its step, and once past its last
 day gives one overdue notice to the court and the joint office; `next_due` is the first moment
-that happens. Statutory periods are calendar periods; a bureau's acknowledgement counts working
-days on the official calendar."""
+that happens. Statutory periods are calendar periods whose last day, on a rest day, moves to the
+next working day; a bureau's acknowledgement counts working days on the official calendar."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from contracts.bankruptcy import procedure as p
 from contracts.bankruptcy.deadlines import Clock, ProcedureOverdue
 from contracts.bankruptcy.parties import PetitionerKind, Procedure
 from services.bankruptcy.domain import BankruptcyCase, clocks, decide_deadlines, next_due
-from services.bankruptcy.domain.periods import add_months, add_working_days, working_days_or_none
+from services.bankruptcy.domain.periods import (
+    add_months,
+    add_working_days,
+    days_from,
+    months_from,
+    working_days_or_none,
+)
 from tests.unit import test_bankruptcy_builders as b
 from tests.unit.test_bankruptcy_builders import CASE, COURT, JOINT_OFFICE, PETITION, at, step
 
@@ -66,8 +72,32 @@ def test_a_period_in_months_ends_on_the_same_day_or_the_months_last(
 
 
 def test_a_statutory_period_counts_calendar_days_through_the_national_day_holiday() -> None:
+    # the 25th day is Sunday 25 October, a rest day: the period ends on Monday 26
     case = step(b.petitioned(), b.accept(on=date(2026, 9, 30)), now=at(date(2026, 9, 30)))[0]
-    assert clock_of(case, Clock.ANNOUNCEMENT).due_on == date(2026, 10, 25)
+    assert_passes_on(case, Clock.ANNOUNCEMENT, date(2026, 10, 26))
+
+
+def test_a_statutory_period_ending_in_the_national_day_holiday_ends_after_it() -> None:
+    # accepted 8 September: the 25th day is Saturday 3 October, in the holiday (1–7 October)
+    case = step(b.petitioned(), b.accept(on=date(2026, 9, 8)), now=at(date(2026, 9, 8)))[0]
+    assert_passes_on(case, Clock.ANNOUNCEMENT, date(2026, 10, 8))
+
+
+def test_a_statutory_period_ending_on_a_saturday_worked_in_lieu_ends_that_day() -> None:
+    # accepted 15 September: the 25th day is Saturday 10 October, a working day (调休)
+    case = step(b.petitioned(), b.accept(on=date(2026, 9, 15)), now=at(date(2026, 9, 15)))[0]
+    assert_passes_on(case, Clock.ANNOUNCEMENT, date(2026, 10, 10))
+
+
+def test_a_period_in_months_ending_on_a_rest_day_ends_on_the_next_working_day() -> None:
+    assert months_from(date(2026, 4, 4), 6) == date(2026, 10, 8)  # Sunday 4 October, holiday
+    assert months_from(date(2026, 3, 16), 6) == date(2026, 9, 16)  # a Wednesday: unmoved
+
+
+def test_a_last_day_in_a_year_without_a_calendar_is_kept_unmoved() -> None:
+    # 2027's holidays are not published in the pinned calendar: the 25th day, as counted
+    assert days_from(date(2026, 12, 20), 25) == date(2027, 1, 14)
+    assert days_from(date(2099, 3, 2), 5) == date(2099, 3, 7)  # a Saturday, not guessed
 
 
 def test_an_acknowledgement_counts_working_days_over_the_holiday() -> None:
@@ -122,7 +152,8 @@ def test_the_announcement_is_due_twenty_five_days_after_acceptance() -> None:
 
 
 def test_the_first_meeting_is_due_fifteen_days_after_the_claims_deadline() -> None:
-    assert_passes_on(b.claims_set(), Clock.FIRST_MEETING, date(2026, 5, 30))
+    # the fifteenth day is Saturday 30 May: the last day is Monday 1 June
+    assert_passes_on(b.claims_set(), Clock.FIRST_MEETING, date(2026, 6, 1))
     assert Clock.FIRST_MEETING not in {r.clock for r in clocks.running(b.met())}
 
 
@@ -163,7 +194,7 @@ def test_a_meeting_after_the_plan_meets_the_vote_clock() -> None:
 
 def test_deregistration_is_due_ten_days_after_termination() -> None:
     case = b.terminated()[0]
-    assert_passes_on(case, Clock.DEREGISTRATION, date(2026, 7, 11))
+    assert_passes_on(case, Clock.DEREGISTRATION, date(2026, 7, 13))  # the 10th day is a Saturday
 
 
 def test_a_case_dismissed_stops_its_clocks() -> None:

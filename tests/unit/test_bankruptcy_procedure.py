@@ -361,8 +361,13 @@ def test_a_step_naming_the_petition_after_acceptance_is_refused() -> None:
 
 def test_a_rejection_may_be_appealed_within_ten_days_of_service() -> None:
     case = rejected()
-    assert case.appeal_by == date(2026, 3, 22)
-    late = p.FileAppeal(case_number=PETITION, appeal_case_number=APPEAL, filed_on=date(2026, 3, 23))
+    # served Thursday 12 March: the tenth day is Sunday 22 March, so the last day is Monday 23
+    assert case.appeal_by == date(2026, 3, 23)
+    on_time = p.FileAppeal(
+        case_number=PETITION, appeal_case_number=APPEAL, filed_on=date(2026, 3, 23)
+    )
+    assert step(case, on_time)[0].stage is Stage.APPEALED
+    late = on_time.model_copy(update={"filed_on": date(2026, 3, 24)})
     with pytest.raises(errors.AppealLateError) as e:
         step(case, late)
     assert e.value.field == "data.filed_on"
@@ -486,8 +491,8 @@ def test_liquidation_turns_to_reorganization_before_the_declaration_only() -> No
     case, out = step(b.accepted(), cmd)
     assert case.stage is Stage.REORGANIZATION
     assert out[0][0] == p.ReorganizationOrdered(
-        ordered_on=date(2026, 6, 5), plan_due=date(2026, 12, 5)
-    )
+        ordered_on=date(2026, 6, 5), plan_due=date(2026, 12, 7)
+    )  # six months end on Saturday 5 December: the last day is Monday 7
     with pytest.raises(errors.UnlawfulStepError):
         step(b.declared(), cmd)
 
@@ -555,7 +560,8 @@ def test_the_final_distribution_allows_termination() -> None:
 
 def test_a_liquidation_ended_is_deregistered_within_ten_days() -> None:
     _, out = b.terminated(G.NO_PROPERTY)
-    assert out[0][0].deregister_by == date(2026, 7, 11)  # type: ignore[attr-defined]
+    # the tenth day is Saturday 11 July: the last day is Monday 13
+    assert out[0][0].deregister_by == date(2026, 7, 13)  # type: ignore[attr-defined]
 
 
 def test_a_company_that_goes_on_is_not_deregistered() -> None:

@@ -1,8 +1,8 @@
 """法定期限 — the statutory clocks, each written once: the periods of the law (used by the
 deciders for the dates their facts carry), which clocks run for a case, the decision that turns a
 passed clock into one overdue notice to the court and the joint office, and `next_due`, the first
-moment that decision would write. Periods are calendar periods (`periods`); see docs/BANKRUPTCY.md
-for each source."""
+moment that decision would write. Periods are calendar periods whose last day moves past a rest
+day (`periods`); see docs/BANKRUPTCY.md for each source."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from contracts.bankruptcy.deadlines import Clock, ProcedureOverdue
 from contracts.bankruptcy.parties import PetitionerKind
 from contracts.bankruptcy.procedure import LIQUIDATION_ENDS, TerminationGround
 from services.bankruptcy.domain.case import ACCEPTED, BankruptcyCase, Stage
-from services.bankruptcy.domain.periods import add_days, add_months, midnight
+from services.bankruptcy.domain.periods import add_days, days_from, midnight, months_from
 from services.bankruptcy.domain.rules import Out
 
 SOURCES = {
@@ -32,7 +32,7 @@ SOURCES = {
 def ruling_due(filed_on: date, petitioner: PetitionerKind) -> date:
     """第十条: on a creditor's petition the debtor is told within 5 days, may object within 7,
     and the ruling follows within 10 after that (at the latest 22 days on); otherwise 15 days."""
-    return add_days(filed_on, 5 + 7 + 10 if petitioner is PetitionerKind.CREDITOR else 15)
+    return days_from(filed_on, 5 + 7 + 10 if petitioner is PetitionerKind.CREDITOR else 15)
 
 
 RULING_EXTENSION_DAYS = 15
@@ -41,38 +41,40 @@ RULING_EXTENSION_DAYS = 15
 
 def appeal_by(served_on: date) -> date:
     """第十二条: appeal within 10 days of service."""
-    return add_days(served_on, 10)
+    return days_from(served_on, 10)
 
 
 def announce_by(accepted_on: date) -> date:
     """第十四条: notify the known creditors and announce within 25 days of acceptance."""
-    return add_days(accepted_on, 25)
+    return days_from(accepted_on, 25)
 
 
 def claims_window(announced_on: date) -> tuple[date, date]:
-    """第四十五条: the claims deadline lies 30 days to three months after the announcement."""
-    return add_days(announced_on, 30), add_months(announced_on, 3)
+    """第四十五条: the claims deadline lies 30 days to three months after the announcement. The
+    three months end on a working day (a rest day moves them on); the thirty days are a minimum, not
+    a last day, so a deadline on their 30th day is allowed whatever day it is."""
+    return add_days(announced_on, 30), months_from(announced_on, 3)
 
 
 def first_meeting_by(claims_deadline: date) -> date:
     """第六十二条: the first creditors' meeting within 15 days after the claims deadline."""
-    return add_days(claims_deadline, 15)
+    return days_from(claims_deadline, 15)
 
 
 def plan_due(ordered_on: date, extended: bool) -> date:
     """第七十九条: the plan within six months of the reorganization order, three more for cause."""
-    return add_months(ordered_on, 9 if extended else 6)
+    return months_from(ordered_on, 9 if extended else 6)
 
 
 def vote_by(filed_on: date) -> date:
     """第八十四条: the meeting votes within 30 days of receiving the plan."""
-    return add_days(filed_on, 30)
+    return days_from(filed_on, 30)
 
 
 def deregister_by(terminated_on: date, ground: TerminationGround) -> date | None:
     """第一百二十一条: deregister within 10 days after a liquidation ends; a company that goes on
     after a plan, an agreement or full payment is not deregistered."""
-    return add_days(terminated_on, 10) if ground in LIQUIDATION_ENDS else None
+    return days_from(terminated_on, 10) if ground in LIQUIDATION_ENDS else None
 
 
 # --- the clocks of a case ----------------------------------------------------------------------

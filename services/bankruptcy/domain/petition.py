@@ -12,7 +12,7 @@ from contracts.ids import parse_case_number
 from services.bankruptcy.domain import clocks, errors
 from services.bankruptcy.domain.case import BankruptcyCase
 from services.bankruptcy.domain.evolve import evolve
-from services.bankruptcy.domain.periods import add_days
+from services.bankruptcy.domain.periods import days_from
 from services.bankruptcy.domain.rules import Out, Rules
 from services.bankruptcy.domain.tasks import generate
 from services.bankruptcy.domain.transitions import (
@@ -69,7 +69,7 @@ def refer(
         enforcement_case_number=cmd.enforcement_case_number,
         debtor=cmd.debtor,
         consent_by=cmd.consent_by,
-        ruling_due=add_days(cmd.referred_on, rules.referral_days),
+        ruling_due=days_from(cmd.referred_on, rules.referral_days),
     )
     return [(fact, by)]
 
@@ -81,7 +81,7 @@ def extend_ruling(
     if case.ruling_extended:
         raise errors.ExtensionUsedError("the ruling period was extended already (once, 第十条)")
     dated(cmd.approved_on, now, "data.approved_on", case.filed_on, "the filing")
-    due = add_days(case.ruling_due or now.date(), clocks.RULING_EXTENSION_DAYS)
+    due = days_from(case.ruling_due or now.date(), clocks.RULING_EXTENSION_DAYS)
     fact = p.RulingPeriodExtended(approved_on=cmd.approved_on, ruling_due=due, reason=cmd.reason)
     return [(fact, by)]
 
