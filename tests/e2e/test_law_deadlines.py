@@ -136,7 +136,8 @@ async def test_an_objection_unanswered_for_fifteen_days_is_escalated(world: Worl
     objection = ObjectToControl(control_id=msg.envelope.event_id, reason="户名与被执行人不一致")
     await world.publish(reply_to(notice.envelope, objection, BANK, world.clock()))
     [told] = await seen(world, "control_objection", COURT)
-    assert told["data"]["answer_by"] == "2026-12-05"
-    world.clock.now += timedelta(days=16)
+    # the fifteenth day from Friday 20 November is Saturday 5 December: the last day is Monday 7
+    assert told["data"]["answer_by"] == "2026-12-07"
+    world.clock.now += timedelta(days=18)
     [late] = await tick_until(world, "objection_answer_overdue", OFFICE)
     assert late["data"]["control_id"] == str(msg.envelope.event_id)

@@ -5,7 +5,7 @@ told to the court and the joint office once when the fifteen days pass undecided
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from contracts.enforcement.duties import RecordListingRequest, RefuseListingRequest
@@ -26,6 +26,9 @@ from tests.fast.builders import (
 from tests.fast.harness import Harness, of_type
 
 SECOND = timedelta(seconds=1)
+DECIDE_BY = date(2026, 12, 7)
+"""Fifteen days from Friday 20 November (TODAY) end on Saturday 5 December, a rest day: the last
+day is Monday 7 December (民事诉讼法 第八十五条)."""
 
 
 def listing_request(**more: Any) -> RecordListingRequest:
@@ -53,7 +56,7 @@ def refusal(request_id: uuid.UUID | str, **more: Any) -> RefuseListingRequest:
 async def requested(h: Harness) -> uuid.UUID:
     await registered(h)
     event = only(await h.send(listing_request(), COURT), "event.listing_requested", to=COURT)
-    assert event.data["decide_by"] == str(TODAY + timedelta(days=15))
+    assert event.data["decide_by"] == str(DECIDE_BY)
     return uuid.UUID(event.data["request_id"])
 
 
@@ -62,7 +65,7 @@ async def test_an_undecided_request_is_told_to_the_court_and_the_joint_office_on
     request_id = await requested(h)
     await h.projector.catch_up()
     [row] = await h.projector.select(DUE_CASES)
-    first_overdue = midnight(TODAY + timedelta(days=16))
+    first_overdue = midnight(DECIDE_BY + timedelta(days=1))
     assert row["due_at"] == first_overdue
     h.clock.now = first_overdue - SECOND
     assert await h.tick_deadlines() == []
@@ -88,5 +91,5 @@ async def test_the_listing_at_the_applicants_request_decides_it() -> None:
     await requested(h)
     await imposed(h, restrict())
     await imposed(h, listing(on_applicant_request=True))
-    h.clock.now = midnight(TODAY + timedelta(days=16))
+    h.clock.now = midnight(DECIDE_BY + timedelta(days=1))
     assert of_type(await h.tick_deadlines(), "notice.listing_request_overdue") == []

@@ -454,6 +454,21 @@ def test_the_excess_is_ordered_released_within_seven_days_of_the_ruling() -> Non
     assert control.decide_excess_overdue(c, date(2026, 4, 1), OFFICE) == []
 
 
+@pytest.mark.parametrize(
+    ("effective", "last_day"),
+    [
+        (date(2026, 2, 22), date(2026, 3, 2)),  # the 7th day is Sunday 1 March
+        (date(2026, 2, 10), date(2026, 2, 24)),  # Tuesday 17 February: the Spring Festival
+        (date(2026, 2, 21), date(2026, 2, 28)),  # Saturday 28 February is worked in lieu
+        (date(2026, 2, 23), date(2026, 3, 2)),  # a Monday: unmoved
+    ],
+)
+def test_the_seven_days_end_on_a_working_day(effective: date, last_day: date) -> None:
+    assert control.release_by(release_excess(uuid.uuid4(), ruling_effective_on=effective)) == (
+        last_day
+    )
+
+
 def test_an_excess_not_released_by_its_last_day_is_told_to_the_court_and_joint_office_once() -> (
     None
 ):

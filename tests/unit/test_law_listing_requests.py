@@ -71,8 +71,9 @@ def refuse(c: Case, rid: uuid.UUID, decided_on: date, now: datetime = NOW) -> li
 
 def test_the_court_decides_within_fifteen_calendar_days_of_the_request() -> None:
     _, event = requested(date(2026, 2, 20))
-    # 十五日, calendar days from the day after receipt: the Spring Festival days are counted too
-    assert event.decide_by == date(2026, 3, 7)
+    # 十五日, calendar days from the day after receipt: the Spring Festival days are counted too;
+    # the fifteenth is Saturday 7 March, a rest day, so the last day is Monday 9 March
+    assert event.decide_by == date(2026, 3, 9)
 
 
 def test_undecided_after_fifteen_days_the_court_and_the_joint_office_are_told_once() -> None:

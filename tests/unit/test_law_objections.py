@@ -78,6 +78,22 @@ def test_an_unanswered_objection_is_escalated_once_after_its_last_day() -> None:
     assert objections.decide_objection_overdue(c, last + timedelta(days=3), OFFICE) == []
 
 
+def test_fifteen_days_ending_on_a_weekend_end_on_the_monday() -> None:
+    # received Friday 6 March: the fifteenth day is Saturday 21 March (民事诉讼法 第八十五条)
+    c, cid = frozen_account()
+    reply = ObjectToControl(control_id=cid, reason="户名与被执行人不一致")
+    received = NOW + timedelta(days=4)
+    outs = objections.decide_objection(
+        reply, c, bureau=BANK, objection_id=uuid.uuid4(), now=received
+    )
+    [(recorded, _), (told, _)] = outs
+    assert isinstance(recorded, ControlObjected) and isinstance(told, ObjectionNotice)
+    assert recorded.answer_by == told.answer_by == date(2026, 3, 23)
+    c = apply(c, outs)
+    assert objections.decide_objection_overdue(c, received + timedelta(days=17), OFFICE) == []
+    assert objections.decide_objection_overdue(c, received + timedelta(days=18), OFFICE) != []
+
+
 def test_only_the_bureau_holding_the_property_objects_and_once_at_a_time() -> None:
     c, cid = frozen_account()
     with pytest.raises(errors.WrongBureauError):

@@ -51,6 +51,7 @@ from services.enforcement.domain.errors import (
     WrongBureauError,
 )
 from services.enforcement.domain.query import Out, check_case_court
+from services.enforcement.domain.workdays import days_period_end
 
 EXCESS_RELEASE_DAYS = 7
 """The excess is released within seven days of the ruling taking effect (强制执行股权规定 第五条),
@@ -196,8 +197,9 @@ def decide_deduct(cmd: DeductFunds, case: Case, *, court: str, order_id: UUID) -
 
 def release_by(cmd: ReleaseExcess) -> date:
     """The last day of a release of the excess: the court's term, else seven days, from the day
-    the ruling took effect."""
-    return cmd.ruling_effective_on + timedelta(days=cmd.release_within_days or EXCESS_RELEASE_DAYS)
+    the ruling took effect; a last day on a rest day moves to the next working day (民事诉讼法
+    第八十五条)."""
+    return days_period_end(cmd.ruling_effective_on, cmd.release_within_days or EXCESS_RELEASE_DAYS)
 
 
 def decide_release_excess(

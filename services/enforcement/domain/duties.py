@@ -41,6 +41,7 @@ from services.enforcement.domain.query import Out, check_case_court, midnight
 from services.enforcement.domain.request_state import ListingRequest
 from services.enforcement.domain.sanction_state import Duty, Sanction
 from services.enforcement.domain.sanctions import deletion_due, deletion_ground
+from services.enforcement.domain.workdays import days_period_end
 
 REVOCATION = "error_corrected"
 """The catalogue's ground for a revocation (撤销, 第九条)."""
@@ -136,9 +137,10 @@ def decide_duty_overdue(case: Case, now: datetime, joint_office: str) -> list[Ou
     return out
 
 
-DECIDE_WITHIN = timedelta(days=15)
+DECIDE_WITHIN_DAYS = 15
 """十五日 (第五条): calendar days, as the interpretation says (not 工作日), counted from the day after
-the request was received (期间)."""
+the request was received (期间); a last day on a rest day moves to the next working day
+(民事诉讼法 第八十五条, `days_period_end`)."""
 
 
 def decide_record_request(
@@ -164,7 +166,7 @@ def decide_record_request(
         debtor=cmd.debtor,
         applicant=cmd.applicant,
         received_on=cmd.received_on,
-        decide_by=cmd.received_on + DECIDE_WITHIN,
+        decide_by=days_period_end(cmd.received_on, DECIDE_WITHIN_DAYS),
         detail=cmd.detail,
     )
     return [(requested, court)]

@@ -20,9 +20,11 @@ from services.enforcement.domain import errors
 from services.enforcement.domain.case import Case
 from services.enforcement.domain.objection_state import Objection
 from services.enforcement.domain.query import Out, check_case_court, midnight
+from services.enforcement.domain.workdays import days_period_end
 
-ANSWER_WITHIN = timedelta(days=15)
-"""十五日: counted in calendar days from the day after the objection arrived (期间)."""
+ANSWER_WITHIN_DAYS = 15
+"""十五日: counted in calendar days from the day after the objection arrived (期间); a last day on a
+rest day moves to the next working day (民事诉讼法 第八十五条, `days_period_end`)."""
 
 
 def decide_objection(
@@ -36,7 +38,7 @@ def decide_objection(
         raise errors.WrongBureauError(f"control {reply.control_id} is held by {c.bureau}")
     if [o for o in case.objections.values() if o.control_id == c.control_id and not o.answered]:
         raise errors.ObjectionOpenError("an objection to this control awaits the court's answer")
-    answer_by = now.date() + ANSWER_WITHIN
+    answer_by = days_period_end(now.date(), ANSWER_WITHIN_DAYS)
     objected = ControlObjected(
         objection_id=objection_id,
         control_id=c.control_id,
