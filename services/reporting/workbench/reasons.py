@@ -62,7 +62,7 @@ def say(reason: str, field: str = "") -> Said:
 
 
 def prepare() -> int:
-    """Read the services' source and pydantic's templates now, not at the first rejection (under a
+    """Read the services' source and pydantic's templates now, not at the first rejection (about a
     second, once): the number of forms recognised."""
     return len(_known()) + len(_refusal_sites())
 
