@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from contracts import catalog
+from contracts import catalog, workdays
 from contracts.organizations import Registry
 from services.bankruptcy import projections, subscribers
 from services.bankruptcy.deadlines import Deadlines
@@ -43,6 +43,7 @@ class Bankruptcy:
 @functools.cache
 def build(w: Wiring, clock: Callable[[], datetime]) -> Bankruptcy:
     """The parts for one start of the service (a wiring is made once per start)."""
+    workdays.install(w.settings.holiday_calendar)
     projector = projections.on_postgres(w.pool, SCHEMA, w.store)
     reads = projections.Reads(projector)
     handlers = Handlers(w.store, Registry.load(), settings(), reads)

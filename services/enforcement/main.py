@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from contracts import catalog
+from contracts import catalog, workdays
 from contracts.enforcement.measures import Catalogue
 from contracts.organizations import Registry
 from services.enforcement import projections, subscribers
@@ -44,6 +44,7 @@ class Enforcement:
 @functools.cache
 def build(w: Wiring, clock: Callable[[], datetime]) -> Enforcement:
     """The parts for one start of the service (a wiring is made once per start)."""
+    workdays.install(w.settings.holiday_calendar)
     catalogue = Catalogue.load()
     projector = projections.on_postgres(w.pool, SCHEMA, w.store, catalogue.on_report())
     handlers = Handlers(

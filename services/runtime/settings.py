@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, ByteSize, Field, ValidationError
+from pathlib import Path
+
+from pydantic import AliasChoices, ByteSize, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contracts import workdays
 
 PROCESS_ENV: dict[str, str] = {"MALLOC_ARENA_MAX": "2"}
 """Environment a service process starts with where the environment does not set it already
@@ -63,6 +67,19 @@ class RuntimeSettings(RetentionSettings):
     """Partitions of a service's commands, by publishing organization; each is pulled by one
     instance at a time, so up to this many instances share the commands. Every instance of a
     service must have the same; to change it see docs/OPERATIONS.md, "Several instances"."""
+
+    holiday_calendar: Path | None = None
+    """A file of official holiday calendars (YAML or JSON, docs/holiday-calendar.example.yaml):
+    each year it names wins over the pinned `chinesecalendar`'s, for a year the State Council
+    has published and no release has yet (docs/OPERATIONS.md, "Next year's holiday calendar").
+    Checked strictly: a bad entry fails the start, named."""
+
+    @field_validator("holiday_calendar")
+    @classmethod
+    def _a_calendar(cls, path: Path | None) -> Path | None:
+        if path is not None:
+            workdays.load_calendar(path)
+        return path
 
     @property
     def nats_servers(self) -> list[str]:
