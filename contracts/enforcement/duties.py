@@ -63,6 +63,10 @@ class ListingDutyArose(Event):
     due_by: date | None
     """The last day: three working days after `arose_on`, on the official holiday calendar;
     none when the service raised the duty itself in a year whose calendar is not known yet."""
+    due_by_provisional: bool = False
+    """True when `due_by` reaches into a year whose official holiday calendar was not known yet:
+    it is then the earliest the law's last day can be (each day of that year counted as a working
+    day), never after it."""
     detail: str = ""
     """What happened, in words."""
 
@@ -87,6 +91,9 @@ class ListingDutyOverdue(Notice):
     """The day the ground arose."""
     due_by: date
     """The last day the law allowed."""
+    due_by_provisional: bool = False
+    """True when `due_by` was the earliest the last day could be, its year's holiday calendar
+    not known when the duty arose: the notice may then come a day or two early, never late."""
 
 
 @register

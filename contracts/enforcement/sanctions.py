@@ -202,6 +202,10 @@ class ListingCorrected(Event):
     """From when the corrected data stands."""
     due_by: date | None = None
     """The last day the law allowed for it, when the court said when the inaccuracy arose."""
+    due_by_provisional: bool = False
+    """True when `due_by` reaches into a year whose official holiday calendar was not known yet:
+    it is then the earliest the law's last day can be (each day of that year counted as a working
+    day), never after it."""
 
 
 @register
@@ -354,6 +358,10 @@ class SanctionLifted(Event):
     due_by: date | None = None
     """The last day the law allowed for it: three working days after the ground arose, when the
     court said when (`ground_arose_on`, or a recorded duty), or after a term's last day."""
+    due_by_provisional: bool = False
+    """True when `due_by` reaches into a year whose official holiday calendar was not known yet:
+    it is then the earliest the law's last day can be (each day of that year counted as a working
+    day), never after it."""
 
 
 @register

@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -483,15 +483,6 @@ async def _term_running(h: Harness) -> tuple[str, list[Published]]:
     return COURT, await h.send(b.lift(listed, "term_expired"), COURT)
 
 
-@provokes("DeletionDueUnknownError", "calendar")
-async def _calendar_unknown(h: Harness) -> tuple[str, list[Published]]:
-    await b.registered(h)
-    await b.imposed(h, b.restrict())
-    listed = await b.imposed(h, b.listing())
-    lift = b.lift(listed, "performed", ground_arose_on=date(2099, 1, 4))
-    return COURT, await h.send(lift, COURT)
-
-
 @provokes("RestrictionHeldByListingError", "stays restricted")
 async def _restriction_under_listing(h: Harness) -> tuple[str, list[Published]]:
     await b.registered(h)
@@ -714,8 +705,8 @@ async def test_the_refusal_reaches_the_sender_naming_the_field_and_the_reason(na
 
 INTERNAL: dict[str, str] = {}
 """Errors of the domain package that are not refusals, and why. (The working-day calendar's
-`CalendarUnknownError` is the shared calendar's, `contracts.workdays`: the rules turn it into
-DeletionDueUnknownError before it reaches the intake.)"""
+`CalendarUnknownError` is the shared calendar's, `contracts.workdays`: no command is refused for
+it; a deadline reaching a year it does not know is recorded at its earliest, provisional.)"""
 
 
 def domain_errors() -> dict[str, type[Exception]]:

@@ -142,11 +142,26 @@ def test_a_duty_on_a_restriction_or_a_deleted_listing_is_refused() -> None:
         record(c, sid, ListingDuty.CORRECT)
 
 
-def test_a_duty_in_a_year_the_calendar_does_not_know_is_refused_naming_the_field() -> None:
+def test_a_duty_reaching_a_year_the_calendar_does_not_know_is_recorded_at_its_earliest() -> None:
+    # Wednesday 30 December 2026: Thursday the 31st is a working day; 2027's holidays are not
+    # published in the pinned calendar, so its days count as working days. The law's last day
+    # (1 January is a public holiday every year) is later, never earlier: provisional.
     c, sid = listed(registered(), listing("ability_refusal"))
-    with pytest.raises(errors.DeletionDueUnknownError) as e:
-        record(c, sid, ListingDuty.DELETE, "performed", date(2099, 1, 4), at(date(2099, 1, 5)))
-    assert e.value.field == "data.ground_arose_on"
+    on = date(2026, 12, 30)
+    [(arose, court)] = record(c, sid, ListingDuty.DELETE, "performed", on, at(on))
+    assert isinstance(arose, ListingDutyArose) and court == COURT
+    assert (arose.due_by, arose.due_by_provisional) == (date(2027, 1, 2), True)
+    c = apply(c, [(arose, court)])
+    [late, _] = [p for p, _ in overdue(c, date(2027, 1, 3))]
+    assert isinstance(late, ListingDutyOverdue) and late.due_by_provisional
+    [lifted] = [p for p, _ in lift(c, sid, "performed") if isinstance(p, SanctionLifted)]
+    assert (lifted.due_by, lifted.due_by_provisional) == (date(2027, 1, 2), True)
+
+
+def test_a_duty_in_a_year_known_is_not_provisional() -> None:
+    c, sid = listed(registered(), listing("ability_refusal"))
+    [(arose, _)] = record(c, sid, ListingDuty.DELETE, "performed")
+    assert isinstance(arose, ListingDutyArose) and not arose.due_by_provisional
 
 
 def test_a_term_that_ended_is_deleted_by_the_service_with_its_last_day_recorded() -> None:

@@ -403,11 +403,17 @@ def test_a_discretionary_deletion_has_no_deadline() -> None:
     assert lifted(lift(c, sid, "early_deletion", ground_arose_on=date(2026, 3, 2))).due_by is None
 
 
-def test_a_deadline_in_a_year_the_calendar_does_not_know_is_refused_naming_the_field() -> None:
+def test_a_deadline_in_a_year_the_calendar_does_not_know_is_recorded_at_its_earliest() -> None:
+    # A court's lift is never refused for want of a year's holiday calendar: its last day is the
+    # earliest the law's can be (Monday 2 March 2099 + three days, every day a working day).
     c, sid = listed(registered(), listing())
-    with pytest.raises(errors.DeletionDueUnknownError) as refused:
-        lift(c, sid, "performed", ground_arose_on=date(2099, 3, 2))
-    assert refused.value.field == "data.ground_arose_on"
+    outs = lift(c, sid, "performed", ground_arose_on=date(2099, 3, 2))
+    assert (lifted(outs).due_by, lifted(outs).due_by_provisional) == (date(2099, 3, 5), True)
+    fix = CorrectListing(
+        case_number=CASE, sanction_id=sid, correction="姓名更正", ground_arose_on=date(2099, 3, 2)
+    )
+    [(corrected, _)] = sanctions.decide_correct(fix, c, court=COURT, now=NOW)
+    assert isinstance(corrected, ListingCorrected) and corrected.due_by_provisional
 
 
 # --- the golden samples an integrator copies ---------------------------------------------------

@@ -87,12 +87,14 @@ def decide_record_duty(
     ground = _ground(cmd, s, catalogue, now.date())
     if [d for d in s.duties if d.duty is cmd.duty and not s.discharged(d)]:
         raise errors.DutyAlreadyRecordedError(f"a duty to {cmd.duty} this listing is open already")
+    due, provisional = deletion_due(cmd.ground_arose_on)
     arose = ListingDutyArose(
         sanction_id=s.sanction_id,
         duty=cmd.duty,
         ground=ground,
         arose_on=cmd.ground_arose_on,
-        due_by=deletion_due(cmd.ground_arose_on),
+        due_by=due,
+        due_by_provisional=provisional,
         detail=cmd.detail,
     )
     return [(arose, court)]
@@ -132,6 +134,7 @@ def decide_duty_overdue(case: Case, now: datetime, joint_office: str) -> list[Ou
                     ground=d.ground,
                     arose_on=d.arose_on,
                     due_by=d.due_by,
+                    due_by_provisional=d.provisional,
                 )
                 out += [(late, court), (late, joint_office)]
     return out

@@ -148,13 +148,6 @@ class TermNotExpiredError(EnforcementError):
     field = "data.ground"
 
 
-class DeletionDueUnknownError(EnforcementError):
-    """The deadline in working days cannot be computed: the holiday calendar of that year is not
-    known yet. Send the lift without `ground_arose_on`, or update the calendar."""
-
-    field = "data.ground_arose_on"
-
-
 class ExtensionNotAllowedError(EnforcementError):
     """An extension only of a fixed term, and only for obstruction by violence or threats or
     for several dishonest acts (第二条)."""

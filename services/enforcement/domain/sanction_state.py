@@ -62,6 +62,8 @@ class Duty:
     arose_on: date
     due_by: date | None
     escalated: bool = False
+    provisional: bool = False
+    """`due_by` is the earliest the last day can be: its year's calendar was not known."""
 
     def same(self, other: ListingDutyOverdue) -> bool:
         return (self.duty, self.ground, self.arose_on) == (other.duty, other.ground, other.arose_on)
@@ -186,7 +188,13 @@ def _duties(
 ) -> Sanction:
     match event:
         case ListingDutyArose():
-            d = Duty(event.duty, event.ground, event.arose_on, event.due_by)
+            d = Duty(
+                event.duty,
+                event.ground,
+                event.arose_on,
+                event.due_by,
+                provisional=event.due_by_provisional,
+            )
             return replace(s, duties=(*s.duties, d))
         case DeletionDue():
             d = Duty(ListingDuty.DELETE, event.ground, event.arose_on, event.due_by)

@@ -54,7 +54,11 @@ from services.enforcement.domain.query import Out, check_case_court, midnight
 from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.sanction_state import Sanction, Sent
 from services.enforcement.domain.terms import add_years
-from services.enforcement.domain.workdays import CalendarUnknownError, add_working_days
+from services.enforcement.domain.workdays import (
+    CalendarUnknownError,
+    add_working_days,
+    add_working_days_at_earliest,
+)
 
 if TYPE_CHECKING:
     from services.enforcement.domain.case import Case
@@ -395,6 +399,7 @@ def lift_all(
     confirm_within: timedelta,
     outcome: EndOutcome = EndOutcome.DELETE,
     due_by: date | None = None,
+    due_by_provisional: bool = False,
 ) -> list[Out]:
     """End a sanction: every bureau ever notified is told to lift, acknowledged or not."""
     lifted = SanctionLifted(
@@ -404,6 +409,7 @@ def lift_all(
         effective_on=now.date(),
         outcome=outcome,
         due_by=due_by,
+        due_by_provisional=due_by_provisional,
     )
     out: list[Out] = [(lifted, "")]
     for bureau in s.notified():
@@ -449,12 +455,12 @@ def deletion_ground(
     return ground
 
 
-def deletion_due(arose_on: date) -> date:
-    """The last day to delete, revoke or correct: three working days after the ground arose."""
-    try:
-        return add_working_days(arose_on, DUE_WITHIN_WORKING_DAYS)
-    except CalendarUnknownError as e:
-        raise errors.DeletionDueUnknownError(str(e)) from e
+def deletion_due(arose_on: date) -> tuple[date, bool]:
+    """The last day to delete, revoke or correct: three working days after the ground arose; and
+    whether it is provisional. A court's command is never refused for want of next year's
+    holiday calendar: the day is then the earliest the law's can be (each day of the unknown year
+    counted as a working day), never after it (`add_working_days_at_earliest`)."""
+    return add_working_days_at_earliest(arose_on, DUE_WITHIN_WORKING_DAYS)
 
 
 def term_deletion_due(last_day: date) -> date | None:
@@ -514,13 +520,24 @@ def decide_lift(
     else:
         ground = _lifting_ground(cmd, s, case, catalogue, now.date())
         outcome = EndOutcome.LIFT
-    due = None
+    due: tuple[date, bool] | None = None
     if cmd.ground_arose_on is not None and not ground.discretionary:
         due = deletion_due(cmd.ground_arose_on)
-    recorded = [d.due_by for d in s.duties if d.due_by and d.duty is not ListingDuty.CORRECT]
+    recorded = [
+        (d.due_by, d.provisional)
+        for d in s.duties
+        if d.due_by and d.duty is not ListingDuty.CORRECT
+    ]
     due = due or min(recorded, default=None)
     out = lift_all(
-        s, case.case_number or "", cmd.ground, cmd.shield, now, confirm_within, outcome, due
+        s,
+        case.case_number or "",
+        cmd.ground,
+        cmd.shield,
+        now,
+        confirm_within,
+        outcome,
+        *(due or (None, False)),
     )
     return [(p, org or court) for p, org in out]
 
@@ -643,7 +660,9 @@ def decide_correct(cmd: CorrectListing, case: Case, *, court: str, now: datetime
         raise errors.NotAListingError(f"{cmd.sanction_id} is a consumption restriction")
     if s.lifted:
         raise errors.SanctionEndedError(f"{cmd.sanction_id} is already deleted or revoked")
-    due = deletion_due(cmd.ground_arose_on) if cmd.ground_arose_on is not None else None
+    due, provisional = (
+        deletion_due(cmd.ground_arose_on) if cmd.ground_arose_on is not None else (None, False)
+    )
     return [
         (
             ListingCorrected(
@@ -651,6 +670,7 @@ def decide_correct(cmd: CorrectListing, case: Case, *, court: str, now: datetime
                 correction=cmd.correction,
                 corrected_on=now.date(),
                 due_by=due,
+                due_by_provisional=provisional,
             ),
             court,
         )

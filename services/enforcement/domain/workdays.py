@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from contracts.workdays import (
     CalendarUnknownError,
     add_working_days,
+    add_working_days_at_earliest,
     is_working_day,
     last_day_of_period,
     last_day_of_period_if_known,
@@ -19,6 +20,7 @@ from contracts.workdays import (
 __all__ = [
     "CalendarUnknownError",
     "add_working_days",
+    "add_working_days_at_earliest",
     "days_period_end",
     "is_working_day",
     "last_day_of_period",

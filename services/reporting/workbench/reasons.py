@@ -418,7 +418,6 @@ REFUSALS: dict[str, str] = {
     "DecisionAmountError": "核准金额不符",
     "DecisionDateError": "决定日期不符（不得晚于今天，不得早于收到申请）",
     "DeductionChannelError": "该单位不支持网络扣划，请改为临柜办理",
-    "DeletionDueUnknownError": "无法确定应删除的日期",
     "DepositAmountError": "冻结存款须写明具体冻结金额（法发〔2019〕35号第4条）",
     "DisbursementAmountError": "拨付金额与核准金额不符",
     "DueDateError": "期限日期不符",
