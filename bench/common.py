@@ -87,10 +87,12 @@ def ratio(a: float, b: float) -> float:
 def service_pool_options() -> tuple[dict[str, Any], str]:
     """The asyncpg pool options the services use (`services/runtime/host.py`), described."""
     try:
-        from services.runtime.host import keep_session
+        from services.runtime.host import POOL_OPTIONS
     except ImportError:
         return {}, "asyncpg's default reset on release"
-    return {"reset": keep_session}, "`reset=keep_session` as in services/runtime/host.py"
+    return dict(POOL_OPTIONS), (
+        "`reset=keep_session, max_inactive_connection_lifetime=0` as in services/runtime/host.py"
+    )
 
 
 class LogCounter:

@@ -175,17 +175,18 @@ async def _quiet(_exc: Exception) -> None:
     return None
 
 
+POOL_OPTIONS: dict[str, Any] = {"reset": keep_session, "max_inactive_connection_lifetime": 0}
+"""The options of every service's pool (the bench's pools use them too): a released connection
+keeps its session (`keep_session`), and connections are kept however long they stay idle."""
+
+
 async def start_service(spec: ServiceSpec, settings: RuntimeSettings) -> RunningService:
     await migrate_all(settings.database_url, (spec.name,))
     # Connections are kept however long they stay idle (asyncpg closes them after 5 minutes by
     # default): the first burst after a quiet spell would otherwise open them again, each with
     # its server process and its first statements prepared anew.
     pool = await asyncpg.create_pool(
-        settings.database_url,
-        min_size=2,
-        max_size=settings.pool_size,
-        reset=keep_session,
-        max_inactive_connection_lifetime=0,
+        settings.database_url, min_size=2, max_size=settings.pool_size, **POOL_OPTIONS
     )
     try:
         return await _start(spec, settings, pool)
