@@ -61,8 +61,9 @@ class ListingDutyArose(Event):
     arose_on: date
     """The day the ground arose."""
     due_by: date | None
-    """The last day: three working days after `arose_on`, on the official holiday calendar;
-    none when the service raised the duty itself in a year whose calendar is not known yet."""
+    """The last day: three working days after `arose_on`, on the official holiday calendar
+    (none in an event the service recorded before provisional last days were: then the year's
+    calendar was not known)."""
     due_by_provisional: bool = False
     """True when `due_by` reaches into a year whose official holiday calendar was not known yet:
     it is then the earliest the law's last day can be (each day of that year counted as a working

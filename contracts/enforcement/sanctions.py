@@ -405,7 +405,12 @@ class DeletionDue(Notice):
     arose_on: date
     """The day the ground arose (the second empty query after 终本)."""
     due_by: date | None
-    """Three working days later; none when that year's holiday calendar is not known yet."""
+    """Three working days later (none in a notice sent before provisional last days were
+    recorded: then that year's holiday calendar was not known)."""
+    due_by_provisional: bool = False
+    """True when `due_by` reaches into a year whose official holiday calendar was not known yet:
+    it is then the earliest the law's last day can be (each day of that year counted as a working
+    day), never after it."""
 
 
 class Overdue(Contract):

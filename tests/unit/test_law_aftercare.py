@@ -66,6 +66,29 @@ def test_the_second_empty_query_after_closing_makes_the_deletion_due() -> None:
     assert due(third) == []  # told once
 
 
+def test_a_ground_reaching_a_year_the_calendar_does_not_know_is_due_at_its_earliest() -> None:
+    # Wednesday 30 December 2026: Thursday the 31st is a working day; 2027's holidays are not in
+    # the pinned calendar, so each of its days counts as a working day. The law's last day (1
+    # January is a public holiday every year) is later, never earlier: provisional.
+    c, _ = asked(closed("ability_refusal"), datetime(2026, 12, 1, 9, tzinfo=UTC))
+    c, second = asked(c, datetime(2026, 12, 30, 9, tzinfo=UTC))
+    [notice] = due(second)
+    assert (notice.arose_on, notice.due_by, notice.due_by_provisional) == (
+        date(2026, 12, 30),
+        date(2027, 1, 2),
+        True,
+    )
+    [duty] = c.sanctions[notice.sanction_id].duties
+    assert (duty.due_by, duty.provisional) == (date(2027, 1, 2), True)
+
+
+def test_a_ground_within_a_known_year_is_not_provisional() -> None:
+    c, _ = asked(closed("ability_refusal"), datetime(2026, 9, 2, 9, tzinfo=UTC))
+    _, second = asked(c, datetime(2026, 9, 29, 9, tzinfo=UTC))
+    [notice] = due(second)
+    assert not notice.due_by_provisional
+
+
 def test_a_query_that_finds_property_does_not_count() -> None:
     account = Holding(kind=PropertyKind.DEPOSIT, reference="6222021705001234567")
     c, _ = asked(closed("ability_refusal"), datetime(2026, 9, 2, 9, tzinfo=UTC), [account])

@@ -175,12 +175,31 @@ def test_a_term_that_ended_is_deleted_by_the_service_with_its_last_day_recorded(
     assert (lifted.ground, lifted.due_by) == ("term_expired", date(2026, 10, 10))
 
 
-def test_a_term_ending_in_a_year_the_calendar_does_not_know_is_deleted_without_a_last_day() -> None:
+def test_a_term_ending_in_a_year_the_calendar_does_not_know_is_deleted_by_its_earliest_day() -> (
+    None
+):
+    # A term whose last day is Wednesday 30 December 2026: Thursday the 31st is a working day,
+    # 2027's holidays are not in the pinned calendar, so each of its days counts as a working day.
+    # The law's last day (1 January is a public holiday every year) is later, never earlier.
     c, sid = listed(registered(), listing("evasion"))
-    assert c.sanctions[sid].until == date(2028, 2, 25)
-    outs = sanctions.decide_expiry(c, at(date(2028, 2, 26)), WEEK)
+    last = date(2026, 12, 30)
+    c = replace(c, sanctions={**c.sanctions, sid: replace(c.sanctions[sid], until=last)})
+    outs = sanctions.decide_expiry(c, at(last + timedelta(days=1)), WEEK)
     [lifted] = [p for p, _ in outs if isinstance(p, SanctionLifted)]
-    assert (lifted.ground, lifted.due_by) == ("term_expired", None)
+    assert (lifted.ground, lifted.due_by, lifted.due_by_provisional) == (
+        "term_expired",
+        date(2027, 1, 2),
+        True,
+    )
+
+
+def test_a_term_ending_in_a_year_known_is_not_provisional() -> None:
+    c, sid = listed(registered(), listing("evasion"))
+    last = date(2026, 9, 30)
+    c = replace(c, sanctions={**c.sanctions, sid: replace(c.sanctions[sid], until=last)})
+    outs = sanctions.decide_expiry(c, at(last + timedelta(days=1)), WEEK)
+    [lifted] = [p for p, _ in outs if isinstance(p, SanctionLifted)]
+    assert not lifted.due_by_provisional
 
 
 def test_the_ground_four_notice_is_a_duty_that_escalates_like_the_others() -> None:

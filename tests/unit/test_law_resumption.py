@@ -185,3 +185,21 @@ def test_a_conclusion_dated_after_today_is_refused() -> None:
     with pytest.raises(errors.ConclusionDateError) as refused:
         conclude(closed(), Conclusion.PERFORMED, date(2026, 4, 8))
     assert refused.value.field == "data.concluded_on"
+
+
+def test_a_conclusion_whose_three_working_days_reach_an_unknown_year_owes_its_earliest_day() -> (
+    None
+):
+    # Wednesday 30 December 2026: 2027's holidays are not in the pinned calendar, so each of its
+    # days counts as a working day; the law's last day is later, never earlier: provisional.
+    c, _ = listed(closed(), listing("ability_refusal"))
+    on = date(2026, 12, 30)
+    cmd = ConcludeCase(
+        case_number=CASE,
+        conclusion=Conclusion.PERFORMED,
+        concluded_on=on,
+        document_number="（2026）豫0482执77号之三",
+    )
+    outs = conclusion.decide_conclude(cmd, c, court=COURT, now=datetime(2026, 12, 30, tzinfo=UTC))
+    [duty] = [p for p, _ in outs if isinstance(p, ListingDutyArose)]
+    assert (duty.due_by, duty.due_by_provisional) == (date(2027, 1, 2), True)

@@ -11,11 +11,13 @@ from contracts.enforcement import PropertyResult, party_id
 from contracts.enforcement.aftercare import RequeryForApplicant
 from contracts.enforcement.sanctions import DeletionDue, SanctionKind
 from services.enforcement.domain.case import Case
-from services.enforcement.domain.workdays import CalendarUnknownError, add_working_days
+from services.enforcement.domain.workdays import add_working_days_at_earliest
 
 NO_PROPERTY_FOUND = "no_property_found"
 EMPTY_QUERIES = 2
 """两次以上: the second empty query after 终本 makes the ground arise."""
+DUE_WITHIN_WORKING_DAYS = 3
+"""第十条第一款: deleted within three working days of the ground arising."""
 
 
 def _empty_after_closing(case: Case, debtor_id: str) -> int:
@@ -44,10 +46,9 @@ def decide_deletion_due(case: Case, result: PropertyResult, now: datetime) -> li
     debtor = party_id(result.debtor)
     if _empty_after_closing(case, debtor) + 1 != EMPTY_QUERIES:
         return []
-    try:
-        due = add_working_days(now.date(), 3)
-    except CalendarUnknownError:
-        due = None  # the notice still goes out: the duty does not wait for the calendar
+    # The notice never waits for the calendar: in a year not known yet its last day is the
+    # earliest the law's can be, marked provisional.
+    due, provisional = add_working_days_at_earliest(now.date(), DUE_WITHIN_WORKING_DAYS)
     return [
         DeletionDue(
             sanction_id=s.sanction_id,
@@ -55,6 +56,7 @@ def decide_deletion_due(case: Case, result: PropertyResult, now: datetime) -> li
             ground=NO_PROPERTY_FOUND,
             arose_on=now.date(),
             due_by=due,
+            due_by_provisional=provisional,
         )
         for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id))
         if s.kind == SanctionKind.LISTING

@@ -67,7 +67,7 @@ def deletion_duties(
 ) -> list[ListingDutyArose]:
     """The deletion each open-ended listing in force on `on` owes (of `debtor_id` only, if
     given), due within three working days."""
-    due = term_deletion_due(on)
+    due, provisional = term_deletion_due(on)
     return [
         ListingDutyArose(
             sanction_id=s.sanction_id,
@@ -75,6 +75,7 @@ def deletion_duties(
             ground=ground,
             arose_on=on,
             due_by=due,
+            due_by_provisional=provisional,
             detail=detail,
         )
         for s in sorted(case.sanctions.values(), key=lambda s: str(s.sanction_id))

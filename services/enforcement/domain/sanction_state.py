@@ -197,7 +197,13 @@ def _duties(
             )
             return replace(s, duties=(*s.duties, d))
         case DeletionDue():
-            d = Duty(ListingDuty.DELETE, event.ground, event.arose_on, event.due_by)
+            d = Duty(
+                ListingDuty.DELETE,
+                event.ground,
+                event.arose_on,
+                event.due_by,
+                provisional=event.due_by_provisional,
+            )
             return replace(s, duties=(*s.duties, d))
         case ListingDutyOverdue():
             told = tuple(replace(d, escalated=True) if d.same(event) else d for d in s.duties)

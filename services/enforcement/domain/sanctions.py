@@ -54,11 +54,7 @@ from services.enforcement.domain.query import Out, check_case_court, midnight
 from services.enforcement.domain.requery import add_months
 from services.enforcement.domain.sanction_state import Sanction, Sent
 from services.enforcement.domain.terms import add_years
-from services.enforcement.domain.workdays import (
-    CalendarUnknownError,
-    add_working_days,
-    add_working_days_at_earliest,
-)
+from services.enforcement.domain.workdays import add_working_days_at_earliest
 
 if TYPE_CHECKING:
     from services.enforcement.domain.case import Case
@@ -463,14 +459,11 @@ def deletion_due(arose_on: date) -> tuple[date, bool]:
     return add_working_days_at_earliest(arose_on, DUE_WITHIN_WORKING_DAYS)
 
 
-def term_deletion_due(last_day: date) -> date | None:
+def term_deletion_due(last_day: date) -> tuple[date, bool]:
     """纳入期限届满后三个工作日内: the last day to delete a listing whose term ended on
-    `last_day`; None while that year's holiday calendar is unknown (the service deletes the day
-    after the last day all the same)."""
-    try:
-        return add_working_days(last_day, DUE_WITHIN_WORKING_DAYS)
-    except CalendarUnknownError:
-        return None
+    `last_day`, and whether it is provisional: while that year's holiday calendar is unknown it
+    is the earliest the law's can be (`add_working_days_at_earliest`), never after it."""
+    return add_working_days_at_earliest(last_day, DUE_WITHIN_WORKING_DAYS)
 
 
 def _lifting_ground(
@@ -642,11 +635,19 @@ def decide_expiry(case: Case, now: datetime, confirm_within: timedelta) -> list[
             listing = s.kind == SanctionKind.LISTING
             ground = TERM_EXPIRED if listing else PERIOD_ENDED
             outcome = EndOutcome.DELETE if listing else EndOutcome.LIFT
-            due = term_deletion_due(s.until) if listing else None
+            due, provisional = term_deletion_due(s.until) if listing else (None, False)
             out += [
                 (p, org or court)
                 for p, org in lift_all(
-                    s, case.case_number or "", ground, False, now, confirm_within, outcome, due
+                    s,
+                    case.case_number or "",
+                    ground,
+                    False,
+                    now,
+                    confirm_within,
+                    outcome,
+                    due,
+                    provisional,
                 )
             ]
     return out
