@@ -203,7 +203,12 @@ async def _start(
         js = nc.jetstream()
         contexts = spec.contexts or (spec.name,)
         await streams.ensure_all(
-            js, contexts, settings.stream_replicas, settings.partitions, owner=spec.name
+            js,
+            contexts,
+            settings.stream_replicas,
+            settings.partitions,
+            owner=spec.name,
+            retention=streams.Retention.configured(settings),
         )
         wiring = Wiring(settings, pool, PostgresEventStore(pool, spec.name), nc, js)
         stop = asyncio.Event()

@@ -125,6 +125,20 @@ async def test_events_stored_by_a_running_service_are_published_by_its_relay(
         await running.close()
 
 
+async def test_a_service_makes_its_stream_with_the_retention_of_the_settings_it_was_given(
+    nats_url: str, database_url: str, nc: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FUYUAN_STREAM_MAX_AGE_DAYS", "9")
+    monkeypatch.setenv("FUYUAN_STREAM_MAX_BYTES", "90MB")
+    given = settings(nats_url, database_url, stream_max_age_days=2, stream_max_bytes="20MB")
+    running = await start_service(flaky_spec(0), given)
+    try:
+        info = await nc.jetstream().stream_info("TESTING")
+        assert (info.config.max_age, info.config.max_bytes) == (2 * 86400.0, 20_000_000)
+    finally:
+        await running.close()
+
+
 async def _at_least(info: Awaitable[Any], count: int) -> bool:
     return bool((await info).state.messages >= count)
 
