@@ -13,6 +13,7 @@ import typer
 from services.cli import (
     audit,
     bureau,
+    calendar_cmd,
     contracts_cmd,
     deploy,
     dlq,
@@ -43,6 +44,7 @@ app.add_typer(reporting_cmd.app, name="reporting")
 app.command("trace")(audit.trace)
 app.command("export")(export_cmd.export)
 app.command("status")(status.status)
+app.command("calendar")(calendar_cmd.calendar)
 app.command("workbench")(users_cmd.workbench)
 simulate_app = typer.Typer(help="Simulated courts and bureaus, for development and demos.")
 app.add_typer(simulate_app, name="simulate")
