@@ -92,9 +92,9 @@ async def fuzz_load(run: Run, count: int) -> int:
     """Hostile messages over every ingress subject, spread over the load period."""
     if count <= 0:
         return 0
-    from chaos.fuzzing import hostile_messages  # the fuzzer needs hypothesis: only when fuzzing
+    from chaos.fuzzing import drawn_apart  # the fuzzer needs hypothesis: only when fuzzing
 
-    examples = await asyncio.to_thread(hostile_messages, count, run.plan.seed)
+    examples = await drawn_apart(count, run.plan.seed)
     pause = run.scenario.seconds * 0.8 / max(1, len(examples))
     sent = 0
     for subject, body, msg_id in examples:
