@@ -286,8 +286,14 @@ async def test_a_running_service_is_up_with_its_tasks_from_its_own_heartbeat(
         while True:
             report = await read_status(nats_url, database_url, ("enforcement",))
             instances = report.services["enforcement"]
-            # Its partitions are taken at its first balance, its heartbeat says so at the next beat.
-            if instances and not instances[0].stale and instances[0].partitions:
+            # Its partitions are taken one by one at its first balance; a heartbeat between two
+            # of them names some: wait for the beat after the last.
+            if (
+                instances
+                and not instances[0].stale
+                and instances[0].units
+                and instances[0].partitions == instances[0].units
+            ):
                 break
             assert time.monotonic() < deadline, report.as_json()
             await asyncio.sleep(0.2)
