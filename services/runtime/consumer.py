@@ -974,8 +974,6 @@ async def _pull_keyed(
     for a slow one; at stop, what the lanes have in hand is handled (or, during an outage, left
     unsettled to come again)."""
     window = Window(js, c, keeper, holds)
-    # Fetching pauses on its own: a lane pausing in an outage is not resumed by a fetch.
-    fetching = Keeper(c, keeper.stop)
     try:
         while not keeper.stop.is_set():
             room = await window.room(c.batch_size)
@@ -986,16 +984,12 @@ async def _pull_keyed(
             except TimeoutError:
                 continue
             except Exception as exc:
-                await fetching.pause(window.pending(), exc)
+                await keeper.pause(window.pending(), exc)
                 continue
-            fetching.resumed()
-            try:
-                fed = await window.feed(batch)
-            except Exception:
-                log.exception("batch not settled", consumer=c.durable)
-                fed = False
-            if not fed and not keeper.stop.is_set():
+            keeper.resumed()
+            if not await window.feed(batch) and not keeper.stop.is_set():
                 # A bug of ours must not end the consumer: unsettled messages come again.
+                log.error("batch not settled", consumer=c.durable)
                 await keeper.pause((), RuntimeError("batch not settled"))
                 window.unsettled = False
     except asyncio.CancelledError:
