@@ -14,14 +14,10 @@ message again; no attempt is spent. Each consumer also pulls its own replay subj
 consumer that failed and no other.
 
 Many cases at once, each in order. A consumer with a `key` (the case a delivery belongs to)
-works on the keys in hand side by side, up to `concurrency` at once, and on the messages of one
-key strictly one after another, oldest (lowest stream sequence) first. It does not wait for a
-batch's slowest case: each key in hand has a lane, a message fetched while its key is in hand
-queues behind it, and the next fetch goes out as soon as fewer than `batch_size` messages are in
-hand (`Window`; `max_ack_pending` is above that). A delivery whose key is None belongs to no
-case, or to more than one (it names two): it is handled alone, in its place — once every message
-fetched before it is done, before the ones after it start. At stop the lanes finish what they
-have in hand (during an outage they leave it unsettled, to come again). Where a key has
+works on the keys of a pull batch side by side, up to `concurrency` at once, and on the messages
+of one key strictly one after another, oldest (lowest stream sequence) first. A delivery whose
+key is None belongs to no case, or to more than one (it names two): it is handled alone, in its
+place — after the messages before it in the batch, before the ones after it. Where a key has
 several deliveries in hand and the consumer has a `handle_group`, they are handed over together
 (one load of the case, one transaction); if that fails they are handled again one by one, so
 one bad message is isolated. An outage pauses the key's lane holding its messages, and renews
@@ -607,120 +603,31 @@ async def _by_key(
 ) -> None:
     """The batch's keys side by side, up to `c.concurrency` at once, each key in order; a
     message without a key alone, between the ones before and after it."""
-    window = Window(js, c, keeper, holds)
-    await window.feed(batch)
-    await window.drain()
+    assert c.key is not None
+    in_hand = [(m, holds.attempt(c, m, _delivery(m))) for m in batch]
+    keyed = [(m, d, _key(c, d)) for m, d in in_hand]
+    # Messages of the keys not started yet: renewed with the rest while a lane pauses.
+    waiting = {id(m): m for m in batch}
+    slots = asyncio.Semaphore(max(1, c.concurrency))
 
-
-class Window:
-    """The messages a keyed consumer has in hand, worked on as they come: each key's in a lane
-    of its own, oldest first, up to `c.concurrency` lanes at once; a message without a key
-    alone, once every message before it is done and before any after it starts. The pull loop
-    fetches again as soon as fewer than `c.batch_size` are in hand, so a slow case holds only
-    its own messages, not the ones fetched after it."""
-
-    def __init__(self, js: JetStreamContext, c: Consumer, keeper: Keeper, holds: Holds) -> None:
-        assert c.key is not None
-        self.js, self.c, self.keeper, self.holds = js, c, keeper, holds
-        self.slots = asyncio.Semaphore(max(1, c.concurrency))
-        self.queues: dict[Hashable, list[tuple[Msg, Delivery]]] = {}
-        self.lanes: dict[Hashable, asyncio.Task[None]] = {}
-        # Fetched, not started yet: renewed with the rest while a lane pauses.
-        self.waiting: dict[int, Msg] = {}
-        self.busy = 0
-        """Messages given to lanes and not done with yet."""
-        self.unsettled = False
-        """A lane left messages in hand unsettled (the consumer stops during an outage)."""
-        self._changed = asyncio.Event()
-
-    def pending(self) -> list[Msg]:
-        return list(self.waiting.values())
-
-    async def feed(self, batch: Sequence[Msg]) -> bool:
-        """Give the fetched messages to their lanes, in stream order as fetched; one without a
-        key is handled here, alone. False when something is left unsettled: the rest of the
-        batch is then not handled (it comes again)."""
-        c = self.c
-        for m in batch:
-            self.waiting[id(m)] = m
-        for i, m in enumerate(batch):
-            d = self.holds.attempt(c, m, _delivery(m))
-            key = _key(c, d)
-            if key is not None and not self.unsettled:
-                self.queues.setdefault(key, []).append((m, d))
-                self.busy += 1
-                if key not in self.lanes:
-                    self.lanes[key] = asyncio.create_task(self._lane(key))
-                continue
-            await self.idle()
-            if self.unsettled:
-                for rest in batch[i:]:
-                    self.waiting.pop(id(rest), None)
-                return False
-            self.waiting.pop(id(m), None)
+    async def work(key: Hashable | None, group: list[tuple[Msg, Delivery, str | None]]) -> bool:
+        async with slots:
+            for m, _, _ in group:
+                waiting.pop(id(m), None)
+            msgs, ds = [m for m, _, _ in group], [d for _, d, _ in group]
             try:
-                held = await _lane(
-                    self.js, c, None, [m], [d], self.keeper, self.holds, self.pending
+                return await _lane(
+                    js, c, key, msgs, ds, keeper, holds, lambda: list(waiting.values())
                 )
             except Exception:
-                log.exception("message without a case not settled", consumer=c.durable)
-                held = True
-            if held:
-                self.unsettled = True
-        return not self.unsettled
+                # A bug of ours must not end the consumer: unsettled messages come again.
+                log.exception("messages of a case not settled", consumer=c.durable)
+                return True
 
-    async def _lane(self, key: Hashable) -> None:
-        queue = self.queues[key]
-        try:
-            while queue and not (self.unsettled and self.keeper.stop.is_set()):
-                async with self.slots:
-                    items = sorted(queue, key=lambda t: t[1].stream_sequence)
-                    queue.clear()
-                    for m, _ in items:
-                        self.waiting.pop(id(m), None)
-                    msgs, ds = [m for m, _ in items], [d for _, d in items]
-                    try:
-                        held = await _lane(
-                            self.js, self.c, key, msgs, ds, self.keeper, self.holds, self.pending
-                        )
-                    except Exception:
-                        # A bug of ours must not end the consumer: unsettled messages come
-                        # again, and the later ones of the case wait behind them till then.
-                        log.exception("messages of a case not settled", consumer=self.c.durable)
-                        first = ds[0].stream_sequence
-                        self.holds.hold(key, first, self.c.ack_wait, self.c.ack_wait)
-                        held = True
-                    if held:
-                        self.unsettled = True
-                    self.busy -= len(items)
-                    self._changed.set()
-        finally:
-            # Left in hand when stopping during an outage: unsettled, they come again.
-            self.busy -= len(queue)
-            for m, _ in queue:
-                self.waiting.pop(id(m), None)
-            queue.clear()
-            del self.queues[key]
-            del self.lanes[key]
-            self._changed.set()
-
-    async def _until(self, done: Callable[[], bool]) -> None:
-        while not done():
-            self._changed.clear()
-            await self._changed.wait()
-
-    async def idle(self) -> None:
-        """Until every message given to a lane is done with."""
-        await self._until(lambda: self.busy == 0 and not self.lanes)
-
-    async def room(self, size: int) -> int:
-        """Until fewer than `size` messages are in hand; how many more may be fetched."""
-        await self._until(lambda: self.busy < size)
-        return size - self.busy
-
-    async def drain(self) -> None:
-        """Until every lane has ended (handled what it had, or left it when stopping)."""
-        await self._until(lambda: not self.lanes)
+    for stage in stages(keyed, key=lambda t: t[2], place=lambda t: t[1].stream_sequence):
+        if any(await asyncio.gather(*(work(k, g) for k, g in stage))):
+            # Something of this stage is still in hand, unsettled: nothing after it may pass it.
+            return
 
 
 def _key(c: Consumer, d: Delivery) -> str | None:
@@ -925,8 +832,8 @@ async def _server_limit(sub: JetStreamContext.PullSubscription) -> int | None:
 
 async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.Event) -> None:
     """Fetch and handle batches from one source until `stop` is set; one message at a time, in
-    stream order (with a key: the keys side by side, each in order, fetching again while cases
-    are in hand). Nothing a message or a server does ends this loop.
+    stream order (with a key: the keys side by side, each in order). Nothing a message or a
+    server does ends this loop.
 
     nats-py's `fetch` returns as soon as messages are there (a no-wait request first). FastStream
     0.7's batch subscriber keeps fetching until the batch is full or its timeout ends, which adds
@@ -939,9 +846,6 @@ async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.
     holds = Holds(await _server_limit(sub) if c.key is not None else None)
     batch_size = c.batch_size if not source.replay else min(c.batch_size, 16)
     try:
-        if c.key is not None and not source.replay:
-            await _pull_keyed(js, c, sub, keeper, holds)
-            return
         while not stop.is_set():
             try:
                 batch = await sub.fetch(batch=batch_size, timeout=1.0)
@@ -960,43 +864,6 @@ async def pull(js: JetStreamContext, c: Consumer, source: Source, stop: asyncio.
     finally:
         with contextlib.suppress(Exception):
             await sub.unsubscribe()
-
-
-async def _pull_keyed(
-    js: JetStreamContext,
-    c: Consumer,
-    sub: JetStreamContext.PullSubscription,
-    keeper: Keeper,
-    holds: Holds,
-) -> None:
-    """A keyed consumer's loop: fetch again as soon as fewer than `c.batch_size` messages are in
-    hand (the server's `max_ack_pending` is above that), so the cases fetched later do not wait
-    for a slow one; at stop, what the lanes have in hand is handled (or, during an outage, left
-    unsettled to come again)."""
-    window = Window(js, c, keeper, holds)
-    try:
-        while not keeper.stop.is_set():
-            room = await window.room(c.batch_size)
-            if keeper.stop.is_set():
-                break
-            try:
-                batch = await sub.fetch(batch=room, timeout=1.0)
-            except TimeoutError:
-                continue
-            except Exception as exc:
-                await keeper.pause(window.pending(), exc)
-                continue
-            keeper.resumed()
-            if not await window.feed(batch) and not keeper.stop.is_set():
-                # A bug of ours must not end the consumer: unsettled messages come again.
-                log.error("batch not settled", consumer=c.durable)
-                await keeper.pause((), RuntimeError("batch not settled"))
-                window.unsettled = False
-    except asyncio.CancelledError:
-        for lane in list(window.lanes.values()):
-            lane.cancel()
-        raise
-    await window.drain()
 
 
 async def run(js: JetStreamContext, c: Consumer, stop: asyncio.Event) -> None:

@@ -268,33 +268,3 @@ async def test_the_consumer_lives_through_a_nats_restart_and_handles_every_messa
     finally:
         await client.close()
         server.stop()
-
-
-async def test_a_slow_case_does_not_delay_another_cases_messages_fetched_after_it(
-    js: JetStreamContext, started: Callable[[Consumer], Awaitable[None]]
-) -> None:
-    slow_in_hand, release = asyncio.Event(), asyncio.Event()
-    handled: list[bytes] = []
-
-    async def handle(d: Delivery) -> None:
-        if d.data == b"A:1":
-            slow_in_hand.set()
-            await release.wait()
-        handled.append(d.data)
-
-    def the_case(d: Delivery) -> str | None:
-        return d.data.split(b":")[0].decode()
-
-    await started(consumer(handle, key=the_case, concurrency=4))
-    await js.publish("testing.event.n.v1.X", b"A:1")
-    await asyncio.wait_for(slow_in_hand.wait(), 15)
-    # Fetched while the slow case's message is in hand: the other case goes on, its own waits.
-    await js.publish("testing.event.n.v1.X", b"A:2")
-    await js.publish("testing.event.n.v1.X", b"B:3")
-    try:
-        await until(lambda: b"B:3" in handled)
-        assert handled == [b"B:3"], "handled while A:1 was still in hand, A:2 behind it"
-    finally:
-        release.set()
-    await until(lambda: len(handled) == 3)
-    assert handled == [b"B:3", b"A:1", b"A:2"]
